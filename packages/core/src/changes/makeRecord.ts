@@ -1,0 +1,50 @@
+import fastJsonPatch from 'fast-json-patch';
+import { monotonicFactory } from 'ulid';
+import type { EntityKey } from '../model/entityKey.js';
+import type { JsonObject } from '../model/json.js';
+import type { ChangeEvent, ChangeRecord, ChangeSource } from './changeRecord.js';
+import { recordHash } from './hash.js';
+
+/** Where the entity stands before this change: its version and the hash of its last record. */
+export interface EntityHead {
+  version: number;
+  hash: string | null;
+  doc: JsonObject | null;
+}
+
+export interface NewChange {
+  poolId: string;
+  entity: EntityKey;
+  head: EntityHead;
+  after: JsonObject | null;
+  validFrom: string;
+  observedAt: string;
+  source: ChangeSource;
+  event?: ChangeEvent;
+}
+
+const nextUlid = monotonicFactory();
+
+/** ULIDs sort by time; the factory keeps them increasing within one millisecond too. */
+export const changeId = (at: Date): string => nextUlid(at.getTime());
+
+/** RFC 6902 ops turning `before` into `after` (a missing entity diffs as `{}`). */
+export const diffEntity = (before: JsonObject | null, after: JsonObject | null) =>
+  fastJsonPatch.compare(before ?? {}, after ?? {});
+
+export function makeRecord(change: NewChange): ChangeRecord {
+  const body: Omit<ChangeRecord, 'hash'> = {
+    id: changeId(new Date(change.observedAt)),
+    poolId: change.poolId,
+    entity: change.entity,
+    version: change.head.version + 1,
+    validFrom: change.validFrom,
+    observedAt: change.observedAt,
+    source: change.source,
+    ...(change.event ? { event: change.event } : {}),
+    patch: diffEntity(change.head.doc, change.after),
+    after: change.after,
+    prevHash: change.head.hash,
+  };
+  return { ...body, hash: recordHash(body) };
+}

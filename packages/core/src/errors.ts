@@ -1,0 +1,121 @@
+/**
+ * Named errors for the whole core package. Each sets `name`, takes an optional `cause`, and carries a
+ * `Symbol.for` tag so `isRewindError` still works when two copies of the package are loaded.
+ */
+const TAG = Symbol.for('cognito-rewind.error');
+
+export class RewindError extends Error {
+  readonly [TAG] = true;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RewindError';
+  }
+}
+
+export const isRewindError = (error: unknown): error is RewindError =>
+  typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[TAG] === true;
+
+/** Input a person or AWS handed us is not acceptable; nothing was changed. */
+export class InvalidInputError extends RewindError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'InvalidInputError';
+  }
+}
+
+/** The requested time lies before anything the store covers. */
+export class BeforeFirstSnapshotError extends InvalidInputError {
+  constructor(
+    readonly requested: string,
+    readonly firstSnapshotAt: string,
+  ) {
+    super(`--at ${requested} is before the first snapshot of this pool (${firstSnapshotAt})`);
+    this.name = 'BeforeFirstSnapshotError';
+  }
+}
+
+export class UnknownPoolError extends InvalidInputError {
+  constructor(readonly poolId: string) {
+    super(`pool ${poolId} has no snapshots in this store`);
+    this.name = 'UnknownPoolError';
+  }
+}
+
+/** A snapshot's bytes do not match its manifest, or do not decode. `snapshot` names it. */
+export class SnapshotCorruptError extends RewindError {
+  constructor(
+    readonly snapshot: string,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`snapshot ${snapshot} is corrupt: ${reason}`, options);
+    this.name = 'SnapshotCorruptError';
+  }
+}
+
+export class SnapshotMissingError extends RewindError {
+  constructor(
+    readonly snapshot: string,
+    reason: string,
+  ) {
+    super(`snapshot ${snapshot} is missing: ${reason}`);
+    this.name = 'SnapshotMissingError';
+  }
+}
+
+export class BlobNotFoundError extends RewindError {
+  constructor(readonly key: string) {
+    super(`blob ${key} does not exist`);
+    this.name = 'BlobNotFoundError';
+  }
+}
+
+/** Blobs are write-once: a second put to the same key is refused rather than overwriting. */
+export class BlobExistsError extends RewindError {
+  constructor(readonly key: string) {
+    super(`blob ${key} already exists; blobs are never overwritten`);
+    this.name = 'BlobExistsError';
+  }
+}
+
+/** Another writer appended this entity version first (optimistic concurrency on the change log). */
+export class VersionConflictError extends RewindError {
+  constructor(
+    readonly entity: string,
+    readonly version: number,
+  ) {
+    super(`entity ${entity} already has a record at version ${version}`);
+    this.name = 'VersionConflictError';
+  }
+}
+
+/** The Cognito endpoint does not implement an optional component (cognito-local answers "Unsupported"). */
+export class ComponentUnsupportedError extends RewindError {
+  constructor(
+    readonly component: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`the Cognito endpoint does not support ${component}`, options);
+    this.name = 'ComponentUnsupportedError';
+  }
+}
+
+export class PoolNotFoundError extends InvalidInputError {
+  constructor(
+    readonly poolId: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`user pool ${poolId} does not exist at this endpoint`, options);
+    this.name = 'PoolNotFoundError';
+  }
+}
+
+export class EndpointUnreachableError extends RewindError {
+  constructor(
+    readonly endpoint: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`cannot reach the Cognito endpoint ${endpoint}`, options);
+    this.name = 'EndpointUnreachableError';
+  }
+}

@@ -1,0 +1,46 @@
+import type { ComponentCounts } from '../model/poolState.js';
+
+export const SNAPSHOT_FORMAT = 'cognito-rewind.snapshot/1';
+export const MANIFEST_FORMAT = 'cognito-rewind.manifest/1';
+
+/** How the snapshot was made: a full read of the pool, or previous snapshot + change records. */
+export type SnapshotKind = 'scan' | 'compaction';
+
+/** First line of every snapshot. Entity lines follow, one per entity, in `compareKeys` order. */
+export interface SnapshotHeader {
+  format: typeof SNAPSHOT_FORMAT;
+  poolId: string;
+  snapshotId: string;
+  /** The instant whose state the snapshot holds. */
+  at: string;
+  createdAt: string;
+  kind: SnapshotKind;
+  /** The newest change record folded in, if any. */
+  lastChangeId: string | null;
+  /** The snapshot this one was compacted from. */
+  base?: string;
+  counts: ComponentCounts;
+  notCaptured: string[];
+}
+
+/** What encoding measured; the manifest stores it beside the snapshot. */
+export interface SnapshotDigest {
+  sha256: string;
+  bytes: number;
+  entities: number;
+  counts: ComponentCounts;
+}
+
+/** Stored beside each snapshot object; it is what verification checks the bytes against. */
+export interface SnapshotManifest extends SnapshotDigest {
+  format: typeof MANIFEST_FORMAT;
+  poolId: string;
+  snapshotId: string;
+  at: string;
+  createdAt: string;
+  kind: SnapshotKind;
+  lastChangeId: string | null;
+  notCaptured: string[];
+  /** Blob key of the snapshot object. */
+  object: string;
+}

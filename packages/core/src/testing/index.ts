@@ -1,0 +1,2 @@
+export { MemoryBlobStore } from './memoryBlobStore.js';
+export { MemoryChangeLog } from './memoryChangeLog.js';
