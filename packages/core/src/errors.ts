@@ -119,3 +119,54 @@ export class EndpointUnreachableError extends RewindError {
     this.name = 'EndpointUnreachableError';
   }
 }
+
+/** A stored change journal holds a complete line that does not decode: it was edited or damaged. */
+export class ChangeLogCorruptError extends RewindError {
+  constructor(
+    readonly journal: string,
+    readonly offset: number,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`change journal ${journal} is damaged at byte ${offset}: ${reason}`, options);
+    this.name = 'ChangeLogCorruptError';
+  }
+}
+
+/** Another writer held a store's lock for longer than we were willing to wait. */
+export class StoreLockedError extends RewindError {
+  constructor(
+    readonly lockFile: string,
+    readonly holder: string,
+  ) {
+    super(`${lockFile} is held by ${holder}; if that process is gone, delete the lock file and retry`);
+    this.name = 'StoreLockedError';
+  }
+}
+
+/** Cognito answered every attempt of one call with a throttling error (TooManyRequestsException…). */
+export class CognitoThrottledError extends RewindError {
+  constructor(
+    readonly operation: string,
+    readonly attempts: number,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `Cognito throttled ${operation} on all ${attempts} attempts; retry later or raise the pool's request quota`,
+      options,
+    );
+    this.name = 'CognitoThrottledError';
+  }
+}
+
+/** A local stand-in service (cognito-local, s3rver, dynalite…) did not come up. */
+export class LocalServiceStartError extends RewindError {
+  constructor(
+    readonly service: string,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${service} did not start: ${reason}`, options);
+    this.name = 'LocalServiceStartError';
+  }
+}

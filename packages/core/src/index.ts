@@ -1,3 +1,6 @@
+export * from './backup/readPoolState.js';
+export * from './backup/reconcileScan.js';
+export * from './backup/takeBackup.js';
 export * from './changes/changeRecord.js';
 export * from './changes/hash.js';
 export * from './changes/makeRecord.js';
@@ -11,4 +14,10 @@ export * from './model/json.js';
 export * from './model/poolState.js';
 export * from './model/raw.js';
 export * from './ports.js';
+export * from './replay/replayEntities.js';
+export * from './replay/stateAt.js';
+export * from './snapshots/codec.js';
+export * from './snapshots/compactSnapshot.js';
 export * from './snapshots/format.js';
+export * from './snapshots/snapshotLayout.js';
+export * from './snapshots/snapshotStore.js';

@@ -41,6 +41,8 @@ export interface SnapshotManifest extends SnapshotDigest {
   kind: SnapshotKind;
   lastChangeId: string | null;
   notCaptured: string[];
+  /** The snapshot this one was compacted from (as in the header). */
+  base?: string;
   /** Blob key of the snapshot object. */
   object: string;
 }

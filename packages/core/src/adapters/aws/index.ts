@@ -1,1 +1,18 @@
-export {};
+export { type AwsCognitoReaderOptions, AwsCognitoReader } from './awsCognitoReader.js';
+export {
+  type CognitoClientOptions,
+  type CognitoCredentials,
+  createCognitoClient,
+  endpointLabel,
+  endpointOfClient,
+  isLoopbackEndpoint,
+  LOCAL_CREDENTIALS,
+} from './cognitoClient.js';
+export {
+  isNobodyThereError,
+  isThrottlingError,
+  isUnreachableError,
+  isUnsupportedError,
+} from './cognitoErrors.js';
+export { type CallSite, mapCognitoError } from './mapCognitoError.js';
+export { CognitoRetryStrategy, type RetryOptions } from './retryStrategy.js';

@@ -1,1 +1,2 @@
-export {};
+export { DirectoryBlobStore, type DirectoryBlobStoreOptions } from './directoryBlobStore.js';
+export { DirectoryChangeLog, type DirectoryChangeLogOptions } from './directoryChangeLog.js';

@@ -1,0 +1,189 @@
+/**
+ * `DirectoryChangeLog`: the change log as files, mirroring the S3/DynamoDB layout in a directory.
+ *
+ *   <root>/cognito-backup/<poolId>/changes/
+ *     journal.log    append-only, one record per line: `<key JSON>\t<record JSON>\n`
+ *                    (see journalLine.ts); the key `[id, validFrom, entity, version]` lets the index
+ *                    be rebuilt by parsing a few bytes per line
+ *     journal.lock   exists only while a writer checks and appends (O_EXCL, names its owner)
+ *
+ * Appends: take the pool's lock, catch the index up with lines other processes appended, refuse a taken
+ * (entity, version) with `VersionConflictError`, append, fsync. Two processes on one directory therefore
+ * never both win a version. A crash mid-append leaves at worst an unfinished last line: readers never
+ * index it, and the next writer cuts it off (reporting it through `onWarning`) before appending, so it
+ * can never run into the next record. Earlier lines are never rewritten.
+ *
+ * Reads: an in-memory index per pool (offsets and sort keys, not records) is caught up from the
+ * journal's size on every call, so `head` costs a stat and one small read, and the timeline is a sort of
+ * the index plus mostly sequential reads of the journal.
+ */
+import { mkdir, open, truncate } from 'node:fs/promises';
+import path from 'node:path';
+import type { ChangeRecord } from '../../changes/changeRecord.js';
+import { InvalidInputError, VersionConflictError } from '../../errors.js';
+import type { EntityKey } from '../../model/entityKey.js';
+import type { ChangeLog, TimeRange } from '../../ports.js';
+import { withFileLock } from './fileLock.js';
+import { syncDirectory } from './fsUtil.js';
+import { type JournalEntry, JournalIndex } from './journalIndex.js';
+import { appendLines, checkRecord } from './journalWriter.js';
+import { readRecords } from './readRecords.js';
+import { SerialQueue } from './serialQueue.js';
+
+export interface DirectoryChangeLogOptions {
+  /**
+   * fsync the journal before an append resolves, so an acknowledged record survives a power cut.
+   * @default true
+   */
+  readonly durable?: boolean;
+  /** How long an append waits for another writer's lock before `StoreLockedError`. @default 30000 */
+  readonly lockTimeoutMs?: number;
+  /** Told when an append cuts off the unfinished line a crashed writer left. @default ignore */
+  readonly onWarning?: (message: string) => void;
+}
+
+interface PoolJournal {
+  dir: string;
+  journal: string;
+  lock: string;
+  index: JournalIndex;
+  /** One index update at a time within this process; the lock file orders processes. */
+  queue: SerialQueue;
+}
+
+const READ_BATCH = 2048;
+const POOL_ID = /^[A-Za-z0-9_.-]+$/;
+
+export class DirectoryChangeLog implements ChangeLog {
+  private readonly pools = new Map<string, PoolJournal>();
+  private readonly durable: boolean;
+  private readonly lockTimeoutMs: number;
+  private readonly warn: (message: string) => void;
+
+  constructor(
+    readonly root: string,
+    options: DirectoryChangeLogOptions = {},
+  ) {
+    this.durable = options.durable ?? true;
+    this.lockTimeoutMs = options.lockTimeoutMs ?? 30_000;
+    this.warn = options.onWarning ?? (() => {});
+  }
+
+  private pool(poolId: string): PoolJournal {
+    let pool = this.pools.get(poolId);
+    if (pool === undefined) {
+      if (!POOL_ID.test(poolId) || poolId === '.' || poolId === '..')
+        throw new InvalidInputError(`pool id ${JSON.stringify(poolId)} is not a user pool id`);
+      const dir = path.join(this.root, 'cognito-backup', poolId, 'changes');
+      const journal = path.join(dir, 'journal.log');
+      pool = {
+        dir,
+        journal,
+        lock: path.join(dir, 'journal.lock'),
+        index: new JournalIndex(journal),
+        queue: new SerialQueue(),
+      };
+      this.pools.set(poolId, pool);
+    }
+    return pool;
+  }
+
+  async append(record: ChangeRecord): Promise<void> {
+    await this.appendMany([record]);
+  }
+
+  /**
+   * Appends records of one pool under a single lock and fsync: all of them, or none when any
+   * (entity, version) is taken or repeated within the batch. Meant for bulk loads (imports, benchmarks).
+   * A crash part-way through a large batch keeps a prefix of it, each kept line a whole record.
+   */
+  async appendMany(records: readonly ChangeRecord[]): Promise<void> {
+    const first = records[0];
+    if (first === undefined) return;
+    for (const record of records) checkRecord(record, first.poolId);
+    const pool = this.pool(first.poolId);
+    await mkdir(pool.dir, { recursive: true });
+    await pool.queue.run(() =>
+      withFileLock(
+        pool.lock,
+        async () => {
+          const size = await this.catchUp(pool);
+          this.refuseTaken(pool.index, records);
+          await appendLines(pool.journal, records, this.durable);
+          if (size === 0 && this.durable) await syncDirectory(pool.dir);
+          await pool.index.refresh();
+        },
+        { timeoutMs: this.lockTimeoutMs },
+      ),
+    );
+  }
+
+  /** Under the lock: index what others appended, and cut off a line a crashed writer left unfinished. */
+  private async catchUp(pool: PoolJournal): Promise<number> {
+    const size = await pool.index.refresh();
+    if (size > pool.index.size) {
+      await truncate(pool.journal, pool.index.size);
+      this.warn(
+        `dropped ${size - pool.index.size} bytes of an unfinished record at the end of ${pool.journal}: a writer stopped mid-append`,
+      );
+    }
+    return pool.index.size;
+  }
+
+  private refuseTaken(index: JournalIndex, records: readonly ChangeRecord[]): void {
+    const batch = new Set<string>();
+    for (const { entity, version } of records) {
+      const id = `${version}:${entity}`;
+      if (index.has(entity, version) || batch.has(id)) throw new VersionConflictError(entity, version);
+      batch.add(id);
+    }
+  }
+
+  private async caughtUp(poolId: string): Promise<PoolJournal> {
+    const pool = this.pool(poolId);
+    await pool.queue.run(() => pool.index.refresh());
+    return pool;
+  }
+
+  async head(poolId: string, entity: EntityKey): Promise<ChangeRecord | undefined> {
+    const pool = await this.caughtUp(poolId);
+    const last = pool.index.history(entity).at(-1);
+    if (last === undefined) return undefined;
+    const [record] = await this.read(pool, [last]);
+    return record;
+  }
+
+  entityHistory(poolId: string, entity: EntityKey): AsyncIterable<ChangeRecord> {
+    return this.stream(poolId, (pool) => pool.index.history(entity));
+  }
+
+  timeline(poolId: string, range?: TimeRange): AsyncIterable<ChangeRecord> {
+    return this.stream(poolId, (pool) => pool.index.timeline(range));
+  }
+
+  private async read(pool: PoolJournal, entries: readonly JournalEntry[]): Promise<ChangeRecord[]> {
+    const handle = await open(pool.journal, 'r');
+    try {
+      return await readRecords(handle, pool.journal, entries);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** Streams records in the order `select` gives, a batch at a time, from one open journal handle. */
+  private async *stream(
+    poolId: string,
+    select: (pool: PoolJournal) => readonly JournalEntry[],
+  ): AsyncGenerator<ChangeRecord> {
+    const pool = await this.caughtUp(poolId);
+    const entries = select(pool);
+    if (entries.length === 0) return;
+    const handle = await open(pool.journal, 'r');
+    try {
+      for (let i = 0; i < entries.length; i += READ_BATCH)
+        yield* await readRecords(handle, pool.journal, entries.slice(i, i + READ_BATCH));
+    } finally {
+      await handle.close();
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import { open } from 'node:fs/promises';
+import type { ChangeRecord } from '../../changes/changeRecord.js';
+import { InvalidInputError } from '../../errors.js';
+import { encodeLine } from './journalLine.js';
+
+/** Lines are gathered into writes of about this size: few syscalls, bounded memory for big batches. */
+const WRITE_CHUNK_BYTES = 4 * 1024 * 1024;
+
+/** What the journal needs to index and order a record; refused before anything is written. */
+export function checkRecord(record: ChangeRecord, poolId: string): void {
+  const bad = (why: string) => new InvalidInputError(`change record ${record.id} ${why}`);
+  if (record.poolId !== poolId)
+    throw bad(`is for pool ${record.poolId}; appendMany takes one pool at a time`);
+  if (typeof record.entity !== 'string' || record.entity === '') throw bad('has no entity');
+  if (!Number.isSafeInteger(record.version) || record.version < 1)
+    throw bad('has a version that is not 1, 2, …');
+  if (Number.isNaN(Date.parse(record.validFrom)))
+    throw bad(`has an unreadable validFrom ${record.validFrom}`);
+}
+
+/** Appends one line per record to `journal` (the caller holds its lock), fsynced when `durable`. */
+export async function appendLines(
+  journal: string,
+  records: readonly ChangeRecord[],
+  durable: boolean,
+): Promise<void> {
+  const handle = await open(journal, 'a');
+  try {
+    let pending: string[] = [];
+    let pendingLength = 0;
+    const flush = async () => {
+      const bytes = Buffer.from(pending.join(''));
+      let written = 0;
+      while (written < bytes.length) written += (await handle.write(bytes, written)).bytesWritten;
+      pending = [];
+      pendingLength = 0;
+    };
+    for (const record of records) {
+      const line = encodeLine(record);
+      pending.push(line);
+      pendingLength += line.length;
+      if (pendingLength >= WRITE_CHUNK_BYTES) await flush();
+    }
+    await flush();
+    if (durable) await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

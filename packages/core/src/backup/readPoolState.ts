@@ -1,0 +1,191 @@
+import { ComponentUnsupportedError } from '../errors.js';
+import {
+  canonicalClient,
+  canonicalComponent,
+  canonicalGroup,
+  canonicalMfa,
+  canonicalPool,
+  canonicalUser,
+} from '../model/canonical.js';
+import { type EntityKey, entityKey } from '../model/entityKey.js';
+import { canonicalObject, type JsonObject } from '../model/json.js';
+import type { OptionalComponent } from '../model/poolState.js';
+import type { RawRecord, RawUserMfa } from '../model/raw.js';
+import type { CognitoReader } from '../ports.js';
+
+export interface ScannedEntity {
+  key: EntityKey;
+  doc: JsonObject;
+}
+
+export interface PoolScan {
+  poolId: string;
+  /** Sorted by key. */
+  entities: ScannedEntity[];
+  notCaptured: OptionalComponent[];
+}
+
+export type ScanProgress = (event: { component: string; count: number; total?: number }) => void;
+
+const str = (value: unknown): string | undefined =>
+  typeof value === 'string' && value !== '' ? value : undefined;
+
+/**
+ * Reads every component of a pool through the reader and returns canonical entities. Optional
+ * components the endpoint does not implement are listed in `notCaptured` instead of failing the
+ * whole read or pretending they are empty.
+ */
+export async function readPoolState(
+  reader: CognitoReader,
+  poolId: string,
+  onProgress: ScanProgress = () => {},
+): Promise<PoolScan> {
+  const entities: ScannedEntity[] = [];
+  const notCaptured: OptionalComponent[] = [];
+  const add = (key: EntityKey, doc: JsonObject) => entities.push({ key, doc });
+  const optional = async (component: OptionalComponent, read: () => Promise<void>) => {
+    try {
+      await read();
+    } catch (error) {
+      if (!(error instanceof ComponentUnsupportedError)) throw error;
+      notCaptured.push(component);
+    }
+  };
+
+  const rawPool = await reader.describeUserPool(poolId);
+  const { UserPoolTags, ...poolSettings } = rawPool;
+  add('pool', canonicalPool(poolSettings));
+  onProgress({ component: 'pool', count: 1 });
+
+  let mfaMode = str(rawPool.MfaConfiguration) ?? 'OFF';
+  await optional('mfa', async () => {
+    const mfa = await reader.getMfaConfig(poolId);
+    mfaMode = str(mfa.MfaConfiguration) ?? mfaMode;
+    add('mfa', canonicalMfa(mfa));
+  });
+
+  const clientIds: string[] = [];
+  for await (const client of reader.listClients(poolId)) {
+    const id = str(client.ClientId);
+    if (id === undefined) continue;
+    clientIds.push(id);
+    add(entityKey('client', id), canonicalClient(client));
+    onProgress({ component: 'clients', count: clientIds.length });
+  }
+
+  const memberships = await readGroups(reader, poolId, add, onProgress);
+
+  let userMfaSupported = mfaMode !== 'OFF';
+  let users = 0;
+  const estimate =
+    typeof rawPool.EstimatedNumberOfUsers === 'number' ? rawPool.EstimatedNumberOfUsers : undefined;
+  for await (const user of reader.listUsers(poolId)) {
+    const username = user.Username;
+    if (username === undefined) continue;
+    let mfa: RawUserMfa | undefined;
+    if (userMfaSupported) {
+      try {
+        mfa = await reader.getUserMfa(poolId, username);
+      } catch (error) {
+        if (!(error instanceof ComponentUnsupportedError)) throw error;
+        userMfaSupported = false;
+        notCaptured.push('userMfa');
+      }
+    }
+    add(entityKey('user', username), canonicalUser(user, memberships.get(username) ?? [], mfa));
+    onProgress({
+      component: 'users',
+      count: ++users,
+      ...(estimate === undefined ? {} : { total: estimate }),
+    });
+  }
+
+  await readOptionalComponents(reader, poolId, rawPool, clientIds, add, optional);
+  const tags = await readTags(reader, rawPool, UserPoolTags);
+  add('tags', tags);
+
+  entities.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return { poolId, entities, notCaptured: [...new Set(notCaptured)].sort() };
+}
+
+async function readGroups(
+  reader: CognitoReader,
+  poolId: string,
+  add: (key: EntityKey, doc: JsonObject) => void,
+  onProgress: ScanProgress,
+): Promise<Map<string, string[]>> {
+  const memberships = new Map<string, string[]>();
+  let groups = 0;
+  for await (const group of reader.listGroups(poolId)) {
+    const name = str(group.GroupName);
+    if (name === undefined) continue;
+    add(entityKey('group', name), canonicalGroup(group));
+    // One paginated ListUsersInGroup per group, never one call per user.
+    for await (const username of reader.listUsersInGroup(poolId, name)) {
+      const list = memberships.get(username) ?? [];
+      list.push(name);
+      memberships.set(username, list);
+    }
+    onProgress({ component: 'groups', count: ++groups });
+  }
+  return memberships;
+}
+
+async function readOptionalComponents(
+  reader: CognitoReader,
+  poolId: string,
+  rawPool: RawRecord,
+  clientIds: readonly string[],
+  add: (key: EntityKey, doc: JsonObject) => void,
+  optional: (component: OptionalComponent, read: () => Promise<void>) => Promise<void>,
+): Promise<void> {
+  await optional('identityProviders', async () => {
+    for await (const idp of reader.listIdentityProviders(poolId)) {
+      const name = str(idp.ProviderName);
+      if (name !== undefined) add(entityKey('idp', name), canonicalComponent(idp));
+    }
+  });
+  await optional('resourceServers', async () => {
+    for await (const server of reader.listResourceServers(poolId)) {
+      const id = str(server.Identifier);
+      if (id !== undefined) add(entityKey('resourceServer', id), canonicalComponent(server));
+    }
+  });
+  const domains = [str(rawPool.Domain), str(rawPool.CustomDomain)].filter(
+    (d): d is string => d !== undefined,
+  );
+  await optional('domain', async () => {
+    const described: RawRecord = {};
+    for (const domain of domains) {
+      const description = await reader.describeDomain(domain);
+      if (description !== undefined) described[domain] = description;
+    }
+    if (Object.keys(described).length > 0) add('domain', canonicalObject(described));
+  });
+  // UI customization only exists for pools with a hosted-UI domain.
+  if (domains.length > 0) {
+    await optional('uiCustomization', async () => {
+      for (const clientId of [undefined, ...clientIds]) {
+        const ui = await reader.getUiCustomization(poolId, clientId);
+        if (ui !== undefined) add(entityKey('ui', clientId ?? 'ALL'), canonicalComponent(ui));
+      }
+    });
+  }
+  await optional('riskConfiguration', async () => {
+    const risk = await reader.getRiskConfiguration(poolId);
+    if (risk !== undefined) add('riskConfiguration', canonicalComponent(risk));
+  });
+}
+
+/** ListTagsForResource is authoritative; endpoints without it still report tags in DescribeUserPool. */
+async function readTags(reader: CognitoReader, rawPool: RawRecord, fallback: unknown): Promise<JsonObject> {
+  const arn = str(rawPool.Arn);
+  if (arn !== undefined) {
+    try {
+      return canonicalObject(await reader.listTags(arn));
+    } catch (error) {
+      if (!(error instanceof ComponentUnsupportedError)) throw error;
+    }
+  }
+  return canonicalObject(fallback ?? {});
+}

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import type { EntityEntry } from '../model/poolState.js';
+import { diffScan, reconcileRecords } from './reconcileScan.js';
+
+const observedAt = '2024-06-01T12:00:00.000Z';
+const user = (name: string, modifiedAt: string, groups: string[] = []) => ({
+  username: name,
+  attributes: {},
+  enabled: true,
+  status: 'CONFIRMED',
+  groups,
+  createdAt: '2024-01-01T00:00:00.000Z',
+  modifiedAt,
+});
+const entry = (key: string, doc: EntityEntry['doc'], version = 0): EntityEntry => ({
+  key,
+  version,
+  hash: null,
+  doc,
+});
+
+describe('reconciling a scan with the head state', () => {
+  const head = new Map<string, EntityEntry>([
+    ['user:alice', entry('user:alice', user('alice', '2024-06-01T09:00:00.000Z'))],
+    ['user:bob', entry('user:bob', user('bob', '2024-06-01T09:00:00.000Z'), 2)],
+    ['user:carol', entry('user:carol', user('carol', '2024-06-01T09:00:00.000Z'))],
+    ['idp:Google', entry('idp:Google', { ProviderName: 'Google' })],
+  ]);
+  const scan = [
+    { key: 'user:alice', doc: user('alice', '2024-06-01T09:00:00.000Z') },
+    { key: 'user:carol', doc: user('carol', '2024-06-01T11:30:07.000Z') },
+    { key: 'user:dan', doc: user('dan', '2024-06-01T11:45:00.000Z') },
+  ];
+
+  it('records updates, creations and deletions, and keeps what the endpoint could not read', () => {
+    const diff = diffScan(head, scan, ['identityProviders']);
+    expect(diff.changed.map((c) => c.key)).toEqual(['user:bob', 'user:carol', 'user:dan']);
+    expect(diff.unchanged.map((e) => e.key)).toEqual(['idp:Google', 'user:alice']);
+  });
+
+  it('stamps each record with the most precise time it can trust', () => {
+    const diff = diffScan(head, scan, ['identityProviders']);
+    const { records, entries } = reconcileRecords('us-east-1_x', diff, new Map(), observedAt);
+    const byEntity = Object.fromEntries(records.map((r) => [r.entity, r]));
+    expect(byEntity['user:bob']?.validFrom).toBe(observedAt); // deleted: only known when observed
+    expect(byEntity['user:bob']?.version).toBe(3);
+    expect(byEntity['user:carol']?.validFrom).toBe('2024-06-01T11:30:07.999Z'); // whole-second date
+    expect(byEntity['user:dan']?.validFrom).toBe('2024-06-01T11:45:00.999Z');
+    expect(records.every((r) => r.source === 'reconcile')).toBe(true);
+    expect(entries.map((e) => e.key)).toEqual(['idp:Google', 'user:alice', 'user:carol', 'user:dan']);
+    expect(entries.find((e) => e.key === 'user:carol')?.version).toBe(1);
+  });
+
+  it('uses observation time when the change did not move the modification date (memberships)', () => {
+    const moved = [{ key: 'user:alice', doc: user('alice', '2024-06-01T09:00:00.000Z', ['admins']) }];
+    const diff = diffScan(new Map([...head].filter(([k]) => k === 'user:alice')), moved, []);
+    const { records } = reconcileRecords('us-east-1_x', diff, new Map(), observedAt);
+    expect(records[0]?.validFrom).toBe(observedAt);
+    expect(records[0]?.patch).toEqual([{ op: 'add', path: '/groups/0', value: 'admins' }]);
+  });
+
+  it('continues the chain of a deleted entity when it comes back', () => {
+    const diff = diffScan(new Map(), [{ key: 'user:bob', doc: user('bob', '2024-06-01T11:00:00.000Z') }], []);
+    const chainHeads = new Map([
+      ['user:bob', { version: 3, hash: 'h3', validFrom: '2024-06-01T10:00:00.000Z' }],
+    ]);
+    const { records } = reconcileRecords('us-east-1_x', diff, chainHeads, observedAt);
+    expect(records[0]).toMatchObject({ version: 4, prevHash: 'h3' });
+  });
+});

@@ -1,0 +1,93 @@
+import type { ChangeRecord } from '../changes/changeRecord.js';
+import {
+  BeforeFirstSnapshotError,
+  SnapshotCorruptError,
+  SnapshotMissingError,
+  UnknownPoolError,
+} from '../errors.js';
+import { type EntityEntry, type PoolStateDocument, toPoolDocument } from '../model/poolState.js';
+import type { ChangeLog } from '../ports.js';
+import type { OpenedSnapshot } from '../snapshots/codec.js';
+import type { SnapshotManifest } from '../snapshots/format.js';
+import type { SnapshotStore } from '../snapshots/snapshotStore.js';
+import { parseInstant, replayEntities } from './replayEntities.js';
+
+export interface StateAtDeps {
+  snapshots: SnapshotStore;
+  changeLog: ChangeLog;
+}
+
+export interface StateAtResult {
+  /** The requested instant, as ISO-8601 UTC. */
+  at: string;
+  /** The snapshot the state was replayed from. */
+  base: SnapshotManifest;
+  notCaptured: string[];
+  /** Snapshots or manifests that were skipped because they are corrupt or missing. */
+  warnings: string[];
+  /** The pool's entities at `at`, in key order; read once. */
+  entities: AsyncIterable<EntityEntry>;
+}
+
+const isSkippable = (error: unknown): error is SnapshotCorruptError | SnapshotMissingError =>
+  error instanceof SnapshotCorruptError || error instanceof SnapshotMissingError;
+
+/**
+ * Opens the newest usable snapshot among `candidates` (newest first). A corrupt or missing one is
+ * skipped with a warning: the change log still holds every record since the older snapshot.
+ */
+async function openNewestUsable(
+  snapshots: SnapshotStore,
+  candidates: readonly SnapshotManifest[],
+  warnings: string[],
+): Promise<{ manifest: SnapshotManifest; opened: OpenedSnapshot }> {
+  let firstFailure: Error | undefined;
+  for (const manifest of candidates) {
+    try {
+      return { manifest, opened: await snapshots.open(manifest) };
+    } catch (error) {
+      if (!isSkippable(error)) throw error;
+      firstFailure ??= error;
+      warnings.push(`${error.message}; replaying from an older snapshot instead`);
+    }
+  }
+  throw firstFailure ?? new Error('no snapshot to open');
+}
+
+/**
+ * The state of a pool at `at`: the newest snapshot taken at or before it, plus every change record
+ * valid by then. The snapshot is verified against its manifest before any entity is produced.
+ */
+export async function stateAt(deps: StateAtDeps, poolId: string, at: string): Promise<StateAtResult> {
+  const requested = new Date(parseInstant(at)).toISOString();
+  const { manifests, unreadable } = await deps.snapshots.survey(poolId);
+  const warnings = unreadable.map((error) => `${error.message}; that snapshot was skipped`);
+  const first = manifests[0];
+  if (first === undefined) {
+    if (unreadable[0] !== undefined) throw unreadable[0];
+    throw new UnknownPoolError(poolId);
+  }
+  if (Date.parse(requested) < Date.parse(first.at)) throw new BeforeFirstSnapshotError(requested, first.at);
+
+  const candidates = manifests.filter((m) => Date.parse(m.at) <= Date.parse(requested)).reverse();
+  const { manifest, opened } = await openNewestUsable(deps.snapshots, candidates, warnings);
+
+  // Records before the snapshot are read too: one that arrived late may not be folded into it yet.
+  const records: ChangeRecord[] = [];
+  for await (const record of deps.changeLog.timeline(poolId, { upTo: requested })) records.push(record);
+
+  return {
+    at: requested,
+    base: manifest,
+    notCaptured: [...manifest.notCaptured],
+    warnings,
+    entities: replayEntities(opened.entries, records, requested),
+  };
+}
+
+/** Reads the whole state into the nested document `restore-cli state` prints. */
+export async function collectState(result: StateAtResult): Promise<PoolStateDocument> {
+  const entities: EntityEntry[] = [];
+  for await (const entry of result.entities) entities.push(entry);
+  return toPoolDocument(result.base.poolId, result.at, result.notCaptured, entities);
+}

@@ -1,0 +1,50 @@
+import { InvalidInputError } from '../errors.js';
+
+/**
+ * Where snapshots live in a blob store:
+ * `cognito-backup/<poolId>/snapshots/YYYY/MM/DD/HHmmss-<snapshotId>.ndjson.gz`, with the manifest
+ * beside it as `…/HHmmss-<snapshotId>.manifest.json`. Dates are UTC, taken from the snapshot's `at`,
+ * so a listing of the prefix is already in time order.
+ */
+export const BACKUP_ROOT = 'cognito-backup';
+export const SNAPSHOT_SUFFIX = '.ndjson.gz';
+export const MANIFEST_SUFFIX = '.manifest.json';
+
+const ULID = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/;
+
+export function assertPoolId(poolId: string): void {
+  if (poolId === '' || poolId.includes('/'))
+    throw new InvalidInputError(`pool id ${JSON.stringify(poolId)} cannot name a folder of the store`);
+}
+
+export const snapshotsPrefix = (poolId: string): string => {
+  assertPoolId(poolId);
+  return `${BACKUP_ROOT}/${poolId}/snapshots/`;
+};
+
+const two = (n: number) => String(n).padStart(2, '0');
+
+export function snapshotObjectKey(poolId: string, at: string, snapshotId: string): string {
+  if (!ULID.test(snapshotId)) throw new InvalidInputError(`snapshot id ${snapshotId} is not a ULID`);
+  const time = new Date(at);
+  if (Number.isNaN(time.getTime()))
+    throw new InvalidInputError(`snapshot time ${at} is not an ISO-8601 time`);
+  const day = `${time.getUTCFullYear()}/${two(time.getUTCMonth() + 1)}/${two(time.getUTCDate())}`;
+  const hms = `${two(time.getUTCHours())}${two(time.getUTCMinutes())}${two(time.getUTCSeconds())}`;
+  return `${snapshotsPrefix(poolId)}${day}/${hms}-${snapshotId}${SNAPSHOT_SUFFIX}`;
+}
+
+/** The manifest key for a snapshot object key. */
+export const manifestKeyOf = (objectKey: string): string =>
+  `${objectKey.slice(0, -SNAPSHOT_SUFFIX.length)}${MANIFEST_SUFFIX}`;
+
+/** The snapshot object key a manifest key sits beside. */
+export const objectKeyOf = (manifestKey: string): string =>
+  `${manifestKey.slice(0, -MANIFEST_SUFFIX.length)}${SNAPSHOT_SUFFIX}`;
+
+/** The pool a manifest key belongs to, or undefined for keys outside the snapshot layout. */
+export function poolOfManifestKey(key: string): string | undefined {
+  const [root, poolId, folder] = key.split('/');
+  if (root !== BACKUP_ROOT || folder !== 'snapshots' || !key.endsWith(MANIFEST_SUFFIX)) return undefined;
+  return poolId === '' ? undefined : poolId;
+}

@@ -1,0 +1,181 @@
+import { isRewindError, RewindError, SnapshotCorruptError, SnapshotMissingError } from '../errors.js';
+import type { EntityEntry } from '../model/poolState.js';
+import type { BlobStore } from '../ports.js';
+import { parseInstant } from '../replay/replayEntities.js';
+import type { Source } from './byteStreams.js';
+import { encodeSnapshot, type OpenedSnapshot, openSnapshot, verifySnapshot } from './codec.js';
+import { MANIFEST_FORMAT, SNAPSHOT_FORMAT, type SnapshotHeader, type SnapshotManifest } from './format.js';
+import { describeIssue, snapshotManifestSchema } from './schemas.js';
+import {
+  BACKUP_ROOT,
+  MANIFEST_SUFFIX,
+  manifestKeyOf,
+  objectKeyOf,
+  poolOfManifestKey,
+  snapshotObjectKey,
+  snapshotsPrefix,
+} from './snapshotLayout.js';
+
+/** What a listing found: readable manifests in time order, and the ones that could not be read. */
+export interface SnapshotSurvey {
+  manifests: SnapshotManifest[];
+  unreadable: SnapshotCorruptError[];
+}
+
+const byTime = (a: SnapshotManifest, b: SnapshotManifest): number =>
+  Date.parse(a.at) - Date.parse(b.at) ||
+  (a.snapshotId < b.snapshotId ? -1 : a.snapshotId > b.snapshotId ? 1 : 0);
+
+const isBlobNotFound = (error: unknown): boolean =>
+  isRewindError(error) && error.name === 'BlobNotFoundError';
+
+async function readAll(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  for await (const chunk of chunks) parts.push(chunk);
+  const out = new Uint8Array(parts.reduce((n, part) => n + part.byteLength, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.byteLength;
+  }
+  return out;
+}
+
+/**
+ * Snapshots of every pool in one write-once blob store (layout in `snapshotLayout.ts`). The object is
+ * written before its manifest, so a listed manifest never points at a snapshot still being written.
+ */
+export class SnapshotStore {
+  constructor(private readonly blobs: BlobStore) {}
+
+  /** Pool ids that have at least one snapshot manifest, sorted. */
+  async pools(): Promise<string[]> {
+    const pools = new Set<string>();
+    for await (const { key } of this.blobs.list(`${BACKUP_ROOT}/`)) {
+      const poolId = poolOfManifestKey(key);
+      if (poolId !== undefined) pools.add(poolId);
+    }
+    return [...pools].sort();
+  }
+
+  /** The pool's snapshots, ascending by `at` then snapshotId; an unreadable manifest throws. */
+  async list(poolId: string): Promise<SnapshotManifest[]> {
+    const { manifests, unreadable } = await this.survey(poolId);
+    if (unreadable[0] !== undefined) throw unreadable[0];
+    return manifests;
+  }
+
+  /** Like `list`, but an unreadable manifest is reported instead of thrown, so readers can carry on. */
+  async survey(poolId: string): Promise<SnapshotSurvey> {
+    const manifests: SnapshotManifest[] = [];
+    const unreadable: SnapshotCorruptError[] = [];
+    for await (const { key } of this.blobs.list(snapshotsPrefix(poolId))) {
+      if (!key.endsWith(MANIFEST_SUFFIX)) continue;
+      try {
+        manifests.push(await this.readManifest(poolId, key));
+      } catch (error) {
+        if (!(error instanceof SnapshotCorruptError)) throw error;
+        unreadable.push(error);
+      }
+    }
+    return { manifests: manifests.sort(byTime), unreadable };
+  }
+
+  /** Encodes and stores a snapshot, then its manifest. */
+  async write(
+    header: Omit<SnapshotHeader, 'format'>,
+    entries: Source<EntityEntry>,
+  ): Promise<SnapshotManifest> {
+    // The key checks pool id, time and ULID before anything is written.
+    const object = snapshotObjectKey(header.poolId, header.at, header.snapshotId);
+    const full: SnapshotHeader = {
+      ...header,
+      format: SNAPSHOT_FORMAT,
+      at: new Date(header.at).toISOString(),
+      createdAt: new Date(parseInstant(header.createdAt)).toISOString(),
+    };
+    const encoded = encodeSnapshot(full, entries);
+    const stored = await this.blobs.put(object, encoded.bytes, { contentType: 'application/gzip' });
+    const digest = encoded.digest();
+    if (stored.bytes !== digest.bytes)
+      throw new RewindError(
+        `the store kept ${stored.bytes} bytes of ${object}, ${digest.bytes} were written`,
+      );
+    const manifest: SnapshotManifest = {
+      format: MANIFEST_FORMAT,
+      poolId: full.poolId,
+      snapshotId: full.snapshotId,
+      at: full.at,
+      createdAt: full.createdAt,
+      kind: full.kind,
+      lastChangeId: full.lastChangeId,
+      notCaptured: [...full.notCaptured],
+      ...(full.base === undefined ? {} : { base: full.base }),
+      ...digest,
+      object,
+    };
+    const json = new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`);
+    await this.blobs.put(manifestKeyOf(object), json, { contentType: 'application/json' });
+    return manifest;
+  }
+
+  /**
+   * Opens a snapshot for reading. The whole object is hashed against the manifest first, so nothing is
+   * yielded from a corrupt snapshot; the decode pass then checks again as it ends.
+   */
+  async open(manifest: SnapshotManifest): Promise<OpenedSnapshot> {
+    await verifySnapshot(manifest.object, await this.fetch(manifest), manifest);
+    return this.stream(manifest);
+  }
+
+  /**
+   * One decode pass without the verify pass: corruption surfaces as an error after the last entity.
+   * Only for readers that can throw away what they read, such as a snapshot write that then fails.
+   */
+  async stream(manifest: SnapshotManifest): Promise<OpenedSnapshot> {
+    const opened = await openSnapshot(manifest.object, await this.fetch(manifest), manifest);
+    const { header } = opened;
+    if (
+      header.poolId !== manifest.poolId ||
+      header.snapshotId !== manifest.snapshotId ||
+      Date.parse(header.at) !== Date.parse(manifest.at)
+    )
+      throw new SnapshotCorruptError(manifest.object, 'its header does not match its manifest');
+    return opened;
+  }
+
+  private async fetch(manifest: SnapshotManifest): Promise<AsyncIterable<Uint8Array>> {
+    try {
+      return await this.blobs.get(manifest.object);
+    } catch (error) {
+      if (isBlobNotFound(error))
+        throw new SnapshotMissingError(
+          manifest.object,
+          'its manifest exists but the object is not in the store',
+        );
+      throw error;
+    }
+  }
+
+  private async readManifest(poolId: string, key: string): Promise<SnapshotManifest> {
+    let json: unknown;
+    try {
+      json = JSON.parse(
+        new TextDecoder('utf-8', { fatal: true }).decode(await readAll(await this.blobs.get(key))),
+      );
+    } catch (error) {
+      if (isBlobNotFound(error)) throw error;
+      throw new SnapshotCorruptError(key, 'its manifest is not JSON', { cause: error });
+    }
+    const parsed = snapshotManifestSchema.safeParse(json);
+    if (!parsed.success)
+      throw new SnapshotCorruptError(key, `its manifest is invalid (${describeIssue(parsed.error)})`);
+    const manifest = parsed.data;
+    if (manifest.poolId !== poolId || manifest.object !== objectKeyOf(key))
+      throw new SnapshotCorruptError(
+        key,
+        `its manifest describes ${manifest.object}, not the object beside it`,
+      );
+    return manifest;
+  }
+}

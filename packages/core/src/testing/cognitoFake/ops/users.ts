@@ -1,0 +1,121 @@
+import type { OperationTable } from '../operation.js';
+import { pageRequest } from '../operation.js';
+import { FakeCognitoError } from '../errors.js';
+import { parseUserFilter } from '../listUsersFilter.js';
+import { pageOf } from '../pagination.js';
+import { checkAttributes } from '../schema.js';
+import { attributeList, createUser, deleteUser, setMfaPreference, userView } from '../users.js';
+
+export const userOperations: OperationTable = {
+  AdminCreateUser: {
+    category: 'UserCreation',
+    run: (input, { state }) => {
+      const pool = state.pool(input.str('UserPoolId'));
+      const username = input.str('Username');
+      const action = input.optStr('MessageAction');
+      if (action === 'RESEND') {
+        // Resending an invitation changes nothing the fake tracks; it sends no messages at all.
+        return { User: userView(state.user(pool, username)) };
+      }
+      if (action !== undefined && action !== 'SUPPRESS') {
+        throw new FakeCognitoError('InvalidParameterException', `Invalid MessageAction ${action}`);
+      }
+      const user = createUser(state, pool, { username, attributes: input.attributes('UserAttributes') });
+      return { User: userView(user) };
+    },
+  },
+  AdminGetUser: {
+    category: 'UserRead',
+    run: (input, { state }) => {
+      const user = state.user(state.pool(input.str('UserPoolId')), input.str('Username'));
+      return {
+        Username: user.username,
+        UserAttributes: attributeList(user),
+        UserCreateDate: user.created,
+        UserLastModifiedDate: user.modified,
+        Enabled: user.enabled,
+        UserStatus: user.status,
+        ...(user.preferredMfa !== undefined ? { PreferredMfaSetting: user.preferredMfa } : {}),
+        ...(user.mfaMethods.length > 0 ? { UserMFASettingList: [...user.mfaMethods] } : {}),
+      };
+    },
+  },
+  AdminUpdateUserAttributes: {
+    category: 'UserUpdate',
+    run: (input, { state }) => {
+      const pool = state.pool(input.str('UserPoolId'));
+      const user = state.user(pool, input.str('Username'));
+      const attributes = input.attributes('UserAttributes');
+      checkAttributes(pool, attributes, 'update');
+      for (const [name, value] of attributes) user.attributes.set(name, value);
+      user.modified = state.now();
+      return {};
+    },
+  },
+  AdminDeleteUserAttributes: {
+    category: 'UserUpdate',
+    run: (input, { state }) => {
+      const pool = state.pool(input.str('UserPoolId'));
+      const user = state.user(pool, input.str('Username'));
+      const names = input.optStrings('UserAttributeNames') ?? [];
+      checkAttributes(
+        pool,
+        names.map((name) => [name, '']),
+        'update',
+      );
+      for (const name of names) user.attributes.delete(name);
+      user.modified = state.now();
+      return {};
+    },
+  },
+  AdminDeleteUser: {
+    category: 'UserUpdate',
+    run: (input, { state }) => {
+      const pool = state.pool(input.str('UserPoolId'));
+      deleteUser(pool, state.user(pool, input.str('Username')));
+      return {};
+    },
+  },
+  AdminDisableUser: {
+    category: 'UserUpdate',
+    run: (input, { state }) => {
+      const user = state.user(state.pool(input.str('UserPoolId')), input.str('Username'));
+      user.enabled = false;
+      user.modified = state.now();
+      return {};
+    },
+  },
+  AdminEnableUser: {
+    category: 'UserUpdate',
+    run: (input, { state }) => {
+      const user = state.user(state.pool(input.str('UserPoolId')), input.str('Username'));
+      user.enabled = true;
+      user.modified = state.now();
+      return {};
+    },
+  },
+  AdminSetUserMFAPreference: {
+    category: 'UserUpdate',
+    run: (input, { state }) => {
+      const user = state.user(state.pool(input.str('UserPoolId')), input.str('Username'));
+      setMfaPreference(user, input.raw);
+      user.modified = state.now();
+      return {};
+    },
+  },
+  ListUsers: {
+    category: 'UserList',
+    run: (input, context) => {
+      const pool = context.state.pool(input.str('UserPoolId'));
+      const keep = parseUserFilter(input.optStr('Filter'));
+      const names = input.optStrings('AttributesToGet');
+      const only = names === undefined ? undefined : new Set(names);
+      const request = pageRequest(input, context, `ListUsers:${pool.id}`, 'Limit', 'PaginationToken', 60);
+      const page = pageOf(pool.users, request, keep);
+      return {
+        Users: page.items.map((user) => userView(user, only)),
+        ...(page.token !== undefined ? { PaginationToken: page.token } : {}),
+      };
+    },
+  },
+};

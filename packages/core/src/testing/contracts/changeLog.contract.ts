@@ -1,0 +1,231 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ChangeRecord } from '../../changes/changeRecord.js';
+import { sha256Hex } from '../../changes/hash.js';
+import { makeRecord } from '../../changes/makeRecord.js';
+import { VersionConflictError } from '../../errors.js';
+import type { JsonObject } from '../../model/json.js';
+import type { ChangeLog, TimeRange } from '../../ports.js';
+
+export interface ChangeLogFixture {
+  log: ChangeLog;
+  /** A new adapter instance over the same storage (the in-memory reference returns itself). */
+  reopen(): Promise<ChangeLog>;
+  /** Removes whatever the log created (temp directory, table items). */
+  cleanup(): Promise<void>;
+}
+
+const POOL = 'us-east-1_Contract1';
+const OTHER_POOL = 'eu-west-1_Contract2';
+
+/** Seconds after 2024-01-01T00:00:00Z, as the ISO string the domain writes. */
+const at = (seconds: number): string => new Date(Date.UTC(2024, 0, 1, 0, 0, seconds)).toISOString();
+
+interface RecordOptions {
+  poolId?: string;
+  observedAt?: string;
+  after?: JsonObject | null;
+}
+
+function record(
+  entity: string,
+  version: number,
+  validFrom: string,
+  options: RecordOptions = {},
+): ChangeRecord {
+  const previous = version > 1 ? { version: version - 1 } : null;
+  return makeRecord({
+    poolId: options.poolId ?? POOL,
+    entity,
+    head: { version: version - 1, hash: previous && sha256Hex(`${entity}@${version - 1}`), doc: previous },
+    after: options.after === undefined ? { version, name: entity } : options.after,
+    validFrom,
+    observedAt: options.observedAt ?? validFrom,
+    source: 'cloudtrail',
+    event: {
+      name: 'AdminUpdateUserAttributes',
+      eventId: `evt-${version}-${entity}`,
+      actorArn: 'arn:aws:sts::123456789012:assumed-role/Admin/alice',
+      actorType: 'AssumedRole',
+      sourceIp: '203.0.113.7',
+      userAgent: 'aws-cli/2.15.0',
+    },
+  });
+}
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
+
+/**
+ * The behaviour every `ChangeLog` adapter shares, written once (emmett style) and run against the
+ * in-memory reference, the directory log and DynamoDB.
+ */
+export function changeLogContract(name: string, makeLog: () => Promise<ChangeLogFixture>): void {
+  describe(`ChangeLog contract: ${name}`, () => {
+    let fixture: ChangeLogFixture | undefined;
+    let log: ChangeLog;
+    const reopen = async () => {
+      if (fixture === undefined) throw new Error('no fixture');
+      return fixture.reopen();
+    };
+    const ids = async (records: AsyncIterable<ChangeRecord>) => (await collect(records)).map((r) => r.id);
+    const timeline = (range?: TimeRange, poolId = POOL) => collect(log.timeline(poolId, range));
+
+    beforeEach(async () => {
+      fixture = await makeLog();
+      log = fixture.log;
+    });
+    afterEach(async () => {
+      await fixture?.cleanup();
+      fixture = undefined;
+    });
+
+    it('returns the appended record as the head, and undefined for unknown entities and pools', async () => {
+      const first = record('user:alice', 1, at(1));
+      await log.append(first);
+      expect(await log.head(POOL, 'user:alice')).toStrictEqual(first);
+      const second = record('user:alice', 2, at(2));
+      await log.append(second);
+      expect(await log.head(POOL, 'user:alice')).toStrictEqual(second);
+      expect(await log.head(POOL, 'user:bob')).toBeUndefined();
+      expect(await log.head('us-east-1_Unknown', 'user:alice')).toBeUndefined();
+      expect(await collect(log.timeline('us-east-1_Unknown'))).toEqual([]);
+      expect(await collect(log.entityHistory(POOL, 'user:bob'))).toEqual([]);
+    });
+
+    it('refuses a taken version with VersionConflictError and changes nothing', async () => {
+      const v1 = record('group:admins', 1, at(1));
+      const v2 = record('group:admins', 2, at(2));
+      await log.append(v1);
+      await log.append(v2);
+      const rival = record('group:admins', 2, at(3), { after: { rival: true } });
+      const refused = log.append(rival);
+      await expect(refused).rejects.toBeInstanceOf(VersionConflictError);
+      await expect(refused).rejects.toMatchObject({ entity: 'group:admins', version: 2 });
+      expect(await log.head(POOL, 'group:admins')).toStrictEqual(v2);
+      expect(await collect(log.entityHistory(POOL, 'group:admins'))).toStrictEqual([v1, v2]);
+      expect(await ids(log.timeline(POOL))).toEqual([v1.id, v2.id]);
+    });
+
+    it('lets exactly one of two concurrent appends of the same version win', async () => {
+      await log.append(record('user:race', 1, at(1)));
+      const a = record('user:race', 2, at(2), { after: { writer: 'a' } });
+      const b = record('user:race', 2, at(2), { after: { writer: 'b' } });
+      const other = await reopen();
+      const results = await Promise.allSettled([log.append(a), other.append(b)]);
+      const won = results.filter((r) => r.status === 'fulfilled');
+      const lost = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
+      expect(won).toHaveLength(1);
+      expect(lost).toHaveLength(1);
+      expect(lost[0]).toBeInstanceOf(VersionConflictError);
+      const winner = results[0]?.status === 'fulfilled' ? a : b;
+      expect(await log.head(POOL, 'user:race')).toStrictEqual(winner);
+      expect(await other.head(POOL, 'user:race')).toStrictEqual(winner);
+      expect((await collect(log.entityHistory(POOL, 'user:race'))).map((r) => r.version)).toEqual([1, 2]);
+    });
+
+    it('returns an entity history in version order, only for that entity', async () => {
+      const mine = [record('user:h', 1, at(1)), record('user:h', 2, at(5)), record('user:h', 3, at(9))];
+      await log.append(mine[0] as ChangeRecord);
+      await log.append(record('user:h2', 1, at(2)));
+      await log.append(mine[1] as ChangeRecord);
+      await log.append(record('user:h', 4, at(3), { poolId: OTHER_POOL }));
+      await log.append(mine[2] as ChangeRecord);
+      expect(await collect(log.entityHistory(POOL, 'user:h'))).toStrictEqual(mine);
+    });
+
+    it('orders the timeline by (validFrom, id) and honours after (exclusive) and upTo (inclusive)', async () => {
+      const c = record('user:c', 1, at(15));
+      const d = record('user:d', 1, at(15));
+      expect(c.id < d.id).toBe(true);
+      const a1 = record('user:a', 1, at(10));
+      const a2 = record('user:a', 2, at(30));
+      const b = record('user:b', 1, at(5));
+      const g = record('group:g', 1, at(20));
+      for (const r of [a1, d, g, b, c, a2]) await log.append(r);
+      await log.append(record('user:a', 1, at(12), { poolId: OTHER_POOL }));
+
+      const order = async (range?: TimeRange) => (await timeline(range)).map((r) => r.id);
+      expect(await timeline()).toStrictEqual([b, a1, c, d, g, a2]);
+      expect(await order({ after: at(10), upTo: at(20) })).toEqual([c.id, d.id, g.id]);
+      expect(await order({ after: at(15) })).toEqual([g.id, a2.id]);
+      expect(await order({ upTo: at(5) })).toEqual([b.id]);
+      expect(await order({ upTo: at(4) })).toEqual([]);
+      expect(await order({ after: at(30) })).toEqual([]);
+      expect(await order({ after: at(15), upTo: at(15) })).toEqual([]);
+      expect(await order({ after: at(14), upTo: at(15) })).toEqual([c.id, d.id]);
+    });
+
+    it('keeps pools apart', async () => {
+      const here = record('user:alice', 1, at(1), { after: { pool: 'here' } });
+      const there = record('user:alice', 1, at(2), { poolId: OTHER_POOL, after: { pool: 'there' } });
+      await log.append(here);
+      await log.append(there);
+      expect(await log.head(POOL, 'user:alice')).toStrictEqual(here);
+      expect(await log.head(OTHER_POOL, 'user:alice')).toStrictEqual(there);
+      expect(await timeline()).toStrictEqual([here]);
+      expect(await timeline({}, OTHER_POOL)).toStrictEqual([there]);
+      expect(await collect(log.entityHistory(OTHER_POOL, 'user:alice'))).toStrictEqual([there]);
+    });
+
+    it('handles entity keys with / ~ : unicode and 128-character usernames, across a reopen', async () => {
+      const entities = [
+        'user:a/b/c',
+        'user:x~1y~0',
+        'user:with:colons:',
+        'user:ünïcødé-日本語-😀',
+        `user:${'u'.repeat(128)}`,
+        'group:../../etc',
+        'pool',
+      ];
+      const records = entities.map((entity, i) => record(entity, 1, at(i)));
+      for (const r of records) await log.append(r);
+      const reopened = await reopen();
+      for (const [i, entity] of entities.entries()) {
+        expect(await log.head(POOL, entity)).toStrictEqual(records[i]);
+        expect(await reopened.head(POOL, entity)).toStrictEqual(records[i]);
+        expect(await collect(reopened.entityHistory(POOL, entity))).toStrictEqual([records[i]]);
+      }
+      expect(await collect(reopened.timeline(POOL))).toStrictEqual(records);
+      await expect(reopened.append(record('user:a/b/c', 1, at(99)))).rejects.toBeInstanceOf(
+        VersionConflictError,
+      );
+    });
+
+    it('keeps every field, timestamps exactly as written, across a reopen', async () => {
+      const created = record('user:kept', 1, '2024-02-29T23:59:59.999Z', {
+        observedAt: '2024-03-01T00:00:00.000Z',
+      });
+      const deleted = record('user:kept', 2, '2024-03-01T00:00:01.000Z', {
+        observedAt: '2024-03-01T00:00:01.500Z',
+        after: null,
+      });
+      await log.append(created);
+      await log.append(deleted);
+      const reopened = await reopen();
+      expect(await reopened.head(POOL, 'user:kept')).toStrictEqual(deleted);
+      expect(await collect(reopened.entityHistory(POOL, 'user:kept'))).toStrictEqual([created, deleted]);
+      const [first, second] = await collect(reopened.timeline(POOL, { upTo: '2024-03-01T00:00:01.000Z' }));
+      expect(first?.validFrom).toBe('2024-02-29T23:59:59.999Z');
+      expect(first?.observedAt).toBe('2024-03-01T00:00:00.000Z');
+      expect(second?.after).toBeNull();
+      expect(second?.prevHash).toBe(deleted.prevHash);
+      expect(second?.hash).toBe(deleted.hash);
+
+      // Either instance sees what the other appends next: the head is always current.
+      const third = record('user:kept', 3, '2024-03-01T00:00:02.000Z');
+      await reopened.append(third);
+      expect(await log.head(POOL, 'user:kept')).toStrictEqual(third);
+    });
+
+    it('hands out copies: changing a returned record changes nothing stored', async () => {
+      const original = record('user:copy', 1, at(1));
+      await log.append(original);
+      const read = await log.head(POOL, 'user:copy');
+      if (read?.after) read.after.name = 'tampered';
+      expect(await log.head(POOL, 'user:copy')).toStrictEqual(original);
+    });
+  });
+}

@@ -1,0 +1,371 @@
+import {
+  AdminAddUserToGroupCommand,
+  AdminCreateUserCommand,
+  AdminDisableUserCommand,
+  AdminSetUserMFAPreferenceCommand,
+  type CognitoIdentityProviderClient,
+  CreateGroupCommand,
+  CreateIdentityProviderCommand,
+  CreateResourceServerCommand,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+  CreateUserPoolDomainCommand,
+  SetRiskConfigurationCommand,
+  SetUICustomizationCommand,
+  SetUserPoolMfaConfigCommand,
+  TagResourceCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCognitoClient } from '../../adapters/aws/cognitoClient.js';
+import { ComponentUnsupportedError, PoolNotFoundError } from '../../errors.js';
+import type { CognitoReader } from '../../ports.js';
+
+/** Which optional components the endpoint implements (cognito-local: none of them). */
+export interface CognitoSupport {
+  identityProviders: boolean;
+  resourceServers: boolean;
+  domain: boolean;
+  uiCustomization: boolean;
+  riskConfiguration: boolean;
+  tags: boolean;
+  /** AdminSetUserMFAPreference, to seed a user's MFA settings. */
+  userMfaPreferences: boolean;
+}
+
+export interface CognitoReaderFixture {
+  endpoint: string;
+  makeReader(pageSize?: number): CognitoReader;
+  supports: CognitoSupport;
+  stop(): Promise<void>;
+}
+
+// Usernames with `/`, `~` and non-ASCII letters: they end up in entity keys and JSON pointers.
+const USERS = [
+  { username: 'alice', tenant: 'acme' },
+  { username: 'bob/builder', tenant: 'acme' },
+  { username: 'carol~ops', tenant: 'globex' },
+  { username: 'dörte', tenant: 'globex' },
+  { username: '用户', tenant: 'initech' },
+  { username: 'eve', tenant: 'initech', disabled: true },
+];
+const GROUPS = [
+  { GroupName: 'admins', Precedence: 1, Description: 'Full access', members: ['alice', 'dörte'] },
+  { GroupName: 'editors', Precedence: 5, Description: 'Edits content', members: ['alice', 'bob/builder', 'carol~ops'] },
+  { GroupName: 'viewers', Precedence: 10, Description: 'Reads only', members: ['carol~ops', 'eve', '用户'] },
+];
+const PROVIDERS = ['Acme', 'Globex', 'Initech'];
+const SERVERS = ['https://api.example.com/orders', 'https://api.example.com/stock', 'https://api.example.com/users'];
+const POOL_CSS = '.banner-customizable { background-color: teal; }';
+const CLIENT_CSS = '.banner-customizable { background-color: navy; }';
+
+interface Sample {
+  poolId: string;
+  poolArn: string;
+  webClientId: string;
+  backendClientId: string;
+  domain: string;
+}
+
+/** Writes one at a time: cognito-local loses concurrent writes to a pool. */
+async function seedSamplePool(cognito: CognitoIdentityProviderClient, supports: CognitoSupport): Promise<Sample> {
+  const { UserPool } = await cognito.send(
+    new CreateUserPoolCommand({
+      PoolName: 'contract',
+      Schema: [{ Name: 'tenant', AttributeDataType: 'String', Mutable: true }],
+      UserPoolAddOns: { AdvancedSecurityMode: 'AUDIT' },
+      UserPoolTags: { team: 'identity' },
+    }),
+  );
+  const poolId = UserPool?.Id ?? '';
+  const UserPoolId = poolId;
+  await cognito.send(
+    new SetUserPoolMfaConfigCommand({
+      UserPoolId,
+      MfaConfiguration: 'OPTIONAL',
+      SoftwareTokenMfaConfiguration: { Enabled: true },
+    }),
+  );
+  for (const user of USERS) {
+    const UserAttributes = [
+      { Name: 'email', Value: `user${USERS.indexOf(user)}@example.com` },
+      { Name: 'custom:tenant', Value: user.tenant },
+    ];
+    await cognito.send(
+      new AdminCreateUserCommand({ UserPoolId, Username: user.username, UserAttributes, MessageAction: 'SUPPRESS' }),
+    );
+    if (user.disabled === true) await cognito.send(new AdminDisableUserCommand({ UserPoolId, Username: user.username }));
+  }
+  for (const { members, ...group } of GROUPS) {
+    await cognito.send(new CreateGroupCommand({ UserPoolId, ...group }));
+    for (const Username of members) {
+      await cognito.send(new AdminAddUserToGroupCommand({ UserPoolId, Username, GroupName: group.GroupName }));
+    }
+  }
+  const web = await cognito.send(new CreateUserPoolClientCommand({ UserPoolId, ClientName: 'web' }));
+  const backend = await cognito.send(
+    new CreateUserPoolClientCommand({ UserPoolId, ClientName: 'backend', GenerateSecret: true }),
+  );
+  const sample = {
+    poolId,
+    poolArn: UserPool?.Arn ?? '',
+    webClientId: web.UserPoolClient?.ClientId ?? '',
+    backendClientId: backend.UserPoolClient?.ClientId ?? '',
+    domain: `rewind-contract-${Date.now().toString(36)}`,
+  };
+  if (supports.userMfaPreferences) {
+    await cognito.send(
+      new AdminSetUserMFAPreferenceCommand({
+        UserPoolId,
+        Username: 'alice',
+        SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true },
+      }),
+    );
+  }
+  await seedOptional(cognito, sample, supports);
+  return sample;
+}
+
+async function seedOptional(
+  cognito: CognitoIdentityProviderClient,
+  sample: Sample,
+  supports: CognitoSupport,
+): Promise<void> {
+  const UserPoolId = sample.poolId;
+  if (supports.identityProviders) {
+    for (const ProviderName of PROVIDERS) {
+      const ProviderDetails = {
+        client_id: `${ProviderName.toLowerCase()}-client`,
+        authorize_scopes: 'openid email',
+        oidc_issuer: `https://${ProviderName.toLowerCase()}.example.com`,
+        attributes_request_method: 'GET',
+      };
+      const mapping = { AttributeMapping: { email: 'email' } };
+      await cognito.send(
+        new CreateIdentityProviderCommand({ UserPoolId, ProviderName, ProviderType: 'OIDC', ProviderDetails, ...mapping }),
+      );
+    }
+  }
+  if (supports.resourceServers) {
+    for (const Identifier of SERVERS) {
+      const Scopes = [{ ScopeName: 'read', ScopeDescription: 'Read access' }];
+      await cognito.send(new CreateResourceServerCommand({ UserPoolId, Identifier, Name: Identifier.slice(24), Scopes }));
+    }
+  }
+  if (supports.domain) await cognito.send(new CreateUserPoolDomainCommand({ UserPoolId, Domain: sample.domain }));
+  if (supports.uiCustomization) {
+    await cognito.send(new SetUICustomizationCommand({ UserPoolId, CSS: POOL_CSS }));
+    await cognito.send(new SetUICustomizationCommand({ UserPoolId, ClientId: sample.webClientId, CSS: CLIENT_CSS }));
+  }
+  if (supports.riskConfiguration) {
+    await cognito.send(
+      new SetRiskConfigurationCommand({
+        UserPoolId,
+        RiskExceptionConfiguration: { BlockedIPRangeList: ['192.0.2.0/24'] },
+      }),
+    );
+  }
+  if (supports.tags) await cognito.send(new TagResourceCommand({ ResourceArn: sample.poolArn, Tags: { env: 'test' } }));
+}
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
+
+const sorted = (values: readonly string[]) => [...values].sort();
+
+/** Either the component's data passes `check`, or the endpoint lacks it and says so by name. */
+async function optional<T>(
+  supported: boolean,
+  component: string,
+  read: () => Promise<T>,
+  check: (value: T) => void,
+): Promise<void> {
+  if (supported) {
+    check(await read());
+    return;
+  }
+  const error = await read().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ComponentUnsupportedError);
+  expect((error as ComponentUnsupportedError).component).toBe(component);
+  // An unsupported answer is final: retrying it would only make every backup wait.
+  const cause = (error as { cause?: { $metadata?: { attempts?: number } } }).cause;
+  expect(cause?.$metadata?.attempts).toBe(1);
+}
+
+/**
+ * The behaviour every `CognitoReader` must show, run against each Cognito endpoint we have. The pool
+ * is seeded through the real SDK client, then read back through the reader under test.
+ */
+export function cognitoReaderContract(name: string, setup: () => Promise<CognitoReaderFixture>): void {
+  describe(`CognitoReader contract: ${name}`, () => {
+    let fixture: CognitoReaderFixture;
+    let cognito: CognitoIdentityProviderClient;
+    let reader: CognitoReader;
+    let sample: Sample;
+
+    beforeAll(async () => {
+      fixture = await setup();
+      cognito = createCognitoClient({ endpoint: fixture.endpoint, maxAttempts: 1 });
+      sample = await seedSamplePool(cognito, fixture.supports);
+      reader = fixture.makeReader();
+    });
+
+    afterAll(async () => {
+      cognito?.destroy();
+      await fixture?.stop();
+    });
+
+    it('describes the pool, custom attribute included, as plain data', async () => {
+      const pool = await reader.describeUserPool(sample.poolId);
+      expect(pool.Id).toBe(sample.poolId);
+      expect(pool.Name).toBe('contract');
+      expect(pool).not.toHaveProperty('$metadata');
+      expect(pool.CreationDate).toBeInstanceOf(Date);
+      const schema = pool.SchemaAttributes as { Name?: string }[];
+      expect(schema.map((a) => a.Name)).toContain('custom:tenant');
+    });
+
+    it('reads the pool MFA configuration', async () => {
+      const mfa = await reader.getMfaConfig(sample.poolId);
+      expect(mfa.MfaConfiguration).toBe('OPTIONAL');
+      expect(mfa.SoftwareTokenMfaConfiguration).toEqual({ Enabled: true });
+      expect(mfa).not.toHaveProperty('$metadata');
+    });
+
+    it('lists exactly the seeded users, with attributes, status and dates', async () => {
+      const users = await collect(reader.listUsers(sample.poolId));
+      expect(sorted(users.map((u) => u.Username ?? ''))).toEqual(sorted(USERS.map((u) => u.username)));
+      for (const user of users) {
+        const seeded = USERS.find((u) => u.username === user.Username);
+        const attributes = Object.fromEntries((user.Attributes ?? []).map((a) => [a.Name, a.Value]));
+        expect(attributes['custom:tenant']).toBe(seeded?.tenant);
+        expect(attributes.email).toBe(`user${USERS.findIndex((u) => u.username === user.Username)}@example.com`);
+        expect(attributes.sub).toMatch(/^[0-9a-f-]{36}$/);
+        expect(user.Enabled).toBe(seeded?.disabled !== true);
+        expect(user.UserCreateDate).toBeInstanceOf(Date);
+        expect(user.UserLastModifiedDate).toBeInstanceOf(Date);
+      }
+      const subs = users.map((u) => u.Attributes?.find((a) => a.Name === 'sub')?.Value);
+      expect(new Set(subs).size).toBe(USERS.length);
+    });
+
+    it('lists every group with its precedence and description', async () => {
+      const groups = await collect(reader.listGroups(sample.poolId));
+      const shape = groups.map((g) => ({ GroupName: g.GroupName, Precedence: g.Precedence, Description: g.Description }));
+      const expected = GROUPS.map(({ members: _members, ...group }) => group);
+      expect(shape.sort((a, b) => String(a.GroupName).localeCompare(String(b.GroupName)))).toEqual(expected);
+      expect(groups.every((g) => g.CreationDate instanceof Date)).toBe(true);
+    });
+
+    it("lists each group's members by username", async () => {
+      for (const group of GROUPS) {
+        const members = await collect(reader.listUsersInGroup(sample.poolId, group.GroupName));
+        expect(sorted(members)).toEqual(sorted(group.members));
+      }
+    });
+
+    it('describes every app client, the secret present in the raw output', async () => {
+      const clients = await collect(reader.listClients(sample.poolId));
+      const byName = new Map(clients.map((c) => [c.ClientName, c]));
+      expect(sorted([...byName.keys()].map(String))).toEqual(['backend', 'web']);
+      expect(byName.get('web')?.ClientId).toBe(sample.webClientId);
+      expect(byName.get('web')?.ClientSecret).toBeUndefined();
+      expect(byName.get('backend')?.ClientId).toBe(sample.backendClientId);
+      expect(byName.get('backend')?.ClientSecret).toEqual(expect.stringMatching(/^\w{20,}$/));
+    });
+
+    it("reads a user's MFA settings", async () => {
+      const alice = await reader.getUserMfa(sample.poolId, 'alice');
+      const bob = await reader.getUserMfa(sample.poolId, 'bob/builder');
+      expect(bob.UserMFASettingList ?? []).toEqual([]);
+      if (fixture.supports.userMfaPreferences) {
+        expect(alice).toEqual({ PreferredMfaSetting: 'SOFTWARE_TOKEN_MFA', UserMFASettingList: ['SOFTWARE_TOKEN_MFA'] });
+      }
+    });
+
+    it('reads identity providers, fully described, or says they are unsupported', async () => {
+      await optional(
+        fixture.supports.identityProviders,
+        'identityProviders',
+        () => collect(reader.listIdentityProviders(sample.poolId)),
+        (providers) => {
+          expect(sorted(providers.map((p) => String(p.ProviderName)))).toEqual(PROVIDERS);
+          expect(providers.every((p) => (p.ProviderDetails as Record<string, string>).oidc_issuer)).toBe(true);
+          expect(providers[0]?.AttributeMapping).toEqual({ email: 'email' });
+        },
+      );
+    });
+
+    it('reads resource servers, or says they are unsupported', async () => {
+      await optional(
+        fixture.supports.resourceServers,
+        'resourceServers',
+        () => collect(reader.listResourceServers(sample.poolId)),
+        (servers) => {
+          expect(sorted(servers.map((s) => String(s.Identifier)))).toEqual(SERVERS);
+          expect(servers[0]?.Scopes).toEqual([{ ScopeName: 'read', ScopeDescription: 'Read access' }]);
+        },
+      );
+    });
+
+    it('reads the domain (undefined for an unknown one), or says it is unsupported', async () => {
+      await optional(
+        fixture.supports.domain,
+        'domain',
+        async () => ({
+          known: await reader.describeDomain(sample.domain),
+          unknown: await reader.describeDomain(`${sample.domain}-none`),
+        }),
+        ({ known, unknown }) => {
+          expect(known).toMatchObject({ Domain: sample.domain, UserPoolId: sample.poolId, Status: 'ACTIVE' });
+          expect(unknown).toBeUndefined();
+        },
+      );
+    });
+
+    it('reads UI customisation per client and for the pool, or says it is unsupported', async () => {
+      await optional(
+        fixture.supports.uiCustomization,
+        'uiCustomization',
+        async () => ({
+          pool: await reader.getUiCustomization(sample.poolId),
+          web: await reader.getUiCustomization(sample.poolId, sample.webClientId),
+        }),
+        ({ pool, web }) => {
+          expect(pool).toMatchObject({ ClientId: 'ALL', CSS: POOL_CSS });
+          expect(web).toMatchObject({ ClientId: sample.webClientId, CSS: CLIENT_CSS });
+        },
+      );
+    });
+
+    it('reads the risk configuration, or says it is unsupported', async () => {
+      await optional(
+        fixture.supports.riskConfiguration,
+        'riskConfiguration',
+        () => reader.getRiskConfiguration(sample.poolId),
+        (risk) => expect(risk?.RiskExceptionConfiguration).toEqual({ BlockedIPRangeList: ['192.0.2.0/24'] }),
+      );
+    });
+
+    it('reads the pool tags, or says they are unsupported', async () => {
+      await optional(
+        fixture.supports.tags,
+        'tags',
+        () => reader.listTags(sample.poolArn),
+        (tags) => expect(tags).toEqual({ team: 'identity', env: 'test' }),
+      );
+    });
+
+    it('names a pool that does not exist', async () => {
+      const missing = `${sample.poolId.split('_')[0]}_NoSuchPool1`;
+      const error = await reader.describeUserPool(missing).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(PoolNotFoundError);
+      expect((error as PoolNotFoundError).poolId).toBe(missing);
+    });
+  });
+}

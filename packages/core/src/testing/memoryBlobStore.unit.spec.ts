@@ -1,0 +1,4 @@
+import { blobStoreContract } from './contracts/blobStore.contract.js';
+import { MemoryBlobStore } from './memoryBlobStore.js';
+
+blobStoreContract('MemoryBlobStore', async () => ({ store: new MemoryBlobStore(), cleanup: async () => {} }));

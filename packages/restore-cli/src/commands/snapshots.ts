@@ -1,0 +1,48 @@
+import { resolve } from 'node:path';
+import { type SnapshotManifest, UnknownPoolError } from '@cognito-rewind/core';
+import Table from 'cli-table3';
+import { formatBytes } from '../io/format.js';
+import { parsePoolId } from '../io/options.js';
+import { openLocalStore } from '../localStore.js';
+import type { CommandContext } from './context.js';
+
+export interface SnapshotsOptions {
+  pool: string;
+  store: string;
+  json?: boolean;
+}
+
+/** `restore-cli snapshots`: what the store holds for a pool, oldest first. */
+export async function snapshotsCommand(
+  options: SnapshotsOptions,
+  ctx: CommandContext,
+): Promise<SnapshotManifest[]> {
+  const poolId = parsePoolId(options.pool);
+  const store = openLocalStore(resolve(ctx.cwd, options.store), { mustExist: true });
+  const manifests = await store.snapshots.list(poolId);
+  if (manifests.length === 0) throw new UnknownPoolError(poolId);
+  if (options.json) {
+    ctx.io.out(JSON.stringify(manifests, null, 2));
+    return manifests;
+  }
+  const table = new Table({
+    head: ['at', 'kind', 'snapshot', 'users', 'groups', 'clients', 'entities', 'size'],
+    style: { head: [], border: [] },
+  });
+  for (const m of manifests) {
+    table.push([
+      m.at,
+      m.kind,
+      m.snapshotId,
+      m.counts.user ?? 0,
+      m.counts.group ?? 0,
+      m.counts.client ?? 0,
+      m.entities,
+      formatBytes(m.bytes),
+    ]);
+  }
+  ctx.io.out(table.toString());
+  const notCaptured = manifests.at(-1)?.notCaptured ?? [];
+  if (notCaptured.length > 0) ctx.io.out(`not captured by this endpoint: ${notCaptured.join(', ')}`);
+  return manifests;
+}

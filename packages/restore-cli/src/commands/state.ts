@@ -1,0 +1,33 @@
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { collectState, type PoolStateDocument, stateAt } from '@cognito-rewind/core';
+import { parsePoolId } from '../io/options.js';
+import { parseAt } from '../io/parseTime.js';
+import { openLocalStore } from '../localStore.js';
+import type { CommandContext } from './context.js';
+
+export interface StateOptions {
+  pool: string;
+  store: string;
+  at: string;
+  out?: string;
+}
+
+/** `restore-cli state`: the canonical pool state at a time, as JSON on stdout or in a file. */
+export async function stateCommand(options: StateOptions, ctx: CommandContext): Promise<PoolStateDocument> {
+  const poolId = parsePoolId(options.pool);
+  const at = parseAt(options.at, ctx.clock.now());
+  const store = openLocalStore(resolve(ctx.cwd, options.store), { mustExist: true });
+  const result = await stateAt(store, poolId, at);
+  const document = await collectState(result);
+  for (const warning of result.warnings) ctx.io.err(`warning: ${warning}`);
+  const json = `${JSON.stringify(document, null, 2)}\n`;
+  if (options.out === undefined) {
+    ctx.io.out(json.trimEnd());
+  } else {
+    // Written only once the whole state is known: a failure above leaves no partial file.
+    await writeFile(resolve(ctx.cwd, options.out), json);
+    ctx.io.err(`state of ${poolId} at ${at} written to ${options.out}`);
+  }
+  return document;
+}

@@ -1,0 +1,32 @@
+import cliProgress from 'cli-progress';
+import type { IoHost, ProgressBar } from './ioHost.js';
+
+/** The real terminal: stdout for results, stderr for the rest, a progress bar only on a TTY. */
+export class ConsoleIoHost implements IoHost {
+  readonly isTTY = Boolean(process.stderr.isTTY);
+
+  out(text: string): void {
+    process.stdout.write(`${text}\n`);
+  }
+
+  err(text: string): void {
+    process.stderr.write(`${text}\n`);
+  }
+
+  progress(label: string): ProgressBar {
+    if (!this.isTTY) return { update: () => {}, stop: () => {} };
+    const bar = new cliProgress.SingleBar(
+      { format: `${label} [{bar}] {value}/{total} {label}`, stream: process.stderr, clearOnComplete: true },
+      cliProgress.Presets.shades_classic,
+    );
+    bar.start(1, 0, { label: '' });
+    return {
+      update: (value, total, text) => {
+        if (total !== undefined) bar.setTotal(Math.max(total, value, 1));
+        else if (value > bar.getTotal()) bar.setTotal(value);
+        bar.update(value, { label: text ?? '' });
+      },
+      stop: () => bar.stop(),
+    };
+  }
+}

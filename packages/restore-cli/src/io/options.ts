@@ -1,0 +1,38 @@
+import { InvalidInputError } from '@cognito-rewind/core';
+import { z } from 'zod';
+
+/** Real pool ids are `<region>_<id>`; cognito-local's are `local_<id>`. */
+const POOL_ID = /^[\w-]+_[0-9a-zA-Z]+$/;
+
+export const poolIdSchema = z
+  .string()
+  .regex(POOL_ID, { message: 'a user pool id looks like us-east-1_AbCdEf123' })
+  .max(55);
+
+export function parsePoolId(value: string): string {
+  const parsed = poolIdSchema.safeParse(value);
+  if (!parsed.success)
+    throw new InvalidInputError(
+      `--pool ${JSON.stringify(value)} is not a user pool id (${parsed.error.issues[0]?.message})`,
+    );
+  return parsed.data;
+}
+
+/** The region is part of a real pool id; `--region` or AWS_REGION win when given. */
+export function regionFor(poolId: string, explicit: string | undefined, env: NodeJS.ProcessEnv): string {
+  if (explicit) return explicit;
+  if (env.AWS_REGION) return env.AWS_REGION;
+  const prefix = poolId.slice(0, poolId.indexOf('_'));
+  return /^[a-z]{2}(-[a-z]+)+-\d$/.test(prefix) ? prefix : 'us-east-1';
+}
+
+export function parseEndpoint(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    const url = new URL(value);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http(s)');
+    return value;
+  } catch {
+    throw new InvalidInputError(`--endpoint ${JSON.stringify(value)} is not an http(s) URL`);
+  }
+}
