@@ -64,41 +64,12 @@ export async function readPoolState(
     add('mfa', canonicalMfa(mfa));
   });
 
-  const clientIds: string[] = [];
-  for await (const client of reader.listClients(poolId)) {
-    const id = str(client.ClientId);
-    if (id === undefined) continue;
-    clientIds.push(id);
-    add(entityKey('client', id), canonicalClient(client));
-    onProgress({ component: 'clients', count: clientIds.length });
-  }
+  const clientIds = await readClients(reader, poolId, add, onProgress);
 
   const memberships = await readGroups(reader, poolId, add, onProgress);
 
-  let userMfaSupported = mfaMode !== 'OFF';
-  let users = 0;
-  const estimate =
-    typeof rawPool.EstimatedNumberOfUsers === 'number' ? rawPool.EstimatedNumberOfUsers : undefined;
-  for await (const user of reader.listUsers(poolId)) {
-    const username = user.Username;
-    if (username === undefined) continue;
-    let mfa: RawUserMfa | undefined;
-    if (userMfaSupported) {
-      try {
-        mfa = await reader.getUserMfa(poolId, username);
-      } catch (error) {
-        if (!(error instanceof ComponentUnsupportedError)) throw error;
-        userMfaSupported = false;
-        notCaptured.push('userMfa');
-      }
-    }
-    add(entityKey('user', username), canonicalUser(user, memberships.get(username) ?? [], mfa));
-    onProgress({
-      component: 'users',
-      count: ++users,
-      ...(estimate === undefined ? {} : { total: estimate }),
-    });
-  }
+  const userMfa = await readUsers(reader, poolId, rawPool, mfaMode !== 'OFF', memberships, add, onProgress);
+  if (!userMfa) notCaptured.push('userMfa');
 
   await readOptionalComponents(reader, poolId, rawPool, clientIds, add, optional);
   const tags = await readTags(reader, rawPool, UserPoolTags);
@@ -167,7 +138,9 @@ async function readOptionalComponents(
     await optional('uiCustomization', async () => {
       for (const clientId of [undefined, ...clientIds]) {
         const ui = await reader.getUiCustomization(poolId, clientId);
-        if (ui !== undefined) add(entityKey('ui', clientId ?? 'ALL'), canonicalComponent(ui));
+        // A client without its own customization answers with the pool's (ClientId "ALL"): not its own.
+        const own = clientId === undefined || ui?.ClientId === undefined || ui.ClientId === clientId;
+        if (ui !== undefined && own) add(entityKey('ui', clientId ?? 'ALL'), canonicalComponent(ui));
       }
     });
   }
@@ -188,4 +161,73 @@ async function readTags(reader: CognitoReader, rawPool: RawRecord, fallback: unk
     }
   }
   return canonicalObject(fallback ?? {});
+}
+
+/**
+ * Reads each user's MFA settings (AdminGetUser, one call per user: Cognito lists no MFA settings).
+ * With MFA off no user can have any, so nothing is read; an endpoint without them is asked only once.
+ */
+function userMfaReader(reader: CognitoReader, poolId: string, mfaInUse: boolean) {
+  const state = { active: mfaInUse, supported: true };
+  return {
+    get supported() {
+      return state.supported;
+    },
+    async read(username: string): Promise<RawUserMfa | undefined> {
+      if (!state.active) return undefined;
+      try {
+        return await reader.getUserMfa(poolId, username);
+      } catch (error) {
+        if (!(error instanceof ComponentUnsupportedError)) throw error;
+        state.active = false;
+        state.supported = false;
+        return undefined;
+      }
+    },
+  };
+}
+
+/** Users with their memberships; returns false when the endpoint cannot say which MFA they use. */
+async function readUsers(
+  reader: CognitoReader,
+  poolId: string,
+  rawPool: RawRecord,
+  mfaInUse: boolean,
+  memberships: ReadonlyMap<string, string[]>,
+  add: (key: EntityKey, doc: JsonObject) => void,
+  onProgress: ScanProgress,
+): Promise<boolean> {
+  const mfa = userMfaReader(reader, poolId, mfaInUse);
+  let users = 0;
+  const estimate =
+    typeof rawPool.EstimatedNumberOfUsers === 'number' ? rawPool.EstimatedNumberOfUsers : undefined;
+  for await (const user of reader.listUsers(poolId)) {
+    const username = user.Username;
+    if (username === undefined) continue;
+    const settings = await mfa.read(username);
+    add(entityKey('user', username), canonicalUser(user, memberships.get(username) ?? [], settings));
+    onProgress({
+      component: 'users',
+      count: ++users,
+      ...(estimate === undefined ? {} : { total: estimate }),
+    });
+  }
+  return mfa.supported;
+}
+
+async function readClients(
+  reader: CognitoReader,
+  poolId: string,
+  add: (key: EntityKey, doc: JsonObject) => void,
+  onProgress: ScanProgress,
+): Promise<string[]> {
+  const clientIds: string[] = [];
+  for await (const client of reader.listClients(poolId)) {
+    const id = str(client.ClientId);
+    if (id === undefined) continue;
+    clientIds.push(id);
+    add(entityKey('client', id), canonicalClient(client));
+    onProgress({ component: 'clients', count: clientIds.length });
+  }
+  return clientIds;
 }

@@ -38,7 +38,9 @@ describe('startCognitoLocal', () => {
     const second = await startCognitoLocal({ dataDir });
     try {
       client = createCognitoClient({ endpoint: second.endpoint, maxAttempts: 1 });
-      const { UserPool } = await client.send(new DescribeUserPoolCommand({ UserPoolId: created.UserPool?.Id }));
+      const { UserPool } = await client.send(
+        new DescribeUserPoolCommand({ UserPoolId: created.UserPool?.Id }),
+      );
       expect(UserPool?.Name).toBe('survivor');
       // Username-based pools, thanks to the config written on first start.
       expect(UserPool?.UsernameAttributes ?? []).toEqual([]);
@@ -58,7 +60,9 @@ describe('startCognitoLocal', () => {
 
   it('fails with a named error when the server cannot start', async () => {
     const binPath = join(work, 'missing-start.js');
-    const error = await startCognitoLocal({ dataDir: join(work, 'broken'), binPath }).catch((e: unknown) => e);
+    const error = await startCognitoLocal({ dataDir: join(work, 'broken'), binPath }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(LocalServiceStartError);
     expect(String((error as Error).message)).toMatch(/^cognito-local did not start: exited with 1/);
   });
@@ -66,10 +70,14 @@ describe('startCognitoLocal', () => {
   it('gives up after the start timeout when the server never says where it listens', async () => {
     const binPath = join(work, 'silent.js');
     await writeFile(binPath, "console.log('warming up'); setInterval(() => {}, 1000);\n");
-    const error = await startCognitoLocal({ dataDir: join(work, 'silent'), binPath, startTimeoutMs: 300 }).catch(
-      (e: unknown) => e,
-    );
+    const error = await startCognitoLocal({
+      dataDir: join(work, 'silent'),
+      binPath,
+      startTimeoutMs: 300,
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LocalServiceStartError);
-    expect(String((error as Error).message)).toContain('no "running on" line within 300 ms (last output: warming up)');
+    expect(String((error as Error).message)).toContain(
+      'no "running on" line within 300 ms (last output: warming up)',
+    );
   });
 });

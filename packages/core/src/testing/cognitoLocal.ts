@@ -23,13 +23,18 @@ export interface CognitoLocal {
 
 // Without this, cognito-local makes every pool email-as-username.
 const CONFIG = '{"UserPoolDefaults":{"UsernameAttributes":[]}}\n';
-// pino-pretty colours its output even into a pipe.
-const ANSI = /\u001b\[[0-9;]*m/g;
+// pino-pretty colours its output even into a pipe: drop its ESC [ … m sequences.
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
 const READY = /Cognito Local running on (https?:\/\/\S+)/;
 const KEEP_OUTPUT = 4_000;
 
 const defaultBin = (): string =>
-  join(dirname(createRequire(import.meta.url).resolve('cognito-local/package.json')), 'lib', 'bin', 'start.js');
+  join(
+    dirname(createRequire(import.meta.url).resolve('cognito-local/package.json')),
+    'lib',
+    'bin',
+    'start.js',
+  );
 
 async function writeConfigIfAbsent(dataDir: string): Promise<void> {
   const configDir = join(dataDir, '.cognito');

@@ -1,11 +1,6 @@
-export { type BlobStoreFixture, blobStoreContract } from './contracts/blobStore.contract.js';
-export { type ChangeLogFixture, changeLogContract } from './contracts/changeLog.contract.js';
-export { MemoryBlobStore } from './memoryBlobStore.js';
-export { MemoryChangeLog } from './memoryChangeLog.js';
+// Fakes and launchers usable outside a test runner (the CLI's embedded stack uses them). The contract
+// suites import vitest, so they live behind their own subpath: `@cognito-rewind/core/testing/contracts`.
 export * from './cognitoFake/index.js';
 export { type CognitoLocal, type CognitoLocalOptions, startCognitoLocal } from './cognitoLocal.js';
-export {
-  type CognitoReaderFixture,
-  type CognitoSupport,
-  cognitoReaderContract,
-} from './contracts/cognitoReader.contract.js';
+export { MemoryBlobStore } from './memoryBlobStore.js';
+export { MemoryChangeLog } from './memoryChangeLog.js';

@@ -1,31 +1,32 @@
 import {
   AdminGetUserCommand,
   type CognitoIdentityProviderClient,
-  DescribeIdentityProviderCommand,
-  DescribeRiskConfigurationCommand,
   DescribeUserPoolClientCommand,
   DescribeUserPoolCommand,
-  DescribeUserPoolDomainCommand,
-  GetUICustomizationCommand,
   GetUserPoolMfaConfigCommand,
   ListGroupsCommand,
-  ListIdentityProvidersCommand,
-  ListResourceServersCommand,
-  ListTagsForResourceCommand,
   ListUserPoolClientsCommand,
   ListUsersCommand,
   ListUsersInGroupCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { RawRecord, RawUser, RawUserMfa } from '../../model/raw.js';
 import type { CognitoReader } from '../../ports.js';
+import { CognitoCalls } from './cognitoCalls.js';
 import {
   type CognitoClientOptions,
   createCognitoClient,
   endpointLabel,
   endpointOfClient,
 } from './cognitoClient.js';
-import { type CallSite, mapCognitoError } from './mapCognitoError.js';
-import { paginate, plain } from './paginate.js';
+import {
+  describeDomain,
+  getRiskConfiguration,
+  getUiCustomization,
+  listIdentityProviders,
+  listResourceServers,
+  listTags,
+} from './optionalReads.js';
+import { plain } from './paginate.js';
 
 export interface AwsCognitoReaderOptions extends CognitoClientOptions {
   /** A client to share; without one the reader makes its own from the other options. */
@@ -39,10 +40,8 @@ const isClient = (value: unknown): value is CognitoIdentityProviderClient =>
 
 /** Reads a user pool through the Cognito API, one component at a time, following every page. */
 export class AwsCognitoReader implements CognitoReader {
-  private readonly client: CognitoIdentityProviderClient;
+  private readonly calls: CognitoCalls;
   private readonly ownsClient: boolean;
-  private readonly endpoint: string;
-  private readonly pageSize: number;
 
   /** `new AwsCognitoReader(client, { pageSize })` shares a client; `new AwsCognitoReader(options)` makes one. */
   constructor(client: CognitoIdentityProviderClient, options?: AwsCognitoReaderOptions);
@@ -54,47 +53,47 @@ export class AwsCognitoReader implements CognitoReader {
     const given = isClient(clientOrOptions) ? clientOrOptions : undefined;
     const options = given === undefined ? (clientOrOptions as AwsCognitoReaderOptions) : more;
     const shared = given ?? options.client;
-    this.client = shared ?? createCognitoClient(options);
+    const endpoint =
+      options.endpoint ??
+      (shared !== undefined ? endpointOfClient(shared) : undefined) ??
+      endpointLabel(options);
+    const pageSize = Math.max(1, Math.floor(options.pageSize ?? 60));
+    this.calls = new CognitoCalls(shared ?? createCognitoClient(options), endpoint, pageSize);
     this.ownsClient = shared === undefined;
-    this.endpoint =
-      options.endpoint ?? (shared !== undefined ? endpointOfClient(shared) : undefined) ?? endpointLabel(options);
-    this.pageSize = Math.max(1, Math.floor(options.pageSize ?? 60));
   }
 
   /** Releases the sockets of a client the reader made itself. */
   close(): void {
-    if (this.ownsClient) this.client.destroy();
+    if (this.ownsClient) this.calls.client.destroy();
   }
 
   async describeUserPool(poolId: string): Promise<RawRecord> {
-    const out = await this.call({ component: 'pool', operation: 'DescribeUserPool', poolId }, () =>
-      this.client.send(new DescribeUserPoolCommand({ UserPoolId: poolId })),
+    const out = await this.calls.call({ component: 'pool', operation: 'DescribeUserPool', poolId }, () =>
+      this.calls.client.send(new DescribeUserPoolCommand({ UserPoolId: poolId })),
     );
     return plain(out.UserPool ?? {});
   }
 
   async getMfaConfig(poolId: string): Promise<RawRecord> {
-    const out = await this.call({ component: 'mfa', operation: 'GetUserPoolMfaConfig', poolId }, () =>
-      this.client.send(new GetUserPoolMfaConfigCommand({ UserPoolId: poolId })),
+    const out = await this.calls.call({ component: 'mfa', operation: 'GetUserPoolMfaConfig', poolId }, () =>
+      this.calls.client.send(new GetUserPoolMfaConfigCommand({ UserPoolId: poolId })),
     );
     return plain(out);
   }
 
   async *listClients(poolId: string): AsyncIterable<RawRecord> {
     const site = { component: 'clients', operation: 'ListUserPoolClients', poolId };
-    const summaries = paginate(site.operation, async (NextToken) => {
-      const out = await this.call(site, () =>
-        this.client.send(
-          new ListUserPoolClientsCommand({ UserPoolId: poolId, MaxResults: this.page(60), NextToken }),
-        ),
+    const summaries = this.calls.pages(site, async (NextToken) => {
+      const MaxResults = this.calls.page(60);
+      const out = await this.calls.client.send(
+        new ListUserPoolClientsCommand({ UserPoolId: poolId, MaxResults, NextToken }),
       );
       return { items: out.UserPoolClients, next: out.NextToken };
     });
-    for await (const summary of summaries) {
-      const ClientId = summary.ClientId;
+    for await (const { ClientId } of summaries) {
       if (ClientId === undefined) continue;
-      const out = await this.call({ ...site, operation: 'DescribeUserPoolClient' }, () =>
-        this.client.send(new DescribeUserPoolClientCommand({ UserPoolId: poolId, ClientId })),
+      const out = await this.calls.call({ ...site, operation: 'DescribeUserPoolClient' }, () =>
+        this.calls.client.send(new DescribeUserPoolClientCommand({ UserPoolId: poolId, ClientId })),
       );
       if (out.UserPoolClient !== undefined) yield plain(out.UserPoolClient);
     }
@@ -102,9 +101,9 @@ export class AwsCognitoReader implements CognitoReader {
 
   async *listGroups(poolId: string): AsyncIterable<RawRecord> {
     const site = { component: 'groups', operation: 'ListGroups', poolId };
-    const groups = paginate(site.operation, async (NextToken) => {
-      const out = await this.call(site, () =>
-        this.client.send(new ListGroupsCommand({ UserPoolId: poolId, Limit: this.page(60), NextToken })),
+    const groups = this.calls.pages(site, async (NextToken) => {
+      const out = await this.calls.client.send(
+        new ListGroupsCommand({ UserPoolId: poolId, Limit: this.calls.page(60), NextToken }),
       );
       return { items: out.Groups, next: out.NextToken };
     });
@@ -112,37 +111,34 @@ export class AwsCognitoReader implements CognitoReader {
   }
 
   listUsers(poolId: string): AsyncIterable<RawUser> {
-    const site = { component: 'users', operation: 'ListUsers', poolId };
-    return paginate(site.operation, async (PaginationToken) => {
-      const out = await this.call(site, () =>
-        this.client.send(new ListUsersCommand({ UserPoolId: poolId, Limit: this.page(60), PaginationToken })),
-      );
-      return { items: out.Users, next: out.PaginationToken };
-    });
+    return this.calls.pages(
+      { component: 'users', operation: 'ListUsers', poolId },
+      async (PaginationToken) => {
+        const Limit = this.calls.page(60);
+        const out = await this.calls.client.send(
+          new ListUsersCommand({ UserPoolId: poolId, Limit, PaginationToken }),
+        );
+        return { items: out.Users, next: out.PaginationToken };
+      },
+    );
   }
 
   async *listUsersInGroup(poolId: string, groupName: string): AsyncIterable<string> {
     // A missing group also answers ResourceNotFoundException, so no PoolNotFoundError mapping here.
-    const site = { component: 'groups', operation: 'ListUsersInGroup' };
-    const users = paginate(site.operation, async (NextToken) => {
-      const out = await this.call(site, () =>
-        this.client.send(
-          new ListUsersInGroupCommand({
-            UserPoolId: poolId,
-            GroupName: groupName,
-            Limit: this.page(60),
-            NextToken,
-          }),
-        ),
-      );
-      return { items: out.Users, next: out.NextToken };
-    });
-    for await (const user of users) if (user.Username !== undefined) yield user.Username;
+    const users = this.calls.pages(
+      { component: 'groups', operation: 'ListUsersInGroup' },
+      async (NextToken) => {
+        const input = { UserPoolId: poolId, GroupName: groupName, Limit: this.calls.page(60), NextToken };
+        const out = await this.calls.client.send(new ListUsersInGroupCommand(input));
+        return { items: out.Users, next: out.NextToken };
+      },
+    );
+    for await (const { Username } of users) if (Username !== undefined) yield Username;
   }
 
   async getUserMfa(poolId: string, username: string): Promise<RawUserMfa> {
-    const out = await this.call({ component: 'userMfa', operation: 'AdminGetUser' }, () =>
-      this.client.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: username })),
+    const out = await this.calls.call({ component: 'userMfa', operation: 'AdminGetUser' }, () =>
+      this.calls.client.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: username })),
     );
     const mfa: RawUserMfa = {};
     if (out.PreferredMfaSetting !== undefined) mfa.PreferredMfaSetting = out.PreferredMfaSetting;
@@ -150,87 +146,27 @@ export class AwsCognitoReader implements CognitoReader {
     return mfa;
   }
 
-  async *listIdentityProviders(poolId: string): AsyncIterable<RawRecord> {
-    const site = { component: 'identityProviders', operation: 'ListIdentityProviders', poolId };
-    const providers = paginate(site.operation, async (NextToken) => {
-      const out = await this.call(site, () =>
-        this.client.send(
-          new ListIdentityProvidersCommand({ UserPoolId: poolId, MaxResults: this.page(60), NextToken }),
-        ),
-      );
-      return { items: out.Providers, next: out.NextToken };
-    });
-    for await (const provider of providers) {
-      const ProviderName = provider.ProviderName;
-      if (ProviderName === undefined) continue;
-      const out = await this.call({ ...site, operation: 'DescribeIdentityProvider' }, () =>
-        this.client.send(new DescribeIdentityProviderCommand({ UserPoolId: poolId, ProviderName })),
-      );
-      if (out.IdentityProvider !== undefined) yield plain(out.IdentityProvider);
-    }
+  listIdentityProviders(poolId: string): AsyncIterable<RawRecord> {
+    return listIdentityProviders(this.calls, poolId);
   }
 
-  async *listResourceServers(poolId: string): AsyncIterable<RawRecord> {
-    const site = { component: 'resourceServers', operation: 'ListResourceServers', poolId };
-    const servers = paginate(site.operation, async (NextToken) => {
-      const out = await this.call(site, () =>
-        this.client.send(
-          new ListResourceServersCommand({ UserPoolId: poolId, MaxResults: this.page(50), NextToken }),
-        ),
-      );
-      return { items: out.ResourceServers, next: out.NextToken };
-    });
-    for await (const server of servers) yield plain(server);
+  listResourceServers(poolId: string): AsyncIterable<RawRecord> {
+    return listResourceServers(this.calls, poolId);
   }
 
-  async describeDomain(domain: string): Promise<RawRecord | undefined> {
-    const out = await this.call({ component: 'domain', operation: 'DescribeUserPoolDomain' }, () =>
-      this.client.send(new DescribeUserPoolDomainCommand({ Domain: domain })),
-    );
-    // An unknown domain answers with an empty DomainDescription rather than an error.
-    const description = out.DomainDescription;
-    if (description?.Domain === undefined && description?.Status === undefined) return undefined;
-    return plain(description);
+  describeDomain(domain: string): Promise<RawRecord | undefined> {
+    return describeDomain(this.calls, domain);
   }
 
-  async getUiCustomization(poolId: string, clientId?: string): Promise<RawRecord | undefined> {
-    const out = await this.call({ component: 'uiCustomization', operation: 'GetUICustomization' }, () =>
-      this.client.send(new GetUICustomizationCommand({ UserPoolId: poolId, ClientId: clientId })),
-    );
-    const ui = out.UICustomization;
-    // Nothing customised answers with an empty shape: there is nothing to back up.
-    if (ui === undefined || (ui.CSS === undefined && ui.ImageUrl === undefined)) return undefined;
-    return plain(ui);
+  getUiCustomization(poolId: string, clientId?: string): Promise<RawRecord | undefined> {
+    return getUiCustomization(this.calls, poolId, clientId);
   }
 
-  async getRiskConfiguration(poolId: string): Promise<RawRecord | undefined> {
-    const out = await this.call({ component: 'riskConfiguration', operation: 'DescribeRiskConfiguration' }, () =>
-      this.client.send(new DescribeRiskConfigurationCommand({ UserPoolId: poolId })),
-    );
-    const risk = out.RiskConfiguration;
-    const configured =
-      risk?.CompromisedCredentialsRiskConfiguration !== undefined ||
-      risk?.AccountTakeoverRiskConfiguration !== undefined ||
-      risk?.RiskExceptionConfiguration !== undefined;
-    return risk !== undefined && configured ? plain(risk) : undefined;
+  getRiskConfiguration(poolId: string): Promise<RawRecord | undefined> {
+    return getRiskConfiguration(this.calls, poolId);
   }
 
-  async listTags(resourceArn: string): Promise<Record<string, string>> {
-    const out = await this.call({ component: 'tags', operation: 'ListTagsForResource' }, () =>
-      this.client.send(new ListTagsForResourceCommand({ ResourceArn: resourceArn })),
-    );
-    return { ...(out.Tags ?? {}) };
-  }
-
-  private page(max: number): number {
-    return Math.min(this.pageSize, max);
-  }
-
-  private async call<T>(site: CallSite, send: () => Promise<T>): Promise<T> {
-    try {
-      return await send();
-    } catch (error) {
-      throw mapCognitoError(error, site, this.endpoint);
-    }
+  listTags(resourceArn: string): Promise<Record<string, string>> {
+    return listTags(this.calls, resourceArn);
   }
 }

@@ -77,7 +77,11 @@ export function isNobodyThereError(error: unknown): boolean {
   return !answered(error) && socketCodes(error).some((code) => NOBODY_THERE_CODES.has(code));
 }
 
-const THROTTLING_NAMES = new Set(['TooManyRequestsException', 'ThrottlingException', 'LimitExceededException']);
+const THROTTLING_NAMES = new Set([
+  'TooManyRequestsException',
+  'ThrottlingException',
+  'LimitExceededException',
+]);
 
 export function isThrottlingError(error: unknown): boolean {
   const e = shape(error);

@@ -6,8 +6,8 @@ import {
   EndpointUnreachableError,
   PoolNotFoundError,
 } from '../../errors.js';
-import { startCognitoFake } from '../../testing/cognitoFake/index.js';
 import type { RunningCognitoFake } from '../../testing/cognitoFake/index.js';
+import { startCognitoFake } from '../../testing/cognitoFake/index.js';
 import { startCognitoLocal } from '../../testing/cognitoLocal.js';
 import { cognitoReaderContract } from '../../testing/contracts/cognitoReader.contract.js';
 import { AwsCognitoReader, type AwsCognitoReaderOptions } from './awsCognitoReader.js';
@@ -100,10 +100,20 @@ describe('AwsCognitoReader against the fake: paging, throttling, faults', () => 
       poolId,
       ['u1', 'u2', 'u3', 'u4', 'u5'].map((username, i) => ({ username, groups: i < 3 ? ['a'] : ['b'] })),
     );
-    for (const name of ['c1', 'c2', 'c3']) fake.call('CreateUserPoolClient', { UserPoolId: poolId, ClientName: name });
+    for (const name of ['c1', 'c2', 'c3'])
+      fake.call('CreateUserPoolClient', { UserPoolId: poolId, ClientName: name });
     for (const ProviderName of ['p1', 'p2', 'p3']) {
-      const ProviderDetails = { client_id: 'x', authorize_scopes: 'openid', oidc_issuer: 'https://issuer.example' };
-      fake.call('CreateIdentityProvider', { UserPoolId: poolId, ProviderName, ProviderType: 'OIDC', ProviderDetails });
+      const ProviderDetails = {
+        client_id: 'x',
+        authorize_scopes: 'openid',
+        oidc_issuer: 'https://issuer.example',
+      };
+      fake.call('CreateIdentityProvider', {
+        UserPoolId: poolId,
+        ProviderName,
+        ProviderType: 'OIDC',
+        ProviderDetails,
+      });
     }
     for (const Identifier of ['r1', 'r2', 'r3']) {
       fake.call('CreateResourceServer', { UserPoolId: poolId, Identifier, Name: Identifier });

@@ -1,4 +1,4 @@
-export { type AwsCognitoReaderOptions, AwsCognitoReader } from './awsCognitoReader.js';
+export { AwsCognitoReader, type AwsCognitoReaderOptions } from './awsCognitoReader.js';
 export {
   type CognitoClientOptions,
   type CognitoCredentials,

@@ -77,11 +77,17 @@ describe('the Cognito fake over HTTP', () => {
         new AdminCreateUserCommand({ UserPoolId: poolId, Username, UserAttributes: [{ Name, Value: 'x' }] }),
       );
     await expect(attempt('mallory', 'sub')).rejects.toMatchObject({ name: 'InvalidParameterException' });
-    await expect(attempt('mallory', 'custom:nope')).rejects.toMatchObject({ name: 'InvalidParameterException' });
+    await expect(attempt('mallory', 'custom:nope')).rejects.toMatchObject({
+      name: 'InvalidParameterException',
+    });
     await expect(attempt('zed', 'email')).rejects.toMatchObject({ name: 'UsernameExistsException' });
     const update = (Name: string) =>
       cognito.send(
-        new AdminUpdateUserAttributesCommand({ UserPoolId: poolId, Username: 'zed', UserAttributes: [{ Name, Value: 'y' }] }),
+        new AdminUpdateUserAttributesCommand({
+          UserPoolId: poolId,
+          Username: 'zed',
+          UserAttributes: [{ Name, Value: 'y' }],
+        }),
       );
     await expect(update('sub')).rejects.toMatchObject({ name: 'InvalidParameterException' });
     await expect(update('custom:born')).rejects.toMatchObject({ name: 'InvalidParameterException' });
@@ -108,18 +114,24 @@ describe('the Cognito fake over HTTP', () => {
 
   it('pages with opaque tokens, honouring Limit under the page size, and refuses bad ones', async () => {
     const pool = running.fake.createPool({ PoolName: 'paged' });
-    running.fake.seedUsers(pool, ['e', 'a', 'd', 'c', 'b'].map((username) => ({ username })));
+    running.fake.seedUsers(
+      pool,
+      ['e', 'a', 'd', 'c', 'b'].map((username) => ({ username })),
+    );
     const pages: string[][] = [];
     let token: string | undefined;
     do {
-      const out = await cognito.send(new ListUsersCommand({ UserPoolId: pool, Limit: 60, PaginationToken: token }));
+      const out = await cognito.send(
+        new ListUsersCommand({ UserPoolId: pool, Limit: 60, PaginationToken: token }),
+      );
       pages.push((out.Users ?? []).map((u) => u.Username ?? ''));
       token = out.PaginationToken;
     } while (token !== undefined);
     expect(pages).toEqual([['a', 'b'], ['c', 'd'], ['e']]);
     const one = await cognito.send(new ListUsersCommand({ UserPoolId: pool, Limit: 1 }));
     expect(one.Users).toHaveLength(1);
-    const bad = (PaginationToken: string) => cognito.send(new ListUsersCommand({ UserPoolId: pool, PaginationToken }));
+    const bad = (PaginationToken: string) =>
+      cognito.send(new ListUsersCommand({ UserPoolId: pool, PaginationToken }));
     await expect(bad('not-a-token')).rejects.toMatchObject({ name: 'InvalidParameterException' });
     // A token is bound to the listing that issued it.
     const issued = await cognito.send(new ListUsersCommand({ UserPoolId: pool }));
@@ -133,7 +145,10 @@ describe('the Cognito fake over HTTP', () => {
 
   it('filters ListUsers by sub, as capture does to resolve CloudTrail events', async () => {
     const pool = running.fake.createPool({ PoolName: 'filter' });
-    running.fake.seedUsers(pool, [{ username: 'x' }, { username: 'y', attributes: { email: 'y@example.com' } }]);
+    running.fake.seedUsers(pool, [
+      { username: 'x' },
+      { username: 'y', attributes: { email: 'y@example.com' } },
+    ]);
     const sub = running.fake.pool(pool)?.users.get('y')?.sub;
     const out = await cognito.send(new ListUsersCommand({ UserPoolId: pool, Filter: `sub = "${sub}"` }));
     expect(out.Users?.map((u) => u.Username)).toEqual(['y']);
@@ -154,7 +169,9 @@ describe('the Cognito fake over HTTP', () => {
     running.fake.call('CreateGroup', { UserPoolId: pool, GroupName: 'g' });
     running.fake.seedUsers(pool, [{ username: 'm', groups: ['g'] }]);
     await cognito.send(new DeleteGroupCommand({ UserPoolId: pool, GroupName: 'g' }));
-    await expect(cognito.send(new GetGroupCommand({ UserPoolId: pool, GroupName: 'g' }))).rejects.toMatchObject({
+    await expect(
+      cognito.send(new GetGroupCommand({ UserPoolId: pool, GroupName: 'g' })),
+    ).rejects.toMatchObject({
       name: 'ResourceNotFoundException',
     });
     expect(running.fake.pool(pool)?.users.get('m')?.groups.size).toBe(0);
@@ -179,12 +196,20 @@ describe('the Cognito fake over HTTP', () => {
     const garbled = await post('AWSCognitoIdentityProviderService.ListUsers', '{nope');
     expect(await garbled.json()).toMatchObject({ __type: 'SerializationException' });
     running.fake.failNext('DescribeUserPool', { type: 'InternalErrorException', status: 500 });
-    const faulted = await post('AWSCognitoIdentityProviderService.DescribeUserPool', JSON.stringify({ UserPoolId: poolId }));
+    const faulted = await post(
+      'AWSCognitoIdentityProviderService.DescribeUserPool',
+      JSON.stringify({ UserPoolId: poolId }),
+    );
     expect(faulted.status).toBe(500);
     expect(faulted.headers.get('x-amzn-errortype')).toBe('InternalErrorException');
-    const next = await post('AWSCognitoIdentityProviderService.DescribeUserPool', JSON.stringify({ UserPoolId: poolId }));
+    const next = await post(
+      'AWSCognitoIdentityProviderService.DescribeUserPool',
+      JSON.stringify({ UserPoolId: poolId }),
+    );
     expect(next.status).toBe(200);
-    expect((await next.json()).UserPool.CreationDate).toBe(new Date('2024-05-01T10:00:00.000Z').getTime() / 1000);
+    expect((await next.json()).UserPool.CreationDate).toBe(
+      new Date('2024-05-01T10:00:00.000Z').getTime() / 1000,
+    );
   });
 
   it('seeds 100,000 users in process, listed in order through the API', async () => {

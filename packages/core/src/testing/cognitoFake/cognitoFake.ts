@@ -76,7 +76,8 @@ export class CognitoFake {
         this.throttles.set(operation, this.throttledCount(operation) + 1);
         throw new FakeCognitoError('TooManyRequestsException', `Rate exceeded for ${handler.category}`);
       }
-      if (!isObject(body)) throw new FakeCognitoError('SerializationException', 'The request body is not an object');
+      if (!isObject(body))
+        throw new FakeCognitoError('SerializationException', 'The request body is not an object');
       return { status: 200, body: handler.run(new Input(body), this) };
     } catch (error) {
       if (error instanceof FakeCognitoError) {
@@ -90,7 +91,8 @@ export class CognitoFake {
   /** Runs an operation in process: no counting, throttling or faults; errors are thrown. */
   call(operation: string, input: JsonObject): JsonObject {
     const handler = OPERATIONS.get(operation);
-    if (handler === undefined) throw new FakeCognitoError('UnknownOperationException', `Unknown operation ${operation}`);
+    if (handler === undefined)
+      throw new FakeCognitoError('UnknownOperationException', `Unknown operation ${operation}`);
     return handler.run(new Input(input), this);
   }
 

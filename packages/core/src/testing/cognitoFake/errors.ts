@@ -10,9 +10,11 @@ export class FakeCognitoError extends Error {
   }
 }
 
-export const invalidParameter = (message: string) => new FakeCognitoError('InvalidParameterException', message);
+export const invalidParameter = (message: string) =>
+  new FakeCognitoError('InvalidParameterException', message);
 
-export const resourceNotFound = (message: string) => new FakeCognitoError('ResourceNotFoundException', message);
+export const resourceNotFound = (message: string) =>
+  new FakeCognitoError('ResourceNotFoundException', message);
 
 export const userNotFound = () => new FakeCognitoError('UserNotFoundException', 'User does not exist.');
 

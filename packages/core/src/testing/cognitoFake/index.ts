@@ -1,4 +1,4 @@
-import { type CognitoFakeOptions, CognitoFake } from './cognitoFake.js';
+import { CognitoFake, type CognitoFakeOptions } from './cognitoFake.js';
 import { closeServer, serveFake } from './server.js';
 
 export {

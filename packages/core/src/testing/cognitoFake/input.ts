@@ -94,7 +94,8 @@ export class Input {
   attributes(name: string): [string, string][] {
     return (this.optObjects(name) ?? []).map((attribute) => {
       const { Name, Value } = attribute;
-      if (typeof Name !== 'string' || Name === '') throw invalidParameter(`${name}: every attribute needs a Name`);
+      if (typeof Name !== 'string' || Name === '')
+        throw invalidParameter(`${name}: every attribute needs a Name`);
       if (Value !== undefined && typeof Value !== 'string') {
         throw invalidParameter(`${name}: the value of ${Name} must be a string`);
       }

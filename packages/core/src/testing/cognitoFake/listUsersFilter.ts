@@ -17,7 +17,7 @@ const FILTERABLE = new Set([
 
 const FILTER = /^\s*([\w:]+)\s*(\^?=)\s*"((?:[^"\\]|\\.)*)"\s*$/;
 
-function valueOf(user: UserRecord, attribute: string): string | undefined {
+function attributeValue(user: UserRecord, attribute: string): string | undefined {
   switch (attribute) {
     case 'username':
       return user.username;
@@ -45,7 +45,7 @@ export function parseUserFilter(filter: string | undefined): ((user: UserRecord)
   }
   const wanted = raw.replace(/\\(.)/g, '$1');
   return (user) => {
-    const value = valueOf(user, attribute);
+    const value = attributeValue(user, attribute);
     if (value === undefined) return false;
     return operator === '=' ? value === wanted : value.startsWith(wanted);
   };

@@ -25,7 +25,11 @@ const STANDARD = [
   'updated_at',
   'identities',
 ];
-const TYPES: Record<string, string> = { email_verified: 'Boolean', phone_number_verified: 'Boolean', updated_at: 'Number' };
+const TYPES: Record<string, string> = {
+  email_verified: 'Boolean',
+  phone_number_verified: 'Boolean',
+  updated_at: 'Number',
+};
 
 const standardAttribute = (name: string): JsonObject => ({
   Name: name,
@@ -61,7 +65,8 @@ export function addAttribute(schema: JsonObject[], entry: JsonObject): void {
   if (schema.some((a) => a.Name === fullName)) {
     throw invalidParameter(`Existing attribute already has name ${fullName}.`);
   }
-  if (entry.Required === true) throw invalidParameter('Required custom attributes are not supported currently.');
+  if (entry.Required === true)
+    throw invalidParameter('Required custom attributes are not supported currently.');
   schema.push({
     ...entry,
     Name: fullName,
@@ -75,33 +80,32 @@ export function addAttribute(schema: JsonObject[], entry: JsonObject): void {
 const schemaError = (name: string, reason: string) =>
   invalidParameter(`Attributes did not conform to the schema: ${name}: ${reason}`);
 
+function checkAttribute(pool: PoolRecord, name: string, value: string, mode: 'create' | 'update'): void {
+  const definition = pool.schema.find((a) => a.Name === name);
+  if (definition === undefined) throw schemaError(name, 'Attribute does not exist in the schema.');
+  if (name === 'sub' || (mode === 'update' && definition.Mutable === false)) {
+    throw schemaError(name, 'Attribute cannot be updated. (changing an immutable attribute)');
+  }
+  const constraints = definition.StringAttributeConstraints;
+  const max = isObject(constraints) ? Number(constraints.MaxLength ?? 2048) : 2048;
+  if (value.length > max) throw schemaError(name, `String must be no longer than ${max} characters`);
+}
+
 /**
  * Checks attributes against the pool's schema as Cognito does: unknown names are refused, `sub` can
- * never be written (it is generated), and immutable attributes can be set only at creation.
+ * never be written (it is generated), and immutable attributes can be set only at creation, when
+ * every required attribute must be present.
  */
 export function checkAttributes(
   pool: PoolRecord,
   attributes: readonly [string, string][],
   mode: 'create' | 'update',
 ): void {
-  for (const [name, value] of attributes) {
-    const definition = pool.schema.find((a) => a.Name === name);
-    if (definition === undefined) throw schemaError(name, 'Attribute does not exist in the schema.');
-    if (name === 'sub' || (mode === 'update' && definition.Mutable === false)) {
-      throw schemaError(name, 'Attribute cannot be updated. (changing an immutable attribute)');
-    }
-    const max = isObject(definition.StringAttributeConstraints)
-      ? Number(definition.StringAttributeConstraints.MaxLength ?? 2048)
-      : 2048;
-    if (value.length > max) throw schemaError(name, `String must be no longer than ${max} characters`);
-  }
-  if (mode === 'create') {
-    const given = new Set(attributes.map(([name]) => name));
-    for (const definition of pool.schema) {
-      const name = String(definition.Name);
-      if (definition.Required === true && name !== 'sub' && !given.has(name)) {
-        throw schemaError(name, 'The attribute is required');
-      }
-    }
-  }
+  for (const [name, value] of attributes) checkAttribute(pool, name, value, mode);
+  if (mode === 'update') return;
+  const given = new Set(attributes.map(([name]) => name));
+  const missing = pool.schema.find(
+    (a) => a.Required === true && a.Name !== 'sub' && !given.has(String(a.Name)),
+  );
+  if (missing !== undefined) throw schemaError(String(missing.Name), 'The attribute is required');
 }

@@ -47,7 +47,10 @@ async function answer(fake: CognitoFake, request: IncomingMessage): Promise<Fake
   }
   const body = parse(text);
   if (body === undefined) {
-    return { status: 400, body: { __type: 'SerializationException', message: 'The request body is not JSON' } };
+    return {
+      status: 400,
+      body: { __type: 'SerializationException', message: 'The request body is not JSON' },
+    };
   }
   return fake.invoke(target.slice(TARGET_PREFIX.length), body);
 }
@@ -71,7 +74,10 @@ export async function serveFake(fake: CognitoFake): Promise<{ endpoint: string; 
       (error: unknown) =>
         send(response, {
           status: 500,
-          body: { __type: 'InternalErrorException', message: error instanceof Error ? error.message : 'failed' },
+          body: {
+            __type: 'InternalErrorException',
+            message: error instanceof Error ? error.message : 'failed',
+          },
         }),
     );
   });

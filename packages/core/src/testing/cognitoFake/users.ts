@@ -20,7 +20,8 @@ export function createUser(state: FakeState, pool: PoolRecord, user: NewUser): U
     throw invalidParameter(`Username ${username} does not match the required pattern`);
   }
   const key = userKey(pool, username);
-  if (pool.users.has(key)) throw new FakeCognitoError('UsernameExistsException', 'User account already exists');
+  if (pool.users.has(key))
+    throw new FakeCognitoError('UsernameExistsException', 'User account already exists');
   checkAttributes(pool, user.attributes, 'create');
   let sub = state.ids.uuid();
   while (pool.subs.has(sub)) sub = state.ids.uuid();
@@ -50,7 +51,10 @@ export function deleteUser(pool: PoolRecord, user: UserRecord): void {
 }
 
 /** `sub` first, then the other attributes in the order they were set; optionally only some names. */
-export function attributeList(user: UserRecord, only?: ReadonlySet<string>): { Name: string; Value: string }[] {
+export function attributeList(
+  user: UserRecord,
+  only?: ReadonlySet<string>,
+): { Name: string; Value: string }[] {
   const all = [{ Name: 'sub', Value: user.sub }];
   for (const [Name, Value] of user.attributes) all.push({ Name, Value });
   return only === undefined ? all : all.filter((a) => only.has(a.Name));
@@ -72,22 +76,28 @@ const MFA_METHODS = {
   EmailMfaSettings: 'EMAIL_OTP',
 } as const;
 
+function applyMfaSetting(
+  user: UserRecord,
+  method: string,
+  setting: { Enabled?: unknown; PreferredMfa?: unknown },
+) {
+  const { Enabled, PreferredMfa } = setting;
+  if (Enabled === true && !user.mfaMethods.includes(method)) user.mfaMethods.push(method);
+  if (Enabled === false) user.mfaMethods = user.mfaMethods.filter((m) => m !== method);
+  if (PreferredMfa === true) {
+    if (!user.mfaMethods.includes(method)) {
+      throw invalidParameter(`${method} cannot be preferred while it is not enabled`);
+    }
+    user.preferredMfa = method;
+  }
+  if ((PreferredMfa === false || Enabled === false) && user.preferredMfa === method)
+    user.preferredMfa = undefined;
+}
+
 /** AdminSetUserMFAPreference: enable/disable each method and move the preferred mark. */
 export function setMfaPreference(user: UserRecord, settings: Record<string, unknown>): void {
   for (const [field, method] of Object.entries(MFA_METHODS)) {
     const setting = settings[field];
-    if (typeof setting !== 'object' || setting === null) continue;
-    const { Enabled, PreferredMfa } = setting as { Enabled?: unknown; PreferredMfa?: unknown };
-    if (Enabled === true && !user.mfaMethods.includes(method)) user.mfaMethods.push(method);
-    if (Enabled === false) user.mfaMethods = user.mfaMethods.filter((m) => m !== method);
-    if (PreferredMfa === true) {
-      if (!user.mfaMethods.includes(method)) {
-        throw invalidParameter(`${method} cannot be preferred while it is not enabled`);
-      }
-      user.preferredMfa = method;
-    }
-    if ((PreferredMfa === false || Enabled === false) && user.preferredMfa === method) {
-      user.preferredMfa = undefined;
-    }
+    if (typeof setting === 'object' && setting !== null) applyMfaSetting(user, method, setting);
   }
 }

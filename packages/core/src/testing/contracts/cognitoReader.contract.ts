@@ -1,170 +1,27 @@
-import {
-  AdminAddUserToGroupCommand,
-  AdminCreateUserCommand,
-  AdminDisableUserCommand,
-  AdminSetUserMFAPreferenceCommand,
-  type CognitoIdentityProviderClient,
-  CreateGroupCommand,
-  CreateIdentityProviderCommand,
-  CreateResourceServerCommand,
-  CreateUserPoolClientCommand,
-  CreateUserPoolCommand,
-  CreateUserPoolDomainCommand,
-  SetRiskConfigurationCommand,
-  SetUICustomizationCommand,
-  SetUserPoolMfaConfigCommand,
-  TagResourceCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCognitoClient } from '../../adapters/aws/cognitoClient.js';
 import { ComponentUnsupportedError, PoolNotFoundError } from '../../errors.js';
 import type { CognitoReader } from '../../ports.js';
+import {
+  CLIENT_CSS,
+  type CognitoSupport,
+  GROUPS,
+  POOL_CSS,
+  PROVIDERS,
+  type Sample,
+  SERVERS,
+  seedSamplePool,
+  USERS,
+} from './cognitoReader.sample.js';
 
-/** Which optional components the endpoint implements (cognito-local: none of them). */
-export interface CognitoSupport {
-  identityProviders: boolean;
-  resourceServers: boolean;
-  domain: boolean;
-  uiCustomization: boolean;
-  riskConfiguration: boolean;
-  tags: boolean;
-  /** AdminSetUserMFAPreference, to seed a user's MFA settings. */
-  userMfaPreferences: boolean;
-}
+export type { CognitoSupport } from './cognitoReader.sample.js';
 
 export interface CognitoReaderFixture {
   endpoint: string;
   makeReader(pageSize?: number): CognitoReader;
   supports: CognitoSupport;
   stop(): Promise<void>;
-}
-
-// Usernames with `/`, `~` and non-ASCII letters: they end up in entity keys and JSON pointers.
-const USERS = [
-  { username: 'alice', tenant: 'acme' },
-  { username: 'bob/builder', tenant: 'acme' },
-  { username: 'carol~ops', tenant: 'globex' },
-  { username: 'dörte', tenant: 'globex' },
-  { username: '用户', tenant: 'initech' },
-  { username: 'eve', tenant: 'initech', disabled: true },
-];
-const GROUPS = [
-  { GroupName: 'admins', Precedence: 1, Description: 'Full access', members: ['alice', 'dörte'] },
-  { GroupName: 'editors', Precedence: 5, Description: 'Edits content', members: ['alice', 'bob/builder', 'carol~ops'] },
-  { GroupName: 'viewers', Precedence: 10, Description: 'Reads only', members: ['carol~ops', 'eve', '用户'] },
-];
-const PROVIDERS = ['Acme', 'Globex', 'Initech'];
-const SERVERS = ['https://api.example.com/orders', 'https://api.example.com/stock', 'https://api.example.com/users'];
-const POOL_CSS = '.banner-customizable { background-color: teal; }';
-const CLIENT_CSS = '.banner-customizable { background-color: navy; }';
-
-interface Sample {
-  poolId: string;
-  poolArn: string;
-  webClientId: string;
-  backendClientId: string;
-  domain: string;
-}
-
-/** Writes one at a time: cognito-local loses concurrent writes to a pool. */
-async function seedSamplePool(cognito: CognitoIdentityProviderClient, supports: CognitoSupport): Promise<Sample> {
-  const { UserPool } = await cognito.send(
-    new CreateUserPoolCommand({
-      PoolName: 'contract',
-      Schema: [{ Name: 'tenant', AttributeDataType: 'String', Mutable: true }],
-      UserPoolAddOns: { AdvancedSecurityMode: 'AUDIT' },
-      UserPoolTags: { team: 'identity' },
-    }),
-  );
-  const poolId = UserPool?.Id ?? '';
-  const UserPoolId = poolId;
-  await cognito.send(
-    new SetUserPoolMfaConfigCommand({
-      UserPoolId,
-      MfaConfiguration: 'OPTIONAL',
-      SoftwareTokenMfaConfiguration: { Enabled: true },
-    }),
-  );
-  for (const user of USERS) {
-    const UserAttributes = [
-      { Name: 'email', Value: `user${USERS.indexOf(user)}@example.com` },
-      { Name: 'custom:tenant', Value: user.tenant },
-    ];
-    await cognito.send(
-      new AdminCreateUserCommand({ UserPoolId, Username: user.username, UserAttributes, MessageAction: 'SUPPRESS' }),
-    );
-    if (user.disabled === true) await cognito.send(new AdminDisableUserCommand({ UserPoolId, Username: user.username }));
-  }
-  for (const { members, ...group } of GROUPS) {
-    await cognito.send(new CreateGroupCommand({ UserPoolId, ...group }));
-    for (const Username of members) {
-      await cognito.send(new AdminAddUserToGroupCommand({ UserPoolId, Username, GroupName: group.GroupName }));
-    }
-  }
-  const web = await cognito.send(new CreateUserPoolClientCommand({ UserPoolId, ClientName: 'web' }));
-  const backend = await cognito.send(
-    new CreateUserPoolClientCommand({ UserPoolId, ClientName: 'backend', GenerateSecret: true }),
-  );
-  const sample = {
-    poolId,
-    poolArn: UserPool?.Arn ?? '',
-    webClientId: web.UserPoolClient?.ClientId ?? '',
-    backendClientId: backend.UserPoolClient?.ClientId ?? '',
-    domain: `rewind-contract-${Date.now().toString(36)}`,
-  };
-  if (supports.userMfaPreferences) {
-    await cognito.send(
-      new AdminSetUserMFAPreferenceCommand({
-        UserPoolId,
-        Username: 'alice',
-        SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true },
-      }),
-    );
-  }
-  await seedOptional(cognito, sample, supports);
-  return sample;
-}
-
-async function seedOptional(
-  cognito: CognitoIdentityProviderClient,
-  sample: Sample,
-  supports: CognitoSupport,
-): Promise<void> {
-  const UserPoolId = sample.poolId;
-  if (supports.identityProviders) {
-    for (const ProviderName of PROVIDERS) {
-      const ProviderDetails = {
-        client_id: `${ProviderName.toLowerCase()}-client`,
-        authorize_scopes: 'openid email',
-        oidc_issuer: `https://${ProviderName.toLowerCase()}.example.com`,
-        attributes_request_method: 'GET',
-      };
-      const mapping = { AttributeMapping: { email: 'email' } };
-      await cognito.send(
-        new CreateIdentityProviderCommand({ UserPoolId, ProviderName, ProviderType: 'OIDC', ProviderDetails, ...mapping }),
-      );
-    }
-  }
-  if (supports.resourceServers) {
-    for (const Identifier of SERVERS) {
-      const Scopes = [{ ScopeName: 'read', ScopeDescription: 'Read access' }];
-      await cognito.send(new CreateResourceServerCommand({ UserPoolId, Identifier, Name: Identifier.slice(24), Scopes }));
-    }
-  }
-  if (supports.domain) await cognito.send(new CreateUserPoolDomainCommand({ UserPoolId, Domain: sample.domain }));
-  if (supports.uiCustomization) {
-    await cognito.send(new SetUICustomizationCommand({ UserPoolId, CSS: POOL_CSS }));
-    await cognito.send(new SetUICustomizationCommand({ UserPoolId, ClientId: sample.webClientId, CSS: CLIENT_CSS }));
-  }
-  if (supports.riskConfiguration) {
-    await cognito.send(
-      new SetRiskConfigurationCommand({
-        UserPoolId,
-        RiskExceptionConfiguration: { BlockedIPRangeList: ['192.0.2.0/24'] },
-      }),
-    );
-  }
-  if (supports.tags) await cognito.send(new TagResourceCommand({ ResourceArn: sample.poolArn, Tags: { env: 'test' } }));
 }
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
@@ -244,7 +101,9 @@ export function cognitoReaderContract(name: string, setup: () => Promise<Cognito
         const seeded = USERS.find((u) => u.username === user.Username);
         const attributes = Object.fromEntries((user.Attributes ?? []).map((a) => [a.Name, a.Value]));
         expect(attributes['custom:tenant']).toBe(seeded?.tenant);
-        expect(attributes.email).toBe(`user${USERS.findIndex((u) => u.username === user.Username)}@example.com`);
+        expect(attributes.email).toBe(
+          `user${USERS.findIndex((u) => u.username === user.Username)}@example.com`,
+        );
         expect(attributes.sub).toMatch(/^[0-9a-f-]{36}$/);
         expect(user.Enabled).toBe(seeded?.disabled !== true);
         expect(user.UserCreateDate).toBeInstanceOf(Date);
@@ -256,7 +115,11 @@ export function cognitoReaderContract(name: string, setup: () => Promise<Cognito
 
     it('lists every group with its precedence and description', async () => {
       const groups = await collect(reader.listGroups(sample.poolId));
-      const shape = groups.map((g) => ({ GroupName: g.GroupName, Precedence: g.Precedence, Description: g.Description }));
+      const shape = groups.map((g) => ({
+        GroupName: g.GroupName,
+        Precedence: g.Precedence,
+        Description: g.Description,
+      }));
       const expected = GROUPS.map(({ members: _members, ...group }) => group);
       expect(shape.sort((a, b) => String(a.GroupName).localeCompare(String(b.GroupName)))).toEqual(expected);
       expect(groups.every((g) => g.CreationDate instanceof Date)).toBe(true);
@@ -284,7 +147,10 @@ export function cognitoReaderContract(name: string, setup: () => Promise<Cognito
       const bob = await reader.getUserMfa(sample.poolId, 'bob/builder');
       expect(bob.UserMFASettingList ?? []).toEqual([]);
       if (fixture.supports.userMfaPreferences) {
-        expect(alice).toEqual({ PreferredMfaSetting: 'SOFTWARE_TOKEN_MFA', UserMFASettingList: ['SOFTWARE_TOKEN_MFA'] });
+        expect(alice).toEqual({
+          PreferredMfaSetting: 'SOFTWARE_TOKEN_MFA',
+          UserMFASettingList: ['SOFTWARE_TOKEN_MFA'],
+        });
       }
     });
 
@@ -295,7 +161,9 @@ export function cognitoReaderContract(name: string, setup: () => Promise<Cognito
         () => collect(reader.listIdentityProviders(sample.poolId)),
         (providers) => {
           expect(sorted(providers.map((p) => String(p.ProviderName)))).toEqual(PROVIDERS);
-          expect(providers.every((p) => (p.ProviderDetails as Record<string, string>).oidc_issuer)).toBe(true);
+          expect(providers.every((p) => (p.ProviderDetails as Record<string, string>).oidc_issuer)).toBe(
+            true,
+          );
           expect(providers[0]?.AttributeMapping).toEqual({ email: 'email' });
         },
       );

@@ -33,7 +33,8 @@ function checkProviders(pool: PoolRecord, input: Input): void {
 function settingsOf(input: Input): JsonObject {
   const settings: JsonObject = structuredClone(DEFAULTS);
   for (const [field, value] of Object.entries(input.raw)) {
-    if (!NOT_SETTINGS.has(field) && value !== null && value !== undefined) settings[field] = structuredClone(value);
+    if (!NOT_SETTINGS.has(field) && value !== null && value !== undefined)
+      settings[field] = structuredClone(value);
   }
   return settings;
 }
@@ -106,7 +107,15 @@ export const clientOperations: OperationTable = {
     category: 'UserPoolResourceRead',
     run: (input, context) => {
       const pool = context.state.pool(input.str('UserPoolId'));
-      const request = pageRequest(input, context, `ListUserPoolClients:${pool.id}`, 'MaxResults', 'NextToken', 60, 1);
+      const request = pageRequest(
+        input,
+        context,
+        `ListUserPoolClients:${pool.id}`,
+        'MaxResults',
+        'NextToken',
+        60,
+        1,
+      );
       const page = pageOf(pool.clients, request);
       return {
         UserPoolClients: page.items.map((c) => ({

@@ -84,7 +84,15 @@ export const identityProviderOperations: OperationTable = {
     category: 'UserPoolResourceRead',
     run: (input, context) => {
       const pool = context.state.pool(input.str('UserPoolId'));
-      const request = pageRequest(input, context, `ListIdentityProviders:${pool.id}`, 'MaxResults', 'NextToken', 60, 1);
+      const request = pageRequest(
+        input,
+        context,
+        `ListIdentityProviders:${pool.id}`,
+        'MaxResults',
+        'NextToken',
+        60,
+        1,
+      );
       const page = pageOf(pool.identityProviders, request);
       return {
         Providers: page.items.map((p) => ({
@@ -140,8 +148,17 @@ export const resourceServerOperations: OperationTable = {
     run: (input, context) => {
       const pool = context.state.pool(input.str('UserPoolId'));
       // MaxResults is required here, 1 to 50.
-      const request = pageRequest(input, context, `ListResourceServers:${pool.id}`, 'MaxResults', 'NextToken', 50, 1);
-      if (request.limit === undefined) throw invalidParameter('MaxResults is required for ListResourceServers');
+      const request = pageRequest(
+        input,
+        context,
+        `ListResourceServers:${pool.id}`,
+        'MaxResults',
+        'NextToken',
+        50,
+        1,
+      );
+      if (request.limit === undefined)
+        throw invalidParameter('MaxResults is required for ListResourceServers');
       const page = pageOf(pool.resourceServers, request);
       return { ResourceServers: structuredClone(page.items), ...nextToken(page.token) };
     },

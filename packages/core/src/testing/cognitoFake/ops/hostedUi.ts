@@ -24,7 +24,8 @@ export const hostedUiOperations: OperationTable = {
         throw invalidParameter(`Domain ${domain} is not a valid domain prefix.`);
       }
       if (pool.domain !== undefined) throw invalidParameter('User pool already has a domain configured.');
-      if (state.domains.has(domain)) throw invalidParameter('Domain already associated with another user pool.');
+      if (state.domains.has(domain))
+        throw invalidParameter('Domain already associated with another user pool.');
       const managedLoginVersion = input.optInt('ManagedLoginVersion', 1, 2) ?? 1;
       const cloudFront = `${state.ids.token(14)}.cloudfront.net`;
       state.domains.set(domain, {
@@ -49,14 +50,17 @@ export const hostedUiOperations: OperationTable = {
   DescribeUserPoolDomain: {
     category: 'UserPoolResourceRead',
     // An unknown domain is not an error: AWS answers an empty description.
-    run: (input, { state }) => ({ DomainDescription: structuredClone(state.domains.get(input.str('Domain')) ?? {}) }),
+    run: (input, { state }) => ({
+      DomainDescription: structuredClone(state.domains.get(input.str('Domain')) ?? {}),
+    }),
   },
   DeleteUserPoolDomain: {
     category: 'UserPoolResourceUpdate',
     run: (input, { state }) => {
       const pool = state.pool(input.str('UserPoolId'));
       const domain = input.str('Domain');
-      if (pool.domain !== domain) throw invalidParameter(`Domain ${domain} is not associated with ${pool.id}.`);
+      if (pool.domain !== domain)
+        throw invalidParameter(`Domain ${domain} is not associated with ${pool.id}.`);
       state.domains.delete(domain);
       pool.domain = undefined;
       pool.modified = state.now();
@@ -70,7 +74,9 @@ export const hostedUiOperations: OperationTable = {
       const clientId = input.optStr('ClientId');
       checkClient(pool, clientId);
       if (pool.domain === undefined) {
-        throw invalidParameter('There has to be an existing domain associated with this user pool or app client.');
+        throw invalidParameter(
+          'There has to be an existing domain associated with this user pool or app client.',
+        );
       }
       const key = clientId ?? 'ALL';
       const now = state.now();

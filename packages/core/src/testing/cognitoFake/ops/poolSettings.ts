@@ -44,10 +44,13 @@ export const poolSettingOperations: OperationTable = {
       const next: JsonObject = structuredClone(pool.mfa);
       for (const part of MFA_PARTS) if (input.has(part)) next[part] = structuredClone(input.optObj(part));
       const mode = input.optStr('MfaConfiguration') ?? String(next.MfaConfiguration ?? 'OFF');
-      if (!['OFF', 'ON', 'OPTIONAL'].includes(mode)) throw invalidParameter(`Invalid MfaConfiguration ${mode}`);
+      if (!['OFF', 'ON', 'OPTIONAL'].includes(mode))
+        throw invalidParameter(`Invalid MfaConfiguration ${mode}`);
       next.MfaConfiguration = mode;
       if (mode !== 'OFF' && !anyFactorEnabled(next)) {
-        throw invalidParameter('At least one MFA factor must be enabled when MfaConfiguration is ON or OPTIONAL.');
+        throw invalidParameter(
+          'At least one MFA factor must be enabled when MfaConfiguration is ON or OPTIONAL.',
+        );
       }
       pool.mfa = next;
       pool.modified = state.now();
@@ -68,7 +71,10 @@ export const poolSettingOperations: OperationTable = {
           'Threat protection (advanced security) is not enabled for this user pool.',
         );
       }
-      const risk: JsonObject = { UserPoolId: pool.id, ...(clientId !== undefined ? { ClientId: clientId } : {}) };
+      const risk: JsonObject = {
+        UserPoolId: pool.id,
+        ...(clientId !== undefined ? { ClientId: clientId } : {}),
+      };
       for (const part of RISK_PARTS) if (input.has(part)) risk[part] = structuredClone(input.optObj(part));
       risk.LastModifiedDate = state.now();
       pool.risk.set(clientId ?? 'ALL', risk);

@@ -64,7 +64,11 @@ export function createPool(state: FakeState, input: Input): PoolRecord {
   const name = input.str('PoolName');
   if (name.length > 128) throw invalidParameter('PoolName must be at most 128 characters');
   const id = state.ids.poolId(state.region);
-  const pool = newPoolRecord(id, `arn:aws:cognito-idp:${state.region}:${state.accountId}:userpool/${id}`, state.now());
+  const pool = newPoolRecord(
+    id,
+    `arn:aws:cognito-idp:${state.region}:${state.accountId}:userpool/${id}`,
+    state.now(),
+  );
   pool.settings.Name = name;
   for (const field of IMMUTABLE_SETTINGS) if (input.has(field)) pool.settings[field] = copy(input.raw[field]);
   applySettings(pool, input);

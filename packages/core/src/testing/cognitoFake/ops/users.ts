@@ -1,7 +1,7 @@
-import type { OperationTable } from '../operation.js';
-import { pageRequest } from '../operation.js';
 import { FakeCognitoError } from '../errors.js';
 import { parseUserFilter } from '../listUsersFilter.js';
+import type { OperationTable } from '../operation.js';
+import { pageRequest } from '../operation.js';
 import { pageOf } from '../pagination.js';
 import { checkAttributes } from '../schema.js';
 import { attributeList, createUser, deleteUser, setMfaPreference, userView } from '../users.js';

@@ -1,0 +1,7 @@
+export { type BlobStoreFixture, blobStoreContract } from './blobStore.contract.js';
+export { type ChangeLogFixture, changeLogContract } from './changeLog.contract.js';
+export {
+  type CognitoReaderFixture,
+  type CognitoSupport,
+  cognitoReaderContract,
+} from './cognitoReader.contract.js';
