@@ -60,13 +60,17 @@ export interface ChangeLog {
 export interface CognitoReader {
   describeUserPool(poolId: string): Promise<RawRecord>;
   getMfaConfig(poolId: string): Promise<RawRecord>;
-  /** Each client fully described (DescribeUserPoolClient), secret included: the domain drops it. */
+  /**
+   * Each client fully described (DescribeUserPoolClient), secret included: the domain drops it.
+   * Entities deleted between a list page and their describe call are skipped, not errors.
+   */
   listClients(poolId: string): AsyncIterable<RawRecord>;
   listGroups(poolId: string): AsyncIterable<RawRecord>;
   listUsers(poolId: string): AsyncIterable<RawUser>;
   /** Usernames of one group's members. */
   listUsersInGroup(poolId: string, groupName: string): AsyncIterable<string>;
-  getUserMfa(poolId: string, username: string): Promise<RawUserMfa>;
+  /** MFA settings of one user (AdminGetUser); undefined when the user no longer exists. */
+  getUserMfa(poolId: string, username: string): Promise<RawUserMfa | undefined>;
   /** Each provider fully described (DescribeIdentityProvider). */
   listIdentityProviders(poolId: string): AsyncIterable<RawRecord>;
   listResourceServers(poolId: string): AsyncIterable<RawRecord>;

@@ -115,6 +115,13 @@ describe('restore-cli state', () => {
     expect(existsSync(join(work, 'nope.json'))).toBe(false);
   });
 
+  it('answers a time in the future with the latest state, and says so', async () => {
+    const result = await run('state', '--pool', poolId, '--store', store, '--at', '2999-01-01T00:00Z');
+    expect(result.code).toBe(EXIT.ok);
+    expect(result.err).toMatch(/^warning: --at 2999-01-01T00:00:00.000Z is in the future/);
+    expect(Object.keys(JSON.parse(result.out).users)).toContain('frank');
+  });
+
   it('refuses a pool the store does not know', async () => {
     const result = await run('state', '--pool', 'us-east-1_Nope', '--store', store, '--at', 'now');
     expect(result.code).toBe(EXIT.badInput);

@@ -3,6 +3,7 @@ import {
   canonicalClient,
   canonicalComponent,
   canonicalGroup,
+  canonicalIdentityProvider,
   canonicalMfa,
   canonicalPool,
   canonicalUser,
@@ -113,7 +114,7 @@ async function readOptionalComponents(
   await optional('identityProviders', async () => {
     for await (const idp of reader.listIdentityProviders(poolId)) {
       const name = str(idp.ProviderName);
-      if (name !== undefined) add(entityKey('idp', name), canonicalComponent(idp));
+      if (name !== undefined) add(entityKey('idp', name), canonicalIdentityProvider(idp));
     }
   });
   await optional('resourceServers', async () => {

@@ -4,7 +4,7 @@ import { resolveValidFrom } from '../changes/validFrom.js';
 import { type EntityKey, parseEntityKey } from '../model/entityKey.js';
 import { deepEqual, type JsonObject } from '../model/json.js';
 import type { EntityEntry, OptionalComponent } from '../model/poolState.js';
-import { createdAtOf, modifiedAtOf } from './modifiedAt.js';
+import { changeSteps } from './modifiedAt.js';
 import type { ScannedEntity } from './readPoolState.js';
 
 /** Entity kinds each optional component holds: when it was not captured, its entities carry over. */
@@ -52,45 +52,53 @@ export interface ChainHead {
   validFrom?: string;
 }
 
+export interface ReconcileOptions {
+  /**
+   * The first snapshot of a pool starts its history: entities the change log has never seen are
+   * taken as they are, with no record. Entities it has seen still continue their chains.
+   */
+  startOfHistory?: boolean;
+}
+
 /**
- * Turns a scan diff into `reconcile` change records and the entries of the new snapshot. When the
- * change moved Cognito's own modification date, that date is when the new state became true;
- * otherwise (deletes, membership changes, components without dates) all we know is that it was true
- * when we observed it.
+ * Turns a scan diff into `reconcile` change records and the entries of the new snapshot, with each
+ * record stamped by the most precise time it can trust (see `changeSteps` and `resolveValidFrom`).
  */
 export function reconcileRecords(
   poolId: string,
   diff: ScanDiff,
   chainHeads: ReadonlyMap<EntityKey, ChainHead>,
   observedAt: string,
+  { startOfHistory = false }: ReconcileOptions = {},
 ): { records: ChangeRecord[]; entries: EntityEntry[] } {
   const records: ChangeRecord[] = [];
   const entries = [...diff.unchanged];
   for (const { key, before, after } of diff.changed) {
-    const chain = chainHeads.get(key) ?? { version: before?.version ?? 0, hash: before?.hash ?? null };
-    const record = makeRecord({
-      poolId,
-      entity: key,
-      head: { version: chain.version, hash: chain.hash, doc: before?.doc ?? null },
-      after,
-      validFrom: resolveValidFrom({
+    const chain = chainHeads.get(key);
+    if (startOfHistory && chain === undefined && before === undefined) {
+      if (after !== null) entries.push({ key, version: 0, hash: null, doc: after });
+      continue;
+    }
+    let head = { version: chain?.version ?? before?.version ?? 0, hash: chain?.hash ?? before?.hash ?? null };
+    let doc = before?.doc ?? null;
+    let validFrom = chain?.validFrom;
+    for (const step of changeSteps(key, before?.doc, after)) {
+      validFrom = resolveValidFrom({ observedAt, entityModifiedAt: step.date, previousValidFrom: validFrom });
+      const record = makeRecord({
+        poolId,
+        entity: key,
+        head: { ...head, doc },
+        after: step.doc,
+        validFrom,
         observedAt,
-        entityModifiedAt: changeDate(before?.doc, after),
-        previousValidFrom: chain.validFrom,
-      }),
-      observedAt,
-      source: 'reconcile',
-    });
-    records.push(record);
-    if (after !== null) entries.push({ key, version: record.version, hash: record.hash, doc: after });
+        source: 'reconcile',
+      });
+      records.push(record);
+      head = { version: record.version, hash: record.hash };
+      doc = step.doc;
+    }
+    if (after !== null) entries.push({ key, ...head, doc: after });
   }
   entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return { records, entries };
-}
-
-function changeDate(before: JsonObject | undefined, after: JsonObject | null): string | undefined {
-  if (after === null) return undefined;
-  if (before === undefined) return modifiedAtOf(after) ?? createdAtOf(after);
-  const modified = modifiedAtOf(after);
-  return modified !== undefined && modified !== modifiedAtOf(before) ? modified : undefined;
 }

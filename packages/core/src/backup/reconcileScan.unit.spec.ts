@@ -59,6 +59,34 @@ describe('reconciling a scan with the head state', () => {
     expect(records[0]?.patch).toEqual([{ op: 'add', path: '/groups/0', value: 'admins' }]);
   });
 
+  it('splits an attribute change and a membership change into two records, each at its own time', () => {
+    const changed = [{ key: 'user:alice', doc: user('alice', '2024-06-01T11:00:00.000Z', ['admins']) }];
+    const diff = diffScan(new Map([...head].filter(([k]) => k === 'user:alice')), changed, []);
+    const { records, entries } = reconcileRecords('us-east-1_x', diff, new Map(), observedAt);
+    expect(records.map((r) => [r.version, r.validFrom, r.after?.groups])).toEqual([
+      [1, '2024-06-01T11:00:00.999Z', []],
+      [2, observedAt, ['admins']],
+    ]);
+    expect(records[1]?.prevHash).toBe(records[0]?.hash);
+    expect(entries[0]).toMatchObject({ version: 2, hash: records[1]?.hash });
+  });
+
+  it('records nothing for entities new at the start of history, but continues known chains', () => {
+    const diff = diffScan(new Map(), scan, []);
+    const chainHeads = new Map([
+      ['user:dan', { version: 2, hash: 'h2', validFrom: '2024-06-01T10:00:00.000Z' }],
+    ]);
+    const { records, entries } = reconcileRecords('us-east-1_x', diff, chainHeads, observedAt, {
+      startOfHistory: true,
+    });
+    expect(records.map((r) => [r.entity, r.version])).toEqual([['user:dan', 3]]);
+    expect(entries.map((e) => [e.key, e.version])).toEqual([
+      ['user:alice', 0],
+      ['user:carol', 0],
+      ['user:dan', 3],
+    ]);
+  });
+
   it('continues the chain of a deleted entity when it comes back', () => {
     const diff = diffScan(new Map(), [{ key: 'user:bob', doc: user('bob', '2024-06-01T11:00:00.000Z') }], []);
     const chainHeads = new Map([

@@ -2,10 +2,14 @@ import {
   AdminDeleteUserCommand,
   AdminUpdateUserAttributesCommand,
   type CognitoIdentityProviderClient,
+  CreateIdentityProviderCommand,
+  DescribeUserPoolClientCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AwsCognitoReader } from '../adapters/aws/awsCognitoReader.js';
 import { createCognitoClient } from '../adapters/aws/cognitoClient.js';
+import { makeRecord } from '../changes/makeRecord.js';
+import { verifyChain } from '../changes/verifyChain.js';
 import type { Clock } from '../ports.js';
 import { collectState, stateAt } from '../replay/stateAt.js';
 import { SnapshotStore } from '../snapshots/snapshotStore.js';
@@ -14,6 +18,8 @@ import { type Sample, seedSamplePool } from '../testing/contracts/cognitoReader.
 import { MemoryBlobStore } from '../testing/memoryBlobStore.js';
 import { MemoryChangeLog } from '../testing/memoryChangeLog.js';
 import { takeBackup } from './takeBackup.js';
+
+const IDP_SECRET = 'idp-secret-that-must-never-be-stored';
 
 const ALL = {
   identityProviders: true,
@@ -42,6 +48,20 @@ beforeAll(async () => {
   running = await startCognitoFake({ pageSize: 2, now: clock.now });
   cognito = createCognitoClient({ endpoint: running.endpoint, region: 'us-east-1', baseDelayMs: 1 });
   sample = await seedSamplePool(cognito, ALL);
+  await cognito.send(
+    new CreateIdentityProviderCommand({
+      UserPoolId: sample.poolId,
+      ProviderName: 'Okta',
+      ProviderType: 'OIDC',
+      ProviderDetails: {
+        client_id: 'okta-client',
+        client_secret: IDP_SECRET,
+        authorize_scopes: 'openid',
+        oidc_issuer: 'https://okta.example.com',
+        attributes_request_method: 'GET',
+      },
+    }),
+  );
 });
 
 afterAll(async () => {
@@ -64,7 +84,7 @@ describe('takeBackup against a pool with every component (fake Cognito, pages of
       client: 2,
       domain: 1,
       group: 3,
-      idp: 3,
+      idp: 4,
       mfa: 1,
       pool: 1,
       resourceServer: 3,
@@ -84,20 +104,26 @@ describe('takeBackup against a pool with every component (fake Cognito, pages of
     expect(state.clients[sample.backendClientId]?.HasClientSecret).toBe(true);
   });
 
-  it('never writes a client secret into the store', async () => {
-    const { DescribeUserPoolClientCommand } = await import('@aws-sdk/client-cognito-identity-provider');
+  it('never writes a client or identity-provider secret into the store', async () => {
     const described = await cognito.send(
       new DescribeUserPoolClientCommand({ UserPoolId: sample.poolId, ClientId: sample.backendClientId }),
     );
-    const secret = described.UserPoolClient?.ClientSecret ?? '';
-    expect(secret.length).toBeGreaterThan(10);
-    const text = [...blobs.objects.values()].map((b) => Buffer.from(b).toString('latin1')).join('');
-    const snapshots = await store.snapshots.list(sample.poolId);
-    for (const manifest of snapshots) {
+    const clientSecret = described.UserPoolClient?.ClientSecret ?? '';
+    expect(clientSecret.length).toBeGreaterThan(10);
+    // Snapshots are gzip: search what they decode to, and every change record, in full.
+    const stored: string[] = [];
+    for (const manifest of await store.snapshots.list(sample.poolId)) {
       const opened = await store.snapshots.open(manifest);
-      for await (const entry of opened.entries) expect(JSON.stringify(entry)).not.toContain(secret);
+      for await (const entry of opened.entries) stored.push(JSON.stringify(entry));
     }
-    expect(text).not.toContain(secret);
+    for await (const record of store.changeLog.timeline(sample.poolId)) stored.push(JSON.stringify(record));
+    expect(stored.length).toBeGreaterThan(20);
+    for (const text of stored) {
+      expect(text).not.toContain(clientSecret);
+      expect(text).not.toContain(IDP_SECRET);
+    }
+    const state = await collectState(await stateAt(store, sample.poolId, iso(now)));
+    expect(state.identityProviders.Okta?.OmittedSecrets).toEqual(['client_secret']);
   });
 
   it('a later backup records what changed, stamped with the most precise time it can trust', async () => {
@@ -142,5 +168,67 @@ describe('takeBackup against a pool with every component (fake Cognito, pages of
     const third = await backup();
     expect(third.changes).toBe(0);
     expect((await store.snapshots.list(sample.poolId)).length).toBe(3);
+  });
+});
+
+describe('takeBackup when the store is damaged or already has history', () => {
+  const fresh = () => {
+    const freshBlobs = new MemoryBlobStore();
+    return { blobs: freshBlobs, snapshots: new SnapshotStore(freshBlobs), changeLog: new MemoryChangeLog() };
+  };
+  const backupInto = (target: ReturnType<typeof fresh>) =>
+    takeBackup({ ...target, reader: new AwsCognitoReader(cognito, { pageSize: 2 }), clock }, sample.poolId);
+
+  it('goes on past a damaged manifest, says so, and never needs it again', async () => {
+    const target = fresh();
+    now += 60_000;
+    await backupInto(target);
+    now += 60_000;
+    await backupInto(target);
+    const manifests = [...target.blobs.objects.keys()].filter((k) => k.endsWith('.manifest.json')).sort();
+    const newest = manifests.at(-1) ?? '';
+    target.blobs.objects.set(newest, new TextEncoder().encode('{"not": "a manifest"'));
+    now += 60_000;
+    const third = await backupInto(target);
+    expect(third.first).toBe(false);
+    expect(third.changes).toBe(0);
+    expect(third.warnings.join('\n')).toContain(newest.split('/').at(-1));
+
+    for (const key of target.blobs.objects.keys())
+      if (key.endsWith('.manifest.json')) target.blobs.objects.set(key, new TextEncoder().encode('garbage'));
+    now += 60_000;
+    const fourth = await backupInto(target);
+    expect(fourth.first).toBe(true);
+    expect(fourth.changes).toBe(0);
+    const state = await collectState(await stateAt(target, sample.poolId, fourth.manifest.at));
+    expect(Object.keys(state.users)).toHaveLength(5);
+  });
+
+  it('continues chains the change log already holds, and closes those the pool no longer has', async () => {
+    const target = fresh();
+    const ghost = makeRecord({
+      poolId: sample.poolId,
+      entity: 'user:ghost',
+      head: { version: 0, hash: null, doc: null },
+      after: { username: 'ghost', attributes: {}, enabled: true, status: 'CONFIRMED', groups: [] },
+      validFrom: iso(now - 3_600_000),
+      observedAt: iso(now - 3_600_000),
+      source: 'cloudtrail',
+    });
+    await target.changeLog.append(ghost);
+    now += 60_000;
+    const first = await backupInto(target);
+    expect(first.first).toBe(true);
+    expect(first.changes).toBe(1);
+    const history = [];
+    for await (const record of target.changeLog.entityHistory(sample.poolId, 'user:ghost'))
+      history.push(record);
+    expect(history.map((r) => [r.version, r.after === null])).toEqual([
+      [1, false],
+      [2, true],
+    ]);
+    expect(verifyChain(history)).toEqual([]);
+    const state = await collectState(await stateAt(target, sample.poolId, first.manifest.at));
+    expect(Object.keys(state.users)).not.toContain('ghost');
   });
 });

@@ -1,12 +1,14 @@
 import type { ChangeRecord } from '../changes/changeRecord.js';
 import { changeId } from '../changes/makeRecord.js';
+import { BeforeFirstSnapshotError, SnapshotCorruptError, SnapshotMissingError } from '../errors.js';
 import type { EntityKey } from '../model/entityKey.js';
 import { countByKind, type EntityEntry, type OptionalComponent } from '../model/poolState.js';
 import type { ChangeLog, Clock, CognitoReader } from '../ports.js';
+import { replayEntities } from '../replay/replayEntities.js';
 import { stateAt } from '../replay/stateAt.js';
 import type { SnapshotManifest } from '../snapshots/format.js';
 import type { SnapshotStore } from '../snapshots/snapshotStore.js';
-import { type PoolScan, readPoolState, type ScannedEntity, type ScanProgress } from './readPoolState.js';
+import { readPoolState, type ScanProgress } from './readPoolState.js';
 import { type ChainHead, diffScan, reconcileRecords } from './reconcileScan.js';
 
 export interface BackupDeps {
@@ -40,21 +42,21 @@ export async function takeBackup(
   const startedAt = deps.clock.now().toISOString();
   const scan = await readPoolState(deps.reader, poolId, onProgress);
   const observedAt = deps.clock.now().toISOString();
-  const previous = await deps.snapshots.list(poolId);
   const warnings: string[] = [];
-  const head = new Map<EntityKey, EntityEntry>();
-  if (previous.length > 0) {
-    const state = await stateAt(deps, poolId, observedAt);
-    warnings.push(...state.warnings);
-    for await (const entry of state.entities) head.set(entry.key, entry);
+  const { head, first, lastChangeId: previousChangeId } = await headState(deps, poolId, observedAt, warnings);
+  const diff = diffScan(head, scan.entities, scan.notCaptured);
+  const chainHeads = new Map<EntityKey, ChainHead>();
+  for (const { key } of diff.changed) {
+    const record = await deps.changeLog.head(poolId, key);
+    if (record)
+      chainHeads.set(key, { version: record.version, hash: record.hash, validFrom: record.validFrom });
   }
-  const { records, entries } =
-    previous.length === 0
-      ? await firstEntries(deps.changeLog, poolId, scan.entities)
-      : await reconcile(deps.changeLog, poolId, head, scan, observedAt);
+  const { records, entries } = reconcileRecords(poolId, diff, chainHeads, observedAt, {
+    startOfHistory: first,
+  });
   for (const record of records) await deps.changeLog.append(record);
 
-  const lastChangeId = records.at(-1)?.id ?? previous.at(-1)?.lastChangeId ?? null;
+  const lastChangeId = records.at(-1)?.id ?? previousChangeId;
   const manifest = await deps.snapshots.write(
     {
       poolId,
@@ -71,7 +73,7 @@ export async function takeBackup(
   return {
     manifest,
     changes: records.length,
-    first: previous.length === 0,
+    first,
     notCaptured: scan.notCaptured,
     startedAt,
     finishedAt: deps.clock.now().toISOString(),
@@ -79,40 +81,53 @@ export async function takeBackup(
   };
 }
 
-async function reconcile(
-  changeLog: ChangeLog,
-  poolId: string,
-  head: ReadonlyMap<EntityKey, EntityEntry>,
-  scan: PoolScan,
-  observedAt: string,
-) {
-  const diff = diffScan(head, scan.entities, scan.notCaptured);
-  const chainHeads = new Map<EntityKey, ChainHead>();
-  for (const { key } of diff.changed) {
-    const record = await changeLog.head(poolId, key);
-    if (record)
-      chainHeads.set(key, { version: record.version, hash: record.hash, validFrom: record.validFrom });
-  }
-  return reconcileRecords(poolId, diff, chainHeads, observedAt);
+interface HeadState {
+  head: Map<EntityKey, EntityEntry>;
+  /** No usable snapshot: this backup starts the pool's snapshot history. */
+  first: boolean;
+  lastChangeId: string | null;
 }
 
+/** No snapshot usable as the base: all damaged, or (clock skew) all stamped after this backup. */
+const isUnusable = (error: unknown) =>
+  error instanceof SnapshotCorruptError ||
+  error instanceof SnapshotMissingError ||
+  error instanceof BeforeFirstSnapshotError;
+
 /**
- * The first snapshot of a pool is the start of its history: it records no changes. Its entities
- * still join any chains the change log already holds (events captured before the first backup), so
- * later records never collide with earlier versions.
+ * The pool as the store last knew it: the newest usable snapshot plus the change log. A damaged
+ * snapshot or manifest never stops backups (they are how the damage gets repaired): it is reported,
+ * and with no usable snapshot left the change log alone is the head.
  */
-async function firstEntries(changeLog: ChangeLog, poolId: string, scanned: readonly ScannedEntity[]) {
-  const chains = new Map<EntityKey, { version: number; hash: string }>();
-  for await (const record of changeLog.timeline(poolId)) {
-    const known = chains.get(record.entity);
-    if (!known || record.version > known.version)
-      chains.set(record.entity, { version: record.version, hash: record.hash });
+async function headState(
+  deps: BackupDeps,
+  poolId: string,
+  at: string,
+  warnings: string[],
+): Promise<HeadState> {
+  const { manifests, unreadable } = await deps.snapshots.survey(poolId);
+  warnings.push(...unreadable.map((error) => `${error.message}; that snapshot was skipped`));
+  const newest = manifests.at(-1);
+  if (newest !== undefined) {
+    try {
+      const state = await stateAt(deps, poolId, at);
+      warnings.push(...state.warnings.filter((w) => !warnings.includes(w)));
+      return { head: await collect(state.entities), first: false, lastChangeId: newest.lastChangeId };
+    } catch (error) {
+      if (!isUnusable(error)) throw error;
+      warnings.push(`${(error as Error).message}; backing up against the change log alone`);
+    }
   }
-  const entries: EntityEntry[] = scanned.map(({ key, doc }) => ({
-    key,
-    version: chains.get(key)?.version ?? 0,
-    hash: chains.get(key)?.hash ?? null,
-    doc,
-  }));
-  return { records: [] as ChangeRecord[], entries };
+  const records: ChangeRecord[] = [];
+  for await (const record of deps.changeLog.timeline(poolId, { upTo: at })) records.push(record);
+  const head = await collect(replayEntities(none(), records, at));
+  return { head, first: true, lastChangeId: records.at(-1)?.id ?? newest?.lastChangeId ?? null };
 }
+
+async function collect(entities: AsyncIterable<EntityEntry>): Promise<Map<EntityKey, EntityEntry>> {
+  const head = new Map<EntityKey, EntityEntry>();
+  for await (const entry of entities) head.set(entry.key, entry);
+  return head;
+}
+
+async function* none(): AsyncGenerator<EntityEntry> {}

@@ -51,5 +51,9 @@ describe('change records', () => {
     expect(verifyChain(dropped).map((p) => p.problem)).toContain('expected version 2, found 3');
     const forged = records.map((r) => (r.version === 3 ? { ...r, patch: [] } : r));
     expect(verifyChain(forged).map((p) => p.problem)).toContain('patch does not produce the after-image');
+    const impossible = records.map((r) =>
+      r.version === 2 ? { ...r, patch: [{ op: 'remove' as const, path: '/no/such/path' }] } : r,
+    );
+    expect(verifyChain(impossible).map((p) => p.problem)).toContain('patch does not produce the after-image');
   });
 });

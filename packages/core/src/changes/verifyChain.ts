@@ -31,10 +31,23 @@ export function verifyChain(
     if (previous.hash !== null && record.prevHash !== previous.hash)
       report('prevHash does not match the previous record');
     if (recordHash(record) !== record.hash) report('hash does not match the record body');
-    const patched = fastJsonPatch.applyPatch(structuredClone(previous.doc ?? {}), record.patch, false, false)
-      .newDocument as JsonObject;
-    if (!deepEqual(patched, record.after ?? {})) report('patch does not produce the after-image');
+    if (!patchLeadsTo(previous.doc, record)) report('patch does not produce the after-image');
     previous = { version: record.version, hash: record.hash, doc: record.after };
   }
   return problems;
+}
+
+/** A patch that cannot even apply (a path that does not exist) is as wrong as one that misses. */
+function patchLeadsTo(before: JsonObject | null, record: ChangeRecord): boolean {
+  try {
+    const patched = fastJsonPatch.applyPatch(
+      structuredClone(before ?? {}),
+      record.patch,
+      true,
+      false,
+    ).newDocument;
+    return deepEqual(patched as JsonObject, record.after ?? {});
+  } catch {
+    return false;
+  }
 }

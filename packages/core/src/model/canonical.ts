@@ -28,6 +28,24 @@ export function canonicalClient(raw: RawRecord): JsonObject {
   });
 }
 
+/** ProviderDetails entries that are credentials (OIDC/social client secrets, Sign in with Apple's key). */
+const PROVIDER_SECRETS = ['client_secret', 'private_key'];
+
+/**
+ * An identity provider without its credentials: restoring one means asking its owner for the secret
+ * again, so we keep which secrets it had (`OmittedSecrets`) and never their values.
+ */
+export function canonicalIdentityProvider(raw: RawRecord): JsonObject {
+  const details = { ...((raw.ProviderDetails ?? {}) as Record<string, unknown>) };
+  const omitted = PROVIDER_SECRETS.filter((name) => details[name] !== undefined && details[name] !== '');
+  for (const name of PROVIDER_SECRETS) delete details[name];
+  return canonicalObject({
+    ...without(raw, REDUNDANT),
+    ProviderDetails: details,
+    ...(omitted.length > 0 ? { OmittedSecrets: omitted } : {}),
+  });
+}
+
 export const canonicalGroup = (raw: RawRecord): JsonObject => canonicalObject(without(raw, REDUNDANT));
 
 export const canonicalComponent = (raw: RawRecord): JsonObject => canonicalObject(without(raw, REDUNDANT));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalClient, canonicalPool, canonicalUser } from './canonical.js';
+import { canonicalClient, canonicalIdentityProvider, canonicalPool, canonicalUser } from './canonical.js';
 import { canonicalStringify } from './json.js';
 
 describe('canonical form', () => {
@@ -25,6 +25,32 @@ describe('canonical form', () => {
     expect(client).toEqual({ ClientId: 'c1', HasClientSecret: true });
     expect(JSON.stringify(client)).not.toContain('s3cr3t');
     expect(canonicalClient({ ClientId: 'c2' }).HasClientSecret).toBe(false);
+  });
+
+  it('never keeps identity-provider credentials, only which ones it had', () => {
+    const idp = canonicalIdentityProvider({
+      ProviderName: 'Apple',
+      ProviderType: 'SignInWithApple',
+      UserPoolId: 'p',
+      ProviderDetails: {
+        client_id: 'com.example',
+        team_id: 'T1',
+        key_id: 'K1',
+        private_key: '-----BEGIN KEY-----x',
+      },
+    });
+    expect(idp).toEqual({
+      OmittedSecrets: ['private_key'],
+      ProviderDetails: { client_id: 'com.example', key_id: 'K1', team_id: 'T1' },
+      ProviderName: 'Apple',
+      ProviderType: 'SignInWithApple',
+    });
+    const oidc = canonicalIdentityProvider({
+      ProviderName: 'Okta',
+      ProviderDetails: { client_secret: 'TOP-SECRET' },
+    });
+    expect(JSON.stringify(oidc)).not.toContain('TOP-SECRET');
+    expect(oidc.OmittedSecrets).toEqual(['client_secret']);
   });
 
   it('turns a user into attributes map, sorted groups and MFA settings', () => {

@@ -40,11 +40,15 @@ function printSummary(result: BackupResult, ctx: CommandContext): void {
   ctx.io.out(`  snapshot   ${manifest.object}`);
   ctx.io.out(`  entities   ${manifest.entities} (${formatCounts(manifest.counts)})`);
   ctx.io.out(`  size       ${formatBytes(manifest.bytes)}, sha256 ${manifest.sha256.slice(0, 16)}…`);
-  ctx.io.out(
-    `  changes    ${result.first ? 'first backup of this pool' : `${result.changes} change record(s) since the previous backup`}`,
-  );
+  ctx.io.out(`  changes    ${describeChanges(result)}`);
   if (result.notCaptured.length > 0)
     ctx.io.out(`  not captured (endpoint does not support): ${result.notCaptured.join(', ')}`);
   ctx.io.out(`  took       ${seconds.toFixed(1)}s`);
   for (const warning of result.warnings) ctx.io.err(`warning: ${warning}`);
+}
+
+function describeChanges({ first, changes }: BackupResult): string {
+  if (!first) return `${changes} change record(s) since the previous backup`;
+  if (changes === 0) return 'first backup of this pool';
+  return `first snapshot of this pool; ${changes} change record(s) continue the history already in the change log`;
 }

@@ -19,8 +19,10 @@ export async function snapshotsCommand(
 ): Promise<SnapshotManifest[]> {
   const poolId = parsePoolId(options.pool);
   const store = openLocalStore(resolve(ctx.cwd, options.store), { mustExist: true });
-  const manifests = await store.snapshots.list(poolId);
+  const { manifests, unreadable } = await store.snapshots.survey(poolId);
+  if (manifests.length === 0 && unreadable[0] !== undefined) throw unreadable[0];
   if (manifests.length === 0) throw new UnknownPoolError(poolId);
+  for (const error of unreadable) ctx.io.err(`warning: ${error.message}`);
   if (options.json) {
     ctx.io.out(JSON.stringify(manifests, null, 2));
     return manifests;

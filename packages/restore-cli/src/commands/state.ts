@@ -21,6 +21,8 @@ export async function stateCommand(options: StateOptions, ctx: CommandContext): 
   const result = await stateAt(store, poolId, at);
   const document = await collectState(result);
   for (const warning of result.warnings) ctx.io.err(`warning: ${warning}`);
+  if (Date.parse(at) > ctx.clock.now().getTime())
+    ctx.io.err(`warning: --at ${at} is in the future; this is the state as of the last change recorded`);
   const json = `${JSON.stringify(document, null, 2)}\n`;
   if (options.out === undefined) {
     ctx.io.out(json.trimEnd());

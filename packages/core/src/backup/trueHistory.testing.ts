@@ -1,0 +1,154 @@
+import { type EntityKey, parseEntityKey } from '../model/entityKey.js';
+import { deepEqual, type JsonObject, type JsonValue } from '../model/json.js';
+
+/**
+ * Test support for the end-to-end backup property: what a pool truly held (users and groups), read
+ * after every operation, and the checks that compare a replayed state with it. Pure; no test framework.
+ */
+export type TrueKind = 'users' | 'groups';
+export type TrueState = Record<TrueKind, Map<string, JsonObject>>;
+/** The slice of a replayed `PoolStateDocument` these checks look at. */
+export type ShownState = Record<TrueKind, Record<string, JsonObject>>;
+
+const KIND_OF_ENTITY: Record<string, TrueKind> = { user: 'users', group: 'groups' };
+const KINDS: TrueKind[] = ['users', 'groups'];
+const iso = (ms: number) => new Date(ms).toISOString();
+const show = (value: JsonValue | undefined) => (value === undefined ? 'absent' : JSON.stringify(value));
+const same = (a: JsonValue | undefined, b: JsonValue | undefined) =>
+  a === undefined || b === undefined ? a === b : deepEqual(a, b);
+
+/**
+ * States keyed by the instant of the operation that produced them. The state at instant t is the one
+ * after every operation stamped at or before t (an operation at t is already visible at t).
+ */
+export class TrueHistory {
+  private readonly entries: { time: number; state: TrueState }[] = [];
+  private readonly everSeen: Record<TrueKind, Set<string>> = { users: new Set(), groups: new Set() };
+
+  /** The pool as read at `time`; times must not go backwards. */
+  record(time: number, entities: Iterable<{ key: EntityKey; doc: JsonObject }>): void {
+    const last = this.entries.at(-1);
+    if (last !== undefined && time < last.time) throw new Error(`history went back to ${iso(time)}`);
+    const state: TrueState = { users: new Map(), groups: new Map() };
+    for (const { key, doc } of entities) {
+      const { kind, id } = parseEntityKey(key);
+      const field = KIND_OF_ENTITY[kind];
+      if (field === undefined || id === undefined) continue;
+      state[field].set(id, doc);
+      this.everSeen[field].add(id);
+    }
+    if (last?.time === time) last.state = state;
+    else this.entries.push({ time, state });
+  }
+
+  at(time: number): TrueState {
+    let found: TrueState | undefined;
+    for (const entry of this.entries) if (entry.time <= time) found = entry.state;
+    if (found === undefined) throw new Error(`no true state recorded at or before ${iso(time)}`);
+    return found;
+  }
+
+  /** Every state the pool passed through during [from, to]. */
+  statesIn(from: number, to: number): TrueState[] {
+    const inside = this.entries.filter((e) => e.time > from && e.time <= to).map((e) => e.state);
+    return [this.at(from), ...inside];
+  }
+
+  names(kind: TrueKind): Set<string> {
+    return this.everSeen[kind];
+  }
+
+  /** Times of the recorded states. */
+  times(): number[] {
+    return this.entries.map((e) => e.time);
+  }
+}
+
+/** (a) The replayed users and groups equal the true ones at `at`, document for document. */
+export function exactViolations(history: TrueHistory, shown: ShownState, at: number): string[] {
+  const truth = history.at(at);
+  const out: string[] = [];
+  for (const kind of KINDS) {
+    const names = new Set([...truth[kind].keys(), ...Object.keys(shown[kind])]);
+    for (const name of [...names].sort()) {
+      const want = truth[kind].get(name);
+      const got = shown[kind][name];
+      if (!same(want, got))
+        out.push(`at backup ${iso(at)}: ${kind} ${name} replays as ${show(got)}, truly ${show(want)}`);
+    }
+  }
+  return out;
+}
+
+/**
+ * (b) Never a later state at an earlier time. Every entity the replay shows at `to` (or does not
+ * show) must have existed (or been absent) at some instant of [from, to], and each field shown —
+ * each attribute on its own, group membership as a set — must have been its true value at some
+ * instant of that window. `from` is the last backup at or before `to`: there the state is exact.
+ */
+export function pointInTimeViolations(
+  history: TrueHistory,
+  shown: ShownState,
+  from: number,
+  to: number,
+): string[] {
+  const states = history.statesIn(from, to);
+  const out: string[] = [];
+  const where = `at ${iso(to)} (window from ${iso(from)})`;
+  for (const kind of KINDS) {
+    const names = new Set([...history.names(kind), ...Object.keys(shown[kind])]);
+    for (const name of [...names].sort()) {
+      const docs = states.map((state) => state[kind].get(name));
+      const existing = docs.filter((doc): doc is JsonObject => doc !== undefined);
+      const doc = shown[kind][name];
+      if (doc === undefined) {
+        if (existing.length === docs.length) out.push(`${where}: ${kind} ${name} is absent, yet existed all along`);
+        continue;
+      }
+      if (existing.length === 0) {
+        out.push(`${where}: ${kind} ${name} is shown, yet did not exist in the window`);
+        continue;
+      }
+      for (const problem of fieldViolations(doc, existing)) out.push(`${where}: ${kind} ${name} ${problem}`);
+    }
+  }
+  return out;
+}
+
+/** Fields of `shown` whose value matches none of the true documents. */
+function fieldViolations(shown: JsonObject, truths: readonly JsonObject[]): string[] {
+  const out: string[] = [];
+  const check = (label: string, pick: (doc: JsonObject) => JsonValue | undefined) => {
+    const value = pick(shown);
+    const seen = truths.map(pick);
+    if (!seen.some((truth) => same(truth, value)))
+      out.push(`${label} shows ${show(value)}, never true in the window (true: ${seen.map(show).join(' | ')})`);
+  };
+  const fields = new Set([...Object.keys(shown), ...truths.flatMap((doc) => Object.keys(doc))]);
+  for (const field of [...fields].sort()) {
+    if (field === 'attributes') continue;
+    if (field === 'groups') check('groups', (doc) => asSet(doc.groups));
+    else check(field, (doc) => doc[field]);
+  }
+  const attributes = new Set([shown, ...truths].flatMap((doc) => Object.keys(attributesOf(doc))));
+  for (const name of [...attributes].sort()) check(`attribute ${name}`, (doc) => attributesOf(doc)[name]);
+  return out;
+}
+
+function attributesOf(doc: JsonObject): Record<string, JsonValue> {
+  const value = doc.attributes;
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : {};
+}
+
+function asSet(value: JsonValue | undefined): JsonValue | undefined {
+  return Array.isArray(value) ? [...new Set(value.map((v) => JSON.stringify(v)))].sort() : value;
+}
+
+/**
+ * Instants where point-in-time bugs show: on each change, just before and after it, and at the end
+ * of its second (where whole-second dates are rounded to), kept inside [from, to].
+ */
+export function boundaryInstants(times: readonly number[], from: number, to: number): number[] {
+  const instants = times.flatMap((t) => [t - 1, t, t + 1, Math.floor(t / 1000) * 1000 + 999]);
+  return [...new Set(instants)].filter((t) => t >= from && t <= to).sort((a, b) => a - b);
+}
