@@ -26,7 +26,7 @@ import {
   listResourceServers,
   listTags,
 } from './optionalReads.js';
-import { plain } from './paginate.js';
+import { paginate, plain } from './paginate.js';
 
 export interface AwsCognitoReaderOptions extends CognitoClientOptions {
   /** A client to share; without one the reader makes its own from the other options. */
@@ -90,12 +90,14 @@ export class AwsCognitoReader implements CognitoReader {
       );
       return { items: out.UserPoolClients, next: out.NextToken };
     });
+    const describe = { component: 'clients', operation: 'DescribeUserPoolClient' };
     for await (const { ClientId } of summaries) {
       if (ClientId === undefined) continue;
-      const out = await this.calls.call({ ...site, operation: 'DescribeUserPoolClient' }, () =>
+      // A client deleted since its page was listed no longer exists: skipped, not an error.
+      const out = await this.calls.callUnlessGone(describe, poolId, () =>
         this.calls.client.send(new DescribeUserPoolClientCommand({ UserPoolId: poolId, ClientId })),
       );
-      if (out.UserPoolClient !== undefined) yield plain(out.UserPoolClient);
+      if (out?.UserPoolClient !== undefined) yield plain(out.UserPoolClient);
     }
   }
 
@@ -124,22 +126,26 @@ export class AwsCognitoReader implements CognitoReader {
   }
 
   async *listUsersInGroup(poolId: string, groupName: string): AsyncIterable<string> {
-    // A missing group also answers ResourceNotFoundException, so no PoolNotFoundError mapping here.
-    const users = this.calls.pages(
-      { component: 'groups', operation: 'ListUsersInGroup' },
-      async (NextToken) => {
-        const input = { UserPoolId: poolId, GroupName: groupName, Limit: this.calls.page(60), NextToken };
-        const out = await this.calls.client.send(new ListUsersInGroupCommand(input));
-        return { items: out.Users, next: out.NextToken };
-      },
-    );
+    const site = { component: 'groups', operation: 'ListUsersInGroup' };
+    const users = paginate(site.operation, async (NextToken) => {
+      const input = { UserPoolId: poolId, GroupName: groupName, Limit: this.calls.page(60), NextToken };
+      // A group deleted since ListGroups has no members left to read.
+      const out = await this.calls.callUnlessGone(site, poolId, () =>
+        this.calls.client.send(new ListUsersInGroupCommand(input)),
+      );
+      return { items: out?.Users, next: out?.NextToken };
+    });
     for await (const { Username } of users) if (Username !== undefined) yield Username;
   }
 
-  async getUserMfa(poolId: string, username: string): Promise<RawUserMfa> {
-    const out = await this.calls.call({ component: 'userMfa', operation: 'AdminGetUser' }, () =>
+  async getUserMfa(poolId: string, username: string): Promise<RawUserMfa | undefined> {
+    // A ResourceNotFoundException here can only be the pool's; a user deleted since ListUsers is
+    // UserNotFoundException, and has no MFA settings to back up.
+    const site = { component: 'userMfa', operation: 'AdminGetUser', poolId };
+    const out = await this.calls.callOrAbsent(site, ['UserNotFoundException'], () =>
       this.calls.client.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: username })),
     );
+    if (out === undefined) return undefined;
     const mfa: RawUserMfa = {};
     if (out.PreferredMfaSetting !== undefined) mfa.PreferredMfaSetting = out.PreferredMfaSetting;
     if (out.UserMFASettingList !== undefined) mfa.UserMFASettingList = [...out.UserMFASettingList];

@@ -48,7 +48,8 @@ export function createCognitoClient(options: CognitoClientOptions = {}): Cognito
     ...(endpoint !== undefined ? { endpoint } : {}),
     ...(region !== undefined ? { region } : {}),
     ...(credentials !== undefined ? { credentials } : {}),
-    maxAttempts: options.maxAttempts ?? 5,
+    // Only announced in a request header: the retry strategy decides.
+    maxAttempts: retryStrategy.mostAttempts,
     retryStrategy,
     requestHandler: {
       connectionTimeout: options.connectionTimeoutMs ?? 5_000,

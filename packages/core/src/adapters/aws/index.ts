@@ -15,4 +15,9 @@ export {
   isUnsupportedError,
 } from './cognitoErrors.js';
 export { type CallSite, mapCognitoError } from './mapCognitoError.js';
-export { CognitoRetryStrategy, type RetryOptions } from './retryStrategy.js';
+export {
+  CognitoRetryStrategy,
+  DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_THROTTLING_MAX_ATTEMPTS,
+  type RetryOptions,
+} from './retryStrategy.js';

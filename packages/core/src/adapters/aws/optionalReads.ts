@@ -25,12 +25,14 @@ export async function* listIdentityProviders(calls: CognitoCalls, poolId: string
     );
     return { items: out.Providers, next: out.NextToken };
   });
+  const describe = { component: 'identityProviders', operation: 'DescribeIdentityProvider' };
   for await (const { ProviderName } of providers) {
     if (ProviderName === undefined) continue;
-    const out = await calls.call({ ...site, operation: 'DescribeIdentityProvider' }, () =>
+    // A provider deleted since its page was listed no longer exists: skipped, not an error.
+    const out = await calls.callUnlessGone(describe, poolId, () =>
       calls.client.send(new DescribeIdentityProviderCommand({ UserPoolId: poolId, ProviderName })),
     );
-    if (out.IdentityProvider !== undefined) yield plain(out.IdentityProvider);
+    if (out?.IdentityProvider !== undefined) yield plain(out.IdentityProvider);
   }
 }
 
@@ -47,11 +49,13 @@ export async function* listResourceServers(calls: CognitoCalls, poolId: string):
 }
 
 export async function describeDomain(calls: CognitoCalls, domain: string): Promise<RawRecord | undefined> {
-  const out = await calls.call({ component: 'domain', operation: 'DescribeUserPoolDomain' }, () =>
+  // An unknown domain answers with an empty DomainDescription. The API reference also lists
+  // ResourceNotFoundException for this call: read the same way, a domain deleted since it was named.
+  const site = { component: 'domain', operation: 'DescribeUserPoolDomain' };
+  const out = await calls.callOrAbsent(site, ['ResourceNotFoundException'], () =>
     calls.client.send(new DescribeUserPoolDomainCommand({ Domain: domain })),
   );
-  // An unknown domain answers with an empty DomainDescription rather than an error.
-  const description = out.DomainDescription;
+  const description = out?.DomainDescription;
   if (description?.Domain === undefined && description?.Status === undefined) return undefined;
   return plain(description);
 }
@@ -61,11 +65,13 @@ export async function getUiCustomization(
   poolId: string,
   clientId?: string,
 ): Promise<RawRecord | undefined> {
-  const out = await calls.call({ component: 'uiCustomization', operation: 'GetUICustomization' }, () =>
+  // A client deleted since it was listed has no customisation left to back up.
+  const site = { component: 'uiCustomization', operation: 'GetUICustomization' };
+  const out = await calls.callUnlessGone(site, poolId, () =>
     calls.client.send(new GetUICustomizationCommand({ UserPoolId: poolId, ClientId: clientId })),
   );
-  const ui = out.UICustomization;
-  // Nothing customised answers with an empty shape: there is nothing to back up.
+  const ui = out?.UICustomization;
+  // Nothing customised answers with an empty shape (documented): there is nothing to back up.
   if (ui === undefined || (ui.CSS === undefined && ui.ImageUrl === undefined)) return undefined;
   return plain(ui);
 }
@@ -74,11 +80,16 @@ export async function getRiskConfiguration(
   calls: CognitoCalls,
   poolId: string,
 ): Promise<RawRecord | undefined> {
-  const out = await calls.call(
-    { component: 'riskConfiguration', operation: 'DescribeRiskConfiguration' },
+  // Without threat protection (advanced security) Cognito answers UserPoolAddOnNotEnabledException,
+  // as documented: the pool has no risk configuration, which is not a failure.
+  const site = { component: 'riskConfiguration', operation: 'DescribeRiskConfiguration' };
+  const out = await calls.callUnlessGone(
+    site,
+    poolId,
     () => calls.client.send(new DescribeRiskConfigurationCommand({ UserPoolId: poolId })),
+    ['UserPoolAddOnNotEnabledException'],
   );
-  const risk = out.RiskConfiguration;
+  const risk = out?.RiskConfiguration;
   const configured =
     risk?.CompromisedCredentialsRiskConfiguration !== undefined ||
     risk?.AccountTakeoverRiskConfiguration !== undefined ||

@@ -65,6 +65,44 @@ describe('CognitoRetryStrategy', () => {
     expect(retried.getRetryCount()).toBe(1);
   });
 
+  it('by default allows 10 attempts while throttled and 5 after transient errors', async () => {
+    const retry = new CognitoRetryStrategy();
+    const budget = async (errorType: 'THROTTLING' | 'TRANSIENT', error: SdkError) => {
+      let token = await retry.acquireInitialRetryToken('');
+      for (;;) {
+        try {
+          token = await retry.refreshRetryTokenForRetry(token, { errorType, error });
+        } catch {
+          return token.getRetryCount() + 1;
+        }
+      }
+    };
+    expect(await budget('THROTTLING', sdkError('TooManyRequestsException', 400))).toBe(10);
+    expect(await budget('TRANSIENT', sdkError('InternalErrorException', 500))).toBe(5);
+    expect(retry.mostAttempts).toBe(10);
+    // A caller that sets only maxAttempts (1: fail fast) gets that bound for throttling too.
+    expect(new CognitoRetryStrategy({ maxAttempts: 1 }).mostAttempts).toBe(1);
+  });
+
+  it('backs off exponentially from 500 ms when throttled, capped at 20 s, with full jitter', async () => {
+    const delays = async (random: () => number, errorType: 'THROTTLING' | 'TRANSIENT') => {
+      const retry = new CognitoRetryStrategy({ random });
+      const out: number[] = [];
+      let token = await retry.acquireInitialRetryToken('');
+      for (let i = 0; i < (errorType === 'THROTTLING' ? 9 : 4); i++) {
+        token = await retry.refreshRetryTokenForRetry(token, { errorType });
+        out.push(token.getRetryDelay());
+      }
+      return out;
+    };
+    const top = () => 0.999_999;
+    expect(await delays(top, 'THROTTLING')).toEqual([
+      499, 999, 1_999, 3_999, 7_999, 15_999, 19_999, 19_999, 19_999,
+    ]);
+    expect(await delays(top, 'TRANSIENT')).toEqual([99, 199, 399, 799]);
+    expect(await delays(() => 0, 'THROTTLING')).toEqual(Array(9).fill(0));
+  });
+
   it('waits at least as long as a Retry-After hint, within the cap', async () => {
     const retry = strategy(3);
     const token = await retry.acquireInitialRetryToken('');

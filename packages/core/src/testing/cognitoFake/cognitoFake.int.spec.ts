@@ -5,6 +5,7 @@ import {
   type CognitoIdentityProviderClient,
   CreateUserPoolCommand,
   DeleteGroupCommand,
+  DescribeRiskConfigurationCommand,
   DescribeUserPoolCommand,
   GetGroupCommand,
   ListUsersCommand,
@@ -175,6 +176,20 @@ describe('the Cognito fake over HTTP', () => {
       name: 'ResourceNotFoundException',
     });
     expect(running.fake.pool(pool)?.users.get('m')?.groups.size).toBe(0);
+  });
+
+  it('describes risk configuration only with threat protection on, as AWS documents', async () => {
+    const on = running.fake.createPool({
+      PoolName: 'risk',
+      UserPoolAddOns: { AdvancedSecurityMode: 'AUDIT' },
+    });
+    const describeRisk = (UserPoolId: string) =>
+      cognito.send(new DescribeRiskConfigurationCommand({ UserPoolId }));
+    expect((await describeRisk(on)).RiskConfiguration).toEqual({ UserPoolId: on });
+    await expect(describeRisk(poolId)).rejects.toMatchObject({ name: 'UserPoolAddOnNotEnabledException' });
+    await expect(
+      cognito.send(new DescribeRiskConfigurationCommand({ UserPoolId: on, ClientId: 'nosuchclient' })),
+    ).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
   });
 
   it('answers throttling from an empty bucket, per category', async () => {

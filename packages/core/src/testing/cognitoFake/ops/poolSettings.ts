@@ -26,6 +26,12 @@ function advancedSecurityOn(pool: PoolRecord): boolean {
   return mode === 'AUDIT' || mode === 'ENFORCED' || pool.settings.UserPoolTier === 'PLUS';
 }
 
+const addOnNotEnabled = () =>
+  new FakeCognitoError(
+    'UserPoolAddOnNotEnabledException',
+    'Threat protection (advanced security) is not enabled for this user pool.',
+  );
+
 function poolByArn(state: FakeState, arn: string): PoolRecord {
   const pool = state.poolByArn(arn);
   if (pool === undefined) throw resourceNotFound(`Resource ${arn} does not exist.`);
@@ -65,12 +71,7 @@ export const poolSettingOperations: OperationTable = {
       if (clientId !== undefined && !pool.clients.has(clientId)) {
         throw resourceNotFound(`User pool client ${clientId} does not exist.`);
       }
-      if (!advancedSecurityOn(pool)) {
-        throw new FakeCognitoError(
-          'UserPoolAddOnNotEnabledException',
-          'Threat protection (advanced security) is not enabled for this user pool.',
-        );
-      }
+      if (!advancedSecurityOn(pool)) throw addOnNotEnabled();
       const risk: JsonObject = {
         UserPoolId: pool.id,
         ...(clientId !== undefined ? { ClientId: clientId } : {}),
@@ -86,6 +87,12 @@ export const poolSettingOperations: OperationTable = {
     run: (input, { state }) => {
       const pool = state.pool(input.str('UserPoolId'));
       const clientId = input.optStr('ClientId');
+      if (clientId !== undefined && !pool.clients.has(clientId)) {
+        throw resourceNotFound(`User pool client ${clientId} does not exist.`);
+      }
+      // Documented: a pool without threat protection has no risk configuration to describe, even
+      // one set while the add-on was on.
+      if (!advancedSecurityOn(pool)) throw addOnNotEnabled();
       const risk = pool.risk.get(clientId ?? 'ALL') ?? pool.risk.get('ALL');
       const empty = { UserPoolId: pool.id, ...(clientId !== undefined ? { ClientId: clientId } : {}) };
       return { RiskConfiguration: structuredClone(risk ?? empty) };
