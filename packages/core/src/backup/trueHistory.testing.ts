@@ -98,21 +98,24 @@ export function pointInTimeViolations(
   for (const kind of KINDS) {
     const names = new Set([...history.names(kind), ...Object.keys(shown[kind])]);
     for (const name of [...names].sort()) {
-      const docs = states.map((state) => state[kind].get(name));
-      const existing = docs.filter((doc): doc is JsonObject => doc !== undefined);
-      const doc = shown[kind][name];
-      if (doc === undefined) {
-        if (existing.length === docs.length) out.push(`${where}: ${kind} ${name} is absent, yet existed all along`);
-        continue;
-      }
-      if (existing.length === 0) {
-        out.push(`${where}: ${kind} ${name} is shown, yet did not exist in the window`);
-        continue;
-      }
-      for (const problem of fieldViolations(doc, existing)) out.push(`${where}: ${kind} ${name} ${problem}`);
+      const truths = states.map((state) => state[kind].get(name));
+      for (const problem of entityViolations(shown[kind][name], truths))
+        out.push(`${where}: ${kind} ${name} ${problem}`);
     }
   }
   return out;
+}
+
+/** One entity as shown, against what it truly was at each state of the window (undefined: absent). */
+function entityViolations(
+  shown: JsonObject | undefined,
+  truths: readonly (JsonObject | undefined)[],
+): string[] {
+  const existing = truths.filter((doc): doc is JsonObject => doc !== undefined);
+  if (shown === undefined)
+    return existing.length === truths.length ? ['is absent, yet existed all through the window'] : [];
+  if (existing.length === 0) return ['is shown, yet did not exist in the window'];
+  return fieldViolations(shown, existing);
 }
 
 /** Fields of `shown` whose value matches none of the true documents. */
@@ -122,7 +125,9 @@ function fieldViolations(shown: JsonObject, truths: readonly JsonObject[]): stri
     const value = pick(shown);
     const seen = truths.map(pick);
     if (!seen.some((truth) => same(truth, value)))
-      out.push(`${label} shows ${show(value)}, never true in the window (true: ${seen.map(show).join(' | ')})`);
+      out.push(
+        `${label} shows ${show(value)}, never true in the window (true: ${[...new Set(seen.map(show))].join(' | ')})`,
+      );
   };
   const fields = new Set([...Object.keys(shown), ...truths.flatMap((doc) => Object.keys(doc))]);
   for (const field of [...fields].sort()) {
@@ -141,7 +146,8 @@ function attributesOf(doc: JsonObject): Record<string, JsonValue> {
 }
 
 function asSet(value: JsonValue | undefined): JsonValue | undefined {
-  return Array.isArray(value) ? [...new Set(value.map((v) => JSON.stringify(v)))].sort() : value;
+  if (!Array.isArray(value)) return value;
+  return [...new Set(value.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))))].sort();
 }
 
 /**
