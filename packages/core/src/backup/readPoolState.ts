@@ -174,15 +174,17 @@ function userMfaReader(reader: CognitoReader, poolId: string, mfaInUse: boolean)
     get supported() {
       return state.supported;
     },
-    async read(username: string): Promise<RawUserMfa | undefined> {
-      if (!state.active) return undefined;
+    /** `gone`: the user was deleted after ListUsers listed it. */
+    async read(username: string): Promise<{ gone: boolean; settings?: RawUserMfa }> {
+      if (!state.active) return { gone: false };
       try {
-        return await reader.getUserMfa(poolId, username);
+        const settings = await reader.getUserMfa(poolId, username);
+        return settings === undefined ? { gone: true } : { gone: false, settings };
       } catch (error) {
         if (!(error instanceof ComponentUnsupportedError)) throw error;
         state.active = false;
         state.supported = false;
-        return undefined;
+        return { gone: false };
       }
     },
   };
@@ -205,7 +207,8 @@ async function readUsers(
   for await (const user of reader.listUsers(poolId)) {
     const username = user.Username;
     if (username === undefined) continue;
-    const settings = await mfa.read(username);
+    const { gone, settings } = await mfa.read(username);
+    if (gone) continue;
     add(entityKey('user', username), canonicalUser(user, memberships.get(username) ?? [], settings));
     onProgress({
       component: 'users',
