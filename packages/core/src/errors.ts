@@ -170,3 +170,14 @@ export class LocalServiceStartError extends RewindError {
     this.name = 'LocalServiceStartError';
   }
 }
+
+/** An entity was deleted while it was being read (a group between ListGroups and ListUsersInGroup). */
+export class EntityGoneError extends RewindError {
+  constructor(
+    readonly entity: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${entity} was deleted while it was being read`, options);
+    this.name = 'EntityGoneError';
+  }
+}

@@ -67,7 +67,7 @@ export interface CognitoReader {
   listClients(poolId: string): AsyncIterable<RawRecord>;
   listGroups(poolId: string): AsyncIterable<RawRecord>;
   listUsers(poolId: string): AsyncIterable<RawUser>;
-  /** Usernames of one group's members. */
+  /** Usernames of one group's members; `EntityGoneError` if the group was deleted since it was listed. */
   listUsersInGroup(poolId: string, groupName: string): AsyncIterable<string>;
   /** MFA settings of one user (AdminGetUser); undefined when the user no longer exists. */
   getUserMfa(poolId: string, username: string): Promise<RawUserMfa | undefined>;

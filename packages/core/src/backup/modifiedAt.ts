@@ -18,7 +18,7 @@ export const createdAtOf = (doc: JsonObject | null | undefined): string | undefi
  * The value is what a newly created entity has (undefined: the field is absent).
  */
 const UNDATED_FIELDS: Record<string, Record<string, JsonValue | undefined>> = {
-  user: { groups: [], mfa: undefined },
+  user: { groups: [], mfa: { enabled: [], preferred: null } },
   pool: { Domain: undefined, CustomDomain: undefined, MfaConfiguration: undefined },
 };
 
@@ -40,9 +40,14 @@ export function changeSteps(
   after: JsonObject | null,
 ): EntityStep[] {
   if (after === null) return [{ doc: null }];
-  const date = before === undefined ? (modifiedAtOf(after) ?? createdAtOf(after)) : movedDate(before, after);
+  // Same name, new creation date: deleted and created again. Nothing carries over from the old one.
+  const previous = before !== undefined && createdAtOf(before) === createdAtOf(after) ? before : undefined;
+  if (previous === undefined && before !== undefined && createdAtOf(after) === undefined)
+    return [{ doc: after }];
+  const date =
+    previous === undefined ? (modifiedAtOf(after) ?? createdAtOf(after)) : movedDate(previous, after);
   if (date === undefined) return [{ doc: after }];
-  const dated = datedPart(parseEntityKey(key).kind, before, after);
+  const dated = datedPart(parseEntityKey(key).kind, previous, after);
   return deepEqual(dated, after) ? [{ doc: after, date }] : [{ doc: dated, date }, { doc: after }];
 }
 
@@ -51,10 +56,14 @@ function movedDate(before: JsonObject, after: JsonObject): string | undefined {
   return modified !== undefined && modified !== modifiedAtOf(before) ? modified : undefined;
 }
 
-/** `after`, with the fields its date does not cover as they were before (or as at creation). */
+/**
+ * `after`, with the fields its date does not cover as they were before (or as a new entity has them).
+ * A field `after` does not have at all (not read this time) stays absent.
+ */
 function datedPart(kind: string, before: JsonObject | undefined, after: JsonObject): JsonObject {
   const dated: JsonObject = { ...after };
   for (const [field, initial] of Object.entries(UNDATED_FIELDS[kind] ?? {})) {
+    if (!(field in after)) continue;
     const value = before === undefined ? initial : before[field];
     if (value === undefined) delete dated[field];
     else dated[field] = value;

@@ -51,6 +51,31 @@ describe('which states a change passed through, and when', () => {
     expect(steps[0]?.doc).toEqual({ Name: 'q', LastModifiedDate: '2024-06-01T10:00:00.000Z' });
   });
 
+  it('carries nothing over from a deleted user to a new one of the same name', () => {
+    const boss = {
+      ...user('2024-06-01T09:00:00.000Z', ['admins'], 'boss'),
+      createdAt: '2024-01-01T00:00:00.000Z',
+    };
+    const intern = {
+      ...user('2024-06-01T10:05:00.000Z', [], 'intern'),
+      createdAt: '2024-06-01T10:05:00.000Z',
+    };
+    expect(changeSteps('user:alice', boss, intern)).toEqual([
+      { doc: intern, date: '2024-06-01T10:05:00.000Z' },
+    ]);
+    const joined = { ...intern, groups: ['interns'] };
+    const steps = changeSteps('user:alice', boss, joined);
+    expect(steps.map((step) => step.doc?.groups)).toEqual([[], ['interns']]);
+  });
+
+  it('creates a user in an MFA pool in one step when it has no MFA yet', () => {
+    const mfa = { enabled: [], preferred: null };
+    const created = { ...user('2024-06-01T10:05:00.000Z', []), mfa };
+    expect(changeSteps('user:alice', undefined, created)).toEqual([
+      { doc: created, date: '2024-06-01T10:05:00.000Z' },
+    ]);
+  });
+
   it('has no date for a deletion', () => {
     expect(changeSteps('user:alice', user('2024-06-01T09:00:00.000Z', []), null)).toEqual([{ doc: null }]);
   });

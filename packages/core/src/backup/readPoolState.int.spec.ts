@@ -42,4 +42,27 @@ describe('readPoolState while the pool changes under it', () => {
     ]);
     expect(scan.notCaptured).toEqual([]);
   });
+
+  it('leaves out a group deleted while its members are read, and every membership in it', async () => {
+    const { fake } = running;
+    const poolId = fake.createPool({ PoolName: 'churn-groups' });
+    for (const GroupName of ['g1', 'g2', 'g3']) fake.call('CreateGroup', { UserPoolId: poolId, GroupName });
+    fake.seedUsers(poolId, [
+      { username: 'u1', groups: ['g1', 'g2'] },
+      { username: 'u2', groups: ['g2'] },
+      { username: 'u3', groups: ['g2', 'g3'] },
+    ]);
+    const churning: CognitoReader = Object.assign(Object.create(reader) as AwsCognitoReader, {
+      listUsersInGroup: (pool: string, group: string) => {
+        if (group === 'g2') fake.call('DeleteGroup', { UserPoolId: pool, GroupName: 'g2' });
+        return reader.listUsersInGroup(pool, group);
+      },
+    });
+    const scan = await readPoolState(churning, poolId);
+    const docs = Object.fromEntries(scan.entities.map((e) => [e.key, e.doc]));
+    expect(Object.keys(docs).filter((k) => k.startsWith('group:'))).toEqual(['group:g1', 'group:g3']);
+    expect(docs['user:u1']?.groups).toEqual(['g1']);
+    expect(docs['user:u2']?.groups).toEqual([]);
+    expect(docs['user:u3']?.groups).toEqual(['g3']);
+  });
 });

@@ -1,4 +1,4 @@
-import { ComponentUnsupportedError } from '../errors.js';
+import { ComponentUnsupportedError, EntityGoneError } from '../errors.js';
 import {
   canonicalClient,
   canonicalComponent,
@@ -24,6 +24,8 @@ export interface PoolScan {
   /** Sorted by key. */
   entities: ScannedEntity[];
   notCaptured: OptionalComponent[];
+  /** Whether users' MFA settings were read (not when the pool's MFA is off, or not supported). */
+  userMfaRead: boolean;
 }
 
 export type ScanProgress = (event: { component: string; count: number; total?: number }) => void;
@@ -69,7 +71,8 @@ export async function readPoolState(
 
   const memberships = await readGroups(reader, poolId, add, onProgress);
 
-  const userMfa = await readUsers(reader, poolId, rawPool, mfaMode !== 'OFF', memberships, add, onProgress);
+  const mfaInUse = mfaMode !== 'OFF';
+  const userMfa = await readUsers(reader, poolId, rawPool, mfaInUse, memberships, add, onProgress);
   if (!userMfa) notCaptured.push('userMfa');
 
   await readOptionalComponents(reader, poolId, rawPool, clientIds, add, optional);
@@ -77,7 +80,12 @@ export async function readPoolState(
   add('tags', tags);
 
   entities.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return { poolId, entities, notCaptured: [...new Set(notCaptured)].sort() };
+  return {
+    poolId,
+    entities,
+    notCaptured: [...new Set(notCaptured)].sort(),
+    userMfaRead: mfaInUse && userMfa,
+  };
 }
 
 async function readGroups(
@@ -91,9 +99,10 @@ async function readGroups(
   for await (const group of reader.listGroups(poolId)) {
     const name = str(group.GroupName);
     if (name === undefined) continue;
+    const members = await membersOf(reader, poolId, name);
+    if (members === undefined) continue;
     add(entityKey('group', name), canonicalGroup(group));
-    // One paginated ListUsersInGroup per group, never one call per user.
-    for await (const username of reader.listUsersInGroup(poolId, name)) {
+    for (const username of members) {
       const list = memberships.get(username) ?? [];
       list.push(name);
       memberships.set(username, list);
@@ -101,6 +110,22 @@ async function readGroups(
     onProgress({ component: 'groups', count: ++groups });
   }
   return memberships;
+}
+
+/** One paginated ListUsersInGroup per group, never one call per user; undefined: deleted meanwhile. */
+async function membersOf(
+  reader: CognitoReader,
+  poolId: string,
+  group: string,
+): Promise<string[] | undefined> {
+  const members: string[] = [];
+  try {
+    for await (const username of reader.listUsersInGroup(poolId, group)) members.push(username);
+  } catch (error) {
+    if (error instanceof EntityGoneError) return undefined;
+    throw error;
+  }
+  return members;
 }
 
 async function readOptionalComponents(

@@ -26,14 +26,20 @@ export interface ScanDiff {
   unchanged: EntityEntry[];
 }
 
-/** Compares a full scan with the head state, entity by entity. Pure. */
+/**
+ * Compares a full scan with the head state, entity by entity. Pure. A user's MFA settings that were
+ * not read this time (MFA off, or not supported) are taken as unchanged, not as gone.
+ */
 export function diffScan(
   head: ReadonlyMap<EntityKey, EntityEntry>,
   scan: readonly ScannedEntity[],
   notCaptured: readonly OptionalComponent[],
+  { userMfaRead = true }: { userMfaRead?: boolean } = {},
 ): ScanDiff {
   const uncaptured = new Set(notCaptured.flatMap((component) => COMPONENT_KINDS[component]));
-  const scanned = new Map(scan.map((entity) => [entity.key, entity.doc]));
+  const scanned = new Map(
+    scan.map(({ key, doc }) => [key, userMfaRead ? doc : withMfaOf(key, head.get(key)?.doc, doc)] as const),
+  );
   const diff: ScanDiff = { changed: [], unchanged: [] };
   for (const key of [...new Set([...head.keys(), ...scanned.keys()])].sort()) {
     const before = head.get(key);
@@ -50,6 +56,8 @@ export interface ChainHead {
   version: number;
   hash: string | null;
   validFrom?: string;
+  /** The after-image of the chain's last record. */
+  after?: JsonObject | null;
 }
 
 export interface ReconcileOptions {
@@ -79,10 +87,18 @@ export function reconcileRecords(
       if (after !== null) entries.push({ key, version: 0, hash: null, doc: after });
       continue;
     }
+    // The chain can be ahead of the replayed state (a record valid after this instant: clock skew, or
+    // a concurrent writer). Patches always start from the chain's own last after-image.
+    const ahead = chain !== undefined && chain.version > (before?.version ?? 0) && chain.after !== undefined;
+    const base = ahead ? (chain.after ?? null) : (before?.doc ?? null);
+    if (ahead && deepEqual(base ?? undefined, after ?? undefined)) {
+      if (after !== null) entries.push({ key, version: chain.version, hash: chain.hash, doc: after });
+      continue;
+    }
     let head = { version: chain?.version ?? before?.version ?? 0, hash: chain?.hash ?? before?.hash ?? null };
-    let doc = before?.doc ?? null;
+    let doc = base;
     let validFrom = chain?.validFrom;
-    for (const step of changeSteps(key, before?.doc, after)) {
+    for (const step of changeSteps(key, base ?? undefined, after)) {
       validFrom = resolveValidFrom({ observedAt, entityModifiedAt: step.date, previousValidFrom: validFrom });
       const record = makeRecord({
         poolId,
@@ -101,4 +117,9 @@ export function reconcileRecords(
   }
   entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return { records, entries };
+}
+
+function withMfaOf(key: EntityKey, before: JsonObject | undefined, doc: JsonObject): JsonObject {
+  if (!key.startsWith('user:') || before?.mfa === undefined || doc.mfa !== undefined) return doc;
+  return { ...doc, mfa: before.mfa };
 }

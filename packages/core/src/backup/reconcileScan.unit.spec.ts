@@ -87,6 +87,43 @@ describe('reconciling a scan with the head state', () => {
     ]);
   });
 
+  it('takes MFA settings that were not read this time as unchanged', () => {
+    const mfa = { enabled: ['SOFTWARE_TOKEN_MFA'], preferred: 'SOFTWARE_TOKEN_MFA' };
+    const withMfa = new Map([
+      ['user:alice', entry('user:alice', { ...user('alice', '2024-06-01T09:00:00.000Z'), mfa })],
+    ]);
+    const unread = [{ key: 'user:alice', doc: user('alice', '2024-06-01T09:00:00.000Z') }];
+    expect(diffScan(withMfa, unread, [], { userMfaRead: false }).changed).toEqual([]);
+    expect(diffScan(withMfa, unread, [], { userMfaRead: true }).changed.map((c) => c.key)).toEqual([
+      'user:alice',
+    ]);
+  });
+
+  it('starts from the chain when it is ahead of the replayed state', () => {
+    const a = user('alice', '2024-06-01T09:00:00.000Z');
+    const b = { ...user('alice', '2024-06-01T09:30:00.000Z'), status: 'RESET_REQUIRED' };
+    const replayed = new Map([['user:alice', entry('user:alice', a, 1)]]);
+    const chainHeads = new Map([['user:alice', { version: 2, hash: 'h2', after: b }]]);
+    const same = reconcileRecords(
+      'us-east-1_x',
+      diffScan(replayed, [{ key: 'user:alice', doc: b }], []),
+      chainHeads,
+      observedAt,
+    );
+    expect(same.records).toEqual([]);
+    expect(same.entries).toEqual([{ key: 'user:alice', version: 2, hash: 'h2', doc: b }]);
+    const c = { ...b, enabled: false };
+    const moved = reconcileRecords(
+      'us-east-1_x',
+      diffScan(replayed, [{ key: 'user:alice', doc: c }], []),
+      chainHeads,
+      observedAt,
+    );
+    expect(moved.records.map((r) => [r.version, r.prevHash, r.patch])).toEqual([
+      [3, 'h2', [{ op: 'replace', path: '/enabled', value: false }]],
+    ]);
+  });
+
   it('continues the chain of a deleted entity when it comes back', () => {
     const diff = diffScan(new Map(), [{ key: 'user:bob', doc: user('bob', '2024-06-01T11:00:00.000Z') }], []);
     const chainHeads = new Map([

@@ -142,6 +142,7 @@ describe('takeBackup against a pool with every component (fake Cognito, pages of
     const records = [];
     for await (const record of store.changeLog.timeline(sample.poolId)) records.push(record);
     const byEntity = Object.fromEntries(records.map((r) => [r.entity, r]));
+    expect(second.manifest.lastChangeId).toBe(records.map((r) => r.id).sort().at(-1));
     // Cognito dates come in whole seconds: the change happened at the latest at the end of 10:05:30.
     expect(byEntity['user:bob/builder']).toMatchObject({ validFrom: '2024-06-01T10:05:30.999Z', version: 1 });
     expect(byEntity['user:bob/builder']?.patch).toHaveLength(2);
@@ -228,6 +229,7 @@ describe('takeBackup when the store is damaged or already has history', () => {
       [2, true],
     ]);
     expect(verifyChain(history)).toEqual([]);
+    expect(first.manifest.lastChangeId).toBe(history[1]?.id);
     const state = await collectState(await stateAt(target, sample.poolId, first.manifest.at));
     expect(Object.keys(state.users)).not.toContain('ghost');
   });

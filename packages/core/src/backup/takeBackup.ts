@@ -5,7 +5,7 @@ import type { EntityKey } from '../model/entityKey.js';
 import { countByKind, type EntityEntry, type OptionalComponent } from '../model/poolState.js';
 import type { ChangeLog, Clock, CognitoReader } from '../ports.js';
 import { replayEntities } from '../replay/replayEntities.js';
-import { stateAt } from '../replay/stateAt.js';
+import { newestId, stateAt } from '../replay/stateAt.js';
 import type { SnapshotManifest } from '../snapshots/format.js';
 import type { SnapshotStore } from '../snapshots/snapshotStore.js';
 import { readPoolState, type ScanProgress } from './readPoolState.js';
@@ -44,19 +44,24 @@ export async function takeBackup(
   const observedAt = deps.clock.now().toISOString();
   const warnings: string[] = [];
   const { head, first, lastChangeId: previousChangeId } = await headState(deps, poolId, observedAt, warnings);
-  const diff = diffScan(head, scan.entities, scan.notCaptured);
+  const diff = diffScan(head, scan.entities, scan.notCaptured, { userMfaRead: scan.userMfaRead });
   const chainHeads = new Map<EntityKey, ChainHead>();
   for (const { key } of diff.changed) {
     const record = await deps.changeLog.head(poolId, key);
     if (record)
-      chainHeads.set(key, { version: record.version, hash: record.hash, validFrom: record.validFrom });
+      chainHeads.set(key, {
+        version: record.version,
+        hash: record.hash,
+        validFrom: record.validFrom,
+        after: record.after,
+      });
   }
   const { records, entries } = reconcileRecords(poolId, diff, chainHeads, observedAt, {
     startOfHistory: first,
   });
   for (const record of records) await deps.changeLog.append(record);
 
-  const lastChangeId = records.at(-1)?.id ?? previousChangeId;
+  const lastChangeId = newestId([previousChangeId, ...records.map((record) => record.id)]);
   const manifest = await deps.snapshots.write(
     {
       poolId,
@@ -112,7 +117,7 @@ async function headState(
     try {
       const state = await stateAt(deps, poolId, at);
       warnings.push(...state.warnings.filter((w) => !warnings.includes(w)));
-      return { head: await collect(state.entities), first: false, lastChangeId: newest.lastChangeId };
+      return { head: await collect(state.entities), first: false, lastChangeId: state.lastChangeId };
     } catch (error) {
       if (!isUnusable(error)) throw error;
       warnings.push(`${(error as Error).message}; backing up against the change log alone`);
@@ -121,7 +126,7 @@ async function headState(
   const records: ChangeRecord[] = [];
   for await (const record of deps.changeLog.timeline(poolId, { upTo: at })) records.push(record);
   const head = await collect(replayEntities(none(), records, at));
-  return { head, first: true, lastChangeId: records.at(-1)?.id ?? newest?.lastChangeId ?? null };
+  return { head, first: true, lastChangeId: newestId(records.map((record) => record.id)) };
 }
 
 async function collect(entities: AsyncIterable<EntityEntry>): Promise<Map<EntityKey, EntityEntry>> {

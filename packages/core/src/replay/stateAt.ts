@@ -22,6 +22,8 @@ export interface StateAtResult {
   at: string;
   /** The snapshot the state was replayed from. */
   base: SnapshotManifest;
+  /** The newest change record (by id) at or before `at`, or the base's, whichever is newer. */
+  lastChangeId: string | null;
   notCaptured: string[];
   /** Snapshots or manifests that were skipped because they are corrupt or missing. */
   warnings: string[];
@@ -79,6 +81,7 @@ export async function stateAt(deps: StateAtDeps, poolId: string, at: string): Pr
   return {
     at: requested,
     base: manifest,
+    lastChangeId: newestId([manifest.lastChangeId, ...records.map((record) => record.id)]),
     notCaptured: [...manifest.notCaptured],
     warnings,
     entities: replayEntities(opened.entries, records, requested),
@@ -90,4 +93,11 @@ export async function collectState(result: StateAtResult): Promise<PoolStateDocu
   const entities: EntityEntry[] = [];
   for await (const entry of result.entities) entities.push(entry);
   return toPoolDocument(result.base.poolId, result.at, result.notCaptured, entities);
+}
+
+/** ULIDs sort by time as strings: the greatest is the newest. */
+export function newestId(ids: readonly (string | null | undefined)[]): string | null {
+  let newest: string | null = null;
+  for (const id of ids) if (id && (newest === null || id > newest)) newest = id;
+  return newest;
 }

@@ -9,6 +9,7 @@ import {
   ListUsersCommand,
   ListUsersInGroupCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { EntityGoneError } from '../../errors.js';
 import type { RawRecord, RawUser, RawUserMfa } from '../../model/raw.js';
 import type { CognitoReader } from '../../ports.js';
 import { CognitoCalls } from './cognitoCalls.js';
@@ -129,11 +130,13 @@ export class AwsCognitoReader implements CognitoReader {
     const site = { component: 'groups', operation: 'ListUsersInGroup' };
     const users = paginate(site.operation, async (NextToken) => {
       const input = { UserPoolId: poolId, GroupName: groupName, Limit: this.calls.page(60), NextToken };
-      // A group deleted since ListGroups has no members left to read.
+      // A group deleted since ListGroups (or while paging) is gone, not empty: a partial member list
+      // would be a state that never was, so the caller is told and drops the group.
       const out = await this.calls.callUnlessGone(site, poolId, () =>
         this.calls.client.send(new ListUsersInGroupCommand(input)),
       );
-      return { items: out?.Users, next: out?.NextToken };
+      if (out === undefined) throw new EntityGoneError(`group:${groupName}`);
+      return { items: out.Users, next: out.NextToken };
     });
     for await (const { Username } of users) if (Username !== undefined) yield Username;
   }

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { PoolNotFoundError } from '../../errors.js';
+import { EntityGoneError, PoolNotFoundError } from '../../errors.js';
 import { type RunningCognitoFake, startCognitoFake } from '../../testing/cognitoFake/index.js';
 import { AwsCognitoReader } from './awsCognitoReader.js';
 
@@ -83,7 +83,7 @@ describe('AwsCognitoReader: entities deleted mid-scan', () => {
     expect(providers.map((p) => p.ProviderName)).toEqual(['p1', 'p3']);
   });
 
-  it('reads no members of a group deleted before ListUsersInGroup, and stops at one deleted while paging', async () => {
+  it('says a group deleted before or during ListUsersInGroup is gone, never returns part of its members', async () => {
     const { poolId } = poolWithClients([]);
     const { fake } = running;
     for (const GroupName of ['gone', 'going']) fake.call('CreateGroup', { UserPoolId: poolId, GroupName });
@@ -92,12 +92,16 @@ describe('AwsCognitoReader: entities deleted mid-scan', () => {
       ['u1', 'u2', 'u3'].map((username) => ({ username, groups: ['going'] })),
     );
     fake.call('DeleteGroup', { UserPoolId: poolId, GroupName: 'gone' });
-    expect(await collectDeleting(reader.listUsersInGroup(poolId, 'gone'), () => undefined)).toEqual([]);
-    // The first page (u1, u2) is already read when the group goes; the next page finds nothing.
-    const members = await collectDeleting(reader.listUsersInGroup(poolId, 'going'), () =>
-      fake.call('DeleteGroup', { UserPoolId: poolId, GroupName: 'going' }),
+    const before = await collectDeleting(reader.listUsersInGroup(poolId, 'gone'), () => undefined).catch(
+      (e: unknown) => e,
     );
-    expect(members).toEqual(['u1', 'u2']);
+    expect(before).toBeInstanceOf(EntityGoneError);
+    expect(before).toMatchObject({ entity: 'group:gone' });
+    // The first page (u1, u2) is already read when the group goes; the next page says it is gone.
+    const during = await collectDeleting(reader.listUsersInGroup(poolId, 'going'), () =>
+      fake.call('DeleteGroup', { UserPoolId: poolId, GroupName: 'going' }),
+    ).catch((e: unknown) => e);
+    expect(during).toBeInstanceOf(EntityGoneError);
     expect(fake.callCount('ListUsersInGroup')).toBe(3);
   });
 
