@@ -9,4 +9,10 @@ process.on('warning', (warning) => {
   if (!warning.message.startsWith('NodeVersionSupportWarning')) process.stderr.write(`${warning}\n`);
 });
 
+// `restore-cli state … | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 process.exitCode = await exec(process.argv.slice(2), new ConsoleIoHost());

@@ -170,6 +170,37 @@ describe('bad input and faults', () => {
     expect(existsSync(join(work, 'never'))).toBe(false);
   });
 
+  it.each([
+    [
+      ['state', '--at', 'now', '--out', 'missing/dir/x.json'],
+      /--out missing\/dir\/x.json: directory .* does not exist/,
+    ],
+    [
+      ['backup', '--endpoint', 'http://127.0.0.1:9', '--region', 'bad!'],
+      /--region "bad!" is not an AWS region/,
+    ],
+  ])('refuses %j before doing any work', async (args, message) => {
+    const [command, ...rest] = args as [string, ...string[]];
+    const result = await run(command, '--pool', poolId, '--store', store, ...rest);
+    expect(result.code).toBe(EXIT.badInput);
+    expect(result.err).toMatch(message);
+  });
+
+  it('refuses a store that is a file, before reading the pool', async () => {
+    await writeFile(join(work, 'a-file'), 'not a store');
+    const result = await run(
+      'backup',
+      '--pool',
+      poolId,
+      '--store',
+      'a-file',
+      '--endpoint',
+      'http://127.0.0.1:9',
+    );
+    expect(result.code).toBe(EXIT.badInput);
+    expect(result.err).toMatch(/store .*a-file is a file, not a directory/);
+  });
+
   it('refuses a malformed pool id and a missing option', async () => {
     expect((await run('state', '--pool', 'x', '--store', store, '--at', 'now')).err).toMatch(
       /not a user pool id/,

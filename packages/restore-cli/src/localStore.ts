@@ -9,7 +9,10 @@ export interface LocalStore {
 
 /** The embedded default store: snapshots and the change log side by side in one directory. */
 export function openLocalStore(dir: string, { mustExist }: { mustExist: boolean }): LocalStore {
-  if (mustExist && !(existsSync(dir) && statSync(dir).isDirectory()))
+  const exists = existsSync(dir);
+  if (exists && !statSync(dir).isDirectory())
+    throw new InvalidInputError(`store ${dir} is a file, not a directory`);
+  if (mustExist && !exists)
     throw new InvalidInputError(`store ${dir} does not exist (take a backup into it first)`);
   return {
     snapshots: new SnapshotStore(new DirectoryBlobStore(dir)),

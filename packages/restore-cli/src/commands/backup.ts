@@ -17,9 +17,11 @@ export interface BackupOptions {
 export async function backupCommand(options: BackupOptions, ctx: CommandContext): Promise<BackupResult> {
   const poolId = parsePoolId(options.pool);
   const endpoint = parseEndpoint(options.endpoint ?? ctx.env.COGNITO_ENDPOINT);
-  const client = createCognitoClient({ endpoint, region: regionFor(poolId, options.region, ctx.env) });
+  const region = regionFor(poolId, options.region, ctx.env);
+  // Checked before reading the pool: a scan can take hours, and must not end in "cannot write".
+  const store = openLocalStore(resolve(ctx.cwd, options.store), { mustExist: false });
+  const client = createCognitoClient({ endpoint, region });
   try {
-    const store = openLocalStore(resolve(ctx.cwd, options.store), { mustExist: false });
     const bar = ctx.io.progress('backup');
     const result = await takeBackup(
       { reader: new AwsCognitoReader(client), ...store, clock: ctx.clock },

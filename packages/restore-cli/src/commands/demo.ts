@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { join, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { collectState, stateAt } from '@cognito-rewind/core';
 import { createCognitoClient } from '@cognito-rewind/core/adapters/aws';
@@ -26,7 +26,11 @@ export async function demoCommand(options: DemoOptions, ctx: CommandContext): Pr
   const { io } = ctx;
   const dir = resolve(ctx.cwd, options.dir);
   const storeDir = join(dir, 'store');
-  const shown = (path: string) => relative(ctx.cwd, path) || '.';
+  // Relative paths read better, but only when they stay inside where the commands will be run.
+  const shown = (path: string) => {
+    const rel = relative(ctx.cwd, path);
+    return rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? path : rel;
+  };
   const local = await startCognitoLocal({ dataDir: join(dir, 'cognito-local'), binPath: cognitoLocalBin() });
   const cognito = createCognitoClient({ endpoint: local.endpoint, region: 'us-east-1' });
   try {
@@ -60,7 +64,9 @@ export async function demoCommand(options: DemoOptions, ctx: CommandContext): Pr
     io.out('\n▶ try next (cognito-local is stopped now; the store stays):');
     io.out(`  ${cli} snapshots --pool ${poolId} --store ${storeArg}`);
     io.out(`  ${cli} state --pool ${poolId} --store ${storeArg} --at ${first.manifest.at}`);
-    io.out(`  ${cli} state --pool ${poolId} --store ${storeArg} --at now --out now.json`);
+    io.out(
+      `  ${cli} state --pool ${poolId} --store ${storeArg} --at now --out ${shown(join(dir, 'now.json'))}`,
+    );
   } finally {
     cognito.destroy();
     await local.stop();

@@ -1,6 +1,7 @@
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { collectState, type PoolStateDocument, stateAt } from '@cognito-rewind/core';
+import { dirname, resolve } from 'node:path';
+import { collectState, InvalidInputError, type PoolStateDocument, stateAt } from '@cognito-rewind/core';
 import { parsePoolId } from '../io/options.js';
 import { parseAt } from '../io/parseTime.js';
 import { openLocalStore } from '../localStore.js';
@@ -18,17 +19,20 @@ export async function stateCommand(options: StateOptions, ctx: CommandContext): 
   const poolId = parsePoolId(options.pool);
   const at = parseAt(options.at, ctx.clock.now());
   const store = openLocalStore(resolve(ctx.cwd, options.store), { mustExist: true });
+  const out = options.out === undefined ? undefined : resolve(ctx.cwd, options.out);
+  if (out !== undefined && !existsSync(dirname(out)))
+    throw new InvalidInputError(`--out ${options.out}: directory ${dirname(out)} does not exist`);
   const result = await stateAt(store, poolId, at);
   const document = await collectState(result);
   for (const warning of result.warnings) ctx.io.err(`warning: ${warning}`);
   if (Date.parse(at) > ctx.clock.now().getTime())
     ctx.io.err(`warning: --at ${at} is in the future; this is the state as of the last change recorded`);
   const json = `${JSON.stringify(document, null, 2)}\n`;
-  if (options.out === undefined) {
+  if (out === undefined) {
     ctx.io.out(json.trimEnd());
   } else {
     // Written only once the whole state is known: a failure above leaves no partial file.
-    await writeFile(resolve(ctx.cwd, options.out), json);
+    await writeFile(out, json);
     ctx.io.err(`state of ${poolId} at ${at} written to ${options.out}`);
   }
   return document;

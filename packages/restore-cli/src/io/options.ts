@@ -18,12 +18,23 @@ export function parsePoolId(value: string): string {
   return parsed.data;
 }
 
-/** The region is part of a real pool id; `--region` or AWS_REGION win when given. */
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+/**
+ * A real pool id starts with its region, and a pool can only be reached there, so that region is
+ * the default; `--region` overrides it, and AWS_REGION (then us-east-1) covers ids without one.
+ */
 export function regionFor(poolId: string, explicit: string | undefined, env: NodeJS.ProcessEnv): string {
-  if (explicit) return explicit;
-  if (env.AWS_REGION) return env.AWS_REGION;
+  if (explicit !== undefined) {
+    if (!/^[a-z0-9-]{2,32}$/.test(explicit))
+      throw new InvalidInputError(
+        `--region ${JSON.stringify(explicit)} is not an AWS region (e.g. eu-west-1)`,
+      );
+    return explicit;
+  }
   const prefix = poolId.slice(0, poolId.indexOf('_'));
-  return /^[a-z]{2}(-[a-z]+)+-\d$/.test(prefix) ? prefix : 'us-east-1';
+  if (REGION.test(prefix)) return prefix;
+  return env.AWS_REGION || 'us-east-1';
 }
 
 export function parseEndpoint(value: string | undefined): string | undefined {
