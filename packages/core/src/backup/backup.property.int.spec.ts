@@ -46,6 +46,8 @@ const USERS = ['ann', 'bob', 'cy/z'];
 const GROUPS = ['admins', 'ops'];
 const ATTRIBUTES = ['email', 'name', 'custom:tier'];
 const VALUES = ['alpha', 'beta'];
+/** Values only a re-created user starts with, so its attributes differ from its predecessor's. */
+const FRESH_VALUES = ['gamma', 'delta'];
 
 type Op =
   | { op: 'createUser'; user: string; attributes: Record<string, string> }
@@ -57,9 +59,11 @@ type Op =
   | { op: 'createGroup' | 'describeGroup'; group: string; description: string }
   | { op: 'deleteGroup'; group: string }
   | { op: 'backup' };
+/** A step as generated: an operation, or a wish that becomes the operations it needs (see `plan`). */
+type Planned = Op | { op: 'joinGroup'; user: string; group: string };
 /** Milliseconds after the previous step, or onto a whole second (`k` seconds after the next one). */
 type Gap = { ms: number } | { wholeSecond: number };
-type Step = { gap: Gap; action: Op };
+type Step = { gap: Gap; action: Planned };
 
 const user = fc.constantFrom(...USERS);
 const group = fc.constantFrom(...GROUPS);
@@ -80,16 +84,62 @@ const gapArb: fc.Arbitrary<Gap> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ ms: fc.integer({ min: 1, max: 40 }) }) },
   { weight: 2, arbitrary: fc.record({ wholeSecond: fc.integer({ min: 0, max: 3 }) }) },
 );
-const stepArb = (action: fc.Arbitrary<Op>) => fc.record({ gap: gapArb, action });
+const stepArb = (action: fc.Arbitrary<Planned>) => fc.record({ gap: gapArb, action });
 const backup = fc.constant<Op>({ op: 'backup' });
+
+/** Gives each action of a sequence its gap (shrinks better than `chain`: the shape stays a record). */
+const withGaps = (actions: Planned[], gaps: readonly Gap[]): Step[] =>
+  actions.map((action, i) => ({ gap: gaps[i] ?? { ms: 1 }, action }));
+const gapsArb = fc.array(gapArb, { minLength: 7, maxLength: 7 });
+
+/**
+ * A user in groups, usually backed up so, then deleted and created again under the same name with
+ * other attributes, in no groups or (sometimes) in some: nothing of the old user may show on the new.
+ */
+const recreateUserArb: fc.Arbitrary<Step[]> = fc
+  .record({
+    user,
+    groupsBefore: fc.subarray(GROUPS, { minLength: 1 }),
+    backupBefore: fc.integer({ min: 0, max: 3 }).map((n) => n > 0),
+    attributes: fc.dictionary(attribute, fc.constantFrom(...FRESH_VALUES), { minKeys: 1 }),
+    groupsAfter: fc.oneof(fc.constant<string[]>([]), fc.subarray(GROUPS)),
+    gaps: gapsArb,
+  })
+  .map(({ user, groupsBefore, backupBefore, attributes, groupsAfter, gaps }) => {
+    const join = (group: string): Planned => ({ op: 'joinGroup', user, group });
+    const actions: Planned[] = [
+      ...groupsBefore.map(join),
+      ...(backupBefore ? [{ op: 'backup' } as const] : []),
+      { op: 'deleteUser', user },
+      { op: 'createUser', user, attributes },
+      ...groupsAfter.map(join),
+    ];
+    return withGaps(actions, gaps);
+  });
+/** A group deleted and created again with another description. */
+const recreateGroupArb: fc.Arbitrary<Step[]> = fc.record({ group, gaps: gapsArb }).map(({ group, gaps }) =>
+  withGaps(
+    [
+      { op: 'deleteGroup', group },
+      { op: 'createGroup', group, description: FRESH_VALUES[0] ?? 'gamma' },
+    ],
+    gaps,
+  ),
+);
 const scenarioArb = fc.record({
   /** Operations before the first backup: the first snapshot is not always empty. */
   setup: fc.array(stepArb(opArb), { maxLength: 4 }),
-  body: fc.array(stepArb(fc.oneof({ weight: 5, arbitrary: opArb }, { weight: 1, arbitrary: backup })), {
-    minLength: 2,
-    maxLength: 24,
-    size: 'max',
-  }),
+  body: fc
+    .array(
+      fc.oneof(
+        { weight: 5, arbitrary: fc.tuple(stepArb(opArb)) },
+        { weight: 1, arbitrary: fc.tuple(stepArb(backup)) },
+        { weight: 1, arbitrary: recreateUserArb },
+        { weight: 1, arbitrary: recreateGroupArb },
+      ),
+      { minLength: 2, maxLength: 24, size: 'max' },
+    )
+    .map((chunks): Step[] => chunks.flat()),
   gapToLast: gapArb,
   /** Cognito's dates in whole seconds (as the design assumes) or with milliseconds (as the fake keeps them). */
   wholeSecondDates: fc.boolean(),
@@ -101,6 +151,18 @@ type Scenario = typeof scenarioArb extends fc.Arbitrary<infer S> ? S : never;
 const advance = (time: number, gap: Gap) =>
   'ms' in gap ? time + gap.ms : (Math.floor(time / 1000) + 1 + gap.wholeSecond) * 1000;
 const iso = (ms: number) => new Date(ms).toISOString();
+
+/** A join becomes what it takes: the group, the user and the membership, each only if missing. */
+function plan(action: Planned, state: TrueState): Op[] {
+  if (action.op !== 'joinGroup') return [adapt(action, state)];
+  const { user, group } = action;
+  const groups = state.users.get(user)?.groups;
+  const ops: Op[] = [];
+  if (!state.groups.has(group)) ops.push({ op: 'createGroup', group, description: 'alpha' });
+  if (!state.users.has(user)) ops.push({ op: 'createUser', user, attributes: { name: 'alpha' } });
+  if (!(Array.isArray(groups) && groups.includes(group))) ops.push({ op: 'addToGroup', user, group });
+  return ops;
+}
 
 /** An operation the pool would refuse becomes one it takes, so every step changes something. */
 function adapt(action: Op, state: TrueState): Op {
@@ -211,15 +273,17 @@ async function run(scenario: Scenario): Promise<{ violations: string[]; trace: s
     { gap: scenario.gapToLast, action: { op: 'backup' } },
   ];
   for (const step of steps) {
-    now = advance(now, step.gap);
-    const action = adapt(step.action, history.at(now));
-    trace.push(`${iso(now)} ${JSON.stringify(action)}`);
-    if (action.op === 'backup') {
-      const result = await takeBackup({ ...stores, reader, clock }, poolId);
-      backups.push(Date.parse(result.manifest.at));
-    } else {
-      await apply(poolId, action);
-      await observe();
+    // Each operation of a step at its own instant, so the history holds every state in between.
+    for (const action of plan(step.action, history.at(now))) {
+      now = advance(now, step.gap);
+      trace.push(`${iso(now)} ${JSON.stringify(action)}`);
+      if (action.op === 'backup') {
+        const result = await takeBackup({ ...stores, reader, clock }, poolId);
+        backups.push(Date.parse(result.manifest.at));
+      } else {
+        await apply(poolId, action);
+        await observe();
+      }
     }
   }
   const violations = await check(stores, poolId, history, backups, scenario.probes);

@@ -40,8 +40,8 @@ export function changeSteps(
   after: JsonObject | null,
 ): EntityStep[] {
   if (after === null) return [{ doc: null }];
-  // Same name, new creation date: deleted and created again. Nothing carries over from the old one.
-  const previous = before !== undefined && createdAtOf(before) === createdAtOf(after) ? before : undefined;
+  // Same name, but another creation date or sub: deleted and created again. Nothing carries over.
+  const previous = before !== undefined && sameIncarnation(before, after) ? before : undefined;
   if (previous === undefined && before !== undefined && createdAtOf(after) === undefined)
     return [{ doc: after }];
   const date =
@@ -49,6 +49,12 @@ export function changeSteps(
   if (date === undefined) return [{ doc: after }];
   const dated = datedPart(parseEntityKey(key).kind, previous, after);
   return deepEqual(dated, after) ? [{ doc: after, date }] : [{ doc: dated, date }, { doc: after }];
+}
+
+/** Cognito dates come in whole seconds, so a user re-created within one second is told apart by its sub. */
+function sameIncarnation(before: JsonObject, after: JsonObject): boolean {
+  const sub = (doc: JsonObject) => (doc.attributes as Record<string, unknown> | undefined)?.sub;
+  return createdAtOf(before) === createdAtOf(after) && sub(before) === sub(after);
 }
 
 function movedDate(before: JsonObject, after: JsonObject): string | undefined {

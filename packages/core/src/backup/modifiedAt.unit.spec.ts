@@ -68,6 +68,19 @@ describe('which states a change passed through, and when', () => {
     expect(steps.map((step) => step.doc?.groups)).toEqual([[], ['interns']]);
   });
 
+  it('tells a user re-created within the same second apart by its sub', () => {
+    const at = '2024-06-01T10:00:00.000Z';
+    const old = { ...user(at, ['ops']), createdAt: at, attributes: { sub: 'old-sub' } };
+    const renewed = {
+      ...user('2024-06-01T10:00:01.000Z', []),
+      createdAt: at,
+      attributes: { sub: 'new-sub' },
+    };
+    expect(changeSteps('user:alice', old, renewed)).toEqual([
+      { doc: renewed, date: '2024-06-01T10:00:01.000Z' },
+    ]);
+  });
+
   it('creates a user in an MFA pool in one step when it has no MFA yet', () => {
     const mfa = { enabled: [], preferred: null };
     const created = { ...user('2024-06-01T10:05:00.000Z', []), mfa };

@@ -81,42 +81,53 @@ export function reconcileRecords(
 ): { records: ChangeRecord[]; entries: EntityEntry[] } {
   const records: ChangeRecord[] = [];
   const entries = [...diff.unchanged];
-  for (const { key, before, after } of diff.changed) {
-    const chain = chainHeads.get(key);
-    if (startOfHistory && chain === undefined && before === undefined) {
-      if (after !== null) entries.push({ key, version: 0, hash: null, doc: after });
-      continue;
-    }
-    // The chain can be ahead of the replayed state (a record valid after this instant: clock skew, or
-    // a concurrent writer). Patches always start from the chain's own last after-image.
-    const ahead = chain !== undefined && chain.version > (before?.version ?? 0) && chain.after !== undefined;
-    const base = ahead ? (chain.after ?? null) : (before?.doc ?? null);
-    if (ahead && deepEqual(base ?? undefined, after ?? undefined)) {
-      if (after !== null) entries.push({ key, version: chain.version, hash: chain.hash, doc: after });
-      continue;
-    }
-    let head = { version: chain?.version ?? before?.version ?? 0, hash: chain?.hash ?? before?.hash ?? null };
-    let doc = base;
-    let validFrom = chain?.validFrom;
-    for (const step of changeSteps(key, base ?? undefined, after)) {
-      validFrom = resolveValidFrom({ observedAt, entityModifiedAt: step.date, previousValidFrom: validFrom });
-      const record = makeRecord({
-        poolId,
-        entity: key,
-        head: { ...head, doc },
-        after: step.doc,
-        validFrom,
-        observedAt,
-        source: 'reconcile',
-      });
-      records.push(record);
-      head = { version: record.version, hash: record.hash };
-      doc = step.doc;
-    }
-    if (after !== null) entries.push({ key, ...head, doc: after });
+  for (const change of diff.changed) {
+    const chain = chainHeads.get(change.key);
+    const outcome =
+      startOfHistory && chain === undefined && change.before === undefined
+        ? { records: [], version: 0, hash: null }
+        : recordChange(poolId, change, chain, observedAt);
+    records.push(...outcome.records);
+    if (change.after !== null)
+      entries.push({ key: change.key, version: outcome.version, hash: outcome.hash, doc: change.after });
   }
   entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return { records, entries };
+}
+
+type Change = ScanDiff['changed'][number];
+
+/** The records of one entity's change, and where its chain ends after them. */
+function recordChange(
+  poolId: string,
+  { key, before, after }: Change,
+  chain: ChainHead | undefined,
+  observedAt: string,
+): { records: ChangeRecord[]; version: number; hash: string | null } {
+  let head = { version: chain?.version ?? before?.version ?? 0, hash: chain?.hash ?? before?.hash ?? null };
+  // The chain can be ahead of the replayed state (a record valid after this instant: clock skew, or
+  // a concurrent writer). Patches always start from the chain's own last after-image.
+  const ahead = chain?.after !== undefined && chain.version > (before?.version ?? 0);
+  let doc = ahead ? (chain?.after ?? null) : (before?.doc ?? null);
+  if (ahead && deepEqual(doc ?? undefined, after ?? undefined)) return { records: [], ...head };
+  const records: ChangeRecord[] = [];
+  let validFrom = chain?.validFrom;
+  for (const step of changeSteps(key, doc ?? undefined, after)) {
+    validFrom = resolveValidFrom({ observedAt, entityModifiedAt: step.date, previousValidFrom: validFrom });
+    const record = makeRecord({
+      poolId,
+      entity: key,
+      head: { ...head, doc },
+      after: step.doc,
+      validFrom,
+      observedAt,
+      source: 'reconcile',
+    });
+    records.push(record);
+    head = { version: record.version, hash: record.hash };
+    doc = step.doc;
+  }
+  return { records, ...head };
 }
 
 function withMfaOf(key: EntityKey, before: JsonObject | undefined, doc: JsonObject): JsonObject {

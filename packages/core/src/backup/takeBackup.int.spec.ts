@@ -142,7 +142,12 @@ describe('takeBackup against a pool with every component (fake Cognito, pages of
     const records = [];
     for await (const record of store.changeLog.timeline(sample.poolId)) records.push(record);
     const byEntity = Object.fromEntries(records.map((r) => [r.entity, r]));
-    expect(second.manifest.lastChangeId).toBe(records.map((r) => r.id).sort().at(-1));
+    expect(second.manifest.lastChangeId).toBe(
+      records
+        .map((r) => r.id)
+        .sort()
+        .at(-1),
+    );
     // Cognito dates come in whole seconds: the change happened at the latest at the end of 10:05:30.
     expect(byEntity['user:bob/builder']).toMatchObject({ validFrom: '2024-06-01T10:05:30.999Z', version: 1 });
     expect(byEntity['user:bob/builder']?.patch).toHaveLength(2);

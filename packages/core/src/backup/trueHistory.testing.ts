@@ -82,9 +82,10 @@ export function exactViolations(history: TrueHistory, shown: ShownState, at: num
 
 /**
  * (b) Never a later state at an earlier time. Every entity the replay shows at `to` (or does not
- * show) must have existed (or been absent) at some instant of [from, to], and each field shown —
- * each attribute on its own, group membership as a set — must have been its true value at some
- * instant of that window. `from` is the last backup at or before `to`: there the state is exact.
+ * show) must have existed (or been absent) at some instant of [from, to] — the same incarnation of
+ * it, not merely one with the same name — and each field shown (each attribute on its own, group
+ * membership as a set) must have been that incarnation's true value at some instant of that window.
+ * `from` is the last backup at or before `to`: there the state is exact.
  */
 export function pointInTimeViolations(
   history: TrueHistory,
@@ -99,7 +100,7 @@ export function pointInTimeViolations(
     const names = new Set([...history.names(kind), ...Object.keys(shown[kind])]);
     for (const name of [...names].sort()) {
       const truths = states.map((state) => state[kind].get(name));
-      for (const problem of entityViolations(shown[kind][name], truths))
+      for (const problem of entityViolations(kind, shown[kind][name], truths))
         out.push(`${where}: ${kind} ${name} ${problem}`);
     }
   }
@@ -108,6 +109,7 @@ export function pointInTimeViolations(
 
 /** One entity as shown, against what it truly was at each state of the window (undefined: absent). */
 function entityViolations(
+  kind: TrueKind,
   shown: JsonObject | undefined,
   truths: readonly (JsonObject | undefined)[],
 ): string[] {
@@ -115,7 +117,20 @@ function entityViolations(
   if (shown === undefined)
     return existing.length === truths.length ? ['is absent, yet existed all through the window'] : [];
   if (existing.length === 0) return ['is shown, yet did not exist in the window'];
-  return fieldViolations(shown, existing);
+  // A name deleted and created again is another entity: its fields are judged against its own past only.
+  const incarnation = incarnationOf(kind, shown);
+  const same = existing.filter((doc) => incarnationOf(kind, doc) === incarnation);
+  if (same.length === 0) {
+    const seen = [...new Set(existing.map((doc) => incarnationOf(kind, doc)))].join(' | ');
+    return [`is shown as incarnation ${incarnation}, which did not exist in the window (true: ${seen})`];
+  }
+  return fieldViolations(shown, same);
+}
+
+/** What tells one life of a name from the next: its creation date, and a user's `sub` too. */
+function incarnationOf(kind: TrueKind, doc: JsonObject): string {
+  if (kind === 'groups') return `created ${show(doc.CreationDate)}`;
+  return `created ${show(doc.createdAt)} sub ${show(attributesOf(doc).sub)}`;
 }
 
 /** Fields of `shown` whose value matches none of the true documents. */
