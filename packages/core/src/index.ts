@@ -1,3 +1,4 @@
+export * from './asyncIterables.js';
 export * from './backup/readPoolState.js';
 export * from './backup/reconcileScan.js';
 export * from './backup/takeBackup.js';

@@ -1,4 +1,4 @@
-import type { ChangeRecord } from '../changes/changeRecord.js';
+import { toArray } from '../asyncIterables.js';
 import { changeId } from '../changes/makeRecord.js';
 import { BeforeFirstSnapshotError, SnapshotCorruptError, SnapshotMissingError } from '../errors.js';
 import type { EntityKey } from '../model/entityKey.js';
@@ -123,8 +123,7 @@ async function headState(
       warnings.push(`${(error as Error).message}; backing up against the change log alone`);
     }
   }
-  const records: ChangeRecord[] = [];
-  for await (const record of deps.changeLog.timeline(poolId, { upTo: at })) records.push(record);
+  const records = await toArray(deps.changeLog.timeline(poolId, { upTo: at }));
   const head = await collect(replayEntities(none(), records, at));
   return { head, first: true, lastChangeId: newestId(records.map((record) => record.id)) };
 }

@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { ulid } from 'ulid';
 import { describe, expect, it } from 'vitest';
+import { toArray } from '../asyncIterables.js';
 import type { EntityKey } from '../model/entityKey.js';
 import type { JsonObject } from '../model/json.js';
-import { countByKind, type EntityEntry } from '../model/poolState.js';
+import { countByKind } from '../model/poolState.js';
 import { compactSnapshot } from '../snapshots/compactSnapshot.js';
 import type { SnapshotManifest } from '../snapshots/format.js';
 import { SnapshotStore } from '../snapshots/snapshotStore.js';
@@ -72,12 +73,6 @@ function build({ initial, ops }: Scenario) {
 const instantArb = (times: number[], end: number) =>
   fc.oneof(fc.integer({ min: 0, max: end }), fc.constantFrom(...times));
 
-async function entriesOf(iterable: AsyncIterable<EntityEntry>): Promise<EntityEntry[]> {
-  const out: EntityEntry[] = [];
-  for await (const entry of iterable) out.push(entry);
-  return out;
-}
-
 async function firstScan(
   store: SnapshotStore,
   initial: Record<EntityKey, JsonObject>,
@@ -112,7 +107,7 @@ describe('replay properties', () => {
           await firstScan(snapshots, scenario.initial);
           for (const record of history.records) await changeLog.append(record);
           const result = await stateAt({ snapshots, changeLog }, POOL, iso(offset));
-          expect(await entriesOf(result.entities)).toEqual(
+          expect(await toArray(result.entities)).toEqual(
             truthAt(scenario.initial, history.records, iso(offset)),
           );
         },
@@ -142,7 +137,7 @@ describe('replay properties', () => {
           // Compacting a compaction must hold as well: hourly snapshots chain.
           const twice = await compactSnapshot(store, once, history.records, iso(t1b), { clock });
           const replayFrom = async (manifest: SnapshotManifest) =>
-            entriesOf(replayEntities((await store.open(manifest)).entries, history.records, iso(t2)));
+            toArray(replayEntities((await store.open(manifest)).entries, history.records, iso(t2)));
           const expected = await replayFrom(scan);
           expect(await replayFrom(once)).toEqual(expected);
           expect(await replayFrom(twice)).toEqual(expected);

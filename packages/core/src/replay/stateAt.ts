@@ -1,4 +1,4 @@
-import type { ChangeRecord } from '../changes/changeRecord.js';
+import { toArray } from '../asyncIterables.js';
 import {
   BeforeFirstSnapshotError,
   SnapshotCorruptError,
@@ -75,8 +75,7 @@ export async function stateAt(deps: StateAtDeps, poolId: string, at: string): Pr
   const { manifest, opened } = await openNewestUsable(deps.snapshots, candidates, warnings);
 
   // Records before the snapshot are read too: one that arrived late may not be folded into it yet.
-  const records: ChangeRecord[] = [];
-  for await (const record of deps.changeLog.timeline(poolId, { upTo: requested })) records.push(record);
+  const records = await toArray(deps.changeLog.timeline(poolId, { upTo: requested }));
 
   return {
     at: requested,
@@ -90,8 +89,7 @@ export async function stateAt(deps: StateAtDeps, poolId: string, at: string): Pr
 
 /** Reads the whole state into the nested document `restore-cli state` prints. */
 export async function collectState(result: StateAtResult): Promise<PoolStateDocument> {
-  const entities: EntityEntry[] = [];
-  for await (const entry of result.entities) entities.push(entry);
+  const entities = await toArray(result.entities);
   return toPoolDocument(result.base.poolId, result.at, result.notCaptured, entities);
 }
 

@@ -1,12 +1,13 @@
 import { ulid } from 'ulid';
 import { describe, expect, it } from 'vitest';
+import { toArray } from '../asyncIterables.js';
 import {
   BeforeFirstSnapshotError,
   InvalidInputError,
   SnapshotCorruptError,
   UnknownPoolError,
 } from '../errors.js';
-import { countByKind, type EntityEntry } from '../model/poolState.js';
+import { countByKind } from '../model/poolState.js';
 import type { SnapshotManifest } from '../snapshots/format.js';
 import { SnapshotStore } from '../snapshots/snapshotStore.js';
 import { MemoryBlobStore } from '../testing/memoryBlobStore.js';
@@ -17,12 +18,6 @@ import { TestHistory, truthAt } from './testHistory.js';
 const POOL = 'us-east-1_State';
 const t = (minute: number) => new Date(Date.UTC(2024, 4, 1, 10, minute)).toISOString();
 const INITIAL = { pool: { Name: 'shop' }, 'user:alice': { username: 'alice', enabled: true } };
-
-async function entriesOf(iterable: AsyncIterable<EntityEntry>): Promise<EntityEntry[]> {
-  const out: EntityEntry[] = [];
-  for await (const entry of iterable) out.push(entry);
-  return out;
-}
 
 /**
  * A pool scanned at minute 0, changed at minutes 5, 15 and 25, snapshotted (as a scan would) at
@@ -75,7 +70,7 @@ describe('stateAt', () => {
       expect(result.base).toEqual(manifests[base]);
       expect(result.warnings).toEqual([]);
       expect(result.notCaptured).toEqual(['tags']);
-      expect(await entriesOf(result.entities)).toEqual(truthAt(INITIAL, history.records, t(minute)));
+      expect(await toArray(result.entities)).toEqual(truthAt(INITIAL, history.records, t(minute)));
     }
   });
 
@@ -128,7 +123,7 @@ describe('stateAt', () => {
     expect(result.warnings).toHaveLength(1);
     expect(result.warnings[0]).toContain(`snapshot ${newest.object} is corrupt`);
     // The records since the older snapshot are still in the log, so the state is whole.
-    expect(await entriesOf(result.entities)).toEqual(truthAt(INITIAL, history.records, t(30)));
+    expect(await toArray(result.entities)).toEqual(truthAt(INITIAL, history.records, t(30)));
   });
 
   it('falls back when the newest snapshot object is missing', async () => {
@@ -139,7 +134,7 @@ describe('stateAt', () => {
     const result = await stateAt(deps, POOL, t(21));
     expect(result.base).toEqual(manifests[1]);
     expect(result.warnings[0]).toContain(`snapshot ${newest.object} is missing`);
-    expect(await entriesOf(result.entities)).toEqual(truthAt(INITIAL, history.records, t(21)));
+    expect(await toArray(result.entities)).toEqual(truthAt(INITIAL, history.records, t(21)));
   });
 
   it('skips an unreadable manifest with a warning naming it', async () => {
@@ -163,7 +158,7 @@ describe('stateAt', () => {
     const late = history.change('group:late', { GroupName: 'late' }, t(18));
     if (late === undefined) throw new Error('no record');
     await changeLog.append(late);
-    const entries = await entriesOf((await stateAt(deps, POOL, t(21))).entities);
+    const entries = await toArray((await stateAt(deps, POOL, t(21))).entities);
     expect(entries.find((entry) => entry.key === 'group:late')?.doc).toEqual({ GroupName: 'late' });
   });
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { toArray } from '../asyncIterables.js';
 import { InvalidInputError, RewindError, SnapshotCorruptError } from '../errors.js';
 import type { EntityEntry } from '../model/poolState.js';
 import { encodeSnapshot, openSnapshot, verifySnapshot } from './codec.js';
@@ -36,12 +37,6 @@ async function* from(bytes: Uint8Array, chunkSize = bytes.byteLength || 1) {
   for (let i = 0; i < bytes.byteLength; i += chunkSize) yield bytes.slice(i, i + chunkSize);
 }
 
-async function entriesOf(iterable: AsyncIterable<EntityEntry>): Promise<EntityEntry[]> {
-  const out: EntityEntry[] = [];
-  for await (const entry of iterable) out.push(entry);
-  return out;
-}
-
 async function encoded(list: EntityEntry[] = entries, counts: Record<string, number> = countsOf) {
   const encoding = encodeSnapshot(header(counts), list);
   const bytes = await bytesOf(encoding.bytes);
@@ -62,7 +57,7 @@ describe('snapshot codec', () => {
     });
     const opened = await openSnapshot('s1', from(bytes, 7), digest);
     expect(opened.header).toEqual(header(countsOf));
-    expect(await entriesOf(opened.entries)).toEqual(entries);
+    expect(await toArray(opened.entries)).toEqual(entries);
   });
 
   it('writes gzip NDJSON: a header line, then one line per entity in key order', async () => {
@@ -170,7 +165,7 @@ describe('snapshot codec', () => {
       /header counts/,
     ],
   ])('names the snapshot when it reads %s', async (_case, bytes, reason) => {
-    const read = async () => entriesOf((await openSnapshot('bad', from(bytes))).entries);
+    const read = async () => toArray((await openSnapshot('bad', from(bytes))).entries);
     await expect(read()).rejects.toThrow(SnapshotCorruptError);
     await expect(read()).rejects.toThrow(reason);
   });
@@ -182,14 +177,14 @@ describe('snapshot codec', () => {
       Buffer.from('","version":1,"hash":null,"doc":{}}\n'),
     ]);
     const read = async () =>
-      entriesOf((await openSnapshot('bad', from(new Uint8Array(gzipSync(text))))).entries);
+      toArray((await openSnapshot('bad', from(new Uint8Array(gzipSync(text))))).entries);
     await expect(read()).rejects.toThrow(/snapshot bad is corrupt: .*utf-8/i);
   });
 
   it('checks size, sha256 and entity count against what the manifest expects', async () => {
     const { bytes, digest } = await encoded();
     const read = async (expected: typeof digest) =>
-      entriesOf((await openSnapshot('s1', from(bytes), expected)).entries);
+      toArray((await openSnapshot('s1', from(bytes), expected)).entries);
     await expect(read({ ...digest, bytes: digest.bytes + 1 })).rejects.toThrow(
       /is \d+ bytes, its manifest says/,
     );
@@ -208,7 +203,7 @@ describe('snapshot codec', () => {
       yield bytes.slice(0, 20);
       throw outage;
     }
-    await expect(openSnapshot('s1', failing()).then((o) => entriesOf(o.entries))).rejects.toBe(outage);
+    await expect(openSnapshot('s1', failing()).then((o) => toArray(o.entries))).rejects.toBe(outage);
     await expect(verifySnapshot('s1', failing(), { sha256: '', bytes: 0 })).rejects.toBe(outage);
   });
 });

@@ -1,7 +1,8 @@
 import { ulid } from 'ulid';
 import { describe, expect, it } from 'vitest';
+import { toArray } from '../asyncIterables.js';
 import { InvalidInputError, SnapshotCorruptError } from '../errors.js';
-import { countByKind, type EntityEntry } from '../model/poolState.js';
+import { countByKind } from '../model/poolState.js';
 import type { Clock } from '../ports.js';
 import { replayEntities } from '../replay/replayEntities.js';
 import { TestHistory, truthAt } from '../replay/testHistory.js';
@@ -13,12 +14,6 @@ const POOL = 'us-east-1_Compact';
 const t = (minute: number) => new Date(Date.UTC(2024, 6, 1, 0, minute)).toISOString();
 const INITIAL = { pool: { Name: 'p' }, 'user:alice': { username: 'alice' }, 'user:bob': { username: 'bob' } };
 const clock: Clock = { now: () => new Date(t(59)) };
-
-async function entriesOf(iterable: AsyncIterable<EntityEntry>): Promise<EntityEntry[]> {
-  const out: EntityEntry[] = [];
-  for await (const entry of iterable) out.push(entry);
-  return out;
-}
 
 async function setup() {
   const blobs = new MemoryBlobStore();
@@ -63,7 +58,7 @@ describe('compactSnapshot', () => {
     });
     const opened = await store.open(compacted);
     expect(opened.header).toMatchObject({ kind: 'compaction', base: base.snapshotId, at: t(30) });
-    expect(await entriesOf(opened.entries)).toEqual(truthAt(INITIAL, history.records, t(30)));
+    expect(await toArray(opened.entries)).toEqual(truthAt(INITIAL, history.records, t(30)));
     expect((await store.list(POOL)).map((m) => m.snapshotId)).toEqual([
       base.snapshotId,
       compacted.snapshotId,
@@ -74,10 +69,10 @@ describe('compactSnapshot', () => {
     const { store, history, base } = await setup();
     const compacted = await compactSnapshot(store, base, history.records, t(25), { clock });
     for (const minute of [25, 30, 45]) {
-      const viaBase = await entriesOf(
+      const viaBase = await toArray(
         replayEntities((await store.open(base)).entries, history.records, t(minute)),
       );
-      const viaCompacted = await entriesOf(
+      const viaCompacted = await toArray(
         replayEntities((await store.open(compacted)).entries, history.records, t(minute)),
       );
       expect(viaCompacted).toEqual(viaBase);
@@ -89,8 +84,8 @@ describe('compactSnapshot', () => {
     const id = ulid(Date.parse(t(59)));
     const compacted = await compactSnapshot(store, base, [], t(5), { clock, newId: () => id });
     expect(compacted).toMatchObject({ lastChangeId: null, snapshotId: id });
-    expect(await entriesOf((await store.open(compacted)).entries)).toEqual(
-      await entriesOf((await store.open(base)).entries),
+    expect(await toArray((await store.open(compacted)).entries)).toEqual(
+      await toArray((await store.open(base)).entries),
     );
   });
 

@@ -19,8 +19,8 @@ const entityKeySchema = z.string().refine((key) => {
   }
 }, 'not an entity key');
 
-export const snapshotHeaderSchema = z.object({
-  format: z.literal(SNAPSHOT_FORMAT),
+/** What a snapshot's header and its manifest both say about it. */
+const snapshotIdentity = {
   poolId: z.string().min(1),
   snapshotId: z.string().min(1),
   at: time,
@@ -30,6 +30,11 @@ export const snapshotHeaderSchema = z.object({
   base: z.string().optional(),
   counts,
   notCaptured: z.array(z.string()),
+};
+
+export const snapshotHeaderSchema = z.object({
+  format: z.literal(SNAPSHOT_FORMAT),
+  ...snapshotIdentity,
 }) satisfies z.ZodType<SnapshotHeader>;
 
 export const entityEntrySchema = z.object({
@@ -46,19 +51,11 @@ export const entityEntrySchema = z.object({
 
 export const snapshotManifestSchema = z.object({
   format: z.literal(MANIFEST_FORMAT),
-  poolId: z.string().min(1),
-  snapshotId: z.string().min(1),
-  at: time,
-  createdAt: time,
-  kind,
-  lastChangeId: z.string().nullable(),
-  base: z.string().optional(),
-  notCaptured: z.array(z.string()),
+  ...snapshotIdentity,
   object: z.string().min(1),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   bytes: z.number().int().nonnegative(),
   entities: z.number().int().nonnegative(),
-  counts,
 }) satisfies z.ZodType<SnapshotManifest>;
 
 /** One line of the first issue zod found, e.g. `at: not an ISO-8601 time`. */

@@ -1,3 +1,4 @@
+import { readAllBytes } from '../asyncIterables.js';
 import { isRewindError, RewindError, SnapshotCorruptError, SnapshotMissingError } from '../errors.js';
 import type { EntityEntry } from '../model/poolState.js';
 import type { BlobStore } from '../ports.js';
@@ -28,18 +29,6 @@ const byTime = (a: SnapshotManifest, b: SnapshotManifest): number =>
 
 const isBlobNotFound = (error: unknown): boolean =>
   isRewindError(error) && error.name === 'BlobNotFoundError';
-
-async function readAll(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
-  const parts: Uint8Array[] = [];
-  for await (const chunk of chunks) parts.push(chunk);
-  const out = new Uint8Array(parts.reduce((n, part) => n + part.byteLength, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.byteLength;
-  }
-  return out;
-}
 
 /**
  * Snapshots of every pool in one write-once blob store (layout in `snapshotLayout.ts`). The object is
@@ -161,7 +150,7 @@ export class SnapshotStore {
     let json: unknown;
     try {
       json = JSON.parse(
-        new TextDecoder('utf-8', { fatal: true }).decode(await readAll(await this.blobs.get(key))),
+        new TextDecoder('utf-8', { fatal: true }).decode(await readAllBytes(await this.blobs.get(key))),
       );
     } catch (error) {
       if (isBlobNotFound(error)) throw error;

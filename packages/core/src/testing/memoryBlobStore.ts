@@ -1,18 +1,6 @@
+import { readAllBytes } from '../asyncIterables.js';
 import { BlobExistsError, BlobNotFoundError } from '../errors.js';
 import type { BlobInfo, BlobStore, ByteSource } from '../ports.js';
-
-async function collect(body: ByteSource): Promise<Uint8Array> {
-  if (body instanceof Uint8Array) return body.slice();
-  const chunks: Uint8Array[] = [];
-  for await (const chunk of body) chunks.push(chunk);
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
-}
 
 /** A `BlobStore` in a Map: the reference behaviour the contract suite pins down. */
 export class MemoryBlobStore implements BlobStore {
@@ -20,7 +8,7 @@ export class MemoryBlobStore implements BlobStore {
 
   async put(key: string, body: ByteSource): Promise<BlobInfo> {
     if (this.objects.has(key)) throw new BlobExistsError(key);
-    const bytes = await collect(body);
+    const bytes = body instanceof Uint8Array ? body.slice() : await readAllBytes(body);
     if (this.objects.has(key)) throw new BlobExistsError(key);
     this.objects.set(key, bytes);
     return { key, bytes: bytes.byteLength };

@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { toArray } from '../../asyncIterables.js';
 import {
   CognitoThrottledError,
   ComponentUnsupportedError,
@@ -67,12 +68,6 @@ cognitoReaderContract('in-memory fake, pages of 2', async () => {
   };
 });
 
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-}
-
 /** A loopback port with nothing listening on it. */
 async function closedPort(): Promise<number> {
   const server = createServer();
@@ -134,12 +129,12 @@ describe('AwsCognitoReader against the fake: paging, throttling, faults', () => 
   it('follows every pagination token of every list operation', async () => {
     const reader = readers.make({ pageSize: 2 });
     const { fake } = running;
-    expect(await collect(reader.listUsers(poolId))).toHaveLength(5);
-    expect(await collect(reader.listGroups(poolId))).toHaveLength(3);
-    expect(await collect(reader.listUsersInGroup(poolId, 'a'))).toEqual(['u1', 'u2', 'u3']);
-    expect(await collect(reader.listClients(poolId))).toHaveLength(3);
-    expect(await collect(reader.listIdentityProviders(poolId))).toHaveLength(3);
-    expect(await collect(reader.listResourceServers(poolId))).toHaveLength(3);
+    expect(await toArray(reader.listUsers(poolId))).toHaveLength(5);
+    expect(await toArray(reader.listGroups(poolId))).toHaveLength(3);
+    expect(await toArray(reader.listUsersInGroup(poolId, 'a'))).toEqual(['u1', 'u2', 'u3']);
+    expect(await toArray(reader.listClients(poolId))).toHaveLength(3);
+    expect(await toArray(reader.listIdentityProviders(poolId))).toHaveLength(3);
+    expect(await toArray(reader.listResourceServers(poolId))).toHaveLength(3);
     const calls = Object.fromEntries(
       [
         'ListUsers',
@@ -166,14 +161,14 @@ describe('AwsCognitoReader against the fake: paging, throttling, faults', () => 
 
   it('asks for its own page size when the server allows more', async () => {
     const reader = readers.make({ pageSize: 1 });
-    expect(await collect(reader.listUsers(poolId))).toHaveLength(5);
+    expect(await toArray(reader.listUsers(poolId))).toHaveLength(5);
     expect(running.fake.callCount('ListUsers')).toBe(5);
   });
 
   it('retries throttled calls until the rate bucket refills, and then succeeds', async () => {
     running.fake.setRateLimits({ UserList: { perSecond: 5, burst: 1 } });
     const reader = readers.make({ pageSize: 2, maxAttempts: 30, maxDelayMs: 40 });
-    const users = await collect(reader.listUsers(poolId));
+    const users = await toArray(reader.listUsers(poolId));
     expect(users.map((u) => u.Username)).toEqual(['u1', 'u2', 'u3', 'u4', 'u5']);
     expect(running.fake.throttledCount('ListUsers')).toBeGreaterThan(0);
   });
@@ -183,7 +178,7 @@ describe('AwsCognitoReader against the fake: paging, throttling, faults', () => 
     fake.failNext('ListGroups', { type: 'TooManyRequestsException', times: 2 });
     fake.failNext('ListGroups', { type: 'InternalErrorException', status: 500 });
     const reader = readers.make({ pageSize: 2, maxAttempts: 5 });
-    expect(await collect(reader.listGroups(poolId))).toHaveLength(3);
+    expect(await toArray(reader.listGroups(poolId))).toHaveLength(3);
     expect(fake.callCount('ListGroups')).toBe(2 + 3);
   });
 
@@ -212,7 +207,7 @@ describe('AwsCognitoReader against the fake: paging, throttling, faults', () => 
   it('names a missing pool on any pool-level read', async () => {
     const reader = readers.make();
     await expect(reader.describeUserPool('us-east-1_Missing1')).rejects.toBeInstanceOf(PoolNotFoundError);
-    await expect(collect(reader.listUsers('us-east-1_Missing1'))).rejects.toBeInstanceOf(PoolNotFoundError);
+    await expect(toArray(reader.listUsers('us-east-1_Missing1'))).rejects.toBeInstanceOf(PoolNotFoundError);
   });
 
   it('reports an endpoint with nothing listening as unreachable, without retrying', async () => {

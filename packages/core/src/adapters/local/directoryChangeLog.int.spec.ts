@@ -3,6 +3,7 @@ import { appendFile, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'nod
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { toArray } from '../../asyncIterables.js';
 import type { ChangeRecord } from '../../changes/changeRecord.js';
 import { makeRecord } from '../../changes/makeRecord.js';
 import { byTimeline } from '../../changes/timeline.js';
@@ -39,12 +40,6 @@ const record = (entity: string, version: number, seconds: number, poolId = POOL)
     observedAt: at(seconds),
     source: 'reconcile',
   });
-
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-}
 
 describe('DirectoryChangeLog on disk', () => {
   let root: string;
@@ -83,14 +78,14 @@ describe('DirectoryChangeLog on disk', () => {
 
     const reader = open();
     expect(await reader.head(POOL, 'user:t')).toStrictEqual(v2);
-    expect(await collect(reader.timeline(POOL))).toStrictEqual([v1, v2]);
+    expect(await toArray(reader.timeline(POOL))).toStrictEqual([v1, v2]);
     expect(warnings).toEqual([]);
 
     await reader.append(v3);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('dropped 60 bytes');
     expect((await stat(journal)).size).toBe(whole + Buffer.byteLength(encodeLine(v3)));
-    expect(await collect(open().entityHistory(POOL, 'user:t'))).toStrictEqual([v1, v2, v3]);
+    expect(await toArray(open().entityHistory(POOL, 'user:t'))).toStrictEqual([v1, v2, v3]);
     expect(await log.head(POOL, 'user:t')).toStrictEqual(v3);
   });
 
@@ -112,7 +107,7 @@ describe('DirectoryChangeLog on disk', () => {
       const lost = results.find((r) => r.status === 'rejected');
       expect(lost?.status === 'rejected' && lost.reason).toBeInstanceOf(VersionConflictError);
     }
-    const history = await collect(open().entityHistory(POOL, 'user:shared'));
+    const history = await toArray(open().entityHistory(POOL, 'user:shared'));
     expect(history.map((r) => r.version)).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
     expect(await other.head(POOL, 'user:shared')).toStrictEqual(history.at(-1));
   });
@@ -123,9 +118,9 @@ describe('DirectoryChangeLog on disk', () => {
     );
     await log.appendMany(batch);
     const reopened = open();
-    expect(await collect(reopened.timeline(POOL))).toStrictEqual([...batch].sort(byTimeline));
+    expect(await toArray(reopened.timeline(POOL))).toStrictEqual([...batch].sort(byTimeline));
     expect(await reopened.head(POOL, 'user:u7')).toStrictEqual(batch[507]);
-    expect((await collect(reopened.timeline(POOL, { after: at(990) }))).length).toBe(10);
+    expect((await toArray(reopened.timeline(POOL, { after: at(990) }))).length).toBe(10);
   });
 
   it('appendMany writes nothing when any version is taken or repeated, or pools are mixed', async () => {

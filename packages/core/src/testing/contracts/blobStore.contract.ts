@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readAllBytes, toArray } from '../../asyncIterables.js';
 import { BlobExistsError, BlobNotFoundError } from '../../errors.js';
 import type { BlobStore } from '../../ports.js';
 
@@ -24,22 +25,10 @@ function pattern(length: number, seed: number): Uint8Array {
   return out;
 }
 
-async function readAll(body: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  for await (const chunk of body) chunks.push(chunk);
-  return Buffer.concat(chunks);
-}
-
 const digest = (bytes: Uint8Array) => ({
   bytes: bytes.byteLength,
   sha256: createHash('sha256').update(bytes).digest('hex'),
 });
-
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-}
 
 async function* streamOf(chunks: Uint8Array[], failAfter?: number): AsyncGenerator<Uint8Array> {
   for (const [index, chunk] of chunks.entries()) {
@@ -73,11 +62,11 @@ export function blobStoreContract(name: string, makeStore: () => Promise<BlobSto
         key: 'snapshots/2024/01/01/a.ndjson.gz',
         bytes: 4096,
       });
-      expect(digest(await readAll(await store.get('snapshots/2024/01/01/a.ndjson.gz')))).toEqual(
+      expect(digest(await readAllBytes(await store.get('snapshots/2024/01/01/a.ndjson.gz')))).toEqual(
         digest(body),
       );
       expect(await store.put('empty', new Uint8Array(0))).toEqual({ key: 'empty', bytes: 0 });
-      expect((await readAll(await store.get('empty'))).byteLength).toBe(0);
+      expect((await readAllBytes(await store.get('empty'))).byteLength).toBe(0);
     });
 
     it('round-trips a streamed multi-chunk body larger than 1 MiB', async () => {
@@ -86,8 +75,8 @@ export function blobStoreContract(name: string, makeStore: () => Promise<BlobSto
       expect(whole.byteLength).toBeGreaterThan(1024 * 1024);
       const info = await store.put('deltas/big.bin', streamOf(chunks));
       expect(info).toEqual({ key: 'deltas/big.bin', bytes: whole.byteLength });
-      expect(digest(await readAll(await store.get('deltas/big.bin')))).toEqual(digest(whole));
-      expect(await collect(store.list('deltas/'))).toEqual([
+      expect(digest(await readAllBytes(await store.get('deltas/big.bin')))).toEqual(digest(whole));
+      expect(await toArray(store.list('deltas/'))).toEqual([
         { key: 'deltas/big.bin', bytes: whole.byteLength },
       ]);
     });
@@ -100,8 +89,8 @@ export function blobStoreContract(name: string, makeStore: () => Promise<BlobSto
       await expect(store.put('manifest.json', streamOf([text('third')]))).rejects.toBeInstanceOf(
         BlobExistsError,
       );
-      expect(new TextDecoder().decode(await readAll(await store.get('manifest.json')))).toBe('first');
-      expect(await collect(store.list('manifest'))).toEqual([{ key: 'manifest.json', bytes: 5 }]);
+      expect(new TextDecoder().decode(await readAllBytes(await store.get('manifest.json')))).toBe('first');
+      expect(await toArray(store.list('manifest'))).toEqual([{ key: 'manifest.json', bytes: 5 }]);
     });
 
     it('fails with BlobNotFoundError for a missing key and for a prefix that is only a folder', async () => {
@@ -122,7 +111,7 @@ export function blobStoreContract(name: string, makeStore: () => Promise<BlobSto
       const keys = ['b', 'a/bc/1', 'a/b/2', 'a/a', 'a/b.x', 'a/b/1', 'a/b/10/deep'];
       for (const [i, key] of keys.entries()) await store.put(key, pattern(i + 1, i + 1));
       const size = (key: string) => keys.indexOf(key) + 1;
-      const listed = async (prefix: string) => collect(store.list(prefix));
+      const listed = async (prefix: string) => toArray(store.list(prefix));
       expect(await listed('a/b/')).toEqual(
         ['a/b/1', 'a/b/10/deep', 'a/b/2'].map((key) => ({ key, bytes: size(key) })),
       );
@@ -143,18 +132,19 @@ export function blobStoreContract(name: string, makeStore: () => Promise<BlobSto
       const keys = Array.from({ length: 1001 }, (_, i) => `bulk/${String(i).padStart(4, '0')}`);
       for (let i = 0; i < keys.length; i += 50)
         await Promise.all(keys.slice(i, i + 50).map((key) => store.put(key, text(key.slice(5)))));
-      const listed = await collect(store.list('bulk/'));
+      const listed = await toArray(store.list('bulk/'));
       expect(listed.map((b) => b.key)).toEqual(keys);
       expect(listed.every((b) => b.bytes === 4)).toBe(true);
-      expect((await collect(store.list('bulk/09'))).length).toBe(100);
+      expect((await toArray(store.list('bulk/09'))).length).toBe(100);
     });
 
     it('keeps unicode keys exactly', async () => {
       const keys = ['users/ünïcødé/ä', 'users/ünïcødé/日本語', 'users/ünïcødé/ε~:x', 'users/😀/emoji'];
       for (const key of keys) await store.put(key, text(key));
-      for (const key of keys) expect(new TextDecoder().decode(await readAll(await store.get(key)))).toBe(key);
-      expect((await collect(store.list('users/'))).map((b) => b.key)).toEqual([...keys].sort());
-      expect((await collect(store.list('users/ünïcødé/'))).length).toBe(3);
+      for (const key of keys)
+        expect(new TextDecoder().decode(await readAllBytes(await store.get(key)))).toBe(key);
+      expect((await toArray(store.list('users/'))).map((b) => b.key)).toEqual([...keys].sort());
+      expect((await toArray(store.list('users/ünïcødé/'))).length).toBe(3);
     });
 
     it('leaves no blob behind when the body fails mid-stream, and the key stays free', async () => {
@@ -163,9 +153,11 @@ export function blobStoreContract(name: string, makeStore: () => Promise<BlobSto
         'source failed mid-stream',
       );
       expect(await store.exists('snapshots/broken.gz')).toBe(false);
-      expect(await collect(store.list(''))).toEqual([]);
+      expect(await toArray(store.list(''))).toEqual([]);
       await store.put('snapshots/broken.gz', text('whole'));
-      expect(new TextDecoder().decode(await readAll(await store.get('snapshots/broken.gz')))).toBe('whole');
+      expect(new TextDecoder().decode(await readAllBytes(await store.get('snapshots/broken.gz')))).toBe(
+        'whole',
+      );
     });
   });
 }

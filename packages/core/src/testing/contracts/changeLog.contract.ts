@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { toArray } from '../../asyncIterables.js';
 import type { ChangeRecord } from '../../changes/changeRecord.js';
 import { sha256Hex } from '../../changes/hash.js';
 import { makeRecord } from '../../changes/makeRecord.js';
@@ -52,12 +53,6 @@ function record(
   });
 }
 
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-}
-
 /**
  * The behaviour every `ChangeLog` adapter shares, written once (emmett style) and run against the
  * in-memory reference, the directory log and DynamoDB.
@@ -70,8 +65,8 @@ export function changeLogContract(name: string, makeLog: () => Promise<ChangeLog
       if (fixture === undefined) throw new Error('no fixture');
       return fixture.reopen();
     };
-    const ids = async (records: AsyncIterable<ChangeRecord>) => (await collect(records)).map((r) => r.id);
-    const timeline = (range?: TimeRange, poolId = POOL) => collect(log.timeline(poolId, range));
+    const ids = async (records: AsyncIterable<ChangeRecord>) => (await toArray(records)).map((r) => r.id);
+    const timeline = (range?: TimeRange, poolId = POOL) => toArray(log.timeline(poolId, range));
 
     beforeEach(async () => {
       fixture = await makeLog();
@@ -91,8 +86,8 @@ export function changeLogContract(name: string, makeLog: () => Promise<ChangeLog
       expect(await log.head(POOL, 'user:alice')).toStrictEqual(second);
       expect(await log.head(POOL, 'user:bob')).toBeUndefined();
       expect(await log.head('us-east-1_Unknown', 'user:alice')).toBeUndefined();
-      expect(await collect(log.timeline('us-east-1_Unknown'))).toEqual([]);
-      expect(await collect(log.entityHistory(POOL, 'user:bob'))).toEqual([]);
+      expect(await toArray(log.timeline('us-east-1_Unknown'))).toEqual([]);
+      expect(await toArray(log.entityHistory(POOL, 'user:bob'))).toEqual([]);
     });
 
     it('refuses a taken version with VersionConflictError and changes nothing', async () => {
@@ -105,7 +100,7 @@ export function changeLogContract(name: string, makeLog: () => Promise<ChangeLog
       await expect(refused).rejects.toBeInstanceOf(VersionConflictError);
       await expect(refused).rejects.toMatchObject({ entity: 'group:admins', version: 2 });
       expect(await log.head(POOL, 'group:admins')).toStrictEqual(v2);
-      expect(await collect(log.entityHistory(POOL, 'group:admins'))).toStrictEqual([v1, v2]);
+      expect(await toArray(log.entityHistory(POOL, 'group:admins'))).toStrictEqual([v1, v2]);
       expect(await ids(log.timeline(POOL))).toEqual([v1.id, v2.id]);
     });
 
@@ -123,7 +118,7 @@ export function changeLogContract(name: string, makeLog: () => Promise<ChangeLog
       const winner = results[0]?.status === 'fulfilled' ? a : b;
       expect(await log.head(POOL, 'user:race')).toStrictEqual(winner);
       expect(await other.head(POOL, 'user:race')).toStrictEqual(winner);
-      expect((await collect(log.entityHistory(POOL, 'user:race'))).map((r) => r.version)).toEqual([1, 2]);
+      expect((await toArray(log.entityHistory(POOL, 'user:race'))).map((r) => r.version)).toEqual([1, 2]);
     });
 
     it('returns an entity history in version order, only for that entity', async () => {
@@ -133,7 +128,7 @@ export function changeLogContract(name: string, makeLog: () => Promise<ChangeLog
       await log.append(mine[1] as ChangeRecord);
       await log.append(record('user:h', 4, at(3), { poolId: OTHER_POOL }));
       await log.append(mine[2] as ChangeRecord);
-      expect(await collect(log.entityHistory(POOL, 'user:h'))).toStrictEqual(mine);
+      expect(await toArray(log.entityHistory(POOL, 'user:h'))).toStrictEqual(mine);
     });
 
     it('orders the timeline by (validFrom, id) and honours after (exclusive) and upTo (inclusive)', async () => {
@@ -167,7 +162,7 @@ export function changeLogContract(name: string, makeLog: () => Promise<ChangeLog
       expect(await log.head(OTHER_POOL, 'user:alice')).toStrictEqual(there);
       expect(await timeline()).toStrictEqual([here]);
       expect(await timeline({}, OTHER_POOL)).toStrictEqual([there]);
-      expect(await collect(log.entityHistory(OTHER_POOL, 'user:alice'))).toStrictEqual([there]);
+      expect(await toArray(log.entityHistory(OTHER_POOL, 'user:alice'))).toStrictEqual([there]);
     });
 
     it('handles entity keys with / ~ : unicode and 128-character usernames, across a reopen', async () => {
@@ -186,9 +181,9 @@ export function changeLogContract(name: string, makeLog: () => Promise<ChangeLog
       for (const [i, entity] of entities.entries()) {
         expect(await log.head(POOL, entity)).toStrictEqual(records[i]);
         expect(await reopened.head(POOL, entity)).toStrictEqual(records[i]);
-        expect(await collect(reopened.entityHistory(POOL, entity))).toStrictEqual([records[i]]);
+        expect(await toArray(reopened.entityHistory(POOL, entity))).toStrictEqual([records[i]]);
       }
-      expect(await collect(reopened.timeline(POOL))).toStrictEqual(records);
+      expect(await toArray(reopened.timeline(POOL))).toStrictEqual(records);
       await expect(reopened.append(record('user:a/b/c', 1, at(99)))).rejects.toBeInstanceOf(
         VersionConflictError,
       );
@@ -206,8 +201,8 @@ export function changeLogContract(name: string, makeLog: () => Promise<ChangeLog
       await log.append(deleted);
       const reopened = await reopen();
       expect(await reopened.head(POOL, 'user:kept')).toStrictEqual(deleted);
-      expect(await collect(reopened.entityHistory(POOL, 'user:kept'))).toStrictEqual([created, deleted]);
-      const [first, second] = await collect(reopened.timeline(POOL, { upTo: '2024-03-01T00:00:01.000Z' }));
+      expect(await toArray(reopened.entityHistory(POOL, 'user:kept'))).toStrictEqual([created, deleted]);
+      const [first, second] = await toArray(reopened.timeline(POOL, { upTo: '2024-03-01T00:00:01.000Z' }));
       expect(first?.validFrom).toBe('2024-02-29T23:59:59.999Z');
       expect(first?.observedAt).toBe('2024-03-01T00:00:00.000Z');
       expect(second?.after).toBeNull();

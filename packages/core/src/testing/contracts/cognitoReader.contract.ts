@@ -1,6 +1,7 @@
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCognitoClient } from '../../adapters/aws/cognitoClient.js';
+import { toArray } from '../../asyncIterables.js';
 import { ComponentUnsupportedError, PoolNotFoundError } from '../../errors.js';
 import type { CognitoReader } from '../../ports.js';
 import {
@@ -22,12 +23,6 @@ export interface CognitoReaderFixture {
   makeReader(pageSize?: number): CognitoReader;
   supports: CognitoSupport;
   stop(): Promise<void>;
-}
-
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
 }
 
 const sorted = (values: readonly string[]) => [...values].sort();
@@ -95,7 +90,7 @@ export function cognitoReaderContract(name: string, setup: () => Promise<Cognito
     });
 
     it('lists exactly the seeded users, with attributes, status and dates', async () => {
-      const users = await collect(reader.listUsers(sample.poolId));
+      const users = await toArray(reader.listUsers(sample.poolId));
       expect(sorted(users.map((u) => u.Username ?? ''))).toEqual(sorted(USERS.map((u) => u.username)));
       for (const user of users) {
         const seeded = USERS.find((u) => u.username === user.Username);
@@ -114,7 +109,7 @@ export function cognitoReaderContract(name: string, setup: () => Promise<Cognito
     });
 
     it('lists every group with its precedence and description', async () => {
-      const groups = await collect(reader.listGroups(sample.poolId));
+      const groups = await toArray(reader.listGroups(sample.poolId));
       const shape = groups.map((g) => ({
         GroupName: g.GroupName,
         Precedence: g.Precedence,
@@ -127,13 +122,13 @@ export function cognitoReaderContract(name: string, setup: () => Promise<Cognito
 
     it("lists each group's members by username", async () => {
       for (const group of GROUPS) {
-        const members = await collect(reader.listUsersInGroup(sample.poolId, group.GroupName));
+        const members = await toArray(reader.listUsersInGroup(sample.poolId, group.GroupName));
         expect(sorted(members)).toEqual(sorted(group.members));
       }
     });
 
     it('describes every app client, the secret present in the raw output', async () => {
-      const clients = await collect(reader.listClients(sample.poolId));
+      const clients = await toArray(reader.listClients(sample.poolId));
       const byName = new Map(clients.map((c) => [c.ClientName, c]));
       expect(sorted([...byName.keys()].map(String))).toEqual(['backend', 'web']);
       expect(byName.get('web')?.ClientId).toBe(sample.webClientId);
@@ -161,7 +156,7 @@ export function cognitoReaderContract(name: string, setup: () => Promise<Cognito
       await optional(
         fixture.supports.identityProviders,
         'identityProviders',
-        () => collect(reader.listIdentityProviders(sample.poolId)),
+        () => toArray(reader.listIdentityProviders(sample.poolId)),
         (providers) => {
           expect(sorted(providers.map((p) => String(p.ProviderName)))).toEqual(PROVIDERS);
           expect(providers.every((p) => (p.ProviderDetails as Record<string, string>).oidc_issuer)).toBe(
@@ -176,7 +171,7 @@ export function cognitoReaderContract(name: string, setup: () => Promise<Cognito
       await optional(
         fixture.supports.resourceServers,
         'resourceServers',
-        () => collect(reader.listResourceServers(sample.poolId)),
+        () => toArray(reader.listResourceServers(sample.poolId)),
         (servers) => {
           expect(sorted(servers.map((s) => String(s.Identifier)))).toEqual(SERVERS);
           expect(servers[0]?.Scopes).toEqual([{ ScopeName: 'read', ScopeDescription: 'Read access' }]);

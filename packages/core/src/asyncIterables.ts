@@ -1,0 +1,23 @@
+/**
+ * Reading async sequences whole. Node 20 has no `Array.fromAsync`; these are the one place that
+ * stands in for it, for sequences known to be small or needed whole anyway.
+ */
+export async function toArray<T>(items: AsyncIterable<T> | Iterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
+
+/** All the chunks, joined into one byte array. */
+export async function readAllBytes(
+  chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+): Promise<Uint8Array> {
+  const parts = await toArray(chunks);
+  const out = new Uint8Array(parts.reduce((n, part) => n + part.byteLength, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.byteLength;
+  }
+  return out;
+}
