@@ -4,7 +4,7 @@ import { resolveValidFrom } from '../changes/validFrom.js';
 import { type EntityKey, parseEntityKey } from '../model/entityKey.js';
 import { deepEqual, type JsonObject } from '../model/json.js';
 import type { EntityEntry, OptionalComponent } from '../model/poolState.js';
-import { changeSteps } from './modifiedAt.js';
+import { changeSteps } from './changeSteps.js';
 import type { ScannedEntity } from './readPoolState.js';
 
 /** Entity kinds each optional component holds: when it was not captured, its entities carry over. */

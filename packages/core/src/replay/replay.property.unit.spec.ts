@@ -12,7 +12,7 @@ import { MemoryBlobStore } from '../testing/memoryBlobStore.js';
 import { MemoryChangeLog } from '../testing/memoryChangeLog.js';
 import { replayEntities } from './replayEntities.js';
 import { stateAt } from './stateAt.js';
-import { TestHistory, truthAt } from './testHistory.js';
+import { TestHistory, truthAt } from './testHistory.testing.js';
 
 const POOL = 'us-east-1_Props';
 const T0 = Date.UTC(2024, 1, 1);

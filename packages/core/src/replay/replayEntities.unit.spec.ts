@@ -5,7 +5,7 @@ import { compareKeys, type EntityKey } from '../model/entityKey.js';
 import type { JsonObject } from '../model/json.js';
 import type { EntityEntry } from '../model/poolState.js';
 import { replayEntities } from './replayEntities.js';
-import { TestHistory } from './testHistory.js';
+import { TestHistory } from './testHistory.testing.js';
 
 const POOL = 'us-east-1_Given';
 const t = (second: number) => new Date(Date.UTC(2024, 0, 1, 0, 0, second)).toISOString();

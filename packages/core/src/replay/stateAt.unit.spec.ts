@@ -13,7 +13,7 @@ import { SnapshotStore } from '../snapshots/snapshotStore.js';
 import { MemoryBlobStore } from '../testing/memoryBlobStore.js';
 import { MemoryChangeLog } from '../testing/memoryChangeLog.js';
 import { collectState, stateAt } from './stateAt.js';
-import { TestHistory, truthAt } from './testHistory.js';
+import { TestHistory, truthAt } from './testHistory.testing.js';
 
 const POOL = 'us-east-1_State';
 const t = (minute: number) => new Date(Date.UTC(2024, 4, 1, 10, minute)).toISOString();

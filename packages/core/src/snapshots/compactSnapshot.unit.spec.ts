@@ -5,7 +5,7 @@ import { InvalidInputError, SnapshotCorruptError } from '../errors.js';
 import { countByKind } from '../model/poolState.js';
 import type { Clock } from '../ports.js';
 import { replayEntities } from '../replay/replayEntities.js';
-import { TestHistory, truthAt } from '../replay/testHistory.js';
+import { TestHistory, truthAt } from '../replay/testHistory.testing.js';
 import { MemoryBlobStore } from '../testing/memoryBlobStore.js';
 import { compactSnapshot } from './compactSnapshot.js';
 import { SnapshotStore } from './snapshotStore.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changeSteps } from './modifiedAt.js';
+import { changeSteps } from './changeSteps.js';
 
 const user = (modifiedAt: string, groups: string[], plan = 'free') => ({
   username: 'alice',
