@@ -117,21 +117,19 @@ async function headState(
     try {
       const state = await stateAt(deps, poolId, at);
       warnings.push(...state.warnings.filter((w) => !warnings.includes(w)));
-      return { head: await collect(state.entities), first: false, lastChangeId: state.lastChangeId };
+      return { head: await byKey(state.entities), first: false, lastChangeId: state.lastChangeId };
     } catch (error) {
       if (!isUnusable(error)) throw error;
       warnings.push(`${(error as Error).message}; backing up against the change log alone`);
     }
   }
   const records = await toArray(deps.changeLog.timeline(poolId, { upTo: at }));
-  const head = await collect(replayEntities(none(), records, at));
+  const head = await byKey(replayEntities([], records, at));
   return { head, first: true, lastChangeId: newestId(records.map((record) => record.id)) };
 }
 
-async function collect(entities: AsyncIterable<EntityEntry>): Promise<Map<EntityKey, EntityEntry>> {
+async function byKey(entities: AsyncIterable<EntityEntry>): Promise<Map<EntityKey, EntityEntry>> {
   const head = new Map<EntityKey, EntityEntry>();
   for await (const entry of entities) head.set(entry.key, entry);
   return head;
 }
-
-async function* none(): AsyncGenerator<EntityEntry> {}
