@@ -80,18 +80,120 @@ export interface CognitoReader {
   getUiCustomization(poolId: string, clientId?: string): Promise<RawRecord | undefined>;
   getRiskConfiguration(poolId: string): Promise<RawRecord | undefined>;
   listTags(resourceArn: string): Promise<Record<string, string>>;
+
+  // One entity at a time: what a restore re-reads just before it changes something. Each answers
+  // undefined when the entity does not exist (the pool does: a missing pool is PoolNotFoundError).
+  /** AdminGetUser, reshaped like a ListUsers entry (`Attributes`) plus its MFA settings. */
+  getUser(poolId: string, username: string): Promise<(RawUser & RawUserMfa) | undefined>;
+  /** AdminListGroupsForUser, every page: the names of the user's groups; undefined if the user is gone. */
+  listGroupsForUser(poolId: string, username: string): Promise<string[] | undefined>;
+  /** GetGroup. */
+  getGroup(poolId: string, groupName: string): Promise<RawRecord | undefined>;
+  /** DescribeUserPoolClient (secret included: the domain drops it). */
+  describeClient(poolId: string, clientId: string): Promise<RawRecord | undefined>;
+  /** DescribeIdentityProvider (secrets included: the domain drops them). */
+  describeIdentityProvider(poolId: string, providerName: string): Promise<RawRecord | undefined>;
+  /** DescribeResourceServer. */
+  describeResourceServer(poolId: string, identifier: string): Promise<RawRecord | undefined>;
 }
 
-/** Applies a restore plan to a live pool. Only the interface exists so far: restore arrives later. */
+/** Where an identity a user is linked to comes from (AdminLinkProviderForUser's SourceUser). */
+export interface ProviderUser {
+  providerName: string;
+  /** `Cognito_Subject` for the provider's own user id, or a mapped attribute name. */
+  attributeName: string;
+  attributeValue: string;
+}
+
+/** One MFA factor's setting, as AdminSetUserMFAPreference takes it. */
+export interface MfaFactorSetting {
+  enabled: boolean;
+  preferred: boolean;
+}
+
+/** AdminSetUserMFAPreference: only the factors given are changed. */
+export interface UserMfaPreference {
+  sms?: MfaFactorSetting;
+  email?: MfaFactorSetting;
+  softwareToken?: MfaFactorSetting;
+}
+
+export interface CreateUserOptions {
+  /** `MessageAction: SUPPRESS`: no invitation by email or SMS (the default of a restore). */
+  suppressMessages: boolean;
+  /** Where Cognito sends the invitation when messages are not suppressed. @default Cognito's (SMS) */
+  deliveryMediums?: ('EMAIL' | 'SMS')[];
+}
+
+/**
+ * Writes a live pool, one Cognito call per method, so a restore can account for every call. Inputs
+ * are Cognito's own request shapes (minus `UserPoolId`) as plain data; the adapter adds nothing and
+ * drops nothing. A missing pool throws `PoolNotFoundError`; Cognito's other refusals surface as
+ * errors whose `name` is Cognito's exception name (UsernameExistsException, …) so a report can quote it.
+ */
 export interface CognitoWriter {
+  /** CreateUserPool with the given settings (PoolName, Schema, UsernameAttributes, …); returns its id. */
+  createUserPool(settings: RawRecord): Promise<{ poolId: string }>;
+  /** UpdateUserPool. Cognito resets every updatable setting left out, so pass them all. */
+  updateUserPool(poolId: string, settings: RawRecord): Promise<void>;
+  /** SetUserPoolMfaConfig (MfaConfiguration, SmsMfaConfiguration, SoftwareTokenMfaConfiguration, …). */
+  setMfaConfig(poolId: string, config: RawRecord): Promise<void>;
+
+  /** CreateGroup: GroupName, Description, Precedence, RoleArn. */
   createGroup(poolId: string, group: RawRecord): Promise<void>;
+  /** UpdateGroup: GroupName plus the fields to set. */
   updateGroup(poolId: string, group: RawRecord): Promise<void>;
   deleteGroup(poolId: string, groupName: string): Promise<void>;
-  createUser(poolId: string, user: RawUser, options: { suppressMessages: boolean }): Promise<void>;
+
+  /** AdminCreateUser with every attribute at once (verified flags included); returns the new user. */
+  createUser(
+    poolId: string,
+    username: string,
+    attributes: Record<string, string>,
+    options: CreateUserOptions,
+  ): Promise<RawUser>;
+  /** AdminUpdateUserAttributes. */
   updateUserAttributes(poolId: string, username: string, attributes: Record<string, string>): Promise<void>;
+  /** AdminDeleteUserAttributes. */
+  deleteUserAttributes(poolId: string, username: string, names: readonly string[]): Promise<void>;
+  /** AdminEnableUser or AdminDisableUser. */
   setUserEnabled(poolId: string, username: string, enabled: boolean): Promise<void>;
+  /** AdminSetUserMFAPreference. */
+  setUserMfaPreference(poolId: string, username: string, preference: UserMfaPreference): Promise<void>;
+  /** AdminDeleteUser. */
   deleteUser(poolId: string, username: string): Promise<void>;
   addUserToGroup(poolId: string, username: string, groupName: string): Promise<void>;
   removeUserFromGroup(poolId: string, username: string, groupName: string): Promise<void>;
-  updateUserPool(poolId: string, settings: RawRecord): Promise<void>;
+  /** AdminLinkProviderForUser: the native user `username` takes over the provider's identity. */
+  linkProviderForUser(poolId: string, username: string, source: ProviderUser): Promise<void>;
+
+  /** CreateUserPoolClient (ClientName, GenerateSecret, every setting); returns the new client id. */
+  createClient(poolId: string, settings: RawRecord): Promise<{ clientId: string }>;
+  /** UpdateUserPoolClient. Cognito resets every setting left out, so pass them all. */
+  updateClient(poolId: string, clientId: string, settings: RawRecord): Promise<void>;
+  deleteClient(poolId: string, clientId: string): Promise<void>;
+
+  /** CreateIdentityProvider: ProviderName, ProviderType, ProviderDetails, AttributeMapping, IdpIdentifiers. */
+  createIdentityProvider(poolId: string, provider: RawRecord): Promise<void>;
+  /** UpdateIdentityProvider: ProviderName plus ProviderDetails, AttributeMapping, IdpIdentifiers. */
+  updateIdentityProvider(poolId: string, provider: RawRecord): Promise<void>;
+  deleteIdentityProvider(poolId: string, providerName: string): Promise<void>;
+
+  /** CreateResourceServer: Identifier, Name, Scopes. */
+  createResourceServer(poolId: string, server: RawRecord): Promise<void>;
+  /** UpdateResourceServer: Identifier, Name, Scopes (all of them: Cognito replaces the list). */
+  updateResourceServer(poolId: string, server: RawRecord): Promise<void>;
+  deleteResourceServer(poolId: string, identifier: string): Promise<void>;
+
+  /** CreateUserPoolDomain: Domain, plus CustomDomainConfig and ManagedLoginVersion when given. */
+  createDomain(poolId: string, domain: RawRecord): Promise<void>;
+  deleteDomain(poolId: string, domain: string): Promise<void>;
+
+  /** SetUICustomization for a client, or the pool default when clientId is undefined (CSS only). */
+  setUiCustomization(poolId: string, clientId: string | undefined, ui: { CSS?: string }): Promise<void>;
+  /** SetRiskConfiguration (ClientId optional, the three configurations). */
+  setRiskConfiguration(poolId: string, config: RawRecord): Promise<void>;
+
+  tagResource(resourceArn: string, tags: Record<string, string>): Promise<void>;
+  untagResource(resourceArn: string, keys: readonly string[]): Promise<void>;
 }

@@ -1,0 +1,65 @@
+import { type FileHandle, mkdir, open, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { JournalEntry, RestoreJournal } from '../../restore/restoreJournal.js';
+import { errorCode } from './fsUtil.js';
+
+/**
+ * A restore journal as a JSON-lines file. Each entry is appended and fsynced before the call it
+ * announces goes out, so a restore killed at any instant (kill -9, Ctrl-C) finds every entry it
+ * wrote; a line torn by the kill is the last one, and is dropped on read.
+ */
+export class FileRestoreJournal implements RestoreJournal {
+  private queue: Promise<void> = Promise.resolve();
+  private handle: FileHandle | undefined;
+
+  constructor(readonly file: string) {}
+
+  async read(): Promise<JournalEntry[]> {
+    let text: string;
+    try {
+      text = await readFile(this.file, 'utf8');
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT') return [];
+      throw error;
+    }
+    const entries: JournalEntry[] = [];
+    for (const line of text.split('\n')) {
+      if (line.trim() === '') continue;
+      try {
+        entries.push(JSON.parse(line) as JournalEntry);
+      } catch {
+        // Only a torn final line can fail to parse: entries are written whole, one at a time.
+      }
+    }
+    return entries;
+  }
+
+  /** Appends are serialised: concurrent tasks of one restore share the file. */
+  append(entry: JournalEntry): Promise<void> {
+    const write = this.queue.then(() => this.write(entry));
+    this.queue = write.catch(() => {});
+    return write;
+  }
+
+  private async write(entry: JournalEntry): Promise<void> {
+    if (this.handle === undefined) {
+      await mkdir(dirname(this.file), { recursive: true });
+      const handle = await open(this.file, 'a+');
+      // A line torn by a kill has no newline: end it, so this run's first entry stands on its own.
+      const { size } = await handle.stat();
+      const last = Buffer.alloc(1);
+      if (size > 0 && (await handle.read(last, 0, 1, size - 1)).bytesRead === 1 && last[0] !== 0x0a)
+        await handle.write('\n');
+      this.handle = handle;
+    }
+    await this.handle.write(`${JSON.stringify(entry)}\n`);
+    await this.handle.datasync();
+  }
+
+  /** Closes the file; the journal can be appended to again later (it reopens). */
+  async close(): Promise<void> {
+    await this.queue;
+    await this.handle?.close();
+    this.handle = undefined;
+  }
+}

@@ -1,0 +1,254 @@
+import { makeRecord } from '../changes/makeRecord.js';
+import { resolveValidFrom } from '../changes/validFrom.js';
+import { CognitoThrottledError, VersionConflictError } from '../errors.js';
+import { type EntityKey, entityKey, parseEntityKey } from '../model/entityKey.js';
+import { deepEqual, type JsonObject } from '../model/json.js';
+import type { ChangeLog, Clock, CognitoReader, CognitoWriter } from '../ports.js';
+import type { RateLimiter } from './rateLimiter.js';
+import { readLiveEntity, type LiveRead } from './readLiveEntity.js';
+import type { ClientLedgerEntry, JournalSummary, RestoreJournal, SubLedgerEntry } from './restoreJournal.js';
+import { PHASES, type EntityTask, type RestoreAction, type RestorePlan } from './restorePlan.js';
+import { ACTION_OPERATION, runAction } from './runAction.js';
+import { writableView } from './writableView.js';
+
+export interface ApplyDeps {
+  writer: CognitoWriter;
+  reader: CognitoReader;
+  journal: RestoreJournal;
+  limiter: RateLimiter;
+  clock: Clock;
+  sleep: (ms: number) => Promise<void>;
+  /** Where `source: restore` records of each change go; none: history is not written. */
+  changeLog?: ChangeLog;
+  /** Entities worked on at once (each entity's own actions stay in order). @default 16 */
+  concurrency?: number;
+  /** Retries of a throttled call, after slowing its category down. @default 8 */
+  throttleRetries?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface ApplyContext {
+  /** state(T), for statuses and old subs. */
+  target: ReadonlyMap<EntityKey, JsonObject>;
+  /** Whether user documents carry MFA settings. */
+  userMfa: boolean;
+  /** What earlier runs of the same restore did. */
+  previous: JournalSummary;
+}
+
+export type OutcomeStatus = 'done' | 'failed' | 'skipped';
+
+export interface ActionOutcome {
+  action: string;
+  kind: RestoreAction['kind'];
+  entity: EntityKey;
+  status: OutcomeStatus;
+  /** Cognito's error, or why the action was skipped. */
+  detail?: string;
+  /** A skip because the entity changed since the plan (a conflict, not success). */
+  conflict?: boolean;
+}
+
+export interface ApplyResult {
+  outcomes: ActionOutcome[];
+  subs: SubLedgerEntry[];
+  clients: ClientLedgerEntry[];
+  users: { username: string; statusAtT: string; statusNow: string | null }[];
+  startedAt: string;
+  finishedAt: string;
+  ok: boolean;
+}
+
+const isThrottled = (error: unknown) =>
+  error instanceof CognitoThrottledError ||
+  ['TooManyRequestsException', 'ThrottlingException'].includes((error as { name?: string })?.name ?? '');
+
+const messageOf = (error: unknown) => {
+  const e = error as { name?: string; message?: string };
+  return `${e?.name ?? 'Error'}: ${e?.message ?? String(error)}`;
+};
+
+/** Runs `work` over `items` with at most `limit` at once. */
+async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) await work(items[i] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/** Deletions run dependents first: users and clients before the groups, providers and servers they name. */
+const DELETION_ORDER = ['user', 'client', 'ui', 'group', 'domain', 'idp', 'resourceServer'];
+
+function waves(plan: RestorePlan): EntityTask[][] {
+  const out: EntityTask[][] = [];
+  for (const phase of PHASES) {
+    const tasks = plan.tasks.filter((t) => t.phase === phase);
+    if (phase !== 'deletions') out.push(tasks);
+    else for (const kind of DELETION_ORDER) out.push(tasks.filter((t) => parseEntityKey(t.entity).kind === kind));
+  }
+  return out.filter((wave) => wave.length > 0);
+}
+
+/**
+ * Applies a plan to the live pool, phase after phase, entities of a phase in parallel, every call
+ * paced by its quota category. Each entity is re-read first and left alone (reported) if it changed
+ * since the plan; each action is journaled before and after; each changed entity is read back and
+ * recorded in the change log as `source: restore`.
+ */
+export async function applyPlan(plan: RestorePlan, deps: ApplyDeps, context: ApplyContext): Promise<ApplyResult> {
+  const startedAt = deps.clock.now().toISOString();
+  const clientIds = new Map(context.previous.clients.map((c) => [c.oldClientId, c.newClientId]));
+  const result: ApplyResult = { outcomes: [], subs: [], clients: [], users: [], startedAt, finishedAt: startedAt, ok: true };
+  const total = plan.tasks.reduce((n, t) => n + t.actions.length, 0);
+  const retries = deps.throttleRetries ?? 8;
+  const paced = async <T>(operation: string, call: () => Promise<T>): Promise<T> => {
+    for (let attempt = 0; ; attempt++) {
+      await deps.limiter.acquire(operation);
+      try {
+        const value = await call();
+        deps.limiter.succeeded(operation);
+        return value;
+      } catch (error) {
+        if (!isThrottled(error) || attempt >= retries) throw error;
+        deps.limiter.throttled(operation);
+        await deps.sleep(Math.min(20_000, 100 * 2 ** attempt) * (0.5 + Math.random() / 2));
+      }
+    }
+  };
+  const read: LiveRead = { reader: deps.reader, poolId: plan.targetPoolId, arn: plan.targetArn, paced, userMfa: context.userMfa };
+  const liveKeyOf = (task: EntityTask): EntityKey => {
+    const { kind, id = '' } = parseEntityKey(task.entity);
+    if (kind === 'client' && task.liveEntity === task.entity) return entityKey('client', clientIds.get(id) ?? id);
+    if (kind === 'ui' && id !== 'ALL') return entityKey('ui', clientIds.get(id) ?? id);
+    return task.liveEntity;
+  };
+  const outcome = (a: RestoreAction, status: OutcomeStatus, detail?: string, conflict?: boolean) => {
+    result.outcomes.push({ action: a.id, kind: a.kind, entity: a.entity, status, ...(detail ? { detail } : {}), ...(conflict ? { conflict } : {}) });
+    deps.onProgress?.(result.outcomes.length, total);
+  };
+  const at = () => deps.clock.now().toISOString();
+
+  async function runTask(task: EntityTask): Promise<void> {
+    let liveKey = liveKeyOf(task);
+    let before: JsonObject | null;
+    try {
+      before = await readLiveEntity(read, liveKey);
+    } catch (error) {
+      for (const a of task.actions) outcome(a, 'failed', `re-reading ${liveKey} failed: ${messageOf(error)}`);
+      return;
+    }
+    if (!matchesExpected(task.expected, writableView(liveKey, before))) {
+      const reason = `${liveKey} changed since the plan was made; left as it is`;
+      for (const a of task.actions) {
+        await deps.journal.append({ type: 'skipped', at: at(), action: a.id, entity: a.entity, reason });
+        outcome(a, 'skipped', reason, true);
+      }
+      return;
+    }
+    let failed: string | undefined;
+    for (const a of task.actions) {
+      if (failed !== undefined) {
+        outcome(a, 'skipped', `not attempted: ${failed}`);
+        continue;
+      }
+      await deps.journal.append({ type: 'start', at: at(), action: a.id, entity: a.entity });
+      try {
+        const target = { writer: deps.writer, reader: deps.reader, poolId: plan.targetPoolId, arn: plan.targetArn, clientId: (id: string) => clientIds.get(id) ?? id };
+        const answer = await paced(ACTION_OPERATION[a.kind], () => runAction(target, a));
+        const ledger = ledgerEntry(a, answer, context.target);
+        if (ledger?.newClientId !== undefined) {
+          clientIds.set(String(ledger.oldClientId), String(ledger.newClientId));
+          result.clients.push(ledger as unknown as ClientLedgerEntry);
+          liveKey = entityKey('client', String(ledger.newClientId));
+        }
+        if (ledger?.newSub !== undefined) result.subs.push(ledger as unknown as SubLedgerEntry);
+        await deps.journal.append({ type: 'done', at: at(), action: a.id, entity: a.entity, ...(ledger ? { result: ledger } : {}) });
+        outcome(a, 'done');
+      } catch (error) {
+        failed = `${a.id} failed`;
+        await deps.journal.append({ type: 'failed', at: at(), action: a.id, entity: a.entity, error: messageOf(error) });
+        outcome(a, 'failed', messageOf(error));
+      }
+    }
+    await recordAfter(task, liveKey, before);
+  }
+
+  async function recordAfter(task: EntityTask, liveKey: EntityKey, before: JsonObject | null): Promise<void> {
+    let after: JsonObject | null;
+    try {
+      after = await readLiveEntity(read, liveKey);
+    } catch {
+      return; // The change happened; only its record is missing, and the next backup reconciles it.
+    }
+    const targetDoc = context.target.get(task.entity);
+    if (parseEntityKey(task.entity).kind === 'user' && targetDoc !== undefined)
+      result.users.push({ username: String(targetDoc.username), statusAtT: String(targetDoc.status), statusNow: after === null ? null : String(after.status) });
+    if (deps.changeLog !== undefined && !deepEqual(before ?? undefined, after ?? undefined))
+      await appendRestoreRecord(deps.changeLog, plan.targetPoolId, liveKey, before, after, at);
+  }
+
+  await deps.journal.append({ type: 'run', at: startedAt, planned: total });
+  for (const wave of waves(plan)) {
+    // Pool settings before the MFA configuration that may depend on them; everything else at once.
+    const limit = wave[0]?.phase === 'pool' ? 1 : (deps.concurrency ?? 16);
+    await inParallel(wave, limit, runTask);
+  }
+  result.finishedAt = at();
+  result.ok = result.outcomes.every((o) => o.status === 'done');
+  await deps.journal.append({ type: 'finished', at: result.finishedAt, ok: result.ok });
+  return result;
+}
+
+/** The plan's `expected` view against a fresh read; MFA counts only where the plan could see it. */
+function matchesExpected(expected: JsonObject | null, now: JsonObject | null): boolean {
+  if (expected === null || now === null) return expected === now;
+  const comparable = { ...now };
+  if (expected.mfa === undefined) delete comparable.mfa;
+  return deepEqual(expected, comparable);
+}
+
+function ledgerEntry(a: RestoreAction, answer: JsonObject | undefined, target: ReadonlyMap<EntityKey, JsonObject>): JsonObject | undefined {
+  if (answer === undefined) return undefined;
+  const doc = target.get(a.entity);
+  if (a.kind === 'createUser') {
+    const oldSub = (doc?.attributes as Record<string, string> | undefined)?.sub;
+    return { username: String(a.input.Username), oldSub: oldSub ?? '', newSub: answer.newSub ?? '' };
+  }
+  if (a.kind === 'createClient')
+    return { clientName: String(doc?.ClientName ?? ''), oldClientId: parseEntityKey(a.entity).id ?? '', newClientId: answer.newClientId ?? '' };
+  return undefined;
+}
+
+/** History shows the restore: the entity as read back from Cognito, chained to its head. */
+async function appendRestoreRecord(
+  changeLog: ChangeLog,
+  poolId: string,
+  key: EntityKey,
+  before: JsonObject | null,
+  after: JsonObject | null,
+  at: () => string,
+): Promise<void> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const head = await changeLog.head(poolId, key);
+    const observedAt = at();
+    const previous = head === undefined ? before : head.after;
+    if (deepEqual(previous ?? undefined, after ?? undefined)) return;
+    const record = makeRecord({
+      poolId,
+      entity: key,
+      head: { version: head?.version ?? 0, hash: head?.hash ?? null, doc: previous },
+      after,
+      validFrom: resolveValidFrom({ observedAt, previousValidFrom: head?.validFrom }),
+      observedAt,
+      source: 'restore',
+      event: { name: 'restore-cli restore' },
+    });
+    try {
+      await changeLog.append(record);
+      return;
+    } catch (error) {
+      if (!(error instanceof VersionConflictError)) throw error;
+    }
+  }
+}

@@ -1,0 +1,97 @@
+import { entityKey } from '../model/entityKey.js';
+import { deepEqual, type JsonObject } from '../model/json.js';
+import { action, addTask, fieldChanges, idOf, keysOf, type PlanContext } from './planContext.js';
+import { writableView } from './writableView.js';
+
+export interface ClientMatching {
+  /** Client id at T → live client id, from an earlier run's ledger. */
+  ledger?: ReadonlyMap<string, string>;
+  /** Another pool: a client matches the live client of the same name, if only one has it. */
+  byName?: boolean;
+}
+
+/**
+ * Which live client each client of state(T) is. The ledger of an earlier (interrupted) run wins, so
+ * a re-run never creates a client twice; then the same id; then, into another pool, a unique name.
+ */
+export function matchClients(ctx: PlanContext, matching: ClientMatching): Map<string, string> {
+  const matched = new Map<string, string>();
+  const taken = new Set<string>();
+  const liveIds = new Set(keysOf(ctx.live, 'client').map(idOf));
+  const targetIds = keysOf(ctx.target, 'client').map(idOf);
+  for (const id of targetIds) {
+    const mapped = matching.ledger?.get(id) ?? (liveIds.has(id) ? id : undefined);
+    if (mapped !== undefined && liveIds.has(mapped) && !taken.has(mapped)) {
+      matched.set(id, mapped);
+      taken.add(mapped);
+    }
+  }
+  if (matching.byName) {
+    const nameOf = (state: ReadonlyMap<string, JsonObject>, id: string) => state.get(entityKey('client', id))?.ClientName;
+    for (const id of targetIds.filter((t) => !matched.has(t))) {
+      const candidates = [...liveIds].filter((l) => !taken.has(l) && nameOf(ctx.live, l) === nameOf(ctx.target, id));
+      const only = candidates.length === 1 ? candidates[0] : undefined;
+      if (only !== undefined) {
+        matched.set(id, only);
+        taken.add(only);
+      }
+    }
+  }
+  return matched;
+}
+
+/** App clients: re-created ones get new ids and secrets (ledger and notes); settings put back in place. */
+export function planClients(ctx: PlanContext, matched: ReadonlyMap<string, string>): void {
+  if (!ctx.inScope('clients')) return;
+  const liveMatched = new Set(matched.values());
+  for (const key of keysOf(ctx.target, 'client')) {
+    const id = idOf(key);
+    const doc = ctx.target.get(key) as JsonObject;
+    const want = writableView(key, doc) as JsonObject;
+    const liveId = matched.get(id);
+    if (liveId === undefined) {
+      const input = { ...want, GenerateSecret: doc.HasClientSecret === true };
+      addTask(ctx, 'clients', key, null, want, [
+        action('createClient', key, input, 'deleted since T', fieldChanges(null, want)),
+      ]);
+      ctx.notes.push({ kind: 'clientId', entity: key, message: `client ${String(doc.ClientName)} (${id}) gets a new id: see the client id ledger` });
+      if (doc.HasClientSecret === true)
+        ctx.notes.push({ kind: 'clientSecret', entity: key, message: `client ${String(doc.ClientName)} gets a new secret: give it to the applications that use it` });
+      continue;
+    }
+    const liveKey = entityKey('client', liveId);
+    const live = ctx.live.get(liveKey) as JsonObject;
+    const have = writableView(liveKey, live) as JsonObject;
+    if (!deepEqual(want, have))
+      addTask(ctx, 'clients', key, have, want, [action('updateClient', key, { ...want, ClientId: id }, 'changed since T', fieldChanges(have, want))], liveKey);
+    if (doc.HasClientSecret === true && live.HasClientSecret !== true)
+      ctx.notes.push({ kind: 'clientSecret', entity: key, message: `client ${String(doc.ClientName)} had a secret at T; an existing client cannot be given one` });
+  }
+  for (const key of keysOf(ctx.live, 'client')) {
+    if (liveMatched.has(idOf(key))) continue;
+    if (ctx.mode === 'exact') {
+      addTask(ctx, 'deletions', key, writableView(key, ctx.live.get(key)), null, [
+        action('deleteClient', key, { ClientId: idOf(key) }, 'did not exist at T'),
+      ]);
+    } else ctx.kept.push(key);
+  }
+}
+
+/** UI customization follows its client to the client's new id; the pool default is `ALL`. */
+export function planUiCustomization(ctx: PlanContext, matched: ReadonlyMap<string, string>): void {
+  if (!ctx.inScope('ui')) return;
+  for (const key of keysOf(ctx.target, 'ui')) {
+    const id = idOf(key);
+    const doc = ctx.target.get(key) as JsonObject;
+    if (doc.ImageUrl !== undefined)
+      ctx.notes.push({ kind: 'uiImage', entity: key, message: `the logo of ${id} cannot be restored from its URL: upload it again` });
+    const liveId = id === 'ALL' ? 'ALL' : matched.get(id);
+    const liveKey = liveId === undefined ? undefined : entityKey('ui', liveId);
+    const want = writableView(key, doc) as JsonObject;
+    const have = liveKey === undefined ? null : writableView(key, ctx.live.get(liveKey));
+    if (want.CSS === undefined || deepEqual(want, have)) continue;
+    addTask(ctx, 'ui', key, have, want, [
+      action('setUiCustomization', key, { ...want, ClientId: id }, 'UI customization changed since T', fieldChanges(have, want)),
+    ], liveKey ?? key);
+  }
+}

@@ -1,0 +1,147 @@
+import { InvalidInputError } from '../errors.js';
+import { type EntityKey, entityKey, parseEntityKey } from '../model/entityKey.js';
+import type { JsonObject } from '../model/json.js';
+import { type ClientMatching, matchClients, planClients, planUiCustomization } from './planClients.js';
+import { idOf, keysOf, type PlanContext } from './planContext.js';
+import {
+  GROUPS,
+  IDENTITY_PROVIDERS,
+  planCollection,
+  planDomain,
+  planPoolSettings,
+  planRiskConfiguration,
+  planTags,
+  RESOURCE_SERVERS,
+} from './planSettings.js';
+import { planUsers } from './planUsers.js';
+import { PHASES, type RestoreMode, type RestorePlan, type RestoreScope } from './restorePlan.js';
+import { checkSchema } from './schemaCheck.js';
+
+export interface PlanInput {
+  sourcePoolId: string;
+  targetPoolId: string;
+  at: string;
+  /** state(T), by entity key. */
+  target: ReadonlyMap<EntityKey, JsonObject>;
+  /** The live target pool, read just now, by entity key. */
+  live: ReadonlyMap<EntityKey, JsonObject>;
+  mode: RestoreMode;
+  /** `--only`; undefined: everything. */
+  only?: readonly RestoreScope[];
+  /** `--user`: only these users (with their memberships and links). */
+  users?: readonly string[];
+  /** `--group`: only these groups and the memberships in them. */
+  groups?: readonly string[];
+  /** Let Cognito send re-created users an invitation (default: suppressed). */
+  notify?: boolean;
+  /** Components neither side could read (cognito-local has no identity providers…): left alone. */
+  notCaptured?: readonly string[];
+  clients?: ClientMatching;
+}
+
+/** Which scopes an entity kind belongs to, for `--only` and not-captured components. */
+const KIND_COMPONENT: Record<string, string> = {
+  idp: 'identityProviders',
+  resourceServer: 'resourceServers',
+  domain: 'domain',
+  ui: 'uiCustomization',
+  riskConfiguration: 'riskConfiguration',
+  tags: 'tags',
+  mfa: 'mfa',
+};
+
+function checkNamed(input: PlanInput): void {
+  for (const username of input.users ?? [])
+    if (!input.target.has(entityKey('user', username)))
+      throw new InvalidInputError(`--user ${username}: no such user in ${input.sourcePoolId} at ${input.at}`);
+  for (const group of input.groups ?? [])
+    if (!input.target.has(entityKey('group', group)))
+      throw new InvalidInputError(`--group ${group}: no such group in ${input.sourcePoolId} at ${input.at}`);
+}
+
+/** Keeps only entities of components both sides captured: "not read" is never "empty". */
+function captured(state: ReadonlyMap<EntityKey, JsonObject>, notCaptured: ReadonlySet<string>) {
+  return new Map([...state].filter(([key]) => !notCaptured.has(KIND_COMPONENT[parseEntityKey(key).kind] ?? '')));
+}
+
+/**
+ * plan(state(T), live): the ordered actions that make the live pool what it was at T (undo: put back
+ * what was deleted or changed, keep what is new; exact: also delete what is new), each with its
+ * entity, the fields it changes and why, plus what Cognito cannot take back. Pure: no I/O.
+ * Refuses (SchemaMismatchError) before planning anything the target pool's schema cannot take.
+ */
+export function planRestore(input: PlanInput): RestorePlan {
+  checkNamed(input);
+  const notCaptured = new Set(input.notCaptured ?? []);
+  const target = captured(input.target, notCaptured);
+  const live = captured(input.live, notCaptured);
+  const only = input.only === undefined ? undefined : new Set(input.only);
+  const restricted = input.users !== undefined || input.groups !== undefined;
+  const inScope = (scope: RestoreScope) => {
+    if (only !== undefined && !only.has(scope)) return false;
+    if (!restricted) return true;
+    if (scope === 'users') return input.users !== undefined;
+    if (scope === 'groups') return input.groups !== undefined;
+    return scope === 'memberships';
+  };
+  const ctx: PlanContext = { target, live, mode: input.mode, notify: input.notify ?? false, inScope, tasks: [], kept: [], notes: [] };
+  if (inScope('users') || inScope('pool'))
+    checkSchema(input.targetPoolId, target.get('pool'), live.get('pool'), usersOf(target, input.users));
+
+  const groupFilter = input.groups === undefined ? undefined : new Set(input.groups);
+  planPoolSettings(ctx);
+  planCollection(ctx, { ...GROUPS, ...(groupFilter ? { only: groupFilter } : {}) });
+  planCollection(ctx, IDENTITY_PROVIDERS);
+  planCollection(ctx, RESOURCE_SERVERS);
+  planUsers(ctx, {
+    ...(input.users ? { users: new Set(input.users) } : {}),
+    ...(groupFilter ? { groups: groupFilter } : {}),
+    groupsAfter: existingAfter(ctx, 'group', inScope('groups'), groupFilter),
+    keptGroups: new Set(ctx.kept.filter((k) => k.startsWith('group:')).map(idOf)),
+    providersAfter: existingAfter(ctx, 'idp', inScope('identity-providers')),
+  });
+  const matched = matchClients(ctx, input.clients ?? {});
+  planClients(ctx, matched);
+  planDomain(ctx);
+  planUiCustomization(ctx, matched);
+  planRiskConfiguration(ctx);
+  planTags(ctx);
+
+  const order = (phase: string) => PHASES.indexOf(phase as (typeof PHASES)[number]);
+  const tasks = ctx.tasks
+    .map((task, index) => ({ task, index }))
+    .sort((a, b) => order(a.task.phase) - order(b.task.phase) || a.index - b.index)
+    .map(({ task }) => task);
+  for (const component of notCaptured)
+    ctx.notes.push({ kind: 'notCaptured', entity: component, message: `${component} was not captured by this endpoint and is left as it is` });
+  return {
+    sourcePoolId: input.sourcePoolId,
+    targetPoolId: input.targetPoolId,
+    at: input.at,
+    mode: input.mode,
+    tasks,
+    kept: ctx.kept.sort(),
+    notes: ctx.notes,
+    ...(typeof live.get('pool')?.Arn === 'string' ? { targetArn: live.get('pool')?.Arn as string } : {}),
+  };
+}
+
+function usersOf(state: ReadonlyMap<EntityKey, JsonObject>, only: readonly string[] | undefined): JsonObject[] {
+  const keys = only === undefined ? keysOf(state, 'user') : only.map((u) => entityKey('user', u));
+  return keys.flatMap((key) => {
+    const doc = state.get(key);
+    return doc === undefined ? [] : [doc];
+  });
+}
+
+/** Names of a collection that exist once its phase has run: live ones not deleted, plus those created. */
+function existingAfter(ctx: PlanContext, kind: 'group' | 'idp', restored: boolean, only?: ReadonlySet<string>): Set<string> {
+  const names = new Set(keysOf(ctx.live, kind).map(idOf));
+  for (const task of ctx.tasks) {
+    if (!task.entity.startsWith(`${kind}:`)) continue;
+    if (task.phase === 'deletions') names.delete(idOf(task.entity));
+  }
+  if (restored)
+    for (const key of keysOf(ctx.target, kind)) if (only === undefined || only.has(idOf(key))) names.add(idOf(key));
+  return names;
+}

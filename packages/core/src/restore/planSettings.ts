@@ -1,0 +1,158 @@
+import { deepEqual, type JsonObject } from '../model/json.js';
+import { action, addTask, change, fieldChanges, idOf, keysOf, type PlanContext } from './planContext.js';
+import type { Phase, RestoreActionKind, RestoreScope } from './restorePlan.js';
+import { writableView } from './writableView.js';
+
+/** The pool's settings (UpdateUserPool) and its MFA configuration (SetUserPoolMfaConfig). */
+export function planPoolSettings(ctx: PlanContext): void {
+  const target = ctx.target.get('pool');
+  const live = ctx.live.get('pool');
+  if (ctx.inScope('pool') && target !== undefined && live !== undefined) {
+    const want = writableView('pool', target);
+    const have = writableView('pool', live);
+    if (!deepEqual(want, have)) {
+      // UpdateUserPool resets MfaConfiguration when it is left out: keep the live mode here, and let
+      // SetUserPoolMfaConfig (which also sets the factors the mode needs) put back the mode at T.
+      const mode = ctx.live.get('mfa')?.MfaConfiguration ?? live.MfaConfiguration ?? 'OFF';
+      const input = { ...want, MfaConfiguration: mode } as JsonObject;
+      const reason = 'pool settings changed since T';
+      addTask(ctx, 'pool', 'pool', have, want, [action('updatePool', 'pool', input, reason, fieldChanges(have, want))]);
+    }
+  }
+  const targetMfa = writableView('mfa', ctx.target.get('mfa'));
+  const liveMfa = writableView('mfa', ctx.live.get('mfa'));
+  if (ctx.inScope('mfa') && targetMfa !== null && liveMfa !== null && !deepEqual(targetMfa, liveMfa)) {
+    const reason = 'MFA configuration changed since T';
+    addTask(ctx, 'pool', 'mfa', liveMfa, targetMfa, [
+      action('setMfaConfig', 'mfa', targetMfa, reason, fieldChanges(liveMfa, targetMfa)),
+    ]);
+  }
+}
+
+interface CollectionSpec {
+  kind: 'group' | 'idp' | 'resourceServer';
+  scope: RestoreScope;
+  phase: Phase;
+  idField: string;
+  create: RestoreActionKind;
+  update: RestoreActionKind;
+  delete: RestoreActionKind;
+  /** Restrict to these ids (`--group`); undefined: all. */
+  only?: ReadonlySet<string>;
+}
+
+export const GROUPS: Omit<CollectionSpec, 'only'> = {
+  kind: 'group',
+  scope: 'groups',
+  phase: 'groups',
+  idField: 'GroupName',
+  create: 'createGroup',
+  update: 'updateGroup',
+  delete: 'deleteGroup',
+};
+export const IDENTITY_PROVIDERS: Omit<CollectionSpec, 'only'> = {
+  kind: 'idp',
+  scope: 'identity-providers',
+  phase: 'identityProviders',
+  idField: 'ProviderName',
+  create: 'createIdentityProvider',
+  update: 'updateIdentityProvider',
+  delete: 'deleteIdentityProvider',
+};
+export const RESOURCE_SERVERS: Omit<CollectionSpec, 'only'> = {
+  kind: 'resourceServer',
+  scope: 'resource-servers',
+  phase: 'resourceServers',
+  idField: 'Identifier',
+  create: 'createResourceServer',
+  update: 'updateResourceServer',
+  delete: 'deleteResourceServer',
+};
+
+/**
+ * A keyed collection whose entities keep their ids when re-created (groups, identity providers,
+ * resource servers): create what is missing, update what differs, and delete what did not exist
+ * at T only in exact mode (undo keeps it, and says so).
+ */
+export function planCollection(ctx: PlanContext, spec: CollectionSpec): void {
+  if (!ctx.inScope(spec.scope)) return;
+  const keys = new Set([...keysOf(ctx.target, spec.kind), ...keysOf(ctx.live, spec.kind)]);
+  for (const key of [...keys].sort()) {
+    const id = idOf(key);
+    if (spec.only !== undefined && !spec.only.has(id)) continue;
+    const want = writableView(key, ctx.target.get(key));
+    const have = writableView(key, ctx.live.get(key));
+    if (want === null) {
+      if (ctx.mode === 'exact') {
+        const remove = action(spec.delete, key, { [spec.idField]: id }, 'did not exist at T');
+        addTask(ctx, 'deletions', key, have, null, [remove]);
+      } else ctx.kept.push(key);
+    } else if (have === null) {
+      if (spec.kind === 'idp') noteIdpSecrets(ctx, key);
+      const create = action(spec.create, key, { ...want, [spec.idField]: id }, 'deleted since T', fieldChanges(null, want));
+      addTask(ctx, spec.phase, key, null, want, [create]);
+    } else if (!deepEqual(want, have)) {
+      const update = action(spec.update, key, { ...want, [spec.idField]: id }, 'changed since T', fieldChanges(have, want));
+      addTask(ctx, spec.phase, key, have, want, [update]);
+    }
+  }
+}
+
+function noteIdpSecrets(ctx: PlanContext, key: string): void {
+  const omitted = ctx.target.get(key)?.OmittedSecrets;
+  if (Array.isArray(omitted) && omitted.length > 0)
+    ctx.notes.push({
+      kind: 'identityProviderSecret',
+      entity: key,
+      message: `${idOf(key)} is re-created without its ${omitted.join(', ')} (never stored): enter it again in Cognito`,
+    });
+}
+
+/** The pool's domains: created when missing, replaced when their settings differ (a domain cannot be renamed). */
+export function planDomain(ctx: PlanContext): void {
+  if (!ctx.inScope('domain')) return;
+  const want = writableView('domain', ctx.target.get('domain')) ?? {};
+  const have = writableView('domain', ctx.live.get('domain')) ?? {};
+  if (deepEqual(want, have)) return;
+  if (ctx.target.get('domain') === undefined && ctx.mode === 'undo') {
+    ctx.kept.push('domain');
+    return;
+  }
+  const actions = [];
+  for (const name of Object.keys(have).sort())
+    if (!deepEqual(have[name], want[name]))
+      actions.push(action('deleteDomain', 'domain', { Domain: name }, `domain ${name} did not exist at T in this form`, [change(name, have[name], undefined)], name));
+  for (const name of Object.keys(want).sort())
+    if (!deepEqual(have[name], want[name]))
+      actions.push(action('createDomain', 'domain', { ...(want[name] as JsonObject), Domain: name }, `domain ${name} existed at T`, [change(name, undefined, want[name])], name));
+  addTask(ctx, 'domain', 'domain', have, want, actions);
+}
+
+/** Threat protection settings of the pool (SetRiskConfiguration). */
+export function planRiskConfiguration(ctx: PlanContext): void {
+  if (!ctx.inScope('risk')) return;
+  const want = writableView('riskConfiguration', ctx.target.get('riskConfiguration'));
+  const have = writableView('riskConfiguration', ctx.live.get('riskConfiguration'));
+  if (want === null || deepEqual(want, have)) return;
+  addTask(ctx, 'riskConfiguration', 'riskConfiguration', have, want, [
+    action('setRiskConfiguration', 'riskConfiguration', want, 'threat protection settings changed since T', fieldChanges(have, want)),
+  ]);
+}
+
+/** Pool tags: set what differs, remove what was added after T. */
+export function planTags(ctx: PlanContext): void {
+  if (!ctx.inScope('tags')) return;
+  const want = ctx.target.get('tags');
+  const have = ctx.live.get('tags') ?? {};
+  if (want === undefined || deepEqual(want, have)) return;
+  const set: JsonObject = {};
+  for (const [name, value] of Object.entries(want)) if (have[name] !== value) set[name] = value;
+  const removed = Object.keys(have).filter((name) => want[name] === undefined).sort();
+  const actions = [];
+  if (Object.keys(set).length > 0)
+    actions.push(action('tagPool', 'tags', { Tags: set }, 'tags changed since T', fieldChanges(have, want).filter((c) => c.after !== undefined)));
+  if (removed.length > 0)
+    actions.push(action('untagPool', 'tags', { TagKeys: removed }, 'tags added since T', removed.map((name) => change(name, have[name], undefined))));
+  addTask(ctx, 'tags', 'tags', have, want, actions);
+}
+

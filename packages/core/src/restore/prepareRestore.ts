@@ -1,0 +1,125 @@
+import { readPoolState } from '../backup/readPoolState.js';
+import type { ChangeRecord } from '../changes/changeRecord.js';
+import { BeforeFirstSnapshotError, InvalidInputError } from '../errors.js';
+import { type EntityKey, parseEntityKey } from '../model/entityKey.js';
+import type { JsonObject } from '../model/json.js';
+import type { ChangeLog, CognitoReader } from '../ports.js';
+import { stateAt } from '../replay/stateAt.js';
+import type { SnapshotStore } from '../snapshots/snapshotStore.js';
+import { keysOf } from './planContext.js';
+import { type PlanInput, planRestore } from './planRestore.js';
+import type { JournalSummary } from './restoreJournal.js';
+import type { RestoreMode, RestorePlan, RestoreScope } from './restorePlan.js';
+
+export interface RestoreRequest {
+  sourcePoolId: string;
+  targetPoolId: string;
+  /** ISO-8601; ignored with `revert`, whose time is just before the change. */
+  at: string;
+  mode: RestoreMode;
+  only?: readonly RestoreScope[];
+  users?: readonly string[];
+  groups?: readonly string[];
+  /** A change record id: put its entity back to its state just before that change. */
+  revert?: string;
+  notify?: boolean;
+  /** What earlier runs of this restore did (their client ledger keeps re-runs from creating twice). */
+  previous?: JournalSummary;
+}
+
+export interface PreparedRestore {
+  plan: RestorePlan;
+  /** state(T) by entity key. */
+  target: Map<EntityKey, JsonObject>;
+  /** Whether the live read saw users' MFA settings (re-reads must match it). */
+  userMfa: boolean;
+  warnings: string[];
+}
+
+/** state(T) from the store, the live pool read whole, and the plan between them. No writes. */
+export async function prepareRestore(
+  deps: { snapshots: SnapshotStore; changeLog: ChangeLog; reader: CognitoReader },
+  request: RestoreRequest,
+): Promise<PreparedRestore> {
+  const revert = request.revert === undefined ? undefined : await findRecord(deps.changeLog, request);
+  const at = revert === undefined ? request.at : new Date(Date.parse(revert.validFrom) - 1).toISOString();
+  const state = await stateAt(deps, request.sourcePoolId, at).catch((error: unknown) => {
+    if (revert !== undefined && error instanceof BeforeFirstSnapshotError)
+      throw new InvalidInputError(`--revert ${request.revert}: the store holds no snapshot before that change`);
+    throw error;
+  });
+  const target = new Map<EntityKey, JsonObject>();
+  for await (const entry of state.entities) target.set(entry.key, entry.doc);
+  const scan = await readPoolState(deps.reader, request.targetPoolId);
+  const live = new Map(scan.entities.map((e) => [e.key, e.doc] as const));
+  const input: PlanInput = {
+    sourcePoolId: request.sourcePoolId,
+    targetPoolId: request.targetPoolId,
+    at: state.at,
+    target,
+    live,
+    mode: revert === undefined ? request.mode : 'exact',
+    notify: request.notify ?? false,
+    notCaptured: [...new Set([...state.notCaptured, ...scan.notCaptured])].filter((c) => c !== 'userMfa'),
+    clients: {
+      ledger: clientLedger(request.previous, target, live),
+      byName: request.targetPoolId !== request.sourcePoolId,
+    },
+    ...(request.only ? { only: request.only } : {}),
+    ...(request.users ? { users: request.users } : {}),
+    ...(request.groups ? { groups: request.groups } : {}),
+    ...(revert ? revertScope(revert.entity) : {}),
+  };
+  let plan = planRestore(input);
+  if (revert !== undefined && input.users === undefined && input.groups === undefined)
+    plan = onlyEntity(plan, revert.entity);
+  return { plan, target, userMfa: scan.userMfaRead, warnings: state.warnings };
+}
+
+async function findRecord(changeLog: ChangeLog, request: RestoreRequest): Promise<ChangeRecord> {
+  for await (const record of changeLog.timeline(request.sourcePoolId))
+    if (record.id === request.revert) return record;
+  throw new InvalidInputError(`--revert ${request.revert}: no change record with that id for pool ${request.sourcePoolId}`);
+}
+
+/** A user or group revert is a `--user`/`--group` restore; other entities are filtered afterwards. */
+function revertScope(entity: EntityKey): Partial<PlanInput> {
+  const { kind, id } = parseEntityKey(entity);
+  if (kind === 'user' && id !== undefined) return { users: [id] };
+  if (kind === 'group' && id !== undefined) return { groups: [id] };
+  return {};
+}
+
+function onlyEntity(plan: RestorePlan, entity: EntityKey): RestorePlan {
+  return {
+    ...plan,
+    tasks: plan.tasks.filter((t) => t.entity === entity),
+    kept: plan.kept.filter((k) => k === entity),
+    notes: plan.notes.filter((n) => n.entity === entity),
+  };
+}
+
+/**
+ * Client id at T → live id, from earlier runs: their finished creations, and a creation that was
+ * cut off mid-call (its new id never journaled) adopted by the client's unique name if it exists.
+ */
+function clientLedger(
+  previous: JournalSummary | undefined,
+  target: ReadonlyMap<EntityKey, JsonObject>,
+  live: ReadonlyMap<EntityKey, JsonObject>,
+): Map<string, string> {
+  const ledger = new Map((previous?.clients ?? []).map((c) => [c.oldClientId, c.newClientId]));
+  const claimed = new Set(ledger.values());
+  for (const { entity } of previous?.inFlight ?? []) {
+    const { kind, id } = parseEntityKey(entity);
+    if (kind !== 'client' || id === undefined || ledger.has(id) || live.has(entity)) continue;
+    const name = target.get(entity)?.ClientName;
+    const same = keysOf(live, 'client').filter((k) => live.get(k)?.ClientName === name && !claimed.has(k.slice(7)));
+    const only = same.length === 1 ? same[0] : undefined;
+    if (only !== undefined) {
+      ledger.set(id, only.slice('client:'.length));
+      claimed.add(only.slice('client:'.length));
+    }
+  }
+  return ledger;
+}

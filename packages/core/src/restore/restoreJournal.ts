@@ -1,0 +1,74 @@
+import type { EntityKey } from '../model/entityKey.js';
+import type { JsonObject } from '../model/json.js';
+
+/**
+ * A restore's journal: each action is written before it runs and after it ends, so a restore killed
+ * in the middle and run again knows what it already did. The record of what Cognito handed back
+ * (a re-created client's new id, a user's new sub) lives here too: the ledgers survive the kill.
+ */
+export type JournalEntry =
+  | { type: 'run'; at: string; planned: number }
+  | { type: 'start'; at: string; action: string; entity: EntityKey }
+  | { type: 'done'; at: string; action: string; entity: EntityKey; result?: JsonObject }
+  | { type: 'failed'; at: string; action: string; entity: EntityKey; error: string }
+  | { type: 'skipped'; at: string; action: string; entity: EntityKey; reason: string }
+  | { type: 'finished'; at: string; ok: boolean };
+
+/** Append-only; `read` returns every entry written so far, in order (a torn last one dropped). */
+export interface RestoreJournal {
+  read(): Promise<JournalEntry[]>;
+  append(entry: JournalEntry): Promise<void>;
+}
+
+/** A journal in memory: for tests, and for callers that do not need to resume. */
+export class MemoryRestoreJournal implements RestoreJournal {
+  readonly entries: JournalEntry[] = [];
+  async read(): Promise<JournalEntry[]> {
+    return [...this.entries];
+  }
+  async append(entry: JournalEntry): Promise<void> {
+    this.entries.push(structuredClone(entry));
+  }
+}
+
+export interface SubLedgerEntry {
+  username: string;
+  oldSub: string;
+  newSub: string;
+}
+
+export interface ClientLedgerEntry {
+  clientName: string;
+  oldClientId: string;
+  newClientId: string;
+}
+
+/** What earlier runs of this restore did: their ledgers, and actions that started but never ended. */
+export interface JournalSummary {
+  runs: number;
+  finished: boolean;
+  done: Set<string>;
+  inFlight: { action: string; entity: EntityKey }[];
+  subs: SubLedgerEntry[];
+  clients: ClientLedgerEntry[];
+}
+
+export function summarizeJournal(entries: readonly JournalEntry[]): JournalSummary {
+  const summary: JournalSummary = { runs: 0, finished: false, done: new Set(), inFlight: [], subs: [], clients: [] };
+  const open = new Map<string, EntityKey>();
+  for (const entry of entries) {
+    if (entry.type === 'run') summary.runs += 1;
+    if (entry.type === 'finished') summary.finished = entry.ok;
+    if (entry.type === 'start') open.set(entry.action, entry.entity);
+    if (entry.type === 'failed' || entry.type === 'skipped' || entry.type === 'done') open.delete(entry.action);
+    if (entry.type !== 'done') continue;
+    summary.done.add(entry.action);
+    const result = entry.result ?? {};
+    if (typeof result.newSub === 'string' && typeof result.oldSub === 'string')
+      summary.subs.push({ username: String(result.username), oldSub: result.oldSub, newSub: result.newSub });
+    if (typeof result.newClientId === 'string' && typeof result.oldClientId === 'string')
+      summary.clients.push({ clientName: String(result.clientName), oldClientId: result.oldClientId, newClientId: result.newClientId });
+  }
+  summary.inFlight = [...open].map(([action, entity]) => ({ action, entity }));
+  return summary;
+}

@@ -1,0 +1,146 @@
+import type { EntityKey } from '../model/entityKey.js';
+import type { JsonObject, JsonValue } from '../model/json.js';
+
+/** The parts of a pool a restore can be limited to (`--only`). */
+export const RESTORE_SCOPES = [
+  'pool',
+  'mfa',
+  'groups',
+  'users',
+  'memberships',
+  'identity-providers',
+  'resource-servers',
+  'clients',
+  'domain',
+  'ui',
+  'risk',
+  'tags',
+] as const;
+export type RestoreScope = (typeof RESTORE_SCOPES)[number];
+
+/** undo: put back what was deleted or changed since T, keep what was created after; exact: state(T). */
+export type RestoreMode = 'undo' | 'exact';
+
+/**
+ * Phases in the order a restore runs them, so every action finds what it needs: groups before the
+ * memberships of the users, identity providers and resource servers before the clients that name
+ * them, clients before the UI customization keyed by their ids. Deletions (`--exact`) run first.
+ */
+export const PHASES = [
+  'deletions',
+  'pool',
+  'groups',
+  'identityProviders',
+  'resourceServers',
+  'users',
+  'clients',
+  'domain',
+  'ui',
+  'riskConfiguration',
+  'tags',
+] as const;
+export type Phase = (typeof PHASES)[number];
+
+export type RestoreActionKind =
+  | 'updatePool'
+  | 'setMfaConfig'
+  | 'createGroup'
+  | 'updateGroup'
+  | 'deleteGroup'
+  | 'createUser'
+  | 'updateUserAttributes'
+  | 'deleteUserAttributes'
+  | 'enableUser'
+  | 'disableUser'
+  | 'setUserMfa'
+  | 'deleteUser'
+  | 'addToGroup'
+  | 'removeFromGroup'
+  | 'linkProvider'
+  | 'createClient'
+  | 'updateClient'
+  | 'deleteClient'
+  | 'createIdentityProvider'
+  | 'updateIdentityProvider'
+  | 'deleteIdentityProvider'
+  | 'createResourceServer'
+  | 'updateResourceServer'
+  | 'deleteResourceServer'
+  | 'createDomain'
+  | 'deleteDomain'
+  | 'setUiCustomization'
+  | 'setRiskConfiguration'
+  | 'tagPool'
+  | 'untagPool';
+
+export interface FieldChange {
+  field: string;
+  before?: JsonValue;
+  after?: JsonValue;
+}
+
+/** One Cognito call of a restore, as plain data. */
+export interface RestoreAction {
+  /** Unique within the plan and the same on every run of the same restore: the journal's key. */
+  id: string;
+  kind: RestoreActionKind;
+  /** The entity in state(T)'s terms (a client by its id at T, even when it gets a new one). */
+  entity: EntityKey;
+  changes: FieldChange[];
+  reason: string;
+  /** What the writer is given. Client ids in it are those at T; apply maps them through the ledger. */
+  input: JsonObject;
+}
+
+/**
+ * The actions of one entity, run in order. `expected` is the entity's writable view in the live pool
+ * when the plan was made (null: absent there): apply re-reads the entity first and skips the task,
+ * reporting it, when it has changed since.
+ */
+export interface EntityTask {
+  entity: EntityKey;
+  /** The entity's key in the live pool (a client's live id; otherwise the same as `entity`). */
+  liveEntity: EntityKey;
+  phase: Phase;
+  expected: JsonObject | null;
+  /** The writable view the task should leave behind (null: deleted). */
+  desired: JsonObject | null;
+  actions: RestoreAction[];
+}
+
+export type NoteKind =
+  | 'password'
+  | 'sub'
+  | 'clientId'
+  | 'clientSecret'
+  | 'federatedUser'
+  | 'providerLink'
+  | 'totp'
+  | 'identityProviderSecret'
+  | 'uiImage'
+  | 'createdAfter'
+  | 'notCaptured';
+
+/** What Cognito cannot take back, or what the restore leaves alone on purpose: never silent. */
+export interface RestoreNote {
+  kind: NoteKind;
+  entity: EntityKey;
+  message: string;
+}
+
+export interface RestorePlan {
+  sourcePoolId: string;
+  targetPoolId: string;
+  at: string;
+  mode: RestoreMode;
+  /** Deletions first (`--exact`), then the rest in phase order. */
+  tasks: EntityTask[];
+  /** Entities that exist live but not at T, left as they are (undo mode). */
+  kept: EntityKey[];
+  notes: RestoreNote[];
+  /** Target-pool ARN (tags are written by ARN). */
+  targetArn?: string;
+}
+
+export const actionCount = (plan: RestorePlan): number =>
+  plan.tasks.reduce((n, task) => n + task.actions.length, 0);
