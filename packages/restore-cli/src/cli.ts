@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { backupCommand } from './commands/backup.js';
 import type { CommandContext } from './commands/context.js';
 import { demoCommand } from './commands/demo.js';
+import { restoreCommand } from './commands/restore.js';
 import { snapshotsCommand } from './commands/snapshots.js';
 import { stateCommand } from './commands/state.js';
 import type { IoHost } from './io/ioHost.js';
@@ -27,6 +28,34 @@ function buildProgram(ctx: CommandContext): Command {
     new Option('--pool <id>', 'user pool id, e.g. us-east-1_AbCdEf123').makeOptionMandatory();
   const store = () =>
     new Option('--store <dir>', 'directory holding snapshots and the change log').makeOptionMandatory();
+
+  const collect = (value: string, previous: string[] = []) => [...previous, value];
+  program
+    .command('restore', { isDefault: true })
+    .description('put a pool back as it was at a point in time: plan, dry run, apply (the default command)')
+    .addOption(pool())
+    .addOption(store())
+    .option('--at <time>', 'the time to go back to: ISO-8601 with a zone (2024-06-01T10:00Z) or "now"')
+    .option('--endpoint <url>', 'Cognito endpoint (cognito-local or a VPC endpoint); default: AWS')
+    .option('--region <region>', 'AWS region; default: from the pool id')
+    .option('--target-pool <id>', 'restore into this existing pool instead (e.g. a fresh pool in another region)')
+    .option('--create-pool <name>', 'create a pool with the configuration recorded at T and restore into it')
+    .option('--dry-run', 'print the plan and change nothing')
+    .option('--yes', 'apply without asking')
+    .option('--exact', 'make the pool exactly its state at T: also delete what did not exist then')
+    .option('--only <parts>', 'restore only these parts, comma-separated: users,groups,memberships,pool,mfa,clients,identity-providers,resource-servers,domain,ui,risk,tags')
+    .option('--user <username>', 'restore only this user (repeatable)', collect)
+    .option('--group <name>', 'restore only this group and its memberships (repeatable)', collect)
+    .option('--revert <change id>', 'put one entity back to its state just before this change record')
+    .option('--format <format>', 'plan and report as table or json', 'table')
+    .option('--report <dir>', 'where restore-report-<time>.json and the ledgers go', '.')
+    .option('--notify', 'let Cognito send re-created users an invitation (default: no email or SMS)')
+    .option('--rate <category=rps>', 'requests per second for a quota category you raised, e.g. UserCreation=100 (repeatable)', collect)
+    .option('--concurrency <n>', 'entities worked on at once', '16')
+    .action(async (options) => {
+      const outcome = await restoreCommand(options, ctx);
+      if (outcome.exitCode !== 0) throw new RestoreFailed(outcome.exitCode);
+    });
 
   program
     .command('backup')
@@ -79,7 +108,15 @@ export async function exec(args: string[], io: IoHost, options: ExecOptions = {}
   }
 }
 
+/** A restore that ran but did not do everything it planned: already reported, exit 1. */
+class RestoreFailed extends Error {
+  constructor(readonly exitCode: number) {
+    super('restore incomplete');
+  }
+}
+
 function reportError(error: unknown, io: IoHost): number {
+  if (error instanceof RestoreFailed) return error.exitCode;
   if (error instanceof CommanderError) {
     // Commander has already printed its message (or the help) through configureOutput.
     return error.exitCode === 0 ? EXIT.ok : EXIT.badInput;

@@ -93,6 +93,13 @@ function userActions(ctx: PlanContext, key: string, target: JsonObject, live: Js
       set[name] = value;
       changes.push(change(`attributes.${name}`, have[name], value));
     }
+  // Changing an address resets its verified flag, and a flag is only taken with its address: each
+  // pair travels together (Cognito, and cognito-local, refuse email_verified without the email).
+  for (const [address, flag] of [['email', 'email_verified'], ['phone_number', 'phone_number_verified']] as const)
+    if ((set[address] !== undefined || set[flag] !== undefined) && want[address] !== undefined) {
+      set[address] = want[address];
+      if (want[flag] !== undefined) set[flag] = want[flag];
+    }
   if (Object.keys(set).length > 0)
     actions.push(action('updateUserAttributes', key, { Username: username, UserAttributes: set }, 'attributes changed since T', changes));
   const removed = Object.keys(have).filter((name) => want[name] === undefined).sort();

@@ -51,6 +51,8 @@ export interface JournalSummary {
   inFlight: { action: string; entity: EntityKey }[];
   subs: SubLedgerEntry[];
   clients: ClientLedgerEntry[];
+  /** The pool an earlier run made for `--create-pool`. */
+  createdPool?: string;
 }
 
 export function summarizeJournal(entries: readonly JournalEntry[]): JournalSummary {
@@ -64,6 +66,7 @@ export function summarizeJournal(entries: readonly JournalEntry[]): JournalSumma
     if (entry.type !== 'done') continue;
     summary.done.add(entry.action);
     const result = entry.result ?? {};
+    if (entry.action === 'createPool' && typeof result.poolId === 'string') summary.createdPool = result.poolId;
     if (typeof result.newSub === 'string' && typeof result.oldSub === 'string')
       summary.subs.push({ username: String(result.username), oldSub: result.oldSub, newSub: result.newSub });
     if (typeof result.newClientId === 'string' && typeof result.oldClientId === 'string')

@@ -14,6 +14,10 @@ export interface IoHost {
   err(text: string): void;
   readonly isTTY: boolean;
   progress(label: string): ProgressBar;
+  /** Whether a person is there to answer `confirm` (stdin and stderr are a terminal). */
+  readonly canAsk: boolean;
+  /** Asks a yes/no question; only called when `canAsk`. */
+  confirm(question: string): Promise<boolean>;
 }
 
 const silentBar: ProgressBar = { update: () => {}, stop: () => {} };
@@ -23,6 +27,15 @@ export class RecordingIoHost implements IoHost {
   readonly stdout: string[] = [];
   readonly stderr: string[] = [];
   readonly isTTY = false;
+  /** Answers to give `confirm`, in order; none given: nobody is there to ask. */
+  constructor(private readonly answers?: boolean[]) {}
+  get canAsk(): boolean {
+    return this.answers !== undefined;
+  }
+  async confirm(question: string): Promise<boolean> {
+    this.stderr.push(question);
+    return this.answers?.shift() ?? false;
+  }
   out(text: string): void {
     this.stdout.push(text);
   }

@@ -1,0 +1,180 @@
+// biome-ignore-all lint/style/noRestrictedImports: test support that drives a restore end to end through the AWS adapters against the in-memory Cognito fake.
+import { performance } from 'node:perf_hooks';
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { AwsCognitoReader } from '../adapters/aws/awsCognitoReader.js';
+import { AwsCognitoWriter } from '../adapters/aws/awsCognitoWriter.js';
+import { createCognitoClient } from '../adapters/aws/cognitoClient.js';
+import { readPoolState } from '../backup/readPoolState.js';
+import { takeBackup } from '../backup/takeBackup.js';
+import { type EntityKey, entityKey, parseEntityKey } from '../model/entityKey.js';
+import { canonicalStringify, deepEqual, type JsonObject } from '../model/json.js';
+import type { Clock } from '../ports.js';
+import { SnapshotStore } from '../snapshots/snapshotStore.js';
+import { type CognitoFakeOptions, type RunningCognitoFake, startCognitoFake } from '../testing/cognitoFake/index.js';
+import { MemoryBlobStore } from '../testing/memoryBlobStore.js';
+import { MemoryChangeLog } from '../testing/memoryChangeLog.js';
+import { type ApplyDeps, type ApplyResult, applyPlan } from './applyPlan.js';
+import { identitiesOf } from './planUsers.js';
+import { type PreparedRestore, prepareRestore, type RestoreRequest } from './prepareRestore.js';
+import { RateLimiter, type RateLimiterOptions } from './rateLimiter.js';
+import { MemoryRestoreJournal, summarizeJournal } from './restoreJournal.js';
+import { writableView } from './writableView.js';
+
+/**
+ * Test support for restore specs: the in-memory Cognito fake, the AWS adapters pointed at it, a
+ * memory store, and a clock shared by the fake and the test and moved by hand. A restore runs as the
+ * CLI runs it: `prepareRestore`, then `applyPlan`. No test framework imported.
+ */
+export interface FakeRestoreEnv {
+  readonly running: RunningCognitoFake;
+  /** The SDK client for seeding and breaking pools (no retries). */
+  readonly cognito: CognitoIdentityProviderClient;
+  readonly reader: AwsCognitoReader;
+  readonly writer: AwsCognitoWriter;
+  readonly store: { snapshots: SnapshotStore; changeLog: MemoryChangeLog };
+  readonly clock: Clock;
+  /** Moves the shared clock forward; returns the new time as ISO-8601. */
+  advance(ms: number): string;
+  stop(): Promise<void>;
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export async function startFakeRestoreEnv(options: Omit<CognitoFakeOptions, 'now'> = {}): Promise<FakeRestoreEnv> {
+  let now = Date.parse('2024-06-01T10:00:00.000Z');
+  const clock: Clock = { now: () => new Date(now) };
+  const running = await startCognitoFake({ pageSize: 2, ...options, now: clock.now });
+  const client = () => createCognitoClient({ endpoint: running.endpoint, maxAttempts: 1 });
+  const cognito = client();
+  const reader = new AwsCognitoReader(client(), { pageSize: options.pageSize ?? 2 });
+  const writer = new AwsCognitoWriter(client());
+  return {
+    running,
+    cognito,
+    reader,
+    writer,
+    store: { snapshots: new SnapshotStore(new MemoryBlobStore()), changeLog: new MemoryChangeLog() },
+    clock,
+    advance(ms: number) {
+      now += ms;
+      return new Date(now).toISOString();
+    },
+    async stop() {
+      cognito.destroy();
+      reader.close();
+      writer.close();
+      await running.stop();
+    },
+  };
+}
+
+/** A backup of the pool now; returns its time (the `at` of a restore to it). */
+export async function backupNow(env: FakeRestoreEnv, poolId: string): Promise<string> {
+  const result = await takeBackup({ ...env.store, reader: env.reader, clock: env.clock }, poolId);
+  return result.finishedAt;
+}
+
+export interface RestoreRun {
+  prepared: PreparedRestore;
+  result: ApplyResult;
+  journal: MemoryRestoreJournal;
+  limiter: RateLimiter;
+}
+
+export interface RunOptions {
+  rates?: RateLimiterOptions['rates'];
+  concurrency?: number;
+  /** Runs between the plan and its application (to change the live pool behind the plan's back). */
+  beforeApply?: (prepared: PreparedRestore) => Promise<void>;
+  apply?: Partial<ApplyDeps>;
+}
+
+/** prepareRestore then applyPlan, wired as the CLI wires them, with a fresh journal. */
+export async function runRestore(
+  env: FakeRestoreEnv,
+  request: Omit<RestoreRequest, 'targetPoolId'> & { targetPoolId?: string },
+  options: RunOptions = {},
+): Promise<RestoreRun> {
+  const journal = new MemoryRestoreJournal();
+  const previous = summarizeJournal(await journal.read());
+  const full = { ...request, targetPoolId: request.targetPoolId ?? request.sourcePoolId, previous };
+  const prepared = await prepareRestore({ ...env.store, reader: env.reader }, full);
+  await options.beforeApply?.(prepared);
+  const limiter = new RateLimiter({ now: () => performance.now(), sleep, ...(options.rates ? { rates: options.rates } : {}) });
+  const deps: ApplyDeps = {
+    writer: env.writer,
+    reader: env.reader,
+    journal,
+    limiter,
+    clock: env.clock,
+    sleep,
+    changeLog: env.store.changeLog,
+    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    ...options.apply,
+  };
+  const result = await applyPlan(prepared.plan, deps, { target: prepared.target, userMfa: prepared.userMfa, previous });
+  return { prepared, result, journal, limiter };
+}
+
+/** The pool as a backup would read it now, by entity key. */
+export async function livePool(env: FakeRestoreEnv, poolId: string): Promise<Map<EntityKey, JsonObject>> {
+  const scan = await readPoolState(env.reader, poolId);
+  return new Map(scan.entities.map((e) => [e.key, e.doc] as const));
+}
+
+/** A client's or a UI customization's key in the live pool, through the client id ledger. */
+export function mappedKey(key: EntityKey, clientIds: ReadonlyMap<string, string>): EntityKey {
+  const { kind, id } = parseEntityKey(key);
+  if (kind === 'client' && id !== undefined) return entityKey('client', clientIds.get(id) ?? id);
+  if (kind === 'ui' && id !== undefined && id !== 'ALL') return entityKey('ui', clientIds.get(id) ?? id);
+  return key;
+}
+
+/** A user's provider links, comparable: `provider/userId`, sorted. */
+export const linksOf = (doc: JsonObject | undefined): string[] =>
+  identitiesOf(doc)
+    .map((i) => `${i.providerName}/${i.userId}`)
+    .sort();
+
+export interface CompareOptions {
+  /** Client id at T → live id (the restore's client ledger). */
+  clientIds?: ReadonlyMap<string, string>;
+  /** Live entities allowed to exist without a counterpart at T (undo mode's kept ones). */
+  extra?: readonly EntityKey[];
+  /** Keys not compared at all. */
+  ignore?: (key: EntityKey) => boolean;
+}
+
+/**
+ * Every difference between state(T) and the live pool on writable fields (plus user provider links),
+ * one line each: an empty list means the restore put back everything it can.
+ */
+export function writableDifferences(
+  target: ReadonlyMap<EntityKey, JsonObject>,
+  live: ReadonlyMap<EntityKey, JsonObject>,
+  options: CompareOptions = {},
+): string[] {
+  const clientIds = options.clientIds ?? new Map<string, string>();
+  const ignore = options.ignore ?? (() => false);
+  const differences: string[] = [];
+  const seen = new Set<EntityKey>();
+  for (const [key, doc] of target) {
+    if (ignore(key)) continue;
+    const liveKey = mappedKey(key, clientIds);
+    seen.add(liveKey);
+    const want = writableView(key, doc);
+    const have = writableView(liveKey, live.get(liveKey));
+    if (!deepEqual(want, have))
+      differences.push(`${key}${liveKey === key ? '' : ` (live ${liveKey})`}: want ${canonicalStringify(want)}, have ${canonicalStringify(have)}`);
+    if (parseEntityKey(key).kind === 'user' && !deepEqual(linksOf(doc), linksOf(live.get(liveKey))))
+      differences.push(`${key}: links ${JSON.stringify(linksOf(doc))} != ${JSON.stringify(linksOf(live.get(liveKey)))}`);
+  }
+  const extra = new Set(options.extra ?? []);
+  for (const key of live.keys())
+    if (!seen.has(key) && !extra.has(key) && !ignore(key)) differences.push(`${key}: exists live, not at T`);
+  return differences;
+}
+
+/** The client id ledger of a run as a map. */
+export const clientLedger = (result: ApplyResult): Map<string, string> =>
+  new Map(result.clients.map((c) => [c.oldClientId, c.newClientId]));

@@ -1,0 +1,185 @@
+import {
+  AdminAddUserToGroupCommand,
+  AdminCreateUserCommand,
+  AdminDeleteUserCommand,
+  AdminDisableUserCommand,
+  AdminEnableUserCommand,
+  AdminRemoveUserFromGroupCommand,
+  AdminUpdateUserAttributesCommand,
+  CreateGroupCommand,
+  CreateUserPoolCommand,
+  DeleteGroupCommand,
+  ListUserPoolClientsCommand,
+  UpdateUserPoolClientCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { type EntityKey, type JsonObject, stateAt } from '@cognito-rewind/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDemoPool } from '../src/demo/demoPool.js';
+import { openLocalStore } from '../src/localStore.js';
+import { type RestoreFixture, startRestoreFixture, writable } from './restoreFixture.js';
+
+const KINDS = ['user', 'group', 'client', 'pool', 'mfa'];
+
+let fx: RestoreFixture;
+
+async function stateOf(poolId: string, at: string): Promise<Map<EntityKey, JsonObject>> {
+  const result = await stateAt(openLocalStore(fx.store, { mustExist: true }), poolId, at);
+  const out = new Map<EntityKey, JsonObject>();
+  for await (const entry of result.entities) out.set(entry.key, entry.doc);
+  return out;
+}
+
+/** A pool with a backup, then a bad afternoon: returns the pool and the time to go back to. */
+async function brokenPool(): Promise<{ poolId: string; at: string }> {
+  const poolId = await createDemoPool(fx.cognito);
+  const backup = await fx.run('backup', '--pool', poolId, '--store', fx.store, '--endpoint', fx.endpoint);
+  expect(backup.code).toBe(0);
+  const at = /at (\S+)/.exec(backup.out)?.[1] ?? '';
+  await new Promise((resolve) => setTimeout(resolve, 1100));
+  const send = fx.cognito.send.bind(fx.cognito) as (command: unknown) => Promise<unknown>;
+  await send(new AdminDeleteUserCommand({ UserPoolId: poolId, Username: 'bob' }));
+  await send(new AdminUpdateUserAttributesCommand({ UserPoolId: poolId, Username: 'ops/dave', UserAttributes: [{ Name: 'custom:plan', Value: 'enterprise' }, { Name: 'email', Value: 'dave@example.com' }, { Name: 'email_verified', Value: 'true' }] }));
+  await send(new AdminDisableUserCommand({ UserPoolId: poolId, Username: 'alice' }));
+  await send(new AdminEnableUserCommand({ UserPoolId: poolId, Username: 'carol' }));
+  await send(new AdminRemoveUserFromGroupCommand({ UserPoolId: poolId, Username: 'alice', GroupName: 'admins' }));
+  await send(new DeleteGroupCommand({ UserPoolId: poolId, GroupName: 'viewers' }));
+  await send(new CreateGroupCommand({ UserPoolId: poolId, GroupName: 'interns', Precedence: 20 }));
+  await send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'frank', MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: 'frank@example.com' }] }));
+  await send(new AdminAddUserToGroupCommand({ UserPoolId: poolId, Username: 'frank', GroupName: 'interns' }));
+  const { UserPoolClients = [] } = (await send(new ListUserPoolClientsCommand({ UserPoolId: poolId, MaxResults: 10 }))) as { UserPoolClients?: { ClientId?: string; ClientName?: string }[] };
+  const web = UserPoolClients.find((c) => c.ClientName === 'web-app');
+  await send(new UpdateUserPoolClientCommand({ UserPoolId: poolId, ClientId: web?.ClientId, ClientName: 'web-app', TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes', RefreshToken: 'hours' } }));
+  return { poolId, at };
+}
+
+beforeAll(async () => {
+  fx = await startRestoreFixture();
+});
+
+afterAll(async () => {
+  await fx?.stop();
+});
+
+describe('restore-cli restore on cognito-local', () => {
+  it('a dry run prints the plan and changes nothing', async () => {
+    const { poolId, at } = await brokenPool();
+    const before = await fx.live(poolId);
+    const dry = await fx.run('--at', at, '--pool', poolId, '--store', fx.store, '--endpoint', fx.endpoint, '--dry-run');
+    expect(dry.err).toContain('dry run');
+    expect(dry.code).toBe(0);
+    expect(dry.out).toContain('createUser');
+    expect(dry.out).toContain('created after T, kept');
+    expect(await fx.live(poolId)).toEqual(before);
+  });
+
+  it('undo mode puts back every writable field and keeps what was created after T', async () => {
+    const { poolId, at } = await brokenPool();
+    const restored = await fx.run('--at', at, '--pool', poolId, '--store', fx.store, '--endpoint', fx.endpoint, '--yes', '--report', 'reports');
+    expect(restored.err).toBe('');
+    expect(restored.code).toBe(0);
+    const target = await stateOf(poolId, at);
+    const live = await fx.live(poolId);
+    const { 'user:frank': frank, 'group:interns': interns, ...rest } = writable(live, KINDS);
+    expect(rest).toEqual(writable(target, KINDS));
+    expect(frank).toBeDefined();
+    expect(interns).toBeDefined();
+    expect(restored.out).toContain('user:frank');
+    const again = await fx.run('--at', at, '--pool', poolId, '--store', fx.store, '--endpoint', fx.endpoint, '--yes');
+    expect(again.code).toBe(0);
+    expect(again.err).toContain('nothing to do');
+  });
+
+  it('exact mode makes the pool state(T), deleting what did not exist then', async () => {
+    const { poolId, at } = await brokenPool();
+    const restored = await fx.run('--at', at, '--pool', poolId, '--store', fx.store, '--endpoint', fx.endpoint, '--yes', '--exact', '--report', 'reports');
+    expect(restored.code).toBe(0);
+    expect(restored.out.indexOf('deletions')).toBeLessThan(restored.out.indexOf('changes ('));
+    expect(writable(await fx.live(poolId), KINDS)).toEqual(writable(await stateOf(poolId, at), KINDS));
+  });
+
+  it('restores into another existing pool, with a sub ledger and a client id ledger', async () => {
+    const { poolId, at } = await brokenPool();
+    const send = fx.cognito.send.bind(fx.cognito) as (command: unknown) => Promise<{ UserPool?: { Id?: string } }>;
+    const created = await send(new CreateUserPoolCommand({ PoolName: 'dr', Schema: [{ Name: 'tenant', AttributeDataType: 'String', Mutable: true }, { Name: 'plan', AttributeDataType: 'String', Mutable: true }] }));
+    const targetPool = created.UserPool?.Id ?? '';
+    const restored = await fx.run('--at', at, '--pool', poolId, '--target-pool', targetPool, '--store', fx.store, '--endpoint', fx.endpoint, '--yes', '--exact', '--report', 'reports');
+    expect(restored.out).toBe('');
+    expect(restored.code).toBe(0);
+    const byName = (state: Map<EntityKey, JsonObject>) => Object.fromEntries([...state].filter(([k]) => k.startsWith('client:')).map(([k, d]) => [d.ClientName, writable(new Map([[k, d]]), ['client'])[k]]));
+    const target = await stateOf(poolId, at);
+    const live = await fx.live(targetPool);
+    expect(writable(live, ['user', 'group'])).toEqual(writable(target, ['user', 'group']));
+    expect(byName(live)).toEqual(byName(target));
+    expect(restored.out).toContain('got a new sub');
+    expect(restored.out).toContain('got a new id');
+  });
+
+  it('refuses a target pool whose schema lacks a custom attribute, naming it, and changes nothing', async () => {
+    const { poolId, at } = await brokenPool();
+    const send = fx.cognito.send.bind(fx.cognito) as (command: unknown) => Promise<{ UserPool?: { Id?: string } }>;
+    const created = await send(new CreateUserPoolCommand({ PoolName: 'bare', Schema: [{ Name: 'tenant', AttributeDataType: 'String', Mutable: true }] }));
+    const targetPool = created.UserPool?.Id ?? '';
+    const before = await fx.live(targetPool);
+    const refused = await fx.run('--at', at, '--pool', poolId, '--target-pool', targetPool, '--store', fx.store, '--endpoint', fx.endpoint, '--yes');
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain('custom:plan');
+    expect(await fx.live(targetPool)).toEqual(before);
+  });
+
+  it('--create-pool creates the pool from the recorded configuration and restores into it', async () => {
+    const { poolId, at } = await brokenPool();
+    const restored = await fx.run('--at', at, '--pool', poolId, '--create-pool', 'rebuilt', '--store', fx.store, '--endpoint', fx.endpoint, '--yes', '--report', 'reports');
+    expect(restored.code).toBe(0);
+    const newPool = /created pool (\S+)/.exec(restored.out)?.[1] ?? '';
+    expect(newPool).not.toBe('');
+    expect(writable(await fx.live(newPool), ['user', 'group'])).toEqual(writable(await stateOf(poolId, at), ['user', 'group']));
+  });
+
+  it('scoped restores change nothing outside their scope', async () => {
+    const { poolId, at } = await brokenPool();
+    const before = await fx.live(poolId);
+    const groupsOnly = await fx.run('--at', at, '--pool', poolId, '--store', fx.store, '--endpoint', fx.endpoint, '--yes', '--only', 'groups');
+    expect(groupsOnly.code).toBe(0);
+    const afterGroups = await fx.live(poolId);
+    expect(writable(afterGroups, ['user', 'client'])).toEqual(writable(before, ['user', 'client']));
+    expect(afterGroups.has('group:viewers')).toBe(true);
+    const bobOnly = await fx.run('--at', at, '--pool', poolId, '--store', fx.store, '--endpoint', fx.endpoint, '--yes', '--user', 'bob');
+    expect(bobOnly.code).toBe(0);
+    const afterBob = await fx.live(poolId);
+    const target = await stateOf(poolId, at);
+    expect(writable(afterBob, ['user'])['user:bob']).toEqual(writable(target, ['user'])['user:bob']);
+    const { 'user:bob': _bob, ...others } = writable(afterBob, ['user', 'client']);
+    const { 'user:bob': _none, ...othersBefore } = writable(afterGroups, ['user', 'client']);
+    expect(others).toEqual(othersBefore);
+  });
+});
+
+describe('restore-cli restore: bad input is exit 2 and changes nothing', () => {
+  let poolId: string;
+  let at: string;
+  let before: Map<EntityKey, JsonObject>;
+  beforeAll(async () => {
+    ({ poolId, at } = await brokenPool());
+    before = await fx.live(poolId);
+  });
+
+  const cases: [string, (p: string, t: string) => string[], RegExp][] = [
+    ['--at before the first snapshot', (p) => ['--at', '2001-01-01T00:00Z', '--pool', p], /before the first snapshot/],
+    ['an unknown pool', () => ['--at', '2030-01-01T00:00Z', '--pool', 'us-east-1_Nope12345'], /no snapshots/],
+    ['a target pool that does not exist', (p, t) => ['--at', t, '--pool', p, '--target-pool', 'local_Nope1234'], /does not exist/],
+    ['an unknown --user', (p, t) => ['--at', t, '--pool', p, '--user', 'zoe'], /--user zoe/],
+    ['an unknown --group', (p, t) => ['--at', t, '--pool', p, '--group', 'nobody'], /--group nobody/],
+    ['an unknown --revert id', (p) => ['--revert', '01ARZ3NDEKTSV4RRFFQ69G5FAV', '--pool', p], /no change record/],
+    ['conflicting flags', (p, t) => ['--at', t, '--pool', p, '--target-pool', p, '--create-pool', 'x'], /conflict/],
+    ['no --yes and no terminal', (p, t) => ['--at', t, '--pool', p], /without --yes/],
+    ['an unknown --only part', (p, t) => ['--at', t, '--pool', p, '--only', 'users,widgets'], /widgets/],
+  ];
+  for (const [name, args, message] of cases)
+    it(name, async () => {
+      const result = await fx.run(...args(poolId, at), '--store', fx.store, '--endpoint', fx.endpoint);
+      expect(result.err).toMatch(message);
+      expect(result.err.trim().split('\n')).toHaveLength(1);
+      expect(result.code).toBe(2);
+      expect(await fx.live(poolId)).toEqual(before);
+    });
+});
