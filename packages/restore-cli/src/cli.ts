@@ -38,19 +38,29 @@ function buildProgram(ctx: CommandContext): Command {
     .option('--at <time>', 'the time to go back to: ISO-8601 with a zone (2024-06-01T10:00Z) or "now"')
     .option('--endpoint <url>', 'Cognito endpoint (cognito-local or a VPC endpoint); default: AWS')
     .option('--region <region>', 'AWS region; default: from the pool id')
-    .option('--target-pool <id>', 'restore into this existing pool instead (e.g. a fresh pool in another region)')
+    .option(
+      '--target-pool <id>',
+      'restore into this existing pool instead (e.g. a fresh pool in another region)',
+    )
     .option('--create-pool <name>', 'create a pool with the configuration recorded at T and restore into it')
     .option('--dry-run', 'print the plan and change nothing')
     .option('--yes', 'apply without asking')
     .option('--exact', 'make the pool exactly its state at T: also delete what did not exist then')
-    .option('--only <parts>', 'restore only these parts, comma-separated: users,groups,memberships,pool,mfa,clients,identity-providers,resource-servers,domain,ui,risk,tags')
+    .option(
+      '--only <parts>',
+      'restore only these parts, comma-separated: users,groups,memberships,pool,mfa,clients,identity-providers,resource-servers,domain,ui,risk,tags',
+    )
     .option('--user <username>', 'restore only this user (repeatable)', collect)
     .option('--group <name>', 'restore only this group and its memberships (repeatable)', collect)
     .option('--revert <change id>', 'put one entity back to its state just before this change record')
     .option('--format <format>', 'plan and report as table or json', 'table')
     .option('--report <dir>', 'where restore-report-<time>.json and the ledgers go', '.')
     .option('--notify', 'let Cognito send re-created users an invitation (default: no email or SMS)')
-    .option('--rate <category=rps>', 'requests per second for a quota category you raised, e.g. UserCreation=100 (repeatable)', collect)
+    .option(
+      '--rate <category=rps>',
+      'requests per second for a quota category you raised, e.g. UserCreation=100 (repeatable)',
+      collect,
+    )
     .option('--concurrency <n>', 'entities worked on at once', '16')
     .action(async (options) => {
       const outcome = await restoreCommand(options, ctx);

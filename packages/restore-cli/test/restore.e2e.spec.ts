@@ -38,17 +38,45 @@ async function brokenPool(): Promise<{ poolId: string; at: string }> {
   await new Promise((resolve) => setTimeout(resolve, 1100));
   const send = fx.cognito.send.bind(fx.cognito) as (command: unknown) => Promise<unknown>;
   await send(new AdminDeleteUserCommand({ UserPoolId: poolId, Username: 'bob' }));
-  await send(new AdminUpdateUserAttributesCommand({ UserPoolId: poolId, Username: 'ops/dave', UserAttributes: [{ Name: 'custom:plan', Value: 'enterprise' }, { Name: 'email', Value: 'dave@example.com' }, { Name: 'email_verified', Value: 'true' }] }));
+  await send(
+    new AdminUpdateUserAttributesCommand({
+      UserPoolId: poolId,
+      Username: 'ops/dave',
+      UserAttributes: [
+        { Name: 'custom:plan', Value: 'enterprise' },
+        { Name: 'email', Value: 'dave@example.com' },
+        { Name: 'email_verified', Value: 'true' },
+      ],
+    }),
+  );
   await send(new AdminDisableUserCommand({ UserPoolId: poolId, Username: 'alice' }));
   await send(new AdminEnableUserCommand({ UserPoolId: poolId, Username: 'carol' }));
-  await send(new AdminRemoveUserFromGroupCommand({ UserPoolId: poolId, Username: 'alice', GroupName: 'admins' }));
+  await send(
+    new AdminRemoveUserFromGroupCommand({ UserPoolId: poolId, Username: 'alice', GroupName: 'admins' }),
+  );
   await send(new DeleteGroupCommand({ UserPoolId: poolId, GroupName: 'viewers' }));
   await send(new CreateGroupCommand({ UserPoolId: poolId, GroupName: 'interns', Precedence: 20 }));
-  await send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'frank', MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: 'frank@example.com' }] }));
+  await send(
+    new AdminCreateUserCommand({
+      UserPoolId: poolId,
+      Username: 'frank',
+      MessageAction: 'SUPPRESS',
+      UserAttributes: [{ Name: 'email', Value: 'frank@example.com' }],
+    }),
+  );
   await send(new AdminAddUserToGroupCommand({ UserPoolId: poolId, Username: 'frank', GroupName: 'interns' }));
-  const { UserPoolClients = [] } = (await send(new ListUserPoolClientsCommand({ UserPoolId: poolId, MaxResults: 10 }))) as { UserPoolClients?: { ClientId?: string; ClientName?: string }[] };
+  const { UserPoolClients = [] } = (await send(
+    new ListUserPoolClientsCommand({ UserPoolId: poolId, MaxResults: 10 }),
+  )) as { UserPoolClients?: { ClientId?: string; ClientName?: string }[] };
   const web = UserPoolClients.find((c) => c.ClientName === 'web-app');
-  await send(new UpdateUserPoolClientCommand({ UserPoolId: poolId, ClientId: web?.ClientId, ClientName: 'web-app', TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes', RefreshToken: 'hours' } }));
+  await send(
+    new UpdateUserPoolClientCommand({
+      UserPoolId: poolId,
+      ClientId: web?.ClientId,
+      ClientName: 'web-app',
+      TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes', RefreshToken: 'hours' },
+    }),
+  );
   return { poolId, at };
 }
 
@@ -64,7 +92,17 @@ describe('restore-cli restore on cognito-local', () => {
   it('a dry run prints the plan and changes nothing', async () => {
     const { poolId, at } = await brokenPool();
     const before = await fx.live(poolId);
-    const dry = await fx.run('--at', at, '--pool', poolId, '--store', fx.store, '--endpoint', fx.endpoint, '--dry-run');
+    const dry = await fx.run(
+      '--at',
+      at,
+      '--pool',
+      poolId,
+      '--store',
+      fx.store,
+      '--endpoint',
+      fx.endpoint,
+      '--dry-run',
+    );
     expect(dry.err).toContain('dry run');
     expect(dry.code).toBe(0);
     expect(dry.out).toContain('createUser');
@@ -74,7 +112,19 @@ describe('restore-cli restore on cognito-local', () => {
 
   it('undo mode puts back every writable field and keeps what was created after T', async () => {
     const { poolId, at } = await brokenPool();
-    const restored = await fx.run('--at', at, '--pool', poolId, '--store', fx.store, '--endpoint', fx.endpoint, '--yes', '--report', 'reports');
+    const restored = await fx.run(
+      '--at',
+      at,
+      '--pool',
+      poolId,
+      '--store',
+      fx.store,
+      '--endpoint',
+      fx.endpoint,
+      '--yes',
+      '--report',
+      'reports',
+    );
     expect(restored.err).toBe('');
     expect(restored.code).toBe(0);
     const target = await stateOf(poolId, at);
@@ -84,14 +134,37 @@ describe('restore-cli restore on cognito-local', () => {
     expect(frank).toBeDefined();
     expect(interns).toBeDefined();
     expect(restored.out).toContain('user:frank');
-    const again = await fx.run('--at', at, '--pool', poolId, '--store', fx.store, '--endpoint', fx.endpoint, '--yes');
+    const again = await fx.run(
+      '--at',
+      at,
+      '--pool',
+      poolId,
+      '--store',
+      fx.store,
+      '--endpoint',
+      fx.endpoint,
+      '--yes',
+    );
     expect(again.code).toBe(0);
     expect(again.err).toContain('nothing to do');
   });
 
   it('exact mode makes the pool state(T), deleting what did not exist then', async () => {
     const { poolId, at } = await brokenPool();
-    const restored = await fx.run('--at', at, '--pool', poolId, '--store', fx.store, '--endpoint', fx.endpoint, '--yes', '--exact', '--report', 'reports');
+    const restored = await fx.run(
+      '--at',
+      at,
+      '--pool',
+      poolId,
+      '--store',
+      fx.store,
+      '--endpoint',
+      fx.endpoint,
+      '--yes',
+      '--exact',
+      '--report',
+      'reports',
+    );
     expect(restored.code).toBe(0);
     expect(restored.out.indexOf('deletions')).toBeLessThan(restored.out.indexOf('changes ('));
     expect(writable(await fx.live(poolId), KINDS)).toEqual(writable(await stateOf(poolId, at), KINDS));
@@ -99,13 +172,42 @@ describe('restore-cli restore on cognito-local', () => {
 
   it('restores into another existing pool, with a sub ledger and a client id ledger', async () => {
     const { poolId, at } = await brokenPool();
-    const send = fx.cognito.send.bind(fx.cognito) as (command: unknown) => Promise<{ UserPool?: { Id?: string } }>;
-    const created = await send(new CreateUserPoolCommand({ PoolName: 'dr', Schema: [{ Name: 'tenant', AttributeDataType: 'String', Mutable: true }, { Name: 'plan', AttributeDataType: 'String', Mutable: true }] }));
+    const send = fx.cognito.send.bind(fx.cognito) as (
+      command: unknown,
+    ) => Promise<{ UserPool?: { Id?: string } }>;
+    const created = await send(
+      new CreateUserPoolCommand({
+        PoolName: 'dr',
+        Schema: [
+          { Name: 'tenant', AttributeDataType: 'String', Mutable: true },
+          { Name: 'plan', AttributeDataType: 'String', Mutable: true },
+        ],
+      }),
+    );
     const targetPool = created.UserPool?.Id ?? '';
-    const restored = await fx.run('--at', at, '--pool', poolId, '--target-pool', targetPool, '--store', fx.store, '--endpoint', fx.endpoint, '--yes', '--exact', '--report', 'reports');
-    expect(restored.out).toBe('');
+    const restored = await fx.run(
+      '--at',
+      at,
+      '--pool',
+      poolId,
+      '--target-pool',
+      targetPool,
+      '--store',
+      fx.store,
+      '--endpoint',
+      fx.endpoint,
+      '--yes',
+      '--exact',
+      '--report',
+      'reports',
+    );
     expect(restored.code).toBe(0);
-    const byName = (state: Map<EntityKey, JsonObject>) => Object.fromEntries([...state].filter(([k]) => k.startsWith('client:')).map(([k, d]) => [d.ClientName, writable(new Map([[k, d]]), ['client'])[k]]));
+    const byName = (state: Map<EntityKey, JsonObject>) =>
+      Object.fromEntries(
+        [...state]
+          .filter(([k]) => k.startsWith('client:'))
+          .map(([k, d]) => [d.ClientName, writable(new Map([[k, d]]), ['client'])[k]]),
+      );
     const target = await stateOf(poolId, at);
     const live = await fx.live(targetPool);
     expect(writable(live, ['user', 'group'])).toEqual(writable(target, ['user', 'group']));
@@ -116,11 +218,30 @@ describe('restore-cli restore on cognito-local', () => {
 
   it('refuses a target pool whose schema lacks a custom attribute, naming it, and changes nothing', async () => {
     const { poolId, at } = await brokenPool();
-    const send = fx.cognito.send.bind(fx.cognito) as (command: unknown) => Promise<{ UserPool?: { Id?: string } }>;
-    const created = await send(new CreateUserPoolCommand({ PoolName: 'bare', Schema: [{ Name: 'tenant', AttributeDataType: 'String', Mutable: true }] }));
+    const send = fx.cognito.send.bind(fx.cognito) as (
+      command: unknown,
+    ) => Promise<{ UserPool?: { Id?: string } }>;
+    const created = await send(
+      new CreateUserPoolCommand({
+        PoolName: 'bare',
+        Schema: [{ Name: 'tenant', AttributeDataType: 'String', Mutable: true }],
+      }),
+    );
     const targetPool = created.UserPool?.Id ?? '';
     const before = await fx.live(targetPool);
-    const refused = await fx.run('--at', at, '--pool', poolId, '--target-pool', targetPool, '--store', fx.store, '--endpoint', fx.endpoint, '--yes');
+    const refused = await fx.run(
+      '--at',
+      at,
+      '--pool',
+      poolId,
+      '--target-pool',
+      targetPool,
+      '--store',
+      fx.store,
+      '--endpoint',
+      fx.endpoint,
+      '--yes',
+    );
     expect(refused.code).toBe(2);
     expect(refused.err).toContain('custom:plan');
     expect(await fx.live(targetPool)).toEqual(before);
@@ -128,22 +249,62 @@ describe('restore-cli restore on cognito-local', () => {
 
   it('--create-pool creates the pool from the recorded configuration and restores into it', async () => {
     const { poolId, at } = await brokenPool();
-    const restored = await fx.run('--at', at, '--pool', poolId, '--create-pool', 'rebuilt', '--store', fx.store, '--endpoint', fx.endpoint, '--yes', '--report', 'reports');
+    const restored = await fx.run(
+      '--at',
+      at,
+      '--pool',
+      poolId,
+      '--create-pool',
+      'rebuilt',
+      '--store',
+      fx.store,
+      '--endpoint',
+      fx.endpoint,
+      '--yes',
+      '--report',
+      'reports',
+    );
     expect(restored.code).toBe(0);
     const newPool = /created pool (\S+)/.exec(restored.out)?.[1] ?? '';
     expect(newPool).not.toBe('');
-    expect(writable(await fx.live(newPool), ['user', 'group'])).toEqual(writable(await stateOf(poolId, at), ['user', 'group']));
+    expect(writable(await fx.live(newPool), ['user', 'group'])).toEqual(
+      writable(await stateOf(poolId, at), ['user', 'group']),
+    );
   });
 
   it('scoped restores change nothing outside their scope', async () => {
     const { poolId, at } = await brokenPool();
     const before = await fx.live(poolId);
-    const groupsOnly = await fx.run('--at', at, '--pool', poolId, '--store', fx.store, '--endpoint', fx.endpoint, '--yes', '--only', 'groups');
+    const groupsOnly = await fx.run(
+      '--at',
+      at,
+      '--pool',
+      poolId,
+      '--store',
+      fx.store,
+      '--endpoint',
+      fx.endpoint,
+      '--yes',
+      '--only',
+      'groups',
+    );
     expect(groupsOnly.code).toBe(0);
     const afterGroups = await fx.live(poolId);
     expect(writable(afterGroups, ['user', 'client'])).toEqual(writable(before, ['user', 'client']));
     expect(afterGroups.has('group:viewers')).toBe(true);
-    const bobOnly = await fx.run('--at', at, '--pool', poolId, '--store', fx.store, '--endpoint', fx.endpoint, '--yes', '--user', 'bob');
+    const bobOnly = await fx.run(
+      '--at',
+      at,
+      '--pool',
+      poolId,
+      '--store',
+      fx.store,
+      '--endpoint',
+      fx.endpoint,
+      '--yes',
+      '--user',
+      'bob',
+    );
     expect(bobOnly.code).toBe(0);
     const afterBob = await fx.live(poolId);
     const target = await stateOf(poolId, at);
@@ -164,13 +325,29 @@ describe('restore-cli restore: bad input is exit 2 and changes nothing', () => {
   });
 
   const cases: [string, (p: string, t: string) => string[], RegExp][] = [
-    ['--at before the first snapshot', (p) => ['--at', '2001-01-01T00:00Z', '--pool', p], /before the first snapshot/],
+    [
+      '--at before the first snapshot',
+      (p) => ['--at', '2001-01-01T00:00Z', '--pool', p],
+      /before the first snapshot/,
+    ],
     ['an unknown pool', () => ['--at', '2030-01-01T00:00Z', '--pool', 'us-east-1_Nope12345'], /no snapshots/],
-    ['a target pool that does not exist', (p, t) => ['--at', t, '--pool', p, '--target-pool', 'local_Nope1234'], /does not exist/],
+    [
+      'a target pool that does not exist',
+      (p, t) => ['--at', t, '--pool', p, '--target-pool', 'local_Nope1234'],
+      /does not exist/,
+    ],
     ['an unknown --user', (p, t) => ['--at', t, '--pool', p, '--user', 'zoe'], /--user zoe/],
     ['an unknown --group', (p, t) => ['--at', t, '--pool', p, '--group', 'nobody'], /--group nobody/],
-    ['an unknown --revert id', (p) => ['--revert', '01ARZ3NDEKTSV4RRFFQ69G5FAV', '--pool', p], /no change record/],
-    ['conflicting flags', (p, t) => ['--at', t, '--pool', p, '--target-pool', p, '--create-pool', 'x'], /conflict/],
+    [
+      'an unknown --revert id',
+      (p) => ['--revert', '01ARZ3NDEKTSV4RRFFQ69G5FAV', '--pool', p],
+      /no change record/,
+    ],
+    [
+      'conflicting flags',
+      (p, t) => ['--at', t, '--pool', p, '--target-pool', p, '--create-pool', 'x'],
+      /conflict/,
+    ],
     ['no --yes and no terminal', (p, t) => ['--at', t, '--pool', p], /without --yes/],
     ['an unknown --only part', (p, t) => ['--at', t, '--pool', p, '--only', 'users,widgets'], /widgets/],
   ];

@@ -42,7 +42,10 @@ export async function startRestoreFixture() {
 export type RestoreFixture = Awaited<ReturnType<typeof startRestoreFixture>>;
 
 /** Writable views of the given kinds, keyed by entity: what a restore must reproduce. */
-export function writable(state: ReadonlyMap<EntityKey, JsonObject>, kinds: readonly string[]): Record<string, JsonObject | null> {
+export function writable(
+  state: ReadonlyMap<EntityKey, JsonObject>,
+  kinds: readonly string[],
+): Record<string, JsonObject | null> {
   const out: Record<string, JsonObject | null> = {};
   for (const [key, doc] of [...state].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const kind = key.includes(':') ? key.slice(0, key.indexOf(':')) : key;

@@ -44,8 +44,12 @@ beforeAll(async () => {
   store = join(work, 'store');
   running = await startCognitoFake({ pageSize: 60 });
   const { fake } = running;
-  poolId = fake.createPool({ PoolName: 'resume', Schema: [{ Name: 'tenant', AttributeDataType: 'String', Mutable: true }] });
-  for (const group of ['red', 'green', 'blue']) fake.call('CreateGroup', { UserPoolId: poolId, GroupName: group });
+  poolId = fake.createPool({
+    PoolName: 'resume',
+    Schema: [{ Name: 'tenant', AttributeDataType: 'String', Mutable: true }],
+  });
+  for (const group of ['red', 'green', 'blue'])
+    fake.call('CreateGroup', { UserPoolId: poolId, GroupName: group });
   fake.seedUsers(
     poolId,
     Array.from({ length: USERS }, (_, i) => ({
@@ -59,7 +63,8 @@ beforeAll(async () => {
   expect(backup.code).toBe(0);
   at = /at (\S+)/.exec(backup.out)?.[1] ?? '';
   // Someone's AdminDeleteUser loop: every user gone.
-  for (let i = 0; i < USERS; i++) fake.call('AdminDeleteUser', { UserPoolId: poolId, Username: `user-${String(i).padStart(3, '0')}` });
+  for (let i = 0; i < USERS; i++)
+    fake.call('AdminDeleteUser', { UserPoolId: poolId, Username: `user-${String(i).padStart(3, '0')}` });
   fake.resetCounts();
 });
 
@@ -70,9 +75,24 @@ afterAll(async () => {
 
 it('a restore killed mid-apply and run again ends as an uninterrupted one would, running nothing twice', async () => {
   expect(existsSync(BIN), 'the CLI must be built (pnpm build) before this test').toBe(true);
-  const args = ['--at', at, '--pool', poolId, '--store', store, '--endpoint', running.endpoint, '--yes', '--report', 'reports'];
+  const args = [
+    '--at',
+    at,
+    '--pool',
+    poolId,
+    '--store',
+    store,
+    '--endpoint',
+    running.endpoint,
+    '--yes',
+    '--report',
+    'reports',
+  ];
   // Paced slowly (20 creations a second) so the kill lands in the middle.
-  const child = spawn(process.execPath, [BIN, ...args, '--rate', 'UserCreation=20', '--concurrency', '4'], { cwd: work, stdio: 'ignore' });
+  const child = spawn(process.execPath, [BIN, ...args, '--rate', 'UserCreation=20', '--concurrency', '4'], {
+    cwd: work,
+    stdio: 'ignore',
+  });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const deadline = Date.now() + 20_000;
   while (running.fake.callCount('AdminCreateUser') < USERS / 3 && Date.now() < deadline)

@@ -1,7 +1,8 @@
 /**
  * Amazon Cognito's request-rate quotas for the user pools API, as AWS publishes them in
  * "Quotas in Amazon Cognito", section "Amazon Cognito user pools API operation categories and
- * request rate quotas" (https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html#category_operations).
+ * request rate quotas":
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html#category_operations
  *
  * AWS meters each category, not each operation: every operation of a category draws on one budget,
  * shared by all the user pools of one account in one Region. A restore that creates users and one

@@ -32,7 +32,7 @@ describe("Cognito's request-rate quota table", () => {
     expect(quotaOf(operation)).toEqual({ category: 'UserUpdate', perSecond: 25, adjustable: false });
   });
 
-  it('puts AdminSetUserMFAPreference under UserResourceUpdate: as tight as UserUpdate, but its own budget', () => {
+  it('puts AdminSetUserMFAPreference under UserResourceUpdate: 25/s like UserUpdate, own budget', () => {
     expect(quotaOf('AdminSetUserMFAPreference')).toEqual({
       category: 'UserResourceUpdate',
       perSecond: 25,

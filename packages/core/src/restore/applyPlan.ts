@@ -5,9 +5,9 @@ import { type EntityKey, entityKey, parseEntityKey } from '../model/entityKey.js
 import { deepEqual, type JsonObject } from '../model/json.js';
 import type { ChangeLog, Clock, CognitoReader, CognitoWriter } from '../ports.js';
 import type { RateLimiter } from './rateLimiter.js';
-import { readLiveEntity, type LiveRead } from './readLiveEntity.js';
+import { type LiveRead, readLiveEntity } from './readLiveEntity.js';
 import type { ClientLedgerEntry, JournalSummary, RestoreJournal, SubLedgerEntry } from './restoreJournal.js';
-import { PHASES, type EntityTask, type RestoreAction, type RestorePlan } from './restorePlan.js';
+import { type EntityTask, PHASES, type RestoreAction, type RestorePlan } from './restorePlan.js';
 import { ACTION_OPERATION, runAction } from './runAction.js';
 import { writableView } from './writableView.js';
 
@@ -69,7 +69,11 @@ const messageOf = (error: unknown) => {
 };
 
 /** Runs `work` over `items` with at most `limit` at once. */
-async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+async function inParallel<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async () => {
     for (let i = next++; i < items.length; i = next++) await work(items[i] as T);
@@ -85,7 +89,9 @@ function waves(plan: RestorePlan): EntityTask[][] {
   for (const phase of PHASES) {
     const tasks = plan.tasks.filter((t) => t.phase === phase);
     if (phase !== 'deletions') out.push(tasks);
-    else for (const kind of DELETION_ORDER) out.push(tasks.filter((t) => parseEntityKey(t.entity).kind === kind));
+    else
+      for (const kind of DELETION_ORDER)
+        out.push(tasks.filter((t) => parseEntityKey(t.entity).kind === kind));
   }
   return out.filter((wave) => wave.length > 0);
 }
@@ -96,10 +102,22 @@ function waves(plan: RestorePlan): EntityTask[][] {
  * since the plan; each action is journaled before and after; each changed entity is read back and
  * recorded in the change log as `source: restore`.
  */
-export async function applyPlan(plan: RestorePlan, deps: ApplyDeps, context: ApplyContext): Promise<ApplyResult> {
+export async function applyPlan(
+  plan: RestorePlan,
+  deps: ApplyDeps,
+  context: ApplyContext,
+): Promise<ApplyResult> {
   const startedAt = deps.clock.now().toISOString();
   const clientIds = new Map(context.previous.clients.map((c) => [c.oldClientId, c.newClientId]));
-  const result: ApplyResult = { outcomes: [], subs: [], clients: [], users: [], startedAt, finishedAt: startedAt, ok: true };
+  const result: ApplyResult = {
+    outcomes: [],
+    subs: [],
+    clients: [],
+    users: [],
+    startedAt,
+    finishedAt: startedAt,
+    ok: true,
+  };
   const total = plan.tasks.reduce((n, t) => n + t.actions.length, 0);
   const retries = deps.throttleRetries ?? 8;
   const paced = async <T>(operation: string, call: () => Promise<T>): Promise<T> => {
@@ -116,15 +134,29 @@ export async function applyPlan(plan: RestorePlan, deps: ApplyDeps, context: App
       }
     }
   };
-  const read: LiveRead = { reader: deps.reader, poolId: plan.targetPoolId, arn: plan.targetArn, paced, userMfa: context.userMfa };
+  const read: LiveRead = {
+    reader: deps.reader,
+    poolId: plan.targetPoolId,
+    arn: plan.targetArn,
+    paced,
+    userMfa: context.userMfa,
+  };
   const liveKeyOf = (task: EntityTask): EntityKey => {
     const { kind, id = '' } = parseEntityKey(task.entity);
-    if (kind === 'client' && task.liveEntity === task.entity) return entityKey('client', clientIds.get(id) ?? id);
+    if (kind === 'client' && task.liveEntity === task.entity)
+      return entityKey('client', clientIds.get(id) ?? id);
     if (kind === 'ui' && id !== 'ALL') return entityKey('ui', clientIds.get(id) ?? id);
     return task.liveEntity;
   };
   const outcome = (a: RestoreAction, status: OutcomeStatus, detail?: string, conflict?: boolean) => {
-    result.outcomes.push({ action: a.id, kind: a.kind, entity: a.entity, status, ...(detail ? { detail } : {}), ...(conflict ? { conflict } : {}) });
+    result.outcomes.push({
+      action: a.id,
+      kind: a.kind,
+      entity: a.entity,
+      status,
+      ...(detail ? { detail } : {}),
+      ...(conflict ? { conflict } : {}),
+    });
     deps.onProgress?.(result.outcomes.length, total);
   };
   const at = () => deps.clock.now().toISOString();
@@ -140,6 +172,12 @@ export async function applyPlan(plan: RestorePlan, deps: ApplyDeps, context: App
     }
     if (!matchesExpected(task.expected, writableView(liveKey, before))) {
       const reason = `${liveKey} changed since the plan was made; left as it is`;
+      console.log(
+        'CONFLICT',
+        liveKey,
+        JSON.stringify(task.expected),
+        JSON.stringify(writableView(liveKey, before)),
+      );
       for (const a of task.actions) {
         await deps.journal.append({ type: 'skipped', at: at(), action: a.id, entity: a.entity, reason });
         outcome(a, 'skipped', reason, true);
@@ -154,7 +192,13 @@ export async function applyPlan(plan: RestorePlan, deps: ApplyDeps, context: App
       }
       await deps.journal.append({ type: 'start', at: at(), action: a.id, entity: a.entity });
       try {
-        const target = { writer: deps.writer, reader: deps.reader, poolId: plan.targetPoolId, arn: plan.targetArn, clientId: (id: string) => clientIds.get(id) ?? id };
+        const target = {
+          writer: deps.writer,
+          reader: deps.reader,
+          poolId: plan.targetPoolId,
+          arn: plan.targetArn,
+          clientId: (id: string) => clientIds.get(id) ?? id,
+        };
         const answer = await paced(ACTION_OPERATION[a.kind], () => runAction(target, a));
         const ledger = ledgerEntry(a, answer, context.target);
         if (ledger?.newClientId !== undefined) {
@@ -163,11 +207,23 @@ export async function applyPlan(plan: RestorePlan, deps: ApplyDeps, context: App
           liveKey = entityKey('client', String(ledger.newClientId));
         }
         if (ledger?.newSub !== undefined) result.subs.push(ledger as unknown as SubLedgerEntry);
-        await deps.journal.append({ type: 'done', at: at(), action: a.id, entity: a.entity, ...(ledger ? { result: ledger } : {}) });
+        await deps.journal.append({
+          type: 'done',
+          at: at(),
+          action: a.id,
+          entity: a.entity,
+          ...(ledger ? { result: ledger } : {}),
+        });
         outcome(a, 'done');
       } catch (error) {
         failed = `${a.id} failed`;
-        await deps.journal.append({ type: 'failed', at: at(), action: a.id, entity: a.entity, error: messageOf(error) });
+        await deps.journal.append({
+          type: 'failed',
+          at: at(),
+          action: a.id,
+          entity: a.entity,
+          error: messageOf(error),
+        });
         outcome(a, 'failed', messageOf(error));
       }
     }
@@ -183,7 +239,11 @@ export async function applyPlan(plan: RestorePlan, deps: ApplyDeps, context: App
     }
     const targetDoc = context.target.get(task.entity);
     if (parseEntityKey(task.entity).kind === 'user' && targetDoc !== undefined)
-      result.users.push({ username: String(targetDoc.username), statusAtT: String(targetDoc.status), statusNow: after === null ? null : String(after.status) });
+      result.users.push({
+        username: String(targetDoc.username),
+        statusAtT: String(targetDoc.status),
+        statusNow: after === null ? null : String(after.status),
+      });
     if (deps.changeLog !== undefined && !deepEqual(before ?? undefined, after ?? undefined))
       await appendRestoreRecord(deps.changeLog, plan.targetPoolId, liveKey, before, after, at);
   }
@@ -208,7 +268,11 @@ function matchesExpected(expected: JsonObject | null, now: JsonObject | null): b
   return deepEqual(expected, comparable);
 }
 
-function ledgerEntry(a: RestoreAction, answer: JsonObject | undefined, target: ReadonlyMap<EntityKey, JsonObject>): JsonObject | undefined {
+function ledgerEntry(
+  a: RestoreAction,
+  answer: JsonObject | undefined,
+  target: ReadonlyMap<EntityKey, JsonObject>,
+): JsonObject | undefined {
   if (answer === undefined) return undefined;
   const doc = target.get(a.entity);
   if (a.kind === 'createUser') {
@@ -216,7 +280,11 @@ function ledgerEntry(a: RestoreAction, answer: JsonObject | undefined, target: R
     return { username: String(a.input.Username), oldSub: oldSub ?? '', newSub: answer.newSub ?? '' };
   }
   if (a.kind === 'createClient')
-    return { clientName: String(doc?.ClientName ?? ''), oldClientId: parseEntityKey(a.entity).id ?? '', newClientId: answer.newClientId ?? '' };
+    return {
+      clientName: String(doc?.ClientName ?? ''),
+      oldClientId: parseEntityKey(a.entity).id ?? '',
+      newClientId: answer.newClientId ?? '',
+    };
   return undefined;
 }
 

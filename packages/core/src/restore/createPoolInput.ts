@@ -17,7 +17,8 @@ export function createPoolInput(pool: JsonObject, name: string): RawRecord {
   const schema = ((pool.SchemaAttributes ?? []) as SchemaAttribute[]).flatMap((attribute) => {
     const attributeName = attribute.Name ?? '';
     // CreateUserPool names custom attributes without their `custom:` prefix.
-    if (attributeName.startsWith('custom:')) return [{ ...attribute, Name: attributeName.slice('custom:'.length) }];
+    if (attributeName.startsWith('custom:'))
+      return [{ ...attribute, Name: attributeName.slice('custom:'.length) }];
     return attribute.Required === true && attributeName !== 'sub' ? [attribute] : [];
   });
   const input: RawRecord = { PoolName: name, Schema: schema, MfaConfiguration: 'OFF' };

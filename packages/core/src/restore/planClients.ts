@@ -27,9 +27,12 @@ export function matchClients(ctx: PlanContext, matching: ClientMatching): Map<st
     }
   }
   if (matching.byName) {
-    const nameOf = (state: ReadonlyMap<string, JsonObject>, id: string) => state.get(entityKey('client', id))?.ClientName;
+    const nameOf = (state: ReadonlyMap<string, JsonObject>, id: string) =>
+      state.get(entityKey('client', id))?.ClientName;
     for (const id of targetIds.filter((t) => !matched.has(t))) {
-      const candidates = [...liveIds].filter((l) => !taken.has(l) && nameOf(ctx.live, l) === nameOf(ctx.target, id));
+      const candidates = [...liveIds].filter(
+        (l) => !taken.has(l) && nameOf(ctx.live, l) === nameOf(ctx.target, id),
+      );
       const only = candidates.length === 1 ? candidates[0] : undefined;
       if (only !== undefined) {
         matched.set(id, only);
@@ -54,18 +57,38 @@ export function planClients(ctx: PlanContext, matched: ReadonlyMap<string, strin
       addTask(ctx, 'clients', key, null, want, [
         action('createClient', key, input, 'deleted since T', fieldChanges(null, want)),
       ]);
-      ctx.notes.push({ kind: 'clientId', entity: key, message: `client ${String(doc.ClientName)} (${id}) gets a new id: see the client id ledger` });
+      ctx.notes.push({
+        kind: 'clientId',
+        entity: key,
+        message: `client ${String(doc.ClientName)} (${id}) gets a new id: see the client id ledger`,
+      });
       if (doc.HasClientSecret === true)
-        ctx.notes.push({ kind: 'clientSecret', entity: key, message: `client ${String(doc.ClientName)} gets a new secret: give it to the applications that use it` });
+        ctx.notes.push({
+          kind: 'clientSecret',
+          entity: key,
+          message: `client ${String(doc.ClientName)} gets a new secret: give it to the applications that use it`,
+        });
       continue;
     }
     const liveKey = entityKey('client', liveId);
     const live = ctx.live.get(liveKey) as JsonObject;
     const have = writableView(liveKey, live) as JsonObject;
     if (!deepEqual(want, have))
-      addTask(ctx, 'clients', key, have, want, [action('updateClient', key, { ...want, ClientId: id }, 'changed since T', fieldChanges(have, want))], liveKey);
+      addTask(
+        ctx,
+        'clients',
+        key,
+        have,
+        want,
+        [action('updateClient', key, { ...want, ClientId: id }, 'changed since T', fieldChanges(have, want))],
+        liveKey,
+      );
     if (doc.HasClientSecret === true && live.HasClientSecret !== true)
-      ctx.notes.push({ kind: 'clientSecret', entity: key, message: `client ${String(doc.ClientName)} had a secret at T; an existing client cannot be given one` });
+      ctx.notes.push({
+        kind: 'clientSecret',
+        entity: key,
+        message: `client ${String(doc.ClientName)} had a secret at T; an existing client cannot be given one`,
+      });
   }
   for (const key of keysOf(ctx.live, 'client')) {
     if (liveMatched.has(idOf(key))) continue;
@@ -84,14 +107,32 @@ export function planUiCustomization(ctx: PlanContext, matched: ReadonlyMap<strin
     const id = idOf(key);
     const doc = ctx.target.get(key) as JsonObject;
     if (doc.ImageUrl !== undefined)
-      ctx.notes.push({ kind: 'uiImage', entity: key, message: `the logo of ${id} cannot be restored from its URL: upload it again` });
+      ctx.notes.push({
+        kind: 'uiImage',
+        entity: key,
+        message: `the logo of ${id} cannot be restored from its URL: upload it again`,
+      });
     const liveId = id === 'ALL' ? 'ALL' : matched.get(id);
     const liveKey = liveId === undefined ? undefined : entityKey('ui', liveId);
     const want = writableView(key, doc) as JsonObject;
     const have = liveKey === undefined ? null : writableView(key, ctx.live.get(liveKey));
     if (want.CSS === undefined || deepEqual(want, have)) continue;
-    addTask(ctx, 'ui', key, have, want, [
-      action('setUiCustomization', key, { ...want, ClientId: id }, 'UI customization changed since T', fieldChanges(have, want)),
-    ], liveKey ?? key);
+    addTask(
+      ctx,
+      'ui',
+      key,
+      have,
+      want,
+      [
+        action(
+          'setUiCustomization',
+          key,
+          { ...want, ClientId: id },
+          'UI customization changed since T',
+          fieldChanges(have, want),
+        ),
+      ],
+      liveKey ?? key,
+    );
   }
 }

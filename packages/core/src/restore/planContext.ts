@@ -31,7 +31,14 @@ export function action(
   changes: FieldChange[] = [],
   suffix?: string,
 ): RestoreAction {
-  return { id: `${kind} ${entity}${suffix === undefined ? '' : ` ${suffix}`}`, kind, entity, changes, reason, input };
+  return {
+    id: `${kind} ${entity}${suffix === undefined ? '' : ` ${suffix}`}`,
+    kind,
+    entity,
+    changes,
+    reason,
+    input,
+  };
 }
 
 /** Field-level differences between two writable views, for people to read in the plan. */
@@ -46,7 +53,11 @@ export function fieldChanges(before: JsonObject | null, after: JsonObject | null
   return changes;
 }
 
-export function change(field: string, before: JsonValue | undefined, after: JsonValue | undefined): FieldChange {
+export function change(
+  field: string,
+  before: JsonValue | undefined,
+  after: JsonValue | undefined,
+): FieldChange {
   return { field, ...(before === undefined ? {} : { before }), ...(after === undefined ? {} : { after }) };
 }
 

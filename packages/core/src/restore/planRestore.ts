@@ -61,7 +61,9 @@ function checkNamed(input: PlanInput): void {
 
 /** Keeps only entities of components both sides captured: "not read" is never "empty". */
 function captured(state: ReadonlyMap<EntityKey, JsonObject>, notCaptured: ReadonlySet<string>) {
-  return new Map([...state].filter(([key]) => !notCaptured.has(KIND_COMPONENT[parseEntityKey(key).kind] ?? '')));
+  return new Map(
+    [...state].filter(([key]) => !notCaptured.has(KIND_COMPONENT[parseEntityKey(key).kind] ?? '')),
+  );
 }
 
 /**
@@ -84,7 +86,16 @@ export function planRestore(input: PlanInput): RestorePlan {
     if (scope === 'groups') return input.groups !== undefined;
     return scope === 'memberships';
   };
-  const ctx: PlanContext = { target, live, mode: input.mode, notify: input.notify ?? false, inScope, tasks: [], kept: [], notes: [] };
+  const ctx: PlanContext = {
+    target,
+    live,
+    mode: input.mode,
+    notify: input.notify ?? false,
+    inScope,
+    tasks: [],
+    kept: [],
+    notes: [],
+  };
   if (inScope('users') || inScope('pool'))
     checkSchema(input.targetPoolId, target.get('pool'), live.get('pool'), usersOf(target, input.users));
 
@@ -113,7 +124,11 @@ export function planRestore(input: PlanInput): RestorePlan {
     .sort((a, b) => order(a.task.phase) - order(b.task.phase) || a.index - b.index)
     .map(({ task }) => task);
   for (const component of notCaptured)
-    ctx.notes.push({ kind: 'notCaptured', entity: component, message: `${component} was not captured by this endpoint and is left as it is` });
+    ctx.notes.push({
+      kind: 'notCaptured',
+      entity: component,
+      message: `${component} was not captured by this endpoint and is left as it is`,
+    });
   return {
     sourcePoolId: input.sourcePoolId,
     targetPoolId: input.targetPoolId,
@@ -126,7 +141,10 @@ export function planRestore(input: PlanInput): RestorePlan {
   };
 }
 
-function usersOf(state: ReadonlyMap<EntityKey, JsonObject>, only: readonly string[] | undefined): JsonObject[] {
+function usersOf(
+  state: ReadonlyMap<EntityKey, JsonObject>,
+  only: readonly string[] | undefined,
+): JsonObject[] {
   const keys = only === undefined ? keysOf(state, 'user') : only.map((u) => entityKey('user', u));
   return keys.flatMap((key) => {
     const doc = state.get(key);
@@ -135,13 +153,19 @@ function usersOf(state: ReadonlyMap<EntityKey, JsonObject>, only: readonly strin
 }
 
 /** Names of a collection that exist once its phase has run: live ones not deleted, plus those created. */
-function existingAfter(ctx: PlanContext, kind: 'group' | 'idp', restored: boolean, only?: ReadonlySet<string>): Set<string> {
+function existingAfter(
+  ctx: PlanContext,
+  kind: 'group' | 'idp',
+  restored: boolean,
+  only?: ReadonlySet<string>,
+): Set<string> {
   const names = new Set(keysOf(ctx.live, kind).map(idOf));
   for (const task of ctx.tasks) {
     if (!task.entity.startsWith(`${kind}:`)) continue;
     if (task.phase === 'deletions') names.delete(idOf(task.entity));
   }
   if (restored)
-    for (const key of keysOf(ctx.target, kind)) if (only === undefined || only.has(idOf(key))) names.add(idOf(key));
+    for (const key of keysOf(ctx.target, kind))
+      if (only === undefined || only.has(idOf(key))) names.add(idOf(key));
   return names;
 }

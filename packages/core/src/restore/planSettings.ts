@@ -14,9 +14,17 @@ export function planPoolSettings(ctx: PlanContext): void {
       // UpdateUserPool resets MfaConfiguration when it is left out: keep the live mode here, and let
       // SetUserPoolMfaConfig (which also sets the factors the mode needs) put back the mode at T.
       const mode = ctx.live.get('mfa')?.MfaConfiguration ?? live.MfaConfiguration ?? 'OFF';
-      const input = { ...want, MfaConfiguration: mode } as JsonObject;
+      // It may drop the pool's tags too (cognito-local does): send the tags the pool is to have.
+      const tags = (ctx.inScope('tags') ? ctx.target.get('tags') : undefined) ?? ctx.live.get('tags');
+      const input = {
+        ...want,
+        MfaConfiguration: mode,
+        ...(tags ? { UserPoolTags: tags } : {}),
+      } as JsonObject;
       const reason = 'pool settings changed since T';
-      addTask(ctx, 'pool', 'pool', have, want, [action('updatePool', 'pool', input, reason, fieldChanges(have, want))]);
+      addTask(ctx, 'pool', 'pool', have, want, [
+        action('updatePool', 'pool', input, reason, fieldChanges(have, want)),
+      ]);
     }
   }
   const targetMfa = writableView('mfa', ctx.target.get('mfa'));
@@ -89,10 +97,22 @@ export function planCollection(ctx: PlanContext, spec: CollectionSpec): void {
       } else ctx.kept.push(key);
     } else if (have === null) {
       if (spec.kind === 'idp') noteIdpSecrets(ctx, key);
-      const create = action(spec.create, key, { ...want, [spec.idField]: id }, 'deleted since T', fieldChanges(null, want));
+      const create = action(
+        spec.create,
+        key,
+        { ...want, [spec.idField]: id },
+        'deleted since T',
+        fieldChanges(null, want),
+      );
       addTask(ctx, spec.phase, key, null, want, [create]);
     } else if (!deepEqual(want, have)) {
-      const update = action(spec.update, key, { ...want, [spec.idField]: id }, 'changed since T', fieldChanges(have, want));
+      const update = action(
+        spec.update,
+        key,
+        { ...want, [spec.idField]: id },
+        'changed since T',
+        fieldChanges(have, want),
+      );
       addTask(ctx, spec.phase, key, have, want, [update]);
     }
   }
@@ -121,10 +141,28 @@ export function planDomain(ctx: PlanContext): void {
   const actions = [];
   for (const name of Object.keys(have).sort())
     if (!deepEqual(have[name], want[name]))
-      actions.push(action('deleteDomain', 'domain', { Domain: name }, `domain ${name} did not exist at T in this form`, [change(name, have[name], undefined)], name));
+      actions.push(
+        action(
+          'deleteDomain',
+          'domain',
+          { Domain: name },
+          `domain ${name} did not exist at T in this form`,
+          [change(name, have[name], undefined)],
+          name,
+        ),
+      );
   for (const name of Object.keys(want).sort())
     if (!deepEqual(have[name], want[name]))
-      actions.push(action('createDomain', 'domain', { ...(want[name] as JsonObject), Domain: name }, `domain ${name} existed at T`, [change(name, undefined, want[name])], name));
+      actions.push(
+        action(
+          'createDomain',
+          'domain',
+          { ...(want[name] as JsonObject), Domain: name },
+          `domain ${name} existed at T`,
+          [change(name, undefined, want[name])],
+          name,
+        ),
+      );
   addTask(ctx, 'domain', 'domain', have, want, actions);
 }
 
@@ -135,7 +173,13 @@ export function planRiskConfiguration(ctx: PlanContext): void {
   const have = writableView('riskConfiguration', ctx.live.get('riskConfiguration'));
   if (want === null || deepEqual(want, have)) return;
   addTask(ctx, 'riskConfiguration', 'riskConfiguration', have, want, [
-    action('setRiskConfiguration', 'riskConfiguration', want, 'threat protection settings changed since T', fieldChanges(have, want)),
+    action(
+      'setRiskConfiguration',
+      'riskConfiguration',
+      want,
+      'threat protection settings changed since T',
+      fieldChanges(have, want),
+    ),
   ]);
 }
 
@@ -147,12 +191,29 @@ export function planTags(ctx: PlanContext): void {
   if (want === undefined || deepEqual(want, have)) return;
   const set: JsonObject = {};
   for (const [name, value] of Object.entries(want)) if (have[name] !== value) set[name] = value;
-  const removed = Object.keys(have).filter((name) => want[name] === undefined).sort();
+  const removed = Object.keys(have)
+    .filter((name) => want[name] === undefined)
+    .sort();
   const actions = [];
   if (Object.keys(set).length > 0)
-    actions.push(action('tagPool', 'tags', { Tags: set }, 'tags changed since T', fieldChanges(have, want).filter((c) => c.after !== undefined)));
+    actions.push(
+      action(
+        'tagPool',
+        'tags',
+        { Tags: set },
+        'tags changed since T',
+        fieldChanges(have, want).filter((c) => c.after !== undefined),
+      ),
+    );
   if (removed.length > 0)
-    actions.push(action('untagPool', 'tags', { TagKeys: removed }, 'tags added since T', removed.map((name) => change(name, have[name], undefined))));
+    actions.push(
+      action(
+        'untagPool',
+        'tags',
+        { TagKeys: removed },
+        'tags added since T',
+        removed.map((name) => change(name, have[name], undefined)),
+      ),
+    );
   addTask(ctx, 'tags', 'tags', have, want, actions);
 }
-

@@ -53,7 +53,9 @@ export function planUsers(ctx: PlanContext, options: UserPlanOptions): void {
     if (target === undefined) {
       if (!usersInScope) continue;
       if (ctx.mode === 'exact')
-        addTask(ctx, 'deletions', key, writableView(key, live), null, [action('deleteUser', key, { Username: username }, 'did not exist at T')]);
+        addTask(ctx, 'deletions', key, writableView(key, live), null, [
+          action('deleteUser', key, { Username: username }, 'did not exist at T'),
+        ]);
       else ctx.kept.push(key);
       continue;
     }
@@ -67,19 +69,37 @@ export function planUsers(ctx: PlanContext, options: UserPlanOptions): void {
   }
 }
 
-function userActions(ctx: PlanContext, key: string, target: JsonObject, live: JsonObject | undefined): RestoreAction[] {
+function userActions(
+  ctx: PlanContext,
+  key: string,
+  target: JsonObject,
+  live: JsonObject | undefined,
+): RestoreAction[] {
   const username = idOf(key);
   const want = writableAttributes(target);
   if (live === undefined) {
     if (target.status === 'EXTERNAL_PROVIDER') {
-      ctx.notes.push({ kind: 'federatedUser', entity: key, message: `${username} signs in through a provider; Cognito re-creates it at its next sign-in` });
+      ctx.notes.push({
+        kind: 'federatedUser',
+        entity: key,
+        message: `${username} signs in through a provider; Cognito re-creates it at its next sign-in`,
+      });
       return [];
     }
-    ctx.notes.push({ kind: 'password', entity: key, message: `${username} is re-created without a password (was ${String(target.status)} at T): it must reset it` });
+    ctx.notes.push({
+      kind: 'password',
+      entity: key,
+      message: `${username} is re-created without a password (was ${String(target.status)} at T): it must reset it`,
+    });
     ctx.notes.push({ kind: 'sub', entity: key, message: `${username} gets a new sub: see the sub ledger` });
     const input = { Username: username, UserAttributes: want, notify: ctx.notify };
-    const actions = [action('createUser', key, input, 'deleted since T', fieldChanges(null, { attributes: want }))];
-    if (target.enabled === false) actions.push(action('disableUser', key, { Username: username }, 'disabled at T', [change('enabled', true, false)]));
+    const actions = [
+      action('createUser', key, input, 'deleted since T', fieldChanges(null, { attributes: want })),
+    ];
+    if (target.enabled === false)
+      actions.push(
+        action('disableUser', key, { Username: username }, 'disabled at T', [change('enabled', true, false)]),
+      );
     actions.push(...mfaActions(ctx, key, target, undefined));
 
     return actions;
@@ -95,45 +115,97 @@ function userActions(ctx: PlanContext, key: string, target: JsonObject, live: Js
     }
   // Changing an address resets its verified flag, and a flag is only taken with its address: each
   // pair travels together (Cognito, and cognito-local, refuse email_verified without the email).
-  for (const [address, flag] of [['email', 'email_verified'], ['phone_number', 'phone_number_verified']] as const)
+  for (const [address, flag] of [
+    ['email', 'email_verified'],
+    ['phone_number', 'phone_number_verified'],
+  ] as const)
     if ((set[address] !== undefined || set[flag] !== undefined) && want[address] !== undefined) {
       set[address] = want[address];
       if (want[flag] !== undefined) set[flag] = want[flag];
     }
   if (Object.keys(set).length > 0)
-    actions.push(action('updateUserAttributes', key, { Username: username, UserAttributes: set }, 'attributes changed since T', changes));
-  const removed = Object.keys(have).filter((name) => want[name] === undefined).sort();
+    actions.push(
+      action(
+        'updateUserAttributes',
+        key,
+        { Username: username, UserAttributes: set },
+        'attributes changed since T',
+        changes,
+      ),
+    );
+  const removed = Object.keys(have)
+    .filter((name) => want[name] === undefined)
+    .sort();
   if (removed.length > 0)
-    actions.push(action('deleteUserAttributes', key, { Username: username, UserAttributeNames: removed }, 'attributes added since T', removed.map((n) => change(`attributes.${n}`, have[n], undefined))));
+    actions.push(
+      action(
+        'deleteUserAttributes',
+        key,
+        { Username: username, UserAttributeNames: removed },
+        'attributes added since T',
+        removed.map((n) => change(`attributes.${n}`, have[n], undefined)),
+      ),
+    );
   const enabled = target.enabled !== false;
   if (enabled !== (live.enabled !== false))
-    actions.push(action(enabled ? 'enableUser' : 'disableUser', key, { Username: username }, `${enabled ? 'enabled' : 'disabled'} at T`, [change('enabled', !enabled, enabled)]));
+    actions.push(
+      action(
+        enabled ? 'enableUser' : 'disableUser',
+        key,
+        { Username: username },
+        `${enabled ? 'enabled' : 'disabled'} at T`,
+        [change('enabled', !enabled, enabled)],
+      ),
+    );
   actions.push(...mfaActions(ctx, key, target, live));
   return actions;
 }
 
 /** SMS and email MFA preferences are put back; a TOTP enrolment cannot be (it lives on the user's device). */
-function mfaActions(ctx: PlanContext, key: string, target: JsonObject, live: JsonObject | undefined): RestoreAction[] {
+function mfaActions(
+  ctx: PlanContext,
+  key: string,
+  target: JsonObject,
+  live: JsonObject | undefined,
+): RestoreAction[] {
   const want = restorableMfa(target);
   if (want === undefined) return [];
   const targetFactors = ((target.mfa as JsonObject).enabled as string[] | undefined) ?? [];
   const liveFactors = ((live?.mfa as JsonObject | undefined)?.enabled as string[] | undefined) ?? [];
   if (targetFactors.includes('SOFTWARE_TOKEN_MFA') && !liveFactors.includes('SOFTWARE_TOKEN_MFA'))
-    ctx.notes.push({ kind: 'totp', entity: key, message: `${idOf(key)} had an authenticator app (TOTP) at T: it must enrol it again` });
+    ctx.notes.push({
+      kind: 'totp',
+      entity: key,
+      message: `${idOf(key)} had an authenticator app (TOTP) at T: it must enrol it again`,
+    });
   const have = live === undefined ? { enabled: [], preferred: null } : restorableMfa(live);
   if (have === undefined || deepEqual(want, have)) return [];
   const enabled = want.enabled as string[];
-  const setting = (factor: string) => ({ enabled: enabled.includes(factor), preferred: want.preferred === factor });
+  const setting = (factor: string) => ({
+    enabled: enabled.includes(factor),
+    preferred: want.preferred === factor,
+  });
   const input = { Username: idOf(key), sms: setting('SMS_MFA'), email: setting('EMAIL_OTP') };
   return [action('setUserMfa', key, input, 'MFA preferences changed since T', [change('mfa', have, want)])];
 }
 
-function desiredGroups(ctx: PlanContext, target: JsonObject, live: JsonObject | undefined, options: UserPlanOptions): string[] {
+function desiredGroups(
+  ctx: PlanContext,
+  target: JsonObject,
+  live: JsonObject | undefined,
+  options: UserPlanOptions,
+): string[] {
   const keep = ctx.mode === 'undo' ? groupsOf(live).filter((g) => options.keptGroups.has(g)) : [];
   return [...new Set([...groupsOf(target), ...keep])].filter((g) => options.groupsAfter.has(g)).sort();
 }
 
-function membershipActions(ctx: PlanContext, key: string, target: JsonObject, live: JsonObject | undefined, options: UserPlanOptions): RestoreAction[] {
+function membershipActions(
+  ctx: PlanContext,
+  key: string,
+  target: JsonObject,
+  live: JsonObject | undefined,
+  options: UserPlanOptions,
+): RestoreAction[] {
   const username = idOf(key);
   const want = new Set(desiredGroups(ctx, target, live, options));
   const have = new Set(groupsOf(live).filter((g) => options.groupsAfter.has(g)));
@@ -141,28 +213,74 @@ function membershipActions(ctx: PlanContext, key: string, target: JsonObject, li
   const actions: RestoreAction[] = [];
   for (const group of [...have].sort())
     if (!want.has(group) && touch(group))
-      actions.push(action('removeFromGroup', key, { Username: username, GroupName: group }, `not in ${group} at T`, [change(`groups.${group}`, true, false)], group));
+      actions.push(
+        action(
+          'removeFromGroup',
+          key,
+          { Username: username, GroupName: group },
+          `not in ${group} at T`,
+          [change(`groups.${group}`, true, false)],
+          group,
+        ),
+      );
   for (const group of [...want].sort())
     if (!have.has(group) && touch(group))
-      actions.push(action('addToGroup', key, { Username: username, GroupName: group }, `in ${group} at T`, [change(`groups.${group}`, false, true)], group));
+      actions.push(
+        action(
+          'addToGroup',
+          key,
+          { Username: username, GroupName: group },
+          `in ${group} at T`,
+          [change(`groups.${group}`, false, true)],
+          group,
+        ),
+      );
   for (const group of groupsOf(target))
     if (!options.groupsAfter.has(group) && touch(group))
-      ctx.notes.push({ kind: 'notCaptured', entity: key, message: `${username} was in ${group} at T, which this restore does not re-create` });
+      ctx.notes.push({
+        kind: 'notCaptured',
+        entity: key,
+        message: `${username} was in ${group} at T, which this restore does not re-create`,
+      });
   return actions;
 }
 
 /** Provider identities linked to the user at T: re-linked where the provider exists, else listed. */
-function linkActions(ctx: PlanContext, key: string, target: JsonObject, live: JsonObject | undefined, options: UserPlanOptions): RestoreAction[] {
+function linkActions(
+  ctx: PlanContext,
+  key: string,
+  target: JsonObject,
+  live: JsonObject | undefined,
+  options: UserPlanOptions,
+): RestoreAction[] {
   const linked = new Set(identitiesOf(live).map((i) => `${i.providerName}\u0000${i.userId}`));
   const actions: RestoreAction[] = [];
   for (const identity of identitiesOf(target)) {
     if (linked.has(`${identity.providerName}\u0000${identity.userId}`)) continue;
     if (!options.providersAfter.has(identity.providerName)) {
-      ctx.notes.push({ kind: 'providerLink', entity: key, message: `${idOf(key)} was linked to ${identity.providerName} (${identity.userId}), a provider this pool does not have` });
+      ctx.notes.push({
+        kind: 'providerLink',
+        entity: key,
+        message: `${idOf(key)} was linked to ${identity.providerName} (${identity.userId}), a provider this pool does not have`,
+      });
       continue;
     }
-    const input = { Username: idOf(key), ProviderName: identity.providerName, ProviderAttributeName: 'Cognito_Subject', ProviderAttributeValue: identity.userId };
-    actions.push(action('linkProvider', key, input, `linked to ${identity.providerName} at T`, [change(`identities.${identity.providerName}`, undefined, identity.userId)], `${identity.providerName}:${identity.userId}`));
+    const input = {
+      Username: idOf(key),
+      ProviderName: identity.providerName,
+      ProviderAttributeName: 'Cognito_Subject',
+      ProviderAttributeValue: identity.userId,
+    };
+    actions.push(
+      action(
+        'linkProvider',
+        key,
+        input,
+        `linked to ${identity.providerName} at T`,
+        [change(`identities.${identity.providerName}`, undefined, identity.userId)],
+        `${identity.providerName}:${identity.userId}`,
+      ),
+    );
   }
   return actions;
 }

@@ -45,7 +45,9 @@ export async function prepareRestore(
   const at = revert === undefined ? request.at : new Date(Date.parse(revert.validFrom) - 1).toISOString();
   const state = await stateAt(deps, request.sourcePoolId, at).catch((error: unknown) => {
     if (revert !== undefined && error instanceof BeforeFirstSnapshotError)
-      throw new InvalidInputError(`--revert ${request.revert}: the store holds no snapshot before that change`);
+      throw new InvalidInputError(
+        `--revert ${request.revert}: the store holds no snapshot before that change`,
+      );
     throw error;
   });
   const target = new Map<EntityKey, JsonObject>();
@@ -79,7 +81,9 @@ export async function prepareRestore(
 async function findRecord(changeLog: ChangeLog, request: RestoreRequest): Promise<ChangeRecord> {
   for await (const record of changeLog.timeline(request.sourcePoolId))
     if (record.id === request.revert) return record;
-  throw new InvalidInputError(`--revert ${request.revert}: no change record with that id for pool ${request.sourcePoolId}`);
+  throw new InvalidInputError(
+    `--revert ${request.revert}: no change record with that id for pool ${request.sourcePoolId}`,
+  );
 }
 
 /** A user or group revert is a `--user`/`--group` restore; other entities are filtered afterwards. */
@@ -114,7 +118,9 @@ function clientLedger(
     const { kind, id } = parseEntityKey(entity);
     if (kind !== 'client' || id === undefined || ledger.has(id) || live.has(entity)) continue;
     const name = target.get(entity)?.ClientName;
-    const same = keysOf(live, 'client').filter((k) => live.get(k)?.ClientName === name && !claimed.has(k.slice(7)));
+    const same = keysOf(live, 'client').filter(
+      (k) => live.get(k)?.ClientName === name && !claimed.has(k.slice(7)),
+    );
     const only = same.length === 1 ? same[0] : undefined;
     if (only !== undefined) {
       ledger.set(id, only.slice('client:'.length));

@@ -24,7 +24,8 @@ export interface LiveRead {
   userMfa: boolean;
 }
 
-const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+const str = (value: unknown): string | undefined =>
+  typeof value === 'string' && value !== '' ? value : undefined;
 
 /**
  * One entity of the live pool, read just now in the canonical form a backup gives it (null: it does
@@ -43,7 +44,10 @@ export async function readLiveEntity(read: LiveRead, key: EntityKey): Promise<Js
     case 'group':
       return orNull(await paced('GetGroup', () => reader.getGroup(poolId, id)), canonicalGroup);
     case 'client':
-      return orNull(await paced('DescribeUserPoolClient', () => reader.describeClient(poolId, id)), canonicalClient);
+      return orNull(
+        await paced('DescribeUserPoolClient', () => reader.describeClient(poolId, id)),
+        canonicalClient,
+      );
     case 'idp':
       return orNull(
         await paced('DescribeIdentityProvider', () => reader.describeIdentityProvider(poolId, id)),
@@ -55,7 +59,9 @@ export async function readLiveEntity(read: LiveRead, key: EntityKey): Promise<Js
         canonicalComponent,
       );
     case 'pool': {
-      const { UserPoolTags: _tags, ...settings } = await paced('DescribeUserPool', () => reader.describeUserPool(poolId));
+      const { UserPoolTags: _tags, ...settings } = await paced('DescribeUserPool', () =>
+        reader.describeUserPool(poolId),
+      );
       return canonicalPool(settings);
     }
     case 'mfa':
@@ -69,7 +75,10 @@ export async function readLiveEntity(read: LiveRead, key: EntityKey): Promise<Js
       return ui !== undefined && own ? canonicalComponent(ui) : null;
     }
     case 'riskConfiguration':
-      return orNull(await paced('DescribeRiskConfiguration', () => reader.getRiskConfiguration(poolId)), canonicalComponent);
+      return orNull(
+        await paced('DescribeRiskConfiguration', () => reader.getRiskConfiguration(poolId)),
+        canonicalComponent,
+      );
     case 'tags': {
       const arn = read.arn;
       if (arn === undefined) return null;

@@ -56,21 +56,34 @@ export interface JournalSummary {
 }
 
 export function summarizeJournal(entries: readonly JournalEntry[]): JournalSummary {
-  const summary: JournalSummary = { runs: 0, finished: false, done: new Set(), inFlight: [], subs: [], clients: [] };
+  const summary: JournalSummary = {
+    runs: 0,
+    finished: false,
+    done: new Set(),
+    inFlight: [],
+    subs: [],
+    clients: [],
+  };
   const open = new Map<string, EntityKey>();
   for (const entry of entries) {
     if (entry.type === 'run') summary.runs += 1;
     if (entry.type === 'finished') summary.finished = entry.ok;
     if (entry.type === 'start') open.set(entry.action, entry.entity);
-    if (entry.type === 'failed' || entry.type === 'skipped' || entry.type === 'done') open.delete(entry.action);
+    if (entry.type === 'failed' || entry.type === 'skipped' || entry.type === 'done')
+      open.delete(entry.action);
     if (entry.type !== 'done') continue;
     summary.done.add(entry.action);
     const result = entry.result ?? {};
-    if (entry.action === 'createPool' && typeof result.poolId === 'string') summary.createdPool = result.poolId;
+    if (entry.action === 'createPool' && typeof result.poolId === 'string')
+      summary.createdPool = result.poolId;
     if (typeof result.newSub === 'string' && typeof result.oldSub === 'string')
       summary.subs.push({ username: String(result.username), oldSub: result.oldSub, newSub: result.newSub });
     if (typeof result.newClientId === 'string' && typeof result.oldClientId === 'string')
-      summary.clients.push({ clientName: String(result.clientName), oldClientId: result.oldClientId, newClientId: result.newClientId });
+      summary.clients.push({
+        clientName: String(result.clientName),
+        oldClientId: result.oldClientId,
+        newClientId: result.newClientId,
+      });
   }
   summary.inFlight = [...open].map(([action, entity]) => ({ action, entity }));
   return summary;

@@ -143,6 +143,8 @@ export interface CompareOptions {
   extra?: readonly EntityKey[];
   /** Keys not compared at all. */
   ignore?: (key: EntityKey) => boolean;
+  /** Groups whose memberships are not compared (undo mode keeps those of groups made after T). */
+  keptGroups?: readonly string[];
 }
 
 /**
@@ -163,7 +165,7 @@ export function writableDifferences(
     const liveKey = mappedKey(key, clientIds);
     seen.add(liveKey);
     const want = writableView(key, doc);
-    const have = writableView(liveKey, live.get(liveKey));
+    const have = withoutGroups(writableView(liveKey, live.get(liveKey)), options.keptGroups ?? []);
     if (!deepEqual(want, have))
       differences.push(`${key}${liveKey === key ? '' : ` (live ${liveKey})`}: want ${canonicalStringify(want)}, have ${canonicalStringify(have)}`);
     if (parseEntityKey(key).kind === 'user' && !deepEqual(linksOf(doc), linksOf(live.get(liveKey))))
@@ -175,6 +177,162 @@ export function writableDifferences(
   return differences;
 }
 
+function withoutGroups(view: JsonObject | null, groups: readonly string[]): JsonObject | null {
+  if (view === null || !Array.isArray(view.groups) || groups.length === 0) return view;
+  return { ...view, groups: view.groups.filter((g) => !groups.includes(String(g))) };
+}
+
 /** The client id ledger of a run as a map. */
 export const clientLedger = (result: ApplyResult): Map<string, string> =>
   new Map(result.clients.map((c) => [c.oldClientId, c.newClientId]));
+
+export const SAML_METADATA = '<EntityDescriptor entityID="https://idp.corp.example.com"><IDPSSODescriptor/></EntityDescriptor>';
+export const OKTA_SECRET = 'okta-secret-never-stored';
+
+export interface FullPool {
+  poolId: string;
+  arn: string;
+  webClientId: string;
+  backendClientId: string;
+  domain: string;
+}
+
+let domains = 0;
+
+/**
+ * A pool with every component cognito-local lacks: identity providers (SAML, OIDC with a secret),
+ * resource servers, a domain, UI customization (pool default, and two clients), threat protection
+ * with a risk configuration, tags, SMS/email/TOTP MFA, users with MFA preferences, groups, and a user
+ * linked to the SAML provider. Seeded in process (fast); tests break it through the SDK.
+ */
+export async function seedFullPool(env: FakeRestoreEnv): Promise<FullPool> {
+  const { fake } = env.running;
+  const call = (operation: string, input: JsonObject) => fake.call(operation, input);
+  const created = call('CreateUserPool', {
+    PoolName: 'full',
+    Schema: [
+      { Name: 'tenant', AttributeDataType: 'String', Mutable: true },
+      { Name: 'level', AttributeDataType: 'Number', Mutable: true },
+    ],
+    UserPoolAddOns: { AdvancedSecurityMode: 'AUDIT' },
+    UserPoolTags: { team: 'identity', env: 'test' },
+    AutoVerifiedAttributes: ['email'],
+  }) as { UserPool: { Id: string; Arn: string } };
+  const UserPoolId = created.UserPool.Id;
+  call('SetUserPoolMfaConfig', {
+    UserPoolId,
+    MfaConfiguration: 'OPTIONAL',
+    SmsMfaConfiguration: { SmsAuthenticationMessage: 'Code {####}', SmsConfiguration: { SnsCallerArn: 'arn:aws:iam::000000000000:role/sns', ExternalId: 'x' } },
+    EmailMfaConfiguration: { Message: 'Code {####}', Subject: 'Your code' },
+    SoftwareTokenMfaConfiguration: { Enabled: true },
+  });
+  call('CreateGroup', { UserPoolId, GroupName: 'admins', Description: 'Full access', Precedence: 1 });
+  call('CreateGroup', { UserPoolId, GroupName: 'staff', Description: 'Everyone', Precedence: 10 });
+  const users: [string, Record<string, string>, string[]][] = [
+    ['alice', { email: 'alice@example.com', email_verified: 'true', 'custom:tenant': 'acme', 'custom:level': '3' }, ['admins', 'staff']],
+    ['bob', { email: 'bob@example.com', email_verified: 'false', phone_number: '+15550100', 'custom:tenant': 'acme' }, ['staff']],
+    ['carol', { email: 'carol@example.com', name: 'Carol' }, []],
+    ['dave', { email: 'dave@corp.example.com', 'custom:tenant': 'corp' }, ['staff']],
+  ];
+  for (const [Username, attributes, groups] of users) {
+    const UserAttributes = Object.entries(attributes).map(([Name, Value]) => ({ Name, Value }));
+    call('AdminCreateUser', { UserPoolId, Username, UserAttributes, MessageAction: 'SUPPRESS' });
+    for (const GroupName of groups) call('AdminAddUserToGroup', { UserPoolId, Username, GroupName });
+  }
+  call('AdminDisableUser', { UserPoolId, Username: 'carol' });
+  call('AdminSetUserMFAPreference', {
+    UserPoolId,
+    Username: 'alice',
+    SMSMfaSettings: { Enabled: true, PreferredMfa: true },
+    SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: false },
+  });
+  call('AdminSetUserMFAPreference', {
+    UserPoolId,
+    Username: 'bob',
+    SMSMfaSettings: { Enabled: true, PreferredMfa: false },
+    EmailMfaSettings: { Enabled: true, PreferredMfa: true },
+  });
+  call('AdminSetUserMFAPreference', {
+    UserPoolId,
+    Username: 'dave',
+    SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true },
+    EmailMfaSettings: { Enabled: true, PreferredMfa: false },
+  });
+  call('CreateIdentityProvider', {
+    UserPoolId,
+    ProviderName: 'Corp',
+    ProviderType: 'SAML',
+    ProviderDetails: { MetadataFile: SAML_METADATA, IDPSignout: 'true' },
+    AttributeMapping: { email: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress' },
+    IdpIdentifiers: ['corp.example.com'],
+  });
+  call('CreateIdentityProvider', {
+    UserPoolId,
+    ProviderName: 'Okta',
+    ProviderType: 'OIDC',
+    ProviderDetails: {
+      client_id: 'okta-client',
+      client_secret: OKTA_SECRET,
+      authorize_scopes: 'openid email',
+      oidc_issuer: 'https://okta.example.com',
+      attributes_request_method: 'GET',
+    },
+    AttributeMapping: { email: 'email' },
+  });
+  call('AdminLinkProviderForUser', {
+    UserPoolId,
+    DestinationUser: { ProviderName: 'Cognito', ProviderAttributeValue: 'dave' },
+    SourceUser: { ProviderName: 'Corp', ProviderAttributeName: 'Cognito_Subject', ProviderAttributeValue: 'dave@corp' },
+  });
+  call('CreateResourceServer', {
+    UserPoolId,
+    Identifier: 'https://api.example.com/orders',
+    Name: 'orders',
+    Scopes: [
+      { ScopeName: 'read', ScopeDescription: 'Read orders' },
+      { ScopeName: 'write', ScopeDescription: 'Write orders' },
+    ],
+  });
+  call('CreateResourceServer', {
+    UserPoolId,
+    Identifier: 'https://api.example.com/stock',
+    Name: 'stock',
+    Scopes: [{ ScopeName: 'read', ScopeDescription: 'Read stock' }],
+  });
+  const web = call('CreateUserPoolClient', {
+    UserPoolId,
+    ClientName: 'web',
+    SupportedIdentityProviders: ['COGNITO', 'Corp'],
+    CallbackURLs: ['https://app.example.com/callback'],
+    AllowedOAuthFlows: ['code'],
+    AllowedOAuthScopes: ['openid', 'email'],
+    AllowedOAuthFlowsUserPoolClient: true,
+    ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_SRP_AUTH'],
+  }) as { UserPoolClient: { ClientId: string } };
+  const backend = call('CreateUserPoolClient', {
+    UserPoolId,
+    ClientName: 'backend',
+    GenerateSecret: true,
+    AllowedOAuthFlows: ['client_credentials'],
+    AllowedOAuthScopes: ['https://api.example.com/orders/read'],
+    AllowedOAuthFlowsUserPoolClient: true,
+    RefreshTokenValidity: 5,
+  }) as { UserPoolClient: { ClientId: string } };
+  const domain = `rewind-full-${++domains}-${Date.now().toString(36)}`;
+  call('CreateUserPoolDomain', { UserPoolId, Domain: domain });
+  call('SetUICustomization', { UserPoolId, CSS: '.banner-customizable { background-color: teal; }' });
+  call('SetUICustomization', { UserPoolId, ClientId: web.UserPoolClient.ClientId, CSS: '.label-customizable { color: navy; }' });
+  call('SetUICustomization', { UserPoolId, ClientId: backend.UserPoolClient.ClientId, CSS: '.submitButton-customizable { color: red; }' });
+  call('SetRiskConfiguration', {
+    UserPoolId,
+    RiskExceptionConfiguration: { BlockedIPRangeList: ['192.0.2.0/24'] },
+    CompromisedCredentialsRiskConfiguration: { Actions: { EventAction: 'BLOCK' } },
+  });
+  return {
+    poolId: UserPoolId,
+    arn: created.UserPool.Arn,
+    webClientId: web.UserPoolClient.ClientId,
+    backendClientId: backend.UserPoolClient.ClientId,
+    domain,
+  };
+}

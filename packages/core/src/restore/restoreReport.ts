@@ -62,7 +62,9 @@ export function buildRestoreReport(
     totals[outcome.status] += 1;
   }
   const elapsedSeconds = (Date.parse(result.finishedAt) - Date.parse(result.startedAt)) / 1000;
-  const unique = <T>(items: T[], key: (item: T) => string) => [...new Map(items.map((i) => [key(i), i])).values()];
+  const unique = <T>(items: T[], key: (item: T) => string) => [
+    ...new Map(items.map((i) => [key(i), i])).values(),
+  ];
   return {
     sourcePoolId: plan.sourcePoolId,
     targetPoolId: plan.targetPoolId,

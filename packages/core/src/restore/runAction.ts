@@ -55,7 +55,8 @@ const without = (input: JsonObject, ...fields: string[]): RawRecord => {
 };
 
 function arnOf(target: ActionTarget): string {
-  if (target.arn === undefined) throw new Error(`the ARN of pool ${target.poolId} is unknown: tags cannot be written`);
+  if (target.arn === undefined)
+    throw new Error(`the ARN of pool ${target.poolId} is unknown: tags cannot be written`);
   return target.arn;
 }
 
@@ -68,12 +69,16 @@ async function withLiveSecrets(target: ActionTarget, input: JsonObject): Promise
   const liveDetails = (live?.ProviderDetails ?? {}) as Record<string, unknown>;
   const details: Record<string, unknown> = { ...((input.ProviderDetails ?? {}) as object) };
   for (const secret of ['client_secret', 'private_key'])
-    if (liveDetails[secret] !== undefined && details[secret] === undefined) details[secret] = liveDetails[secret];
+    if (liveDetails[secret] !== undefined && details[secret] === undefined)
+      details[secret] = liveDetails[secret];
   return { ...without(input, 'ProviderType'), ProviderDetails: details };
 }
 
 /** Runs one action's single Cognito call; returns what the ledgers need to know. */
-export async function runAction(target: ActionTarget, action: RestoreAction): Promise<JsonObject | undefined> {
+export async function runAction(
+  target: ActionTarget,
+  action: RestoreAction,
+): Promise<JsonObject | undefined> {
   const { writer, poolId } = target;
   const i = action.input;
   switch (action.kind) {
@@ -94,12 +99,18 @@ export async function runAction(target: ActionTarget, action: RestoreAction): Pr
       return;
     case 'createUser': {
       const attributes = (i.UserAttributes ?? {}) as Record<string, string>;
-      const created = await writer.createUser(poolId, s(i.Username), attributes, { suppressMessages: i.notify !== true });
+      const created = await writer.createUser(poolId, s(i.Username), attributes, {
+        suppressMessages: i.notify !== true,
+      });
       const sub = created.Attributes?.find((a) => a.Name === 'sub')?.Value;
       return sub === undefined ? {} : { newSub: sub };
     }
     case 'updateUserAttributes':
-      await writer.updateUserAttributes(poolId, s(i.Username), (i.UserAttributes ?? {}) as Record<string, string>);
+      await writer.updateUserAttributes(
+        poolId,
+        s(i.Username),
+        (i.UserAttributes ?? {}) as Record<string, string>,
+      );
       return;
     case 'deleteUserAttributes':
       await writer.deleteUserAttributes(poolId, s(i.Username), strings(i.UserAttributeNames));
@@ -166,7 +177,9 @@ export async function runAction(target: ActionTarget, action: RestoreAction): Pr
       return;
     case 'setUiCustomization': {
       const id = s(i.ClientId);
-      await writer.setUiCustomization(poolId, id === 'ALL' ? undefined : target.clientId(id), { CSS: s(i.CSS) });
+      await writer.setUiCustomization(poolId, id === 'ALL' ? undefined : target.clientId(id), {
+        CSS: s(i.CSS),
+      });
       return;
     }
     case 'setRiskConfiguration':

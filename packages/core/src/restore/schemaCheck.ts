@@ -8,9 +8,7 @@ export class SchemaMismatchError extends InvalidInputError {
     readonly targetPoolId: string,
     readonly differences: readonly string[],
   ) {
-    super(
-      `pool ${targetPoolId} cannot take this restore, nothing was changed: ${differences.join('; ')}`,
-    );
+    super(`pool ${targetPoolId} cannot take this restore, nothing was changed: ${differences.join('; ')}`);
     this.name = 'SchemaMismatchError';
   }
 }
@@ -57,15 +55,20 @@ export function checkSchema(
     const there = liveCustom.get(name);
     if (there === undefined) differences.push(`custom attribute ${name} is missing`);
     else if (there.AttributeDataType !== attribute.AttributeDataType)
-      differences.push(`custom attribute ${name} is ${there.AttributeDataType}, was ${attribute.AttributeDataType}`);
+      differences.push(
+        `custom attribute ${name} is ${there.AttributeDataType}, was ${attribute.AttributeDataType}`,
+      );
   }
   for (const name of usedAttributesMissing(users, live))
-    if (!differences.includes(`custom attribute ${name} is missing`)) differences.push(`custom attribute ${name} is missing`);
+    if (!differences.includes(`custom attribute ${name} is missing`))
+      differences.push(`custom attribute ${name} is missing`);
   for (const setting of POOL_CREATION_ONLY) {
     const was = normalise(setting, atT[setting]);
     const is = normalise(setting, live[setting]);
     if (!deepEqual(was, is))
-      differences.push(`${setting} is ${JSON.stringify(is ?? null)}, was ${JSON.stringify(was ?? null)} (fixed when a pool is created)`);
+      differences.push(
+        `${setting} is ${JSON.stringify(is ?? null)}, was ${JSON.stringify(was ?? null)} (fixed when a pool is created)`,
+      );
   }
   if (differences.length > 0) throw new SchemaMismatchError(targetPoolId, differences);
 }
@@ -73,6 +76,7 @@ export function checkSchema(
 /** An empty list and no list mean the same; case sensitivity defaults to true. */
 function normalise(setting: string, value: JsonObject[string] | undefined) {
   if (Array.isArray(value)) return value.length === 0 ? undefined : [...value].sort();
-  if (setting === 'UsernameConfiguration') return { CaseSensitive: (value as JsonObject | undefined)?.CaseSensitive !== false };
+  if (setting === 'UsernameConfiguration')
+    return { CaseSensitive: (value as JsonObject | undefined)?.CaseSensitive !== false };
   return value;
 }

@@ -93,7 +93,10 @@ function userView(doc: JsonObject): JsonObject {
 
 function identityProviderView(doc: JsonObject): JsonObject {
   const details = omit((doc.ProviderDetails ?? {}) as JsonObject, IDP_DERIVED_DETAILS);
-  return canonicalObject({ ...pick(doc, ['ProviderType', 'AttributeMapping', 'IdpIdentifiers']), ProviderDetails: details });
+  return canonicalObject({
+    ...pick(doc, ['ProviderType', 'AttributeMapping', 'IdpIdentifiers']),
+    ProviderDetails: details,
+  });
 }
 
 /** Per domain name: what CreateUserPoolDomain takes. */

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { codecBench } from './codecBench.js';
 import { measureReplay, setUpReplay } from './replayBench.js';
+import { measureRestore } from './restoreBench.js';
 
 /**
  * `pnpm bench`: each measurement runs in its own process so its peak RSS is its own. Results go to
@@ -12,6 +13,8 @@ import { measureReplay, setUpReplay } from './replayBench.js';
  */
 const USERS = Number(process.env.BENCH_USERS ?? 100_000);
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 200_000);
+/** Users of the restore benchmark (in USERS / 100 groups): 20,000 take about 17 minutes at AWS's quotas. */
+const RESTORE_USERS = Number(process.env.BENCH_RESTORE_USERS ?? 20_000);
 const here = fileURLToPath(import.meta.url);
 
 const peakRssMiB = () => Math.round(process.resourceUsage().maxRSS / 1024);
@@ -21,6 +24,7 @@ async function child(task: string, arg: string): Promise<void> {
     codec: () => codecBench(USERS),
     setup: () => setUpReplay(arg, USERS, RECORDS),
     replay: () => measureReplay(arg),
+    restore: () => measureRestore(arg, RESTORE_USERS),
   };
   const run = results[task];
   if (!run) throw new Error(`unknown bench task ${task}`);
@@ -33,12 +37,24 @@ function inChild(task: string, arg = ''): Record<string, unknown> {
   return JSON.parse(out) as Record<string, unknown>;
 }
 
+function restoreLine(r: Record<string, unknown>): string {
+  const bar = r.meetsBar ? 'meets' : 'MISSES';
+  return (
+    `restore: ${r.users} users, ${r.groups} groups, ${r.memberships} memberships in ${r.wallSeconds} s; ` +
+    `busiest ${r.busiestCategory} ${r.busiestCalls} calls / ${r.busiestDefaultRps} rps = ${r.quotaBoundSeconds} s; ` +
+    `quotaBoundFraction ${r.quotaBoundFraction}; ${r.failedActions} failed actions, ${r.throttledCalls} throttled calls; ` +
+    `${bar} the bar (fraction >= 0.9, no failures)`
+  );
+}
+
 function main(): void {
   const dir = mkdtempSync(join(tmpdir(), 'rewind-bench-'));
   try {
     const codec = inChild('codec');
     const setup = inChild('setup', dir);
     const replay = inChild('replay', dir);
+    const restore = inChild('restore', join(dir, 'restore'));
+    process.stdout.write(`${restoreLine(restore)}\n`);
     const report = {
       date: new Date().toISOString(),
       node: process.version,
@@ -49,6 +65,7 @@ function main(): void {
       },
       snapshotCodec: codec,
       replay: { users: USERS, records: RECORDS, setup, ...replay },
+      restore,
     };
     const json = JSON.stringify(report, null, 2);
     const resultsDir = join(dirname(here), '..', '..', '..', '..', 'bench', 'results');

@@ -11,17 +11,17 @@ import {
   type PreparedRestore,
   prepareRestore,
   RateLimiter,
-  stateAt,
   type RestoreReport,
   type RestoreRequest,
+  stateAt,
   summarizeJournal,
 } from '@cognito-rewind/core';
 import { AwsCognitoReader, AwsCognitoWriter, createCognitoClient } from '@cognito-rewind/core/adapters/aws';
 import { FileRestoreJournal } from '@cognito-rewind/core/adapters/local';
 import { parseEndpoint, parsePoolId, regionFor } from '../io/options.js';
+import { parseAt } from '../io/parseTime.js';
 import { renderPlan, renderReport } from '../io/planView.js';
 import { writeReportFiles } from '../io/reportFiles.js';
-import { parseAt } from '../io/parseTime.js';
 import { openLocalStore } from '../localStore.js';
 import type { CommandContext } from './context.js';
 import { parseRestoreOptions, type RestoreOptions } from './restoreOptions.js';
@@ -37,7 +37,18 @@ export interface RestoreOutcome {
 /** Where a restore keeps its journal: one per set of arguments, so a re-run finds the one it continues. */
 function journalFile(storeDir: string, request: RestoreRequest & { createPool?: string }): string {
   const key = createHash('sha256')
-    .update(JSON.stringify([request.sourcePoolId, request.createPool ?? request.targetPoolId, request.at, request.mode, request.only, request.users, request.groups, request.revert]))
+    .update(
+      JSON.stringify([
+        request.sourcePoolId,
+        request.createPool ?? request.targetPoolId,
+        request.at,
+        request.mode,
+        request.only,
+        request.users,
+        request.groups,
+        request.revert,
+      ]),
+    )
     .digest('hex')
     .slice(0, 24);
   return join(storeDir, 'cognito-backup', request.sourcePoolId, 'restores', `${key}.journal.ndjson`);
@@ -51,7 +62,8 @@ function journalFile(storeDir: string, request: RestoreRequest & { createPool?: 
 export async function restoreCommand(raw: RestoreOptions, ctx: CommandContext): Promise<RestoreOutcome> {
   const options = parseRestoreOptions(raw);
   const sourcePoolId = parsePoolId(raw.pool);
-  const at = raw.revert !== undefined ? ctx.clock.now().toISOString() : parseAt(raw.at ?? '', ctx.clock.now());
+  const at =
+    raw.revert !== undefined ? ctx.clock.now().toISOString() : parseAt(raw.at ?? '', ctx.clock.now());
   const endpoint = parseEndpoint(raw.endpoint ?? ctx.env.COGNITO_ENDPOINT);
   const storeDir = resolve(ctx.cwd, raw.store);
   const store = openLocalStore(storeDir, { mustExist: true });
@@ -78,8 +90,10 @@ export async function restoreCommand(raw: RestoreOptions, ctx: CommandContext): 
     const journal = new FileRestoreJournal(journalFile(storeDir, request));
     const previous = summarizeJournal(await journal.read());
     if (raw.createPool !== undefined) {
-      request.targetPoolId = previous.createdPool ?? (await createTargetPool(store, request, raw, writer, journal, ctx));
-      if (previous.createdPool) ctx.io.err(`continuing into pool ${previous.createdPool}, created by an earlier run`);
+      request.targetPoolId =
+        previous.createdPool ?? (await createTargetPool(store, request, raw, writer, journal, ctx));
+      if (previous.createdPool)
+        ctx.io.err(`continuing into pool ${previous.createdPool}, created by an earlier run`);
     }
     const prepared = await prepareRestore({ ...store, reader }, { ...request, previous });
     for (const warning of prepared.warnings) ctx.io.err(`warning: ${warning}`);
@@ -88,7 +102,9 @@ export async function restoreCommand(raw: RestoreOptions, ctx: CommandContext): 
     else ctx.io.out(renderPlan(plan));
     if (actionCount(plan) === 0) {
       const finished = previous.finished ? ' (an earlier run of this restore finished)' : '';
-      ctx.io.err(`nothing to do: ${plan.targetPoolId} already matches ${sourcePoolId} at ${plan.at}${finished}; nothing was changed`);
+      ctx.io.err(
+        `nothing to do: ${plan.targetPoolId} already matches ${sourcePoolId} at ${plan.at}${finished}; nothing was changed`,
+      );
       return { exitCode: 0, prepared };
     }
     if (options.dryRun) {
@@ -96,11 +112,25 @@ export async function restoreCommand(raw: RestoreOptions, ctx: CommandContext): 
       return { exitCode: 0, prepared };
     }
     await confirm(ctx, plan.targetPoolId, actionCount(plan), options.yes);
-    const limiter = new RateLimiter({ rates: options.rates, now: () => performance.now(), sleep: (ms) => sleep(ms) });
+    const limiter = new RateLimiter({
+      rates: options.rates,
+      now: () => performance.now(),
+      sleep: (ms) => sleep(ms),
+    });
     const bar = ctx.io.progress('restore');
     const result = await applyPlan(
       plan,
-      { writer, reader, journal, limiter, clock: ctx.clock, sleep: (ms) => sleep(ms), changeLog: store.changeLog, concurrency: options.concurrency, onProgress: (done, total) => bar.update(done, total) },
+      {
+        writer,
+        reader,
+        journal,
+        limiter,
+        clock: ctx.clock,
+        sleep: (ms) => sleep(ms),
+        changeLog: store.changeLog,
+        concurrency: options.concurrency,
+        onProgress: (done, total) => bar.update(done, total),
+      },
       { target: prepared.target, userMfa: prepared.userMfa, previous },
     ).finally(() => bar.stop());
     await journal.close();
@@ -118,7 +148,9 @@ export async function restoreCommand(raw: RestoreOptions, ctx: CommandContext): 
 async function confirm(ctx: CommandContext, poolId: string, actions: number, yes: boolean): Promise<void> {
   if (yes) return;
   if (!ctx.io.canAsk)
-    throw new InvalidInputError(`refusing to change ${poolId} without --yes (no terminal to ask on); nothing was changed`);
+    throw new InvalidInputError(
+      `refusing to change ${poolId} without --yes (no terminal to ask on); nothing was changed`,
+    );
   if (!(await ctx.io.confirm(`apply ${actions} action(s) to ${poolId}?`)))
     throw new InvalidInputError('restore cancelled; nothing was changed');
 }
@@ -135,12 +167,23 @@ async function createTargetPool(
   const state = await stateAt(store, request.sourcePoolId, request.at);
   let pool: Record<string, unknown> | undefined;
   for await (const entry of state.entities) if (entry.key === 'pool') pool = entry.doc;
-  if (pool === undefined) throw new InvalidInputError(`the store has no pool configuration of ${request.sourcePoolId} at ${request.at}`);
+  if (pool === undefined)
+    throw new InvalidInputError(
+      `the store has no pool configuration of ${request.sourcePoolId} at ${request.at}`,
+    );
   const name = raw.createPool ?? '';
   const at = ctx.clock.now().toISOString();
   await journal.append({ type: 'start', at, action: 'createPool', entity: 'pool' });
   const { poolId } = await writer.createUserPool(createPoolInput(pool as never, name));
-  await journal.append({ type: 'done', at: ctx.clock.now().toISOString(), action: 'createPool', entity: 'pool', result: { poolId } });
-  ctx.io.out(`created pool ${poolId} (${name}) from the configuration of ${request.sourcePoolId} at ${request.at}`);
+  await journal.append({
+    type: 'done',
+    at: ctx.clock.now().toISOString(),
+    action: 'createPool',
+    entity: 'pool',
+    result: { poolId },
+  });
+  ctx.io.out(
+    `created pool ${poolId} (${name}) from the configuration of ${request.sourcePoolId} at ${request.at}`,
+  );
   return poolId;
 }

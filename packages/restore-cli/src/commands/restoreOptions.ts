@@ -48,15 +48,29 @@ const bad = (message: string) => new InvalidInputError(message);
 /** Checks every option before anything is read or written: conflicts and bad values are exit 2. */
 export function parseRestoreOptions(raw: RestoreOptions): ParsedRestoreOptions {
   if (raw.targetPool !== undefined && raw.createPool !== undefined)
-    throw bad('--target-pool and --create-pool conflict: restore into an existing pool or a new one, not both');
+    throw bad(
+      '--target-pool and --create-pool conflict: restore into an existing pool or a new one, not both',
+    );
   if (raw.createPool !== undefined && raw.dryRun)
-    throw bad('--create-pool with --dry-run: a dry run creates nothing; plan against an existing pool with --target-pool');
+    throw bad(
+      '--create-pool with --dry-run: a dry run creates nothing; plan against an existing pool with --target-pool',
+    );
   if (raw.createPool !== undefined && !/^[\w\s+=,.@-]{1,128}$/.test(raw.createPool))
     throw bad(`--create-pool ${JSON.stringify(raw.createPool)} is not a valid pool name`);
   if (raw.revert !== undefined) {
-    const clash = [raw.at && '--at', raw.exact && '--exact', raw.only && '--only', raw.user?.length && '--user', raw.group?.length && '--group'].filter(Boolean);
-    if (clash.length > 0) throw bad(`--revert conflicts with ${clash.join(', ')}: it restores one entity to just before that change`);
-    if (!/^[0-9A-HJKMNP-TV-Z]{26}$/i.test(raw.revert)) throw bad(`--revert ${JSON.stringify(raw.revert)} is not a change record id`);
+    const clash = [
+      raw.at && '--at',
+      raw.exact && '--exact',
+      raw.only && '--only',
+      raw.user?.length && '--user',
+      raw.group?.length && '--group',
+    ].filter(Boolean);
+    if (clash.length > 0)
+      throw bad(
+        `--revert conflicts with ${clash.join(', ')}: it restores one entity to just before that change`,
+      );
+    if (!/^[0-9A-HJKMNP-TV-Z]{26}$/i.test(raw.revert))
+      throw bad(`--revert ${JSON.stringify(raw.revert)} is not a change record id`);
   } else if (raw.at === undefined) throw bad('--at <time> is required (or --revert <change id>)');
   const format = raw.format ?? 'table';
   if (format !== 'table' && format !== 'json') throw bad(`--format ${format}: use table or json`);
@@ -79,10 +93,15 @@ export function parseRestoreOptions(raw: RestoreOptions): ParsedRestoreOptions {
 }
 
 function parseOnly(value: string): RestoreScope[] {
-  const scopes = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const scopes = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = scopes.filter((s) => !(RESTORE_SCOPES as readonly string[]).includes(s));
   if (unknown.length > 0 || scopes.length === 0)
-    throw bad(`--only ${value}: unknown part ${unknown.join(', ') || '(none given)'}; use ${RESTORE_SCOPES.join(',')}`);
+    throw bad(
+      `--only ${value}: unknown part ${unknown.join(', ') || '(none given)'}; use ${RESTORE_SCOPES.join(',')}`,
+    );
   return scopes as RestoreScope[];
 }
 
@@ -94,7 +113,8 @@ function parseRates(values: string[]): Partial<Record<QuotaCategory, number>> {
     const perSecond = Number(number);
     if (!(QUOTA_CATEGORIES as readonly string[]).includes(name))
       throw bad(`--rate ${value}: unknown quota category ${name}; use one of ${QUOTA_CATEGORIES.join(', ')}`);
-    if (!Number.isFinite(perSecond) || perSecond <= 0) throw bad(`--rate ${value}: the rate must be a positive number of requests per second`);
+    if (!Number.isFinite(perSecond) || perSecond <= 0)
+      throw bad(`--rate ${value}: the rate must be a positive number of requests per second`);
     rates[name as QuotaCategory] = perSecond;
   }
   return rates;

@@ -17,8 +17,12 @@ const describeChanges = (changes: FieldChange[]): string =>
 
 function actionTable(actions: RestoreAction[]): string {
   const table = new Table({ head: ['action', 'entity', 'changes', 'why'], wordWrap: true });
-  for (const a of actions.slice(0, ROWS)) table.push([a.kind, a.entity, describeChanges(a.changes), a.reason]);
-  const more = actions.length > ROWS ? `\n… and ${actions.length - ROWS} more actions (--format json lists them all)` : '';
+  for (const a of actions.slice(0, ROWS))
+    table.push([a.kind, a.entity, describeChanges(a.changes), a.reason]);
+  const more =
+    actions.length > ROWS
+      ? `\n… and ${actions.length - ROWS} more actions (--format json lists them all)`
+      : '';
   return table.toString() + more;
 }
 
@@ -31,7 +35,10 @@ export function countByKind(actions: RestoreAction[]): string {
 /** The plan as people read it: deletions first and apart, then the rest in order, then what is left alone. */
 export function renderPlan(plan: RestorePlan): string {
   const lines: string[] = [];
-  const target = plan.targetPoolId === plan.sourcePoolId ? plan.targetPoolId : `${plan.targetPoolId} (from ${plan.sourcePoolId})`;
+  const target =
+    plan.targetPoolId === plan.sourcePoolId
+      ? plan.targetPoolId
+      : `${plan.targetPoolId} (from ${plan.sourcePoolId})`;
   lines.push(`restore plan for ${target} to its state at ${plan.at} (${plan.mode} mode)`);
   const deletions = plan.tasks.filter((t) => t.phase === 'deletions').flatMap((t) => t.actions);
   const rest = plan.tasks.filter((t) => t.phase !== 'deletions').flatMap((t) => t.actions);
@@ -40,9 +47,13 @@ export function renderPlan(plan: RestorePlan): string {
     lines.push(actionTable(deletions));
   }
   if (rest.length > 0) lines.push('', `changes (${rest.length}): ${countByKind(rest)}`, actionTable(rest));
-  if (deletions.length + rest.length === 0) lines.push('', 'nothing to do: the pool already matches its state at T');
+  if (deletions.length + rest.length === 0)
+    lines.push('', 'nothing to do: the pool already matches its state at T');
   if (plan.kept.length > 0)
-    lines.push('', `created after T, kept (${plan.kept.length}): ${plan.kept.slice(0, 20).join(', ')}${plan.kept.length > 20 ? ', …' : ''}`);
+    lines.push(
+      '',
+      `created after T, kept (${plan.kept.length}): ${plan.kept.slice(0, 20).join(', ')}${plan.kept.length > 20 ? ', …' : ''}`,
+    );
   if (plan.notes.length > 0) {
     lines.push('', `what Cognito cannot take back, or this restore leaves alone (${plan.notes.length}):`);
     for (const note of plan.notes.slice(0, 50)) lines.push(`  - [${note.kind}] ${note.message}`);
@@ -54,24 +65,38 @@ export function renderPlan(plan: RestorePlan): string {
 /** The printed summary of a finished restore: counts per action kind, failures, ledgers, pace. */
 export function renderReport(report: RestoreReport, files: string[]): string {
   const table = new Table({ head: ['action', 'planned', 'done', 'skipped', 'failed'] });
-  for (const [kind, c] of Object.entries(report.counts)) table.push([kind, c.planned, c.done, c.skipped, c.failed]);
+  for (const [kind, c] of Object.entries(report.counts))
+    table.push([kind, c.planned, c.done, c.skipped, c.failed]);
   const t = report.totals;
   table.push(['total', t.planned, t.done, t.skipped, t.failed]);
   const lines = [
     `${report.ok ? 'restored' : 'restore incomplete:'} ${report.targetPoolId} to ${report.at} (${report.mode} mode)`,
     table.toString(),
     `took ${report.elapsedSeconds.toFixed(1)}s, ${report.rate.toFixed(1)} actions/s; Cognito calls by quota category: ${
-      Object.entries(report.calls).map(([c, n]) => `${c} ${n}`).join(', ') || 'none'
-    }${Object.keys(report.throttled).length > 0 ? `; throttled: ${Object.entries(report.throttled).map(([c, n]) => `${c} ${n}`).join(', ')}` : ''}`,
+      Object.entries(report.calls)
+        .map(([c, n]) => `${c} ${n}`)
+        .join(', ') || 'none'
+    }${
+      Object.keys(report.throttled).length > 0
+        ? `; throttled: ${Object.entries(report.throttled)
+            .map(([c, n]) => `${c} ${n}`)
+            .join(', ')}`
+        : ''
+    }`,
   ];
   if (report.resumedRuns > 0) lines.push(`continued ${report.resumedRuns} earlier run(s) of this restore`);
   for (const f of report.failures.slice(0, 20)) lines.push(`  failed  ${f.action}: ${f.detail}`);
-  for (const s of report.skipped.filter((o) => o.conflict).slice(0, 20)) lines.push(`  skipped ${s.action}: ${s.detail}`);
+  for (const s of report.skipped.filter((o) => o.conflict).slice(0, 20))
+    lines.push(`  skipped ${s.action}: ${s.detail}`);
   const mustReset = report.users.filter((u) => report.subLedger.some((e) => e.username === u.username));
   if (mustReset.length > 0)
-    lines.push(`${mustReset.length} re-created user(s) have no password and must reset it (status now ${[...new Set(mustReset.map((u) => u.statusNow))].join(', ')})`);
-  if (report.subLedger.length > 0) lines.push(`${report.subLedger.length} user(s) got a new sub: see the sub ledger`);
-  if (report.clientLedger.length > 0) lines.push(`${report.clientLedger.length} app client(s) got a new id: see the client id ledger`);
+    lines.push(
+      `${mustReset.length} re-created user(s) have no password and must reset it (status now ${[...new Set(mustReset.map((u) => u.statusNow))].join(', ')})`,
+    );
+  if (report.subLedger.length > 0)
+    lines.push(`${report.subLedger.length} user(s) got a new sub: see the sub ledger`);
+  if (report.clientLedger.length > 0)
+    lines.push(`${report.clientLedger.length} app client(s) got a new id: see the client id ledger`);
   for (const file of files) lines.push(`  wrote ${file}`);
   return lines.join('\n');
 }

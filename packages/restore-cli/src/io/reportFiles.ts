@@ -13,7 +13,9 @@ const csv = (header: string[], rows: string[][]) =>
 export async function writeReportFiles(dir: string, report: RestoreReport): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const stamp = report.finishedAt.replace(/[:.]/g, '');
-  const files: [string, string][] = [[`restore-report-${stamp}.json`, `${JSON.stringify(report, null, 2)}\n`]];
+  const files: [string, string][] = [
+    [`restore-report-${stamp}.json`, `${JSON.stringify(report, null, 2)}\n`],
+  ];
   if (report.subLedger.length > 0) {
     const rows = report.subLedger.map((e) => [e.username, e.oldSub, e.newSub]);
     files.push([`sub-ledger-${stamp}.csv`, csv(['username', 'old_sub', 'new_sub'], rows)]);
@@ -21,7 +23,10 @@ export async function writeReportFiles(dir: string, report: RestoreReport): Prom
   }
   if (report.clientLedger.length > 0) {
     const rows = report.clientLedger.map((e) => [e.clientName, e.oldClientId, e.newClientId]);
-    files.push([`client-id-ledger-${stamp}.csv`, csv(['client_name', 'old_client_id', 'new_client_id'], rows)]);
+    files.push([
+      `client-id-ledger-${stamp}.csv`,
+      csv(['client_name', 'old_client_id', 'new_client_id'], rows),
+    ]);
     files.push([`client-id-ledger-${stamp}.json`, `${JSON.stringify(report.clientLedger, null, 2)}\n`]);
   }
   for (const [name, body] of files) await writeFile(join(dir, name), body);

@@ -1,7 +1,6 @@
 import {
   AdminGetUserCommand,
   type CognitoIdentityProviderClient,
-  DescribeUserPoolClientCommand,
   DescribeUserPoolCommand,
   GetUserPoolMfaConfigCommand,
   ListGroupsCommand,
@@ -12,13 +11,17 @@ import {
 import { EntityGoneError } from '../../errors.js';
 import type { RawRecord, RawUser, RawUserMfa } from '../../model/raw.js';
 import type { CognitoReader } from '../../ports.js';
+import { chooseClient, type SharedClientOptions } from './clientChoice.js';
 import { CognitoCalls } from './cognitoCalls.js';
 import {
-  type CognitoClientOptions,
-  createCognitoClient,
-  endpointLabel,
-  endpointOfClient,
-} from './cognitoClient.js';
+  describeClient,
+  describeIdentityProvider,
+  describeResourceServer,
+  getGroup,
+  getUser,
+  listGroupsForUser,
+  mfaOf,
+} from './entityReads.js';
 import {
   describeDomain,
   getRiskConfiguration,
@@ -29,15 +32,10 @@ import {
 } from './optionalReads.js';
 import { paginate, plain } from './paginate.js';
 
-export interface AwsCognitoReaderOptions extends CognitoClientOptions {
-  /** A client to share; without one the reader makes its own from the other options. */
-  readonly client?: CognitoIdentityProviderClient;
+export interface AwsCognitoReaderOptions extends SharedClientOptions {
   /** Items asked for per page; Cognito's maximum (60, 50 for resource servers) caps it. @default 60 */
   readonly pageSize?: number;
 }
-
-const isClient = (value: unknown): value is CognitoIdentityProviderClient =>
-  typeof value === 'object' && value !== null && typeof (value as { send?: unknown }).send === 'function';
 
 /** Reads a user pool through the Cognito API, one component at a time, following every page. */
 export class AwsCognitoReader implements CognitoReader {
@@ -48,19 +46,13 @@ export class AwsCognitoReader implements CognitoReader {
   constructor(client: CognitoIdentityProviderClient, options?: AwsCognitoReaderOptions);
   constructor(options?: AwsCognitoReaderOptions);
   constructor(
-    clientOrOptions: CognitoIdentityProviderClient | AwsCognitoReaderOptions = {},
-    more: AwsCognitoReaderOptions = {},
+    clientOrOptions?: CognitoIdentityProviderClient | AwsCognitoReaderOptions,
+    more?: AwsCognitoReaderOptions,
   ) {
-    const given = isClient(clientOrOptions) ? clientOrOptions : undefined;
-    const options = given === undefined ? (clientOrOptions as AwsCognitoReaderOptions) : more;
-    const shared = given ?? options.client;
-    const endpoint =
-      options.endpoint ??
-      (shared !== undefined ? endpointOfClient(shared) : undefined) ??
-      endpointLabel(options);
+    const { client, endpoint, owns, options } = chooseClient(clientOrOptions, more);
     const pageSize = Math.max(1, Math.floor(options.pageSize ?? 60));
-    this.calls = new CognitoCalls(shared ?? createCognitoClient(options), endpoint, pageSize);
-    this.ownsClient = shared === undefined;
+    this.calls = new CognitoCalls(client, endpoint, pageSize);
+    this.ownsClient = owns;
   }
 
   /** Releases the sockets of a client the reader made itself. */
@@ -91,14 +83,11 @@ export class AwsCognitoReader implements CognitoReader {
       );
       return { items: out.UserPoolClients, next: out.NextToken };
     });
-    const describe = { component: 'clients', operation: 'DescribeUserPoolClient' };
     for await (const { ClientId } of summaries) {
       if (ClientId === undefined) continue;
       // A client deleted since its page was listed no longer exists: skipped, not an error.
-      const out = await this.calls.callUnlessGone(describe, poolId, () =>
-        this.calls.client.send(new DescribeUserPoolClientCommand({ UserPoolId: poolId, ClientId })),
-      );
-      if (out?.UserPoolClient !== undefined) yield plain(out.UserPoolClient);
+      const client = await describeClient(this.calls, poolId, ClientId);
+      if (client !== undefined) yield client;
     }
   }
 
@@ -148,11 +137,7 @@ export class AwsCognitoReader implements CognitoReader {
     const out = await this.calls.callOrAbsent(site, ['UserNotFoundException'], () =>
       this.calls.client.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: username })),
     );
-    if (out === undefined) return undefined;
-    const mfa: RawUserMfa = {};
-    if (out.PreferredMfaSetting !== undefined) mfa.PreferredMfaSetting = out.PreferredMfaSetting;
-    if (out.UserMFASettingList !== undefined) mfa.UserMFASettingList = [...out.UserMFASettingList];
-    return mfa;
+    return out === undefined ? undefined : mfaOf(out);
   }
 
   listIdentityProviders(poolId: string): AsyncIterable<RawRecord> {
@@ -177,5 +162,29 @@ export class AwsCognitoReader implements CognitoReader {
 
   listTags(resourceArn: string): Promise<Record<string, string>> {
     return listTags(this.calls, resourceArn);
+  }
+
+  getUser(poolId: string, username: string): Promise<(RawUser & RawUserMfa) | undefined> {
+    return getUser(this.calls, poolId, username);
+  }
+
+  listGroupsForUser(poolId: string, username: string): Promise<string[] | undefined> {
+    return listGroupsForUser(this.calls, poolId, username);
+  }
+
+  getGroup(poolId: string, groupName: string): Promise<RawRecord | undefined> {
+    return getGroup(this.calls, poolId, groupName);
+  }
+
+  describeClient(poolId: string, clientId: string): Promise<RawRecord | undefined> {
+    return describeClient(this.calls, poolId, clientId);
+  }
+
+  describeIdentityProvider(poolId: string, providerName: string): Promise<RawRecord | undefined> {
+    return describeIdentityProvider(this.calls, poolId, providerName);
+  }
+
+  describeResourceServer(poolId: string, identifier: string): Promise<RawRecord | undefined> {
+    return describeResourceServer(this.calls, poolId, identifier);
   }
 }

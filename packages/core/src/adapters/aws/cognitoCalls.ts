@@ -72,6 +72,20 @@ export class CognitoCalls {
     }
   }
 
+  /**
+   * A call on one thing inside a pool that must exist (a group, a client, a provider). Cognito answers
+   * ResourceNotFoundException both for that thing and for the pool, so the pool is asked about: gone,
+   * it is PoolNotFoundError; still there, the thing's own refusal is passed on under its Cognito name.
+   */
+  async callInPool<T>(site: CallSite, poolId: string, send: () => Promise<T>): Promise<T> {
+    try {
+      return await send();
+    } catch (error) {
+      if (errorName(error) === GONE) await this.describePool(poolId);
+      throw mapCognitoError(error, { component: site.component, operation: site.operation }, this.endpoint);
+    }
+  }
+
   /** DescribeUserPool, for its PoolNotFoundError when the pool is gone. */
   private async describePool(poolId: string): Promise<void> {
     await this.call({ component: 'pool', operation: 'DescribeUserPool', poolId }, () =>

@@ -93,7 +93,10 @@ describe('AwsCognitoReader against the fake: paging, throttling, faults', () => 
     for (const GroupName of ['a', 'b', 'c']) fake.call('CreateGroup', { UserPoolId: poolId, GroupName });
     fake.seedUsers(
       poolId,
-      ['u1', 'u2', 'u3', 'u4', 'u5'].map((username, i) => ({ username, groups: i < 3 ? ['a'] : ['b'] })),
+      ['u1', 'u2', 'u3', 'u4', 'u5'].map((username, i) => ({
+        username,
+        groups: i === 0 ? ['a', 'b', 'c'] : i < 3 ? ['a'] : ['b'],
+      })),
     );
     for (const name of ['c1', 'c2', 'c3'])
       fake.call('CreateUserPoolClient', { UserPoolId: poolId, ClientName: name });
@@ -135,6 +138,7 @@ describe('AwsCognitoReader against the fake: paging, throttling, faults', () => 
     expect(await toArray(reader.listClients(poolId))).toHaveLength(3);
     expect(await toArray(reader.listIdentityProviders(poolId))).toHaveLength(3);
     expect(await toArray(reader.listResourceServers(poolId))).toHaveLength(3);
+    expect(await reader.listGroupsForUser(poolId, 'u1')).toEqual(['a', 'b', 'c']);
     const calls = Object.fromEntries(
       [
         'ListUsers',
@@ -145,6 +149,7 @@ describe('AwsCognitoReader against the fake: paging, throttling, faults', () => 
         'ListIdentityProviders',
         'DescribeIdentityProvider',
         'ListResourceServers',
+        'AdminListGroupsForUser',
       ].map((op) => [op, fake.callCount(op)]),
     );
     expect(calls).toEqual({
@@ -156,6 +161,7 @@ describe('AwsCognitoReader against the fake: paging, throttling, faults', () => 
       ListIdentityProviders: 2,
       DescribeIdentityProvider: 3,
       ListResourceServers: 2,
+      AdminListGroupsForUser: 2,
     });
   });
 

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EntityGoneError, PoolNotFoundError } from '../../errors.js';
 import { type RunningCognitoFake, startCognitoFake } from '../../testing/cognitoFake/index.js';
 import { AwsCognitoReader } from './awsCognitoReader.js';
+import { createCognitoClient } from './cognitoClient.js';
 
 /*
  * A backup scans a pool for minutes or hours while people keep changing it. Whatever is deleted
@@ -103,6 +104,35 @@ describe('AwsCognitoReader: entities deleted mid-scan', () => {
     ).catch((e: unknown) => e);
     expect(during).toBeInstanceOf(EntityGoneError);
     expect(fake.callCount('ListUsersInGroup')).toBe(3);
+  });
+
+  it('answers undefined for a user deleted while its groups are paged, never part of them', async () => {
+    const { poolId } = poolWithClients([]);
+    const { fake } = running;
+    for (const GroupName of ['a', 'b', 'c']) fake.call('CreateGroup', { UserPoolId: poolId, GroupName });
+    fake.seedUsers(poolId, [{ username: 'leaving', groups: ['a', 'b', 'c'] }]);
+    expect(await reader.listGroupsForUser(poolId, 'leaving')).toEqual(['a', 'b', 'c']);
+    // The user goes right after the first page (a, b) arrives.
+    const client = createCognitoClient({ endpoint: running.endpoint, maxAttempts: 1 });
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const out = await next(args);
+        if (context.commandName === 'AdminListGroupsForUserCommand') {
+          fake.call('AdminDeleteUser', { UserPoolId: poolId, Username: 'leaving' });
+        }
+        return out;
+      },
+      { step: 'initialize' },
+    );
+    try {
+      fake.resetCounts();
+      const paged = new AwsCognitoReader(client, { pageSize: 2 });
+      expect(await paged.listGroupsForUser(poolId, 'leaving')).toBeUndefined();
+      expect(fake.callCount('AdminListGroupsForUser')).toBe(2);
+      expect(await paged.getUser(poolId, 'leaving')).toBeUndefined();
+    } finally {
+      client.destroy();
+    }
   });
 
   it("answers undefined for a deleted user's MFA settings and a deleted client's UI customisation", async () => {

@@ -1,4 +1,6 @@
 export { AwsCognitoReader, type AwsCognitoReaderOptions } from './awsCognitoReader.js';
+export { AwsCognitoWriter, type AwsCognitoWriterOptions } from './awsCognitoWriter.js';
+export type { SharedClientOptions } from './clientChoice.js';
 export {
   type CognitoClientOptions,
   type CognitoCredentials,

@@ -1,5 +1,4 @@
 import {
-  DescribeIdentityProviderCommand,
   DescribeRiskConfigurationCommand,
   DescribeUserPoolDomainCommand,
   GetUICustomizationCommand,
@@ -9,6 +8,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { RawRecord } from '../../model/raw.js';
 import type { CognitoCalls } from './cognitoCalls.js';
+import { describeIdentityProvider } from './entityReads.js';
 import { plain } from './paginate.js';
 
 /*
@@ -25,14 +25,11 @@ export async function* listIdentityProviders(calls: CognitoCalls, poolId: string
     );
     return { items: out.Providers, next: out.NextToken };
   });
-  const describe = { component: 'identityProviders', operation: 'DescribeIdentityProvider' };
   for await (const { ProviderName } of providers) {
     if (ProviderName === undefined) continue;
     // A provider deleted since its page was listed no longer exists: skipped, not an error.
-    const out = await calls.callUnlessGone(describe, poolId, () =>
-      calls.client.send(new DescribeIdentityProviderCommand({ UserPoolId: poolId, ProviderName })),
-    );
-    if (out?.IdentityProvider !== undefined) yield plain(out.IdentityProvider);
+    const provider = await describeIdentityProvider(calls, poolId, ProviderName);
+    if (provider !== undefined) yield provider;
   }
 }
 

@@ -4,14 +4,14 @@ import { IdSource } from './ids.js';
 import { Input, isObject, type JsonObject } from './input.js';
 import { createPool } from './ops/pools.js';
 import { FakeState, type PoolRecord, userKey } from './state.js';
-import { type RateLimits, Throttle } from './throttling.js';
+import { type RateLimitConfig, Throttle } from './throttling.js';
 import { createUser } from './users.js';
 
 export interface CognitoFakeOptions {
   /** Cap on every List operation's page (AWS: 60; tests use 2 so pagination paths run). @default 60 */
   readonly pageSize?: number;
-  /** Per-category request budgets; a category without one is never throttled. @default {} */
-  readonly rateLimits?: RateLimits;
+  /** Request budgets per category, optionally per pool and operation; none: no throttling. @default {} */
+  readonly rateLimits?: RateLimitConfig;
   /** Seeds the id generator, so pool ids, client ids and subs repeat across runs. @default random */
   readonly seed?: number;
   /** Where creation and modification times come from. @default the system clock */
@@ -38,6 +38,13 @@ export interface SeedUser {
   /** Names of existing groups to add the user to. */
   readonly groups?: readonly string[];
   readonly createdAt?: Date;
+}
+
+/** The pool a request is about, for per-pool limits: its UserPoolId, or the pool of its ResourceArn. */
+function poolIdOf(body: unknown): string | undefined {
+  if (!isObject(body)) return undefined;
+  if (typeof body.UserPoolId === 'string') return body.UserPoolId;
+  return typeof body.ResourceArn === 'string' ? body.ResourceArn.split('userpool/')[1] : undefined;
 }
 
 export interface FakeResponse {
@@ -72,7 +79,7 @@ export class CognitoFake {
       if (handler === undefined) {
         throw new FakeCognitoError('UnknownOperationException', `Unknown operation ${operation}`);
       }
-      if (!this.throttle.tryTake(handler.category)) {
+      if (!this.throttle.tryTake(handler.category, operation, poolIdOf(body))) {
         this.throttles.set(operation, this.throttledCount(operation) + 1);
         throw new FakeCognitoError('TooManyRequestsException', `Rate exceeded for ${handler.category}`);
       }
@@ -124,7 +131,7 @@ export class CognitoFake {
   }
 
   /** Replaces the rate limits; every bucket starts full. */
-  setRateLimits(limits: RateLimits): void {
+  setRateLimits(limits: RateLimitConfig): void {
     this.throttle.configure(limits);
   }
 

@@ -13,9 +13,11 @@ export { FakeCognitoError } from './errors.js';
 export type { GroupRecord, PoolRecord, UserRecord } from './state.js';
 export {
   AWS_DEFAULT_RATE_LIMITS,
+  AWS_RATE_LIMITS_WITH_PER_POOL,
   RATE_CATEGORIES,
   type RateCategory,
   type RateLimit,
+  type RateLimitConfig,
   type RateLimits,
 } from './throttling.js';
 

@@ -9,13 +9,17 @@ export interface OperationContext {
   readonly pageSize: number;
 }
 
-/** One Cognito API operation: its quota category and what it does. */
-export interface Operation {
-  readonly category: RateCategory;
+/** What one Cognito API operation does. Its quota category comes from core's table, not from here. */
+export interface OperationHandler {
   run(input: Input, context: OperationContext): JsonObject;
 }
 
-export type OperationTable = Record<string, Operation>;
+/** An operation as dispatched: its handler and the quota category AWS meters it under. */
+export interface Operation extends OperationHandler {
+  readonly category: RateCategory;
+}
+
+export type OperationTable = Record<string, OperationHandler>;
 
 /** A PageRequest for a List operation, its Limit checked against the operation's own maximum. */
 export function pageRequest(

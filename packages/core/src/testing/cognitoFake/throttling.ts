@@ -1,21 +1,19 @@
 import { performance } from 'node:perf_hooks';
+import {
+  DEFAULT_QUOTAS,
+  PER_POOL_OPERATION_RPS,
+  perPoolOperationLimit,
+  QUOTA_CATEGORIES,
+  type QuotaCategory,
+} from '../../quotas/cognitoQuotas.js';
 
 /**
- * Cognito's request-rate quota categories for the operations the fake implements. AWS meters each
- * category per account and Region with its own budget; an exhausted budget answers
+ * Cognito's request-rate quota categories, from core's quota table (`cognitoQuotas.ts`). AWS meters
+ * each category per account and Region with its own budget; an exhausted budget answers
  * TooManyRequestsException.
  */
-export const RATE_CATEGORIES = [
-  'UserCreation',
-  'UserRead',
-  'UserUpdate',
-  'UserList',
-  'UserPoolRead',
-  'UserPoolUpdate',
-  'UserPoolResourceRead',
-  'UserPoolResourceUpdate',
-] as const;
-export type RateCategory = (typeof RATE_CATEGORIES)[number];
+export const RATE_CATEGORIES = QUOTA_CATEGORIES;
+export type RateCategory = QuotaCategory;
 
 export interface RateLimit {
   /** Requests per second refilled into the bucket. */
@@ -26,16 +24,25 @@ export interface RateLimit {
 
 export type RateLimits = Partial<Record<RateCategory, RateLimit>>;
 
-/** AWS's default quotas (requests per second) for these categories, for runs that want realism. */
-export const AWS_DEFAULT_RATE_LIMITS: Readonly<Record<RateCategory, RateLimit>> = {
-  UserCreation: { perSecond: 50 },
-  UserRead: { perSecond: 120 },
-  UserUpdate: { perSecond: 25 },
-  UserList: { perSecond: 30 },
-  UserPoolRead: { perSecond: 15 },
-  UserPoolUpdate: { perSecond: 15 },
-  UserPoolResourceRead: { perSecond: 20 },
-  UserPoolResourceUpdate: { perSecond: 15 },
+/** Category limits plus, optionally, AWS's per-pool limit on single operations (see SPEC.md). */
+export type RateLimitConfig = RateLimits & {
+  /**
+   * One more bucket per (user pool, operation) for the operations AWS limits per pool (5 RPS for
+   * each operation of UserPoolResourceRead/Update and UserPoolClientRead/Update). `true` uses
+   * AWS's rate; a RateLimit replaces it (tests use a tiny one). @default false
+   */
+  readonly perPoolOperationLimits?: boolean | RateLimit;
+};
+
+/** AWS's default quotas (requests per second) for every category, for runs that want realism. */
+export const AWS_DEFAULT_RATE_LIMITS: Readonly<Record<RateCategory, RateLimit>> = Object.fromEntries(
+  QUOTA_CATEGORIES.map((category) => [category, { perSecond: DEFAULT_QUOTAS[category].perSecond }]),
+) as Record<RateCategory, RateLimit>;
+
+/** AWS's defaults and its per-pool limit on single operations: the closest to a real account. */
+export const AWS_RATE_LIMITS_WITH_PER_POOL: Readonly<RateLimitConfig> = {
+  ...AWS_DEFAULT_RATE_LIMITS,
+  perPoolOperationLimits: true,
 };
 
 /** A token bucket on the monotonic clock: starts full, refills continuously, never above capacity. */
@@ -64,24 +71,46 @@ export class TokenBucket {
   }
 }
 
-/** One bucket per configured category; a category without a limit is never throttled. */
+/**
+ * One bucket per configured category (a category without a limit is never throttled) and, when
+ * enabled, one per (pool, operation) for the operations AWS limits per pool, made on first use.
+ */
 export class Throttle {
   private buckets = new Map<RateCategory, TokenBucket>();
+  private perPool: RateLimit | undefined;
+  private poolBuckets = new Map<string, TokenBucket>();
 
-  constructor(limits: RateLimits = {}) {
+  constructor(limits: RateLimitConfig = {}) {
     this.configure(limits);
   }
 
   /** Replaces every limit; buckets start full. */
-  configure(limits: RateLimits): void {
+  configure(limits: RateLimitConfig): void {
     this.buckets = new Map();
     for (const category of RATE_CATEGORIES) {
       const limit = limits[category];
       if (limit !== undefined) this.buckets.set(category, new TokenBucket(limit.perSecond, limit.burst));
     }
+    const perPool = limits.perPoolOperationLimits;
+    this.perPool = perPool === true ? { perSecond: PER_POOL_OPERATION_RPS } : perPool || undefined;
+    this.poolBuckets = new Map();
   }
 
-  tryTake(category: RateCategory): boolean {
+  /** Whether a call may go ahead. The per-pool bucket goes first: its refusal costs the category nothing. */
+  tryTake(category: RateCategory, operation: string, poolId: string | undefined): boolean {
+    if (
+      this.perPool !== undefined &&
+      poolId !== undefined &&
+      perPoolOperationLimit(operation) !== undefined
+    ) {
+      const key = `${poolId} ${operation}`;
+      let bucket = this.poolBuckets.get(key);
+      if (bucket === undefined) {
+        bucket = new TokenBucket(this.perPool.perSecond, this.perPool.burst);
+        this.poolBuckets.set(key, bucket);
+      }
+      if (!bucket.take()) return false;
+    }
     return this.buckets.get(category)?.take() ?? true;
   }
 }

@@ -2,8 +2,9 @@ import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-iden
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCognitoClient } from '../../adapters/aws/cognitoClient.js';
 import { toArray } from '../../asyncIterables.js';
-import { ComponentUnsupportedError, PoolNotFoundError } from '../../errors.js';
+import { PoolNotFoundError } from '../../errors.js';
 import type { CognitoReader } from '../../ports.js';
+import { entityReaderTests, optional } from './cognitoReader.entities.js';
 import {
   CLIENT_CSS,
   type CognitoSupport,
@@ -26,28 +27,6 @@ export interface CognitoReaderFixture {
 }
 
 const sorted = (values: readonly string[]) => [...values].sort();
-
-/** Either the component's data passes `check`, or the endpoint lacks it and says so by name. */
-async function optional<T>(
-  supported: boolean,
-  component: string,
-  read: () => Promise<T>,
-  check: (value: T) => void,
-): Promise<void> {
-  if (supported) {
-    check(await read());
-    return;
-  }
-  const error = await read().then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ComponentUnsupportedError);
-  expect((error as ComponentUnsupportedError).component).toBe(component);
-  // An unsupported answer is final: retrying it would only make every backup wait.
-  const cause = (error as { cause?: { $metadata?: { attempts?: number } } }).cause;
-  expect(cause?.$metadata?.attempts).toBe(1);
-}
 
 /**
  * The behaviour every `CognitoReader` must show, run against each Cognito endpoint we have. The pool
@@ -232,6 +211,18 @@ export function cognitoReaderContract(name: string, setup: () => Promise<Cognito
       const error = await reader.describeUserPool(missing).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(PoolNotFoundError);
       expect((error as PoolNotFoundError).poolId).toBe(missing);
+    });
+
+    entityReaderTests({
+      get reader() {
+        return reader;
+      },
+      get sample() {
+        return sample;
+      },
+      get supports() {
+        return fixture.supports;
+      },
     });
   });
 }

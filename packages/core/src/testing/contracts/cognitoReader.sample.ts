@@ -47,7 +47,13 @@ export const GROUPS = [
     Description: 'Edits content',
     members: ['alice', 'bob/builder', 'carol~ops'],
   },
-  { GroupName: 'viewers', Precedence: 10, Description: 'Reads only', members: ['carol~ops', 'eve', '用户'] },
+  // alice is in all three: with pages of 2, AdminListGroupsForUser has to follow a token.
+  {
+    GroupName: 'viewers',
+    Precedence: 10,
+    Description: 'Reads only',
+    members: ['alice', 'carol~ops', 'eve', '用户'],
+  },
 ];
 export const PROVIDERS = ['Acme', 'Globex', 'Initech'];
 export const SERVERS = [

@@ -5,3 +5,8 @@ export {
   type CognitoSupport,
   cognitoReaderContract,
 } from './cognitoReader.contract.js';
+export {
+  type CognitoWriterFixture,
+  type CognitoWriterSupport,
+  cognitoWriterContract,
+} from './cognitoWriter.contract.js';

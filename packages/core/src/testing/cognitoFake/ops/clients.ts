@@ -60,20 +60,17 @@ function createClient(state: FakeState, pool: PoolRecord, input: Input): JsonObj
 
 export const clientOperations: OperationTable = {
   CreateUserPoolClient: {
-    category: 'UserPoolResourceUpdate',
     run: (input, { state }) => ({
       UserPoolClient: structuredClone(createClient(state, state.pool(input.str('UserPoolId')), input)),
     }),
   },
   DescribeUserPoolClient: {
-    category: 'UserPoolResourceRead',
     run: (input, { state }) => {
       const pool = state.pool(input.str('UserPoolId'));
       return { UserPoolClient: structuredClone(clientOf(pool, input.str('ClientId'))) };
     },
   },
   UpdateUserPoolClient: {
-    category: 'UserPoolResourceUpdate',
     run: (input, { state }) => {
       const pool = state.pool(input.str('UserPoolId'));
       const current = clientOf(pool, input.str('ClientId'));
@@ -92,7 +89,6 @@ export const clientOperations: OperationTable = {
     },
   },
   DeleteUserPoolClient: {
-    category: 'UserPoolResourceUpdate',
     run: (input, { state }) => {
       const pool = state.pool(input.str('UserPoolId'));
       const clientId = input.str('ClientId');
@@ -104,7 +100,6 @@ export const clientOperations: OperationTable = {
     },
   },
   ListUserPoolClients: {
-    category: 'UserPoolResourceRead',
     run: (input, context) => {
       const pool = context.state.pool(input.str('UserPoolId'));
       const request = pageRequest(

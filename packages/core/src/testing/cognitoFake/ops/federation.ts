@@ -1,5 +1,5 @@
 import { FakeCognitoError, invalidParameter, resourceNotFound } from '../errors.js';
-import type { JsonObject } from '../input.js';
+import type { Input, JsonObject } from '../input.js';
 import { type OperationTable, pageRequest } from '../operation.js';
 import { pageOf } from '../pagination.js';
 import type { PoolRecord } from '../state.js';
@@ -18,11 +18,18 @@ function serverOf(pool: PoolRecord, identifier: string): JsonObject {
   return server;
 }
 
+/** A resource server as a create or update request describes it: the whole of it. */
+const serverFrom = (poolId: string, identifier: string, input: Input): JsonObject => ({
+  UserPoolId: poolId,
+  Identifier: identifier,
+  Name: input.str('Name'),
+  ...(input.has('Scopes') ? { Scopes: structuredClone(input.optObjects('Scopes')) } : {}),
+});
+
 const nextToken = (token: string | undefined) => (token !== undefined ? { NextToken: token } : {});
 
 export const identityProviderOperations: OperationTable = {
   CreateIdentityProvider: {
-    category: 'UserPoolResourceUpdate',
     run: (input, { state }) => {
       const pool = state.pool(input.str('UserPoolId'));
       const name = input.str('ProviderName');
@@ -51,14 +58,12 @@ export const identityProviderOperations: OperationTable = {
     },
   },
   DescribeIdentityProvider: {
-    category: 'UserPoolResourceRead',
     run: (input, { state }) => {
       const pool = state.pool(input.str('UserPoolId'));
       return { IdentityProvider: structuredClone(providerOf(pool, input.str('ProviderName'))) };
     },
   },
   UpdateIdentityProvider: {
-    category: 'UserPoolResourceUpdate',
     run: (input, { state }) => {
       const pool = state.pool(input.str('UserPoolId'));
       const provider = providerOf(pool, input.str('ProviderName'));
@@ -71,7 +76,6 @@ export const identityProviderOperations: OperationTable = {
     },
   },
   DeleteIdentityProvider: {
-    category: 'UserPoolResourceUpdate',
     run: (input, { state }) => {
       const pool = state.pool(input.str('UserPoolId'));
       const name = input.str('ProviderName');
@@ -81,7 +85,6 @@ export const identityProviderOperations: OperationTable = {
     },
   },
   ListIdentityProviders: {
-    category: 'UserPoolResourceRead',
     run: (input, context) => {
       const pool = context.state.pool(input.str('UserPoolId'));
       const request = pageRequest(
@@ -109,32 +112,35 @@ export const identityProviderOperations: OperationTable = {
 
 export const resourceServerOperations: OperationTable = {
   CreateResourceServer: {
-    category: 'UserPoolResourceUpdate',
     run: (input, { state }) => {
       const pool = state.pool(input.str('UserPoolId'));
       const identifier = input.str('Identifier');
       if (pool.resourceServers.has(identifier)) {
         throw invalidParameter(`${identifier} already exists in user pool ${pool.id}.`);
       }
-      const server: JsonObject = {
-        UserPoolId: pool.id,
-        Identifier: identifier,
-        Name: input.str('Name'),
-        ...(input.has('Scopes') ? { Scopes: structuredClone(input.optObjects('Scopes')) } : {}),
-      };
+      const server = serverFrom(pool.id, identifier, input);
       pool.resourceServers.set(identifier, server);
       return { ResourceServer: structuredClone(server) };
     },
   },
   DescribeResourceServer: {
-    category: 'UserPoolResourceRead',
     run: (input, { state }) => {
       const pool = state.pool(input.str('UserPoolId'));
       return { ResourceServer: structuredClone(serverOf(pool, input.str('Identifier'))) };
     },
   },
+  // Name is required and Scopes are replaced whole: scopes left out are gone afterwards.
+  UpdateResourceServer: {
+    run: (input, { state }) => {
+      const pool = state.pool(input.str('UserPoolId'));
+      const identifier = input.str('Identifier');
+      serverOf(pool, identifier);
+      const server = serverFrom(pool.id, identifier, input);
+      pool.resourceServers.set(identifier, server);
+      return { ResourceServer: structuredClone(server) };
+    },
+  },
   DeleteResourceServer: {
-    category: 'UserPoolResourceUpdate',
     run: (input, { state }) => {
       const pool = state.pool(input.str('UserPoolId'));
       const identifier = input.str('Identifier');
@@ -144,7 +150,6 @@ export const resourceServerOperations: OperationTable = {
     },
   },
   ListResourceServers: {
-    category: 'UserPoolResourceRead',
     run: (input, context) => {
       const pool = context.state.pool(input.str('UserPoolId'));
       // MaxResults is required here, 1 to 50.

@@ -22,7 +22,6 @@ const precedenceOf = (input: Input) => input.optInt('Precedence', 0, 2 ** 31 - 1
 
 export const groupOperations: OperationTable = {
   CreateGroup: {
-    category: 'UserPoolResourceUpdate',
     run: (input, { state }) => {
       const pool = state.pool(input.str('UserPoolId'));
       const name = input.str('GroupName');
@@ -47,14 +46,12 @@ export const groupOperations: OperationTable = {
     },
   },
   GetGroup: {
-    category: 'UserPoolResourceRead',
     run: (input, { state }) => {
       const pool = state.pool(input.str('UserPoolId'));
       return { Group: groupView(pool, state.group(pool, input.str('GroupName'))) };
     },
   },
   UpdateGroup: {
-    category: 'UserPoolResourceUpdate',
     run: (input, { state }) => {
       const pool = state.pool(input.str('UserPoolId'));
       const group = state.group(pool, input.str('GroupName'));
@@ -67,7 +64,6 @@ export const groupOperations: OperationTable = {
     },
   },
   DeleteGroup: {
-    category: 'UserPoolResourceUpdate',
     run: (input, { state }) => {
       const pool = state.pool(input.str('UserPoolId'));
       const group = state.group(pool, input.str('GroupName'));
@@ -77,7 +73,6 @@ export const groupOperations: OperationTable = {
     },
   },
   ListGroups: {
-    category: 'UserPoolResourceRead',
     run: (input, context) => {
       const pool = context.state.pool(input.str('UserPoolId'));
       const request = pageRequest(input, context, `ListGroups:${pool.id}`, 'Limit', 'NextToken', 60);
@@ -90,7 +85,6 @@ export const groupOperations: OperationTable = {
   },
   // Membership changes do not touch the user's UserLastModifiedDate in Cognito either.
   AdminAddUserToGroup: {
-    category: 'UserUpdate',
     run: (input, { state }) => {
       const pool = state.pool(input.str('UserPoolId'));
       const user = state.user(pool, input.str('Username'));
@@ -102,7 +96,6 @@ export const groupOperations: OperationTable = {
     },
   },
   AdminRemoveUserFromGroup: {
-    category: 'UserUpdate',
     run: (input, { state }) => {
       const pool = state.pool(input.str('UserPoolId'));
       const user = state.user(pool, input.str('Username'));
@@ -113,7 +106,6 @@ export const groupOperations: OperationTable = {
     },
   },
   AdminListGroupsForUser: {
-    category: 'UserRead',
     run: (input, context) => {
       const { state } = context;
       const pool = state.pool(input.str('UserPoolId'));
@@ -128,7 +120,6 @@ export const groupOperations: OperationTable = {
     },
   },
   ListUsersInGroup: {
-    category: 'UserList',
     run: (input, context) => {
       const { state } = context;
       const pool = state.pool(input.str('UserPoolId'));

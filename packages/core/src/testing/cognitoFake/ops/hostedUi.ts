@@ -15,7 +15,6 @@ function checkClient(pool: PoolRecord, clientId: string | undefined): void {
 
 export const hostedUiOperations: OperationTable = {
   CreateUserPoolDomain: {
-    category: 'UserPoolResourceUpdate',
     run: (input, { state }) => {
       const pool = state.pool(input.str('UserPoolId'));
       const domain = input.str('Domain');
@@ -48,14 +47,12 @@ export const hostedUiOperations: OperationTable = {
     },
   },
   DescribeUserPoolDomain: {
-    category: 'UserPoolResourceRead',
     // An unknown domain is not an error: AWS answers an empty description.
     run: (input, { state }) => ({
       DomainDescription: structuredClone(state.domains.get(input.str('Domain')) ?? {}),
     }),
   },
   DeleteUserPoolDomain: {
-    category: 'UserPoolResourceUpdate',
     run: (input, { state }) => {
       const pool = state.pool(input.str('UserPoolId'));
       const domain = input.str('Domain');
@@ -67,8 +64,32 @@ export const hostedUiOperations: OperationTable = {
       return {};
     },
   },
+  // Changes the certificate of a custom domain and the managed login version; the domain stays.
+  UpdateUserPoolDomain: {
+    run: (input, { state }) => {
+      const pool = state.pool(input.str('UserPoolId'));
+      const domain = input.str('Domain');
+      const description = state.domains.get(domain);
+      if (pool.domain !== domain || description === undefined) {
+        throw invalidParameter(`Domain ${domain} is not associated with ${pool.id}.`);
+      }
+      const custom = input.optObj('CustomDomainConfig');
+      if (custom !== undefined && description.CustomDomainConfig === undefined) {
+        throw invalidParameter(`Domain ${domain} is a prefix domain: it takes no CustomDomainConfig.`);
+      }
+      const version = input.optInt('ManagedLoginVersion', 1, 2);
+      if (custom !== undefined) description.CustomDomainConfig = structuredClone(custom);
+      if (version !== undefined) description.ManagedLoginVersion = version;
+      pool.modified = state.now();
+      return {
+        ManagedLoginVersion: description.ManagedLoginVersion,
+        ...(description.CustomDomainConfig !== undefined
+          ? { CloudFrontDomain: description.CloudFrontDistribution }
+          : {}),
+      };
+    },
+  },
   SetUICustomization: {
-    category: 'UserPoolResourceUpdate',
     run: (input, { state }) => {
       const pool = state.pool(input.str('UserPoolId'));
       const clientId = input.optStr('ClientId');
@@ -98,7 +119,6 @@ export const hostedUiOperations: OperationTable = {
     },
   },
   GetUICustomization: {
-    category: 'UserPoolResourceRead',
     run: (input, { state }) => {
       const pool = state.pool(input.str('UserPoolId'));
       const clientId = input.optStr('ClientId');

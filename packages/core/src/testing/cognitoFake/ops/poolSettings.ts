@@ -40,11 +40,9 @@ function poolByArn(state: FakeState, arn: string): PoolRecord {
 
 export const poolSettingOperations: OperationTable = {
   GetUserPoolMfaConfig: {
-    category: 'UserPoolRead',
     run: (input, { state }) => structuredClone(state.pool(input.str('UserPoolId')).mfa),
   },
   SetUserPoolMfaConfig: {
-    category: 'UserPoolUpdate',
     run: (input, { state }) => {
       const pool = state.pool(input.str('UserPoolId'));
       const next: JsonObject = structuredClone(pool.mfa);
@@ -64,7 +62,6 @@ export const poolSettingOperations: OperationTable = {
     },
   },
   SetRiskConfiguration: {
-    category: 'UserPoolResourceUpdate',
     run: (input, { state }) => {
       const pool = state.pool(input.str('UserPoolId'));
       const clientId = input.optStr('ClientId');
@@ -83,7 +80,6 @@ export const poolSettingOperations: OperationTable = {
     },
   },
   DescribeRiskConfiguration: {
-    category: 'UserPoolResourceRead',
     run: (input, { state }) => {
       const pool = state.pool(input.str('UserPoolId'));
       const clientId = input.optStr('ClientId');
@@ -99,7 +95,6 @@ export const poolSettingOperations: OperationTable = {
     },
   },
   TagResource: {
-    category: 'UserPoolUpdate',
     run: (input, { state }) => {
       const pool = poolByArn(state, input.str('ResourceArn'));
       Object.assign(pool.tags, input.optStringMap('Tags') ?? {});
@@ -107,7 +102,6 @@ export const poolSettingOperations: OperationTable = {
     },
   },
   UntagResource: {
-    category: 'UserPoolUpdate',
     run: (input, { state }) => {
       const pool = poolByArn(state, input.str('ResourceArn'));
       for (const key of input.optStrings('TagKeys') ?? []) delete pool.tags[key];
@@ -115,7 +109,6 @@ export const poolSettingOperations: OperationTable = {
     },
   },
   ListTagsForResource: {
-    category: 'UserPoolRead',
     run: (input, { state }) => ({ Tags: { ...poolByArn(state, input.str('ResourceArn')).tags } }),
   },
 };

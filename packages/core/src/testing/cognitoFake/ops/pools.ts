@@ -63,6 +63,11 @@ function applySettings(pool: PoolRecord, input: Input): void {
 export function createPool(state: FakeState, input: Input): PoolRecord {
   const name = input.str('PoolName');
   if (name.length > 128) throw invalidParameter('PoolName must be at most 128 characters');
+  if (input.has('AliasAttributes') && input.has('UsernameAttributes')) {
+    throw invalidParameter(
+      'Only one of the aliasAttributes or usernameAttributes can be set in a User Pool.',
+    );
+  }
   const id = state.ids.poolId(state.region);
   const pool = newPoolRecord(
     id,
@@ -99,15 +104,12 @@ export function describePool(state: FakeState, pool: PoolRecord): JsonObject {
 
 export const poolOperations: OperationTable = {
   CreateUserPool: {
-    category: 'UserPoolUpdate',
     run: (input, { state }) => ({ UserPool: describePool(state, createPool(state, input)) }),
   },
   DescribeUserPool: {
-    category: 'UserPoolRead',
     run: (input, { state }) => ({ UserPool: describePool(state, state.pool(input.str('UserPoolId'))) }),
   },
   UpdateUserPool: {
-    category: 'UserPoolUpdate',
     run: (input, { state }) => {
       const pool = state.pool(input.str('UserPoolId'));
       if (input.has('PoolName')) pool.settings.Name = input.str('PoolName');
@@ -118,7 +120,6 @@ export const poolOperations: OperationTable = {
     },
   },
   DeleteUserPool: {
-    category: 'UserPoolUpdate',
     run: (input, { state }) => {
       const pool = state.pool(input.str('UserPoolId'));
       if (pool.settings.DeletionProtection === 'ACTIVE') {
@@ -130,7 +131,6 @@ export const poolOperations: OperationTable = {
     },
   },
   AddCustomAttributes: {
-    category: 'UserPoolUpdate',
     run: (input, { state }) => {
       const pool = state.pool(input.str('UserPoolId'));
       const attributes = input.optObjects('CustomAttributes') ?? [];

@@ -1,4 +1,4 @@
-import { FakeCognitoError } from '../errors.js';
+import { FakeCognitoError, invalidParameter } from '../errors.js';
 import { parseUserFilter } from '../listUsersFilter.js';
 import type { OperationTable } from '../operation.js';
 import { pageRequest } from '../operation.js';
@@ -8,7 +8,6 @@ import { attributeList, createUser, deleteUser, setMfaPreference, userView } fro
 
 export const userOperations: OperationTable = {
   AdminCreateUser: {
-    category: 'UserCreation',
     run: (input, { state }) => {
       const pool = state.pool(input.str('UserPoolId'));
       const username = input.str('Username');
@@ -20,12 +19,16 @@ export const userOperations: OperationTable = {
       if (action !== undefined && action !== 'SUPPRESS') {
         throw new FakeCognitoError('InvalidParameterException', `Invalid MessageAction ${action}`);
       }
+      // Accepted and checked, never acted on: the fake sends no invitations.
+      for (const medium of input.optStrings('DesiredDeliveryMediums') ?? []) {
+        if (medium !== 'EMAIL' && medium !== 'SMS')
+          throw invalidParameter(`Invalid DesiredDeliveryMedium ${medium}`);
+      }
       const user = createUser(state, pool, { username, attributes: input.attributes('UserAttributes') });
       return { User: userView(user) };
     },
   },
   AdminGetUser: {
-    category: 'UserRead',
     run: (input, { state }) => {
       const user = state.user(state.pool(input.str('UserPoolId')), input.str('Username'));
       return {
@@ -41,7 +44,6 @@ export const userOperations: OperationTable = {
     },
   },
   AdminUpdateUserAttributes: {
-    category: 'UserUpdate',
     run: (input, { state }) => {
       const pool = state.pool(input.str('UserPoolId'));
       const user = state.user(pool, input.str('Username'));
@@ -53,7 +55,6 @@ export const userOperations: OperationTable = {
     },
   },
   AdminDeleteUserAttributes: {
-    category: 'UserUpdate',
     run: (input, { state }) => {
       const pool = state.pool(input.str('UserPoolId'));
       const user = state.user(pool, input.str('Username'));
@@ -61,7 +62,7 @@ export const userOperations: OperationTable = {
       checkAttributes(
         pool,
         names.map((name) => [name, '']),
-        'update',
+        'delete',
       );
       for (const name of names) user.attributes.delete(name);
       user.modified = state.now();
@@ -69,7 +70,6 @@ export const userOperations: OperationTable = {
     },
   },
   AdminDeleteUser: {
-    category: 'UserUpdate',
     run: (input, { state }) => {
       const pool = state.pool(input.str('UserPoolId'));
       deleteUser(pool, state.user(pool, input.str('Username')));
@@ -77,7 +77,6 @@ export const userOperations: OperationTable = {
     },
   },
   AdminDisableUser: {
-    category: 'UserUpdate',
     run: (input, { state }) => {
       const user = state.user(state.pool(input.str('UserPoolId')), input.str('Username'));
       user.enabled = false;
@@ -86,7 +85,6 @@ export const userOperations: OperationTable = {
     },
   },
   AdminEnableUser: {
-    category: 'UserUpdate',
     run: (input, { state }) => {
       const user = state.user(state.pool(input.str('UserPoolId')), input.str('Username'));
       user.enabled = true;
@@ -95,7 +93,6 @@ export const userOperations: OperationTable = {
     },
   },
   AdminSetUserMFAPreference: {
-    category: 'UserUpdate',
     run: (input, { state }) => {
       const user = state.user(state.pool(input.str('UserPoolId')), input.str('Username'));
       setMfaPreference(user, input.raw);
@@ -104,7 +101,6 @@ export const userOperations: OperationTable = {
     },
   },
   ListUsers: {
-    category: 'UserList',
     run: (input, context) => {
       const pool = context.state.pool(input.str('UserPoolId'));
       const keep = parseUserFilter(input.optStr('Filter'));
