@@ -10,6 +10,7 @@ import { renderStateSummary } from '../io/stateSummary.js';
 import { openLocalStore } from '../localStore.js';
 import { backupCommand } from './backup.js';
 import type { CommandContext } from './context.js';
+import { restoreCommand } from './restore.js';
 
 export interface DemoOptions {
   dir: string;
@@ -58,6 +59,19 @@ export async function demoCommand(options: DemoOptions, ctx: CommandContext): Pr
       io.out(`\n▶ state of ${poolId} at ${at} (full JSON: ${shown(file)})`);
       io.out(renderStateSummary(state));
     }
+
+    io.out(`\n▶ put it back as it was at ${first.manifest.at} (undo mode: frank, created after, is kept):`);
+    const restore = await restoreCommand(
+      { pool: poolId, store: storeDir, at: first.manifest.at, endpoint: local.endpoint, region: 'us-east-1', yes: true, report: join(dir, 'reports') },
+      ctx,
+    );
+    if (restore.exitCode !== 0) throw new Error('the demo restore did not finish; see the report above');
+    await sleep(1100);
+    io.out('');
+    const third = await backupCommand(backup, ctx);
+    const restored = await collectState(await stateAt(store, poolId, third.manifest.at));
+    io.out(`\n▶ state of ${poolId} after the restore (${third.manifest.at})`);
+    io.out(renderStateSummary(restored));
 
     const cli = 'pnpm restore-cli';
     const storeArg = shown(storeDir);

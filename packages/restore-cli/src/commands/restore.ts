@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -137,7 +137,7 @@ export async function restoreCommand(raw: RestoreOptions, ctx: CommandContext): 
     const report = buildRestoreReport(plan, result, limiter, previous);
     const files = await writeReportFiles(resolve(ctx.cwd, raw.report ?? '.'), report);
     if (options.format === 'json') ctx.io.out(JSON.stringify(report, null, 2));
-    else ctx.io.out(`\n${renderReport(report, files)}`);
+    else ctx.io.out(`\n${renderReport(report, files.map((file) => shownPath(ctx.cwd, file)))}`);
     return { exitCode: report.ok ? 0 : 1, report, prepared };
   } finally {
     readClient.destroy();
@@ -186,4 +186,10 @@ async function createTargetPool(
     `created pool ${poolId} (${name}) from the configuration of ${request.sourcePoolId} at ${request.at}`,
   );
   return poolId;
+}
+
+/** A path relative to where the command runs, when it lies inside it. */
+function shownPath(cwd: string, path: string): string {
+  const rel = relative(cwd, path);
+  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? path : rel;
 }
