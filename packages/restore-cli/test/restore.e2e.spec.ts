@@ -22,6 +22,10 @@ const KINDS = ['user', 'group', 'client', 'pool', 'mfa'];
 
 let fx: RestoreFixture;
 
+/** `restore-cli --at <at> --pool <poolId>` against the fixture's store and cognito-local. */
+const restore = (poolId: string, at: string, ...more: string[]) =>
+  fx.run('--at', at, '--pool', poolId, '--store', fx.store, '--endpoint', fx.endpoint, ...more);
+
 async function stateOf(poolId: string, at: string): Promise<Map<EntityKey, JsonObject>> {
   const result = await stateAt(openLocalStore(fx.store, { mustExist: true }), poolId, at);
   const out = new Map<EntityKey, JsonObject>();
@@ -92,17 +96,7 @@ describe('restore-cli restore on cognito-local', () => {
   it('a dry run prints the plan and changes nothing', async () => {
     const { poolId, at } = await brokenPool();
     const before = await fx.live(poolId);
-    const dry = await fx.run(
-      '--at',
-      at,
-      '--pool',
-      poolId,
-      '--store',
-      fx.store,
-      '--endpoint',
-      fx.endpoint,
-      '--dry-run',
-    );
+    const dry = await restore(poolId, at, '--dry-run');
     expect(dry.err).toContain('dry run');
     expect(dry.code).toBe(0);
     expect(dry.out).toContain('createUser');
@@ -112,19 +106,7 @@ describe('restore-cli restore on cognito-local', () => {
 
   it('undo mode puts back every writable field and keeps what was created after T', async () => {
     const { poolId, at } = await brokenPool();
-    const restored = await fx.run(
-      '--at',
-      at,
-      '--pool',
-      poolId,
-      '--store',
-      fx.store,
-      '--endpoint',
-      fx.endpoint,
-      '--yes',
-      '--report',
-      'reports',
-    );
+    const restored = await restore(poolId, at, '--yes', '--report', 'reports');
     expect(restored.err).toBe('');
     expect(restored.code).toBe(0);
     const target = await stateOf(poolId, at);
@@ -134,37 +116,14 @@ describe('restore-cli restore on cognito-local', () => {
     expect(frank).toBeDefined();
     expect(interns).toBeDefined();
     expect(restored.out).toContain('user:frank');
-    const again = await fx.run(
-      '--at',
-      at,
-      '--pool',
-      poolId,
-      '--store',
-      fx.store,
-      '--endpoint',
-      fx.endpoint,
-      '--yes',
-    );
+    const again = await restore(poolId, at, '--yes');
     expect(again.code).toBe(0);
     expect(again.err).toContain('nothing to do');
   });
 
   it('exact mode makes the pool state(T), deleting what did not exist then', async () => {
     const { poolId, at } = await brokenPool();
-    const restored = await fx.run(
-      '--at',
-      at,
-      '--pool',
-      poolId,
-      '--store',
-      fx.store,
-      '--endpoint',
-      fx.endpoint,
-      '--yes',
-      '--exact',
-      '--report',
-      'reports',
-    );
+    const restored = await restore(poolId, at, '--yes', '--exact', '--report', 'reports');
     expect(restored.code).toBe(0);
     expect(restored.out.indexOf('deletions')).toBeLessThan(restored.out.indexOf('changes ('));
     expect(writable(await fx.live(poolId), KINDS)).toEqual(writable(await stateOf(poolId, at), KINDS));
@@ -275,36 +234,12 @@ describe('restore-cli restore on cognito-local', () => {
   it('scoped restores change nothing outside their scope', async () => {
     const { poolId, at } = await brokenPool();
     const before = await fx.live(poolId);
-    const groupsOnly = await fx.run(
-      '--at',
-      at,
-      '--pool',
-      poolId,
-      '--store',
-      fx.store,
-      '--endpoint',
-      fx.endpoint,
-      '--yes',
-      '--only',
-      'groups',
-    );
+    const groupsOnly = await restore(poolId, at, '--yes', '--only', 'groups');
     expect(groupsOnly.code).toBe(0);
     const afterGroups = await fx.live(poolId);
     expect(writable(afterGroups, ['user', 'client'])).toEqual(writable(before, ['user', 'client']));
     expect(afterGroups.has('group:viewers')).toBe(true);
-    const bobOnly = await fx.run(
-      '--at',
-      at,
-      '--pool',
-      poolId,
-      '--store',
-      fx.store,
-      '--endpoint',
-      fx.endpoint,
-      '--yes',
-      '--user',
-      'bob',
-    );
+    const bobOnly = await restore(poolId, at, '--yes', '--user', 'bob');
     expect(bobOnly.code).toBe(0);
     const afterBob = await fx.live(poolId);
     const target = await stateOf(poolId, at);
