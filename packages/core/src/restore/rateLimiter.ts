@@ -1,4 +1,9 @@
-import { DEFAULT_QUOTAS, operationCategory, type QuotaCategory } from '../quotas/cognitoQuotas.js';
+import {
+  DEFAULT_QUOTAS,
+  operationCategory,
+  perPoolOperationLimit,
+  type QuotaCategory,
+} from '../quotas/cognitoQuotas.js';
 
 export interface RateLimiterOptions {
   /** Requests per second per category, over AWS's defaults (an account that bought more). */
@@ -49,6 +54,8 @@ class Bucket {
 /** Paces calls by Cognito's quota categories (AWS's table in `quotas/cognitoQuotas.ts`). */
 export class RateLimiter {
   private readonly buckets = new Map<QuotaCategory, Bucket>();
+  /** AWS's second limit: 5/s per operation per pool in the pool-resource and client categories. */
+  private readonly operationBuckets = new Map<string, Bucket>();
   /** Calls let through, per category. */
   readonly calls = new Map<string, number>();
   /** Throttling answers reported, per category. */
@@ -75,10 +82,23 @@ export class RateLimiter {
   /** Waits for the operation's category to have budget; returns the category. */
   async acquire(operation: string): Promise<string> {
     const { category, bucket } = this.bucket(operation);
-    const wait = bucket?.reserve(this.options.now()) ?? 0;
+    const now = this.options.now();
+    const wait = Math.max(bucket?.reserve(now) ?? 0, this.operationBucket(operation)?.reserve(now) ?? 0);
     if (wait > 0) await this.options.sleep(wait);
     this.calls.set(category, (this.calls.get(category) ?? 0) + 1);
     return category;
+  }
+
+  /** A limiter serves one restore, so one target pool: a bucket per operation is a bucket per pool. */
+  private operationBucket(operation: string): Bucket | undefined {
+    const limit = perPoolOperationLimit(operation);
+    if (limit === undefined) return undefined;
+    let bucket = this.operationBuckets.get(operation);
+    if (bucket === undefined) {
+      bucket = new Bucket(limit, this.options.now());
+      this.operationBuckets.set(operation, bucket);
+    }
+    return bucket;
   }
 
   throttled(operation: string): void {
