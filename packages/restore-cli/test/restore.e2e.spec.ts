@@ -1,3 +1,5 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import {
   AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
@@ -144,23 +146,45 @@ describe('restore-cli restore on cognito-local', () => {
       }),
     );
     const targetPool = created.UserPool?.Id ?? '';
-    const restored = await fx.run(
-      '--at',
-      at,
-      '--pool',
+    const reports = `reports-${targetPool}`;
+    const restored = await restore(
       poolId,
+      at,
       '--target-pool',
       targetPool,
-      '--store',
-      fx.store,
-      '--endpoint',
-      fx.endpoint,
       '--yes',
       '--exact',
       '--report',
-      'reports',
+      reports,
     );
     expect(restored.code).toBe(0);
+    // The report and both ledgers, beside each other; the sub ledger maps every re-created user.
+    const files = (await readdir(join(fx.work, reports))).sort();
+    expect(files.map((f) => f.replace(/-\d{4}-.*?Z\./, '.'))).toEqual([
+      'client-id-ledger.csv',
+      'client-id-ledger.json',
+      'restore-report.json',
+      'sub-ledger.csv',
+      'sub-ledger.json',
+    ]);
+    const report = JSON.parse(await readFile(join(fx.work, reports, files[2] as string), 'utf8'));
+    expect(report.ok).toBe(true);
+    expect(report.totals.failed).toBe(0);
+    expect(report.subLedger.map((e: { username: string }) => e.username).sort()).toEqual([
+      'alice',
+      'bob',
+      'carol',
+      'ops/dave',
+      'émilie~dupont',
+    ]);
+    for (const entry of report.subLedger) expect(entry.newSub).not.toBe(entry.oldSub);
+    expect(
+      report.users.every(
+        (u: { statusAtT: string; statusNow: string }) => u.statusNow === 'FORCE_CHANGE_PASSWORD',
+      ),
+    ).toBe(true);
+    const csv = await readFile(join(fx.work, reports, files[3] as string), 'utf8');
+    expect(csv.split('\n')[0]).toBe('username,old_sub,new_sub');
     const byName = (state: Map<EntityKey, JsonObject>) =>
       Object.fromEntries(
         [...state]
@@ -247,6 +271,63 @@ describe('restore-cli restore on cognito-local', () => {
     const { 'user:bob': _bob, ...others } = writable(afterBob, ['user', 'client']);
     const { 'user:bob': _none, ...othersBefore } = writable(afterGroups, ['user', 'client']);
     expect(others).toEqual(othersBefore);
+  });
+});
+
+describe('restore-cli restore --revert and --format json', () => {
+  it('--revert puts one entity back to its state just before that change record, and nothing else', async () => {
+    const { poolId } = await brokenPool();
+    const second = await fx.run('backup', '--pool', poolId, '--store', fx.store, '--endpoint', fx.endpoint);
+    expect(second.code).toBe(0);
+    const now = await stateOf(poolId, new Date().toISOString());
+    const { changeLog } = openLocalStore(fx.store, { mustExist: true });
+    let change: { id: string; validFrom: string } | undefined;
+    for await (const record of changeLog.entityHistory(poolId, 'user:ops/dave')) change = record;
+    expect(change).toBeDefined();
+    const before = await fx.live(poolId);
+    const reverted = await fx.run(
+      '--revert',
+      change?.id ?? '',
+      '--pool',
+      poolId,
+      '--store',
+      fx.store,
+      '--endpoint',
+      fx.endpoint,
+      '--yes',
+      '--report',
+      'reports',
+    );
+    expect(reverted.code).toBe(0);
+    const after = await fx.live(poolId);
+    const justBefore = await stateOf(poolId, new Date(Date.parse(change?.validFrom ?? '') - 1).toISOString());
+    expect(writable(after, ['user'])['user:ops/dave']).toEqual(
+      writable(justBefore, ['user'])['user:ops/dave'],
+    );
+    expect(writable(after, ['user'])['user:ops/dave']).not.toEqual(writable(now, ['user'])['user:ops/dave']);
+    const { 'user:ops/dave': _a, ...rest } = writable(after, KINDS);
+    const { 'user:ops/dave': _b, ...restBefore } = writable(before, KINDS);
+    expect(rest).toEqual(restBefore);
+  });
+
+  it('--format json prints the plan as data', async () => {
+    const { poolId, at } = await brokenPool();
+    const dry = await restore(poolId, at, '--dry-run', '--format', 'json');
+    expect(dry.code).toBe(0);
+    const plan = JSON.parse(dry.out);
+    expect(plan.mode).toBe('undo');
+    expect(plan.kept).toContain('user:frank');
+    const kinds = plan.tasks.flatMap((t: { actions: { kind: string }[] }) => t.actions.map((a) => a.kind));
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        'createUser',
+        'createGroup',
+        'enableUser',
+        'disableUser',
+        'addToGroup',
+        'updateClient',
+      ]),
+    );
   });
 });
 
