@@ -108,7 +108,7 @@ export async function applyPlan(
   context: ApplyContext,
 ): Promise<ApplyResult> {
   const startedAt = deps.clock.now().toISOString();
-  const clientIds = new Map(context.previous.clients.map((c) => [c.oldClientId, c.newClientId]));
+  const clientIds = knownClientIds(plan, context.previous);
   const result: ApplyResult = {
     outcomes: [],
     subs: [],
@@ -170,14 +170,8 @@ export async function applyPlan(
       for (const a of task.actions) outcome(a, 'failed', `re-reading ${liveKey} failed: ${messageOf(error)}`);
       return;
     }
-    if (!matchesExpected(task.expected, writableView(liveKey, before))) {
+    if (task.unchecked === undefined && !matchesExpected(task.expected, writableView(liveKey, before))) {
       const reason = `${liveKey} changed since the plan was made; left as it is`;
-      console.log(
-        'CONFLICT',
-        liveKey,
-        JSON.stringify(task.expected),
-        JSON.stringify(writableView(liveKey, before)),
-      );
       for (const a of task.actions) {
         await deps.journal.append({ type: 'skipped', at: at(), action: a.id, entity: a.entity, reason });
         outcome(a, 'skipped', reason, true);
@@ -245,8 +239,28 @@ export async function applyPlan(
         statusNow: after === null ? null : String(after.status),
       });
     if (deps.changeLog !== undefined && !deepEqual(before ?? undefined, after ?? undefined))
-      await appendRestoreRecord(deps.changeLog, plan.targetPoolId, liveKey, before, after, at);
+      await appendRestoreRecord(
+        deps.changeLog,
+        plan.targetPoolId,
+        liveKey,
+        chainBase(liveKey, before),
+        before,
+        after,
+        at,
+      );
   }
+
+  // An entity the change log has no record of stands in its chain as every snapshot holds it: in its
+  // own pool that is its document at T (unchanged since the first backup), or nothing for one made
+  // since. A record's patch must start there, not from the unrecorded state just read, or the chain
+  // no longer verifies against its snapshot. Another pool's chain is unknown here: the read stands in.
+  const chainBase = (key: EntityKey, before: JsonObject | null): JsonObject | null =>
+    plan.sourcePoolId === plan.targetPoolId ? (context.target.get(key) ?? null) : before;
+
+  const sideBefore = new Map<EntityKey, JsonObject | null>();
+  if (deps.changeLog !== undefined)
+    for (const key of sideEffects(plan))
+      sideBefore.set(key, await readLiveEntity(read, key).catch(() => null));
 
   await deps.journal.append({ type: 'run', at: startedAt, planned: total });
   for (const wave of waves(plan)) {
@@ -254,10 +268,50 @@ export async function applyPlan(
     const limit = wave[0]?.phase === 'pool' ? 1 : (deps.concurrency ?? 16);
     await inParallel(wave, limit, runTask);
   }
+  for (const [key, before] of sideBefore) {
+    const after = await readLiveEntity(read, key).catch(() => undefined);
+    if (after !== undefined && deps.changeLog !== undefined)
+      await appendRestoreRecord(
+        deps.changeLog,
+        plan.targetPoolId,
+        key,
+        chainBase(key, before),
+        before,
+        after,
+        at,
+      );
+  }
   result.finishedAt = at();
   result.ok = result.outcomes.every((o) => o.status === 'done');
   await deps.journal.append({ type: 'finished', at: result.finishedAt, ok: result.ok });
   return result;
+}
+
+/**
+ * Client id at T → live id: earlier runs' ledger, plus the clients the plan matched to a live client
+ * of another id (by name, into another pool), whose updates and UI customization go to that id and
+ * not to the id at T, which does not exist there.
+ */
+function knownClientIds(plan: RestorePlan, previous: JournalSummary): Map<string, string> {
+  const clientIds = new Map(previous.clients.map((c) => [c.oldClientId, c.newClientId]));
+  for (const task of plan.tasks) {
+    const at = parseEntityKey(task.entity);
+    const live = parseEntityKey(task.liveEntity);
+    const clientKind = at.kind === 'client' || at.kind === 'ui';
+    if (clientKind && live.kind === at.kind && at.id && live.id && at.id !== live.id)
+      clientIds.set(at.id, live.id);
+  }
+  return clientIds;
+}
+
+/**
+ * Entities some tasks change besides their own: SetUserPoolMfaConfig and the domain calls change the
+ * pool's document (MfaConfiguration, Domain, LastModifiedDate), UpdateUserPool may write the tags.
+ * Apply reads them before and after the run, so history shows those changes too.
+ */
+function sideEffects(plan: RestorePlan): EntityKey[] {
+  if (!plan.tasks.some((t) => ['pool', 'mfa', 'domain'].includes(t.entity))) return [];
+  return ['pool', ...(plan.targetArn === undefined ? [] : ['tags'])];
 }
 
 /** The plan's `expected` view against a fresh read; MFA counts only where the plan could see it. */
@@ -288,35 +342,66 @@ function ledgerEntry(
   return undefined;
 }
 
-/** History shows the restore: the entity as read back from Cognito, chained to its head. */
+/**
+ * History shows the restore: the entity as read back from Cognito, chained to its head. A change the
+ * log never saw (the entity as read before the restore is not its chain's last state: the damage
+ * happened after the last backup) goes in first as a `reconcile` record, as the next backup would
+ * have written it, so history holds both the damage and its repair, and every patch starts from the
+ * chain's previous after-image (`base` when the log has no record of the entity).
+ */
 async function appendRestoreRecord(
   changeLog: ChangeLog,
   poolId: string,
   key: EntityKey,
+  base: JsonObject | null,
   before: JsonObject | null,
   after: JsonObject | null,
   at: () => string,
 ): Promise<void> {
   for (let attempt = 0; attempt < 3; attempt++) {
     const head = await changeLog.head(poolId, key);
-    const observedAt = at();
-    const previous = head === undefined ? before : head.after;
-    if (deepEqual(previous ?? undefined, after ?? undefined)) return;
-    const record = makeRecord({
-      poolId,
-      entity: key,
-      head: { version: head?.version ?? 0, hash: head?.hash ?? null, doc: previous },
-      after,
-      validFrom: resolveValidFrom({ observedAt, previousValidFrom: head?.validFrom }),
-      observedAt,
-      source: 'restore',
-      event: { name: 'restore-cli restore' },
-    });
+    let chain = {
+      version: head?.version ?? 0,
+      hash: head?.hash ?? null,
+      doc: head === undefined ? base : head.after,
+    };
+    let validFrom = head?.validFrom;
+    const steps = historySteps(chain.doc, before, after);
     try {
-      await changeLog.append(record);
+      for (const step of steps) {
+        const observedAt = at();
+        validFrom = resolveValidFrom({ observedAt, previousValidFrom: validFrom });
+        const record = makeRecord({
+          poolId,
+          entity: key,
+          head: chain,
+          after: step.doc,
+          validFrom,
+          observedAt,
+          source: step.source,
+          ...(step.source === 'restore' ? { event: { name: 'restore-cli restore' } } : {}),
+        });
+        await changeLog.append(record);
+        chain = { version: record.version, hash: record.hash, doc: record.after };
+      }
       return;
     } catch (error) {
       if (!(error instanceof VersionConflictError)) throw error;
     }
   }
+}
+
+const same = (a: JsonObject | null, b: JsonObject | null) => deepEqual(a ?? undefined, b ?? undefined);
+
+/** The records that take a chain from its last state to `after`: the unseen damage first, if any. */
+function historySteps(
+  chain: JsonObject | null,
+  before: JsonObject | null,
+  after: JsonObject | null,
+): { doc: JsonObject | null; source: 'reconcile' | 'restore' }[] {
+  const damage = !same(chain, before) && !same(before, after);
+  const steps: { doc: JsonObject | null; source: 'reconcile' | 'restore' }[] = [];
+  if (damage) steps.push({ doc: before, source: 'reconcile' });
+  if (!same(damage ? before : chain, after)) steps.push({ doc: after, source: 'restore' });
+  return steps;
 }

@@ -103,6 +103,12 @@ export function planClients(ctx: PlanContext, matched: ReadonlyMap<string, strin
 /** UI customization follows its client to the client's new id; the pool default is `ALL`. */
 export function planUiCustomization(ctx: PlanContext, matched: ReadonlyMap<string, string>): void {
   if (!ctx.inScope('ui')) return;
+  // Without a domain the live pool's UI customization is not read (a backup skips it), so the plan
+  // cannot know it; the domain phase re-creates the domain and shows what Cognito kept.
+  const unchecked =
+    ctx.live.get('domain') === undefined
+      ? 'the live pool has no domain: its UI customization was not read'
+      : undefined;
   for (const key of keysOf(ctx.target, 'ui')) {
     const id = idOf(key);
     const doc = ctx.target.get(key) as JsonObject;
@@ -133,6 +139,30 @@ export function planUiCustomization(ctx: PlanContext, matched: ReadonlyMap<strin
         ),
       ],
       liveKey ?? key,
+      unchecked,
     );
+  }
+  uiSetAfterT(ctx, matched);
+}
+
+/**
+ * UI customization set after T on the pool default or on a client that existed then: Cognito has no
+ * call that removes one (an empty one no longer falls back to the pool default), so even an exact
+ * restore leaves it, and says so instead of passing over it in silence.
+ */
+function uiSetAfterT(ctx: PlanContext, matched: ReadonlyMap<string, string>): void {
+  const atT = new Map([...matched].map(([id, liveId]) => [liveId, id]));
+  atT.set('ALL', 'ALL');
+  for (const key of keysOf(ctx.live, 'ui')) {
+    const id = atT.get(idOf(key));
+    // A client made after T takes its customization with it (deleted, or kept, as the client is).
+    if (id === undefined || ctx.target.has(entityKey('ui', id))) continue;
+    if (ctx.mode === 'undo') ctx.kept.push(key);
+    else
+      ctx.notes.push({
+        kind: 'createdAfter',
+        entity: key,
+        message: `the UI customization of ${idOf(key)} was set after T; Cognito cannot remove one, so it is left as it is`,
+      });
   }
 }

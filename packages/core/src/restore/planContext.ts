@@ -69,8 +69,18 @@ export function addTask(
   desired: JsonObject | null,
   actions: RestoreAction[],
   liveEntity: EntityKey = entity,
+  unchecked?: string,
 ): void {
-  if (actions.length > 0) ctx.tasks.push({ entity, liveEntity, phase, expected, desired, actions });
+  if (actions.length > 0)
+    ctx.tasks.push({
+      entity,
+      liveEntity,
+      phase,
+      expected,
+      desired,
+      ...(unchecked ? { unchecked } : {}),
+      actions,
+    });
 }
 
 /** Keys of one collection kind (`user:`…) in a state. */

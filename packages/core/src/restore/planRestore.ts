@@ -77,6 +77,7 @@ export function planRestore(input: PlanInput): RestorePlan {
   const notCaptured = new Set(input.notCaptured ?? []);
   const target = captured(input.target, notCaptured);
   const live = captured(input.live, notCaptured);
+  if (input.targetPoolId !== input.sourcePoolId) keepLiveName(target, live);
   const only = input.only === undefined ? undefined : new Set(input.only);
   const restricted = input.users !== undefined || input.groups !== undefined;
   const inScope = (scope: RestoreScope) => {
@@ -108,7 +109,13 @@ export function planRestore(input: PlanInput): RestorePlan {
     ...(input.users ? { users: new Set(input.users) } : {}),
     ...(groupFilter ? { groups: groupFilter } : {}),
     groupsAfter: existingAfter(ctx, 'group', inScope('groups'), groupFilter),
-    keptGroups: new Set(ctx.kept.filter((k) => k.startsWith('group:')).map(idOf)),
+    // Groups made after T, whether or not this restore plans groups (`--only memberships`, `--user`
+    // leave them out of `kept`): undo keeps memberships in them either way.
+    keptGroups: new Set(
+      keysOf(live, 'group')
+        .filter((k) => !target.has(k))
+        .map(idOf),
+    ),
     providersAfter: existingAfter(ctx, 'idp', inScope('identity-providers')),
   });
   const matched = matchClients(ctx, input.clients ?? {});
@@ -139,6 +146,17 @@ export function planRestore(input: PlanInput): RestorePlan {
     notes: ctx.notes,
     ...(typeof live.get('pool')?.Arn === 'string' ? { targetArn: live.get('pool')?.Arn as string } : {}),
   };
+}
+
+/**
+ * Into another pool (--create-pool NAME, a copy), the pool's name is the target pool's own: restoring
+ * the settings must not rename it after the source.
+ */
+function keepLiveName(target: Map<EntityKey, JsonObject>, live: ReadonlyMap<EntityKey, JsonObject>): void {
+  const pool = target.get('pool');
+  const name = live.get('pool')?.Name;
+  if (pool === undefined || name === undefined) return;
+  target.set('pool', { ...pool, Name: name });
 }
 
 function usersOf(

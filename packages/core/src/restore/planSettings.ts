@@ -163,7 +163,9 @@ export function planDomain(ctx: PlanContext): void {
           name,
         ),
       );
-  addTask(ctx, 'domain', 'domain', have, want, actions);
+  // Expected is the live view as apply re-reads it: null when the pool has no domain (not `{}`, which
+  // made every re-creation of a deleted domain a conflict).
+  addTask(ctx, 'domain', 'domain', writableView('domain', ctx.live.get('domain')), want, actions);
 }
 
 /** Threat protection settings of the pool (SetRiskConfiguration). */
@@ -172,15 +174,28 @@ export function planRiskConfiguration(ctx: PlanContext): void {
   const want = writableView('riskConfiguration', ctx.target.get('riskConfiguration'));
   const have = writableView('riskConfiguration', ctx.live.get('riskConfiguration'));
   if (want === null || deepEqual(want, have)) return;
-  addTask(ctx, 'riskConfiguration', 'riskConfiguration', have, want, [
-    action(
-      'setRiskConfiguration',
-      'riskConfiguration',
-      want,
-      'threat protection settings changed since T',
-      fieldChanges(have, want),
-    ),
-  ]);
+  // None read live: threat protection is off (Cognito then hides the settings) or nothing is set. The
+  // pool phase may turn it back on, which shows whatever settings Cognito kept: not a conflict.
+  const unchecked =
+    have === null ? 'no risk configuration could be read live (threat protection off)' : undefined;
+  addTask(
+    ctx,
+    'riskConfiguration',
+    'riskConfiguration',
+    have,
+    want,
+    [
+      action(
+        'setRiskConfiguration',
+        'riskConfiguration',
+        want,
+        'threat protection settings changed since T',
+        fieldChanges(have, want),
+      ),
+    ],
+    'riskConfiguration',
+    unchecked,
+  );
 }
 
 /** Pool tags: set what differs, remove what was added after T. */
@@ -215,5 +230,10 @@ export function planTags(ctx: PlanContext): void {
         removed.map((name) => change(name, have[name], undefined)),
       ),
     );
-  addTask(ctx, 'tags', 'tags', have, want, actions);
+  // UpdateUserPool, earlier in this restore, may write the tags itself (see planPoolSettings): by the
+  // tags phase they no longer look as planned, and that is no conflict.
+  const pool = ctx.tasks.find((t) => t.entity === 'pool')?.actions.find((a) => a.kind === 'updatePool');
+  const unchecked =
+    pool?.input.UserPoolTags !== undefined ? 'UpdateUserPool writes the tags first' : undefined;
+  addTask(ctx, 'tags', 'tags', have, want, actions, 'tags', unchecked);
 }

@@ -65,7 +65,13 @@ export function planUsers(ctx: PlanContext, options: UserPlanOptions): void {
       actions.push(...membershipActions(ctx, key, target, live, options));
     if (usersInScope) actions.push(...linkActions(ctx, key, target, live, options));
     const desired = writableView(key, { ...target, groups: desiredGroups(ctx, target, live, options) });
-    addTask(ctx, 'users', key, writableView(key, live), desired, actions);
+    // The deletions phase runs first: a group it deletes is gone from the user's groups by the time
+    // apply re-reads the user, and that is this restore's doing, not a conflict.
+    const expected =
+      live === undefined
+        ? null
+        : writableView(key, { ...live, groups: groupsOf(live).filter((g) => options.groupsAfter.has(g)) });
+    addTask(ctx, 'users', key, expected, desired, actions);
   }
 }
 

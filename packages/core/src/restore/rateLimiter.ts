@@ -14,7 +14,17 @@ export interface RateLimiterOptions {
 }
 
 /**
- * One category's budget: a token bucket one second deep that hands out reservations in order, so
+ * Seconds of its rate a bucket holds. Cognito meters its own bucket, one second deep, by when a call
+ * arrives; ours counts when it is let go. Calls reach Cognito after a varying delay (signing, sockets,
+ * a busy event loop, the network), and a stream that fits a bucket of depth B, each call delayed by up
+ * to D, only fits one of depth B + rate × D: a client bucket as deep as Cognito's is throttled as soon
+ * as two calls bunch up (on the fake, about one call in 150 of a restore at AWS's quotas). 0.8 s leaves
+ * 200 ms of delay allowance; the steady pace is unchanged.
+ */
+const BURST_SECONDS = 0.8;
+
+/**
+ * One category's budget: a token bucket (see BURST_SECONDS) that hands out reservations in order, so
  * concurrent callers queue fairly instead of racing. Adaptive: a throttling answer halves the rate
  * (Cognito's budget is shared with every other caller in the account), and each success wins back
  * a twentieth of the configured rate, so the pace settles just under what Cognito grants.
@@ -29,13 +39,17 @@ class Bucket {
     now: number,
   ) {
     this.rate = configured;
-    this.tokens = configured;
+    this.tokens = this.depth();
     this.last = now;
+  }
+
+  private depth(): number {
+    return Math.max(1, this.rate * BURST_SECONDS);
   }
 
   /** Milliseconds to wait before the reserved call may go. */
   reserve(now: number): number {
-    this.tokens = Math.min(this.rate, this.tokens + ((now - this.last) / 1000) * this.rate);
+    this.tokens = Math.min(this.depth(), this.tokens + ((now - this.last) / 1000) * this.rate);
     this.last = now;
     this.tokens -= 1;
     return this.tokens >= 0 ? 0 : (-this.tokens / this.rate) * 1000;

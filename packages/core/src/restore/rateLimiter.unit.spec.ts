@@ -15,40 +15,42 @@ function virtualLimiter(rates?: ConstructorParameters<typeof RateLimiter>[0]['ra
 }
 
 describe('RateLimiter', () => {
-  it('lets a category burst for one second, then paces it at its default rate', async () => {
+  it('lets a category burst for 0.8 s of its rate, then paces it at its default rate', async () => {
     const { limiter, now } = virtualLimiter();
-    for (let i = 0; i < 25; i++) await limiter.acquire('AdminAddUserToGroup');
+    for (let i = 0; i < 20; i++) await limiter.acquire('AdminAddUserToGroup');
     expect(now()).toBe(0);
-    for (let i = 0; i < 50; i++) await limiter.acquire('AdminUpdateUserAttributes');
-    // UserUpdate is 25/s: 75 calls need the burst of 25 plus two seconds.
-    expect(now()).toBeCloseTo(2000, 0);
+    await limiter.acquire('AdminAddUserToGroup');
+    expect(now()).toBeCloseTo(40, 0);
+    for (let i = 0; i < 54; i++) await limiter.acquire('AdminUpdateUserAttributes');
+    // UserUpdate is 25/s: 75 calls need the burst of 20 plus 55 / 25 seconds.
+    expect(now()).toBeCloseTo(2200, 0);
     expect(limiter.calls.get('UserUpdate')).toBe(75);
   });
 
   it('paces categories independently', async () => {
     const { limiter, now } = virtualLimiter();
     for (let i = 0; i < 100; i++) await limiter.acquire('AdminCreateUser');
-    // UserCreation is 50/s: 100 calls take one second after the burst, whatever UserUpdate does.
-    expect(now()).toBeCloseTo(1000, 0);
+    // UserCreation is 50/s: 100 calls take the burst of 40 plus 1.2 s, whatever UserUpdate does.
+    expect(now()).toBeCloseTo(1200, 0);
     expect(limiter.calls.get('UserCreation')).toBe(100);
   });
 
   it('takes a raised rate for an adjustable category', async () => {
     const { limiter, now } = virtualLimiter({ UserCreation: 100 });
     for (let i = 0; i < 200; i++) await limiter.acquire('AdminCreateUser');
-    expect(now()).toBeCloseTo(1000, 0);
+    expect(now()).toBeCloseTo(1200, 0);
   });
 
   it('holds each pool-resource operation to 5/s even when its category allows more', async () => {
     const { limiter, now } = virtualLimiter();
     for (let i = 0; i < 15; i++) await limiter.acquire('CreateGroup');
-    // UserPoolResourceUpdate is 15/s, but one operation on one pool only 5/s: 15 calls take 2 s.
-    expect(now()).toBeCloseTo(2000, 0);
+    // UserPoolResourceUpdate is 15/s, but one operation on one pool only 5/s: 15 calls take 2.2 s.
+    expect(now()).toBeCloseTo(2200, 0);
   });
 
   it('halves a throttled category and wins the rate back with successes', async () => {
     const { limiter, now } = virtualLimiter();
-    for (let i = 0; i < 25; i++) await limiter.acquire('AdminDeleteUser');
+    for (let i = 0; i < 20; i++) await limiter.acquire('AdminDeleteUser');
     limiter.throttled('AdminDeleteUser');
     const before = now();
     for (let i = 0; i < 10; i++) await limiter.acquire('AdminDeleteUser');

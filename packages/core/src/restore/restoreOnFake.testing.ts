@@ -10,7 +10,11 @@ import { type EntityKey, entityKey, parseEntityKey } from '../model/entityKey.js
 import { canonicalStringify, deepEqual, type JsonObject } from '../model/json.js';
 import type { Clock } from '../ports.js';
 import { SnapshotStore } from '../snapshots/snapshotStore.js';
-import { type CognitoFakeOptions, type RunningCognitoFake, startCognitoFake } from '../testing/cognitoFake/index.js';
+import {
+  type CognitoFakeOptions,
+  type RunningCognitoFake,
+  startCognitoFake,
+} from '../testing/cognitoFake/index.js';
 import { MemoryBlobStore } from '../testing/memoryBlobStore.js';
 import { MemoryChangeLog } from '../testing/memoryChangeLog.js';
 import { type ApplyDeps, type ApplyResult, applyPlan } from './applyPlan.js';
@@ -40,7 +44,9 @@ export interface FakeRestoreEnv {
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export async function startFakeRestoreEnv(options: Omit<CognitoFakeOptions, 'now'> = {}): Promise<FakeRestoreEnv> {
+export async function startFakeRestoreEnv(
+  options: Omit<CognitoFakeOptions, 'now'> = {},
+): Promise<FakeRestoreEnv> {
   let now = Date.parse('2024-06-01T10:00:00.000Z');
   const clock: Clock = { now: () => new Date(now) };
   const running = await startCognitoFake({ pageSize: 2, ...options, now: clock.now });
@@ -68,10 +74,13 @@ export async function startFakeRestoreEnv(options: Omit<CognitoFakeOptions, 'now
   };
 }
 
+/** A backup of the pool now. */
+export const takeBackupNow = (env: FakeRestoreEnv, poolId: string) =>
+  takeBackup({ ...env.store, reader: env.reader, clock: env.clock }, poolId);
+
 /** A backup of the pool now; returns its time (the `at` of a restore to it). */
 export async function backupNow(env: FakeRestoreEnv, poolId: string): Promise<string> {
-  const result = await takeBackup({ ...env.store, reader: env.reader, clock: env.clock }, poolId);
-  return result.finishedAt;
+  return (await takeBackupNow(env, poolId)).finishedAt;
 }
 
 export interface RestoreRun {
@@ -100,7 +109,11 @@ export async function runRestore(
   const full = { ...request, targetPoolId: request.targetPoolId ?? request.sourcePoolId, previous };
   const prepared = await prepareRestore({ ...env.store, reader: env.reader }, full);
   await options.beforeApply?.(prepared);
-  const limiter = new RateLimiter({ now: () => performance.now(), sleep, ...(options.rates ? { rates: options.rates } : {}) });
+  const limiter = new RateLimiter({
+    now: () => performance.now(),
+    sleep,
+    ...(options.rates ? { rates: options.rates } : {}),
+  });
   const deps: ApplyDeps = {
     writer: env.writer,
     reader: env.reader,
@@ -112,7 +125,11 @@ export async function runRestore(
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
     ...options.apply,
   };
-  const result = await applyPlan(prepared.plan, deps, { target: prepared.target, userMfa: prepared.userMfa, previous });
+  const result = await applyPlan(prepared.plan, deps, {
+    target: prepared.target,
+    userMfa: prepared.userMfa,
+    previous,
+  });
   return { prepared, result, journal, limiter };
 }
 
@@ -164,16 +181,29 @@ export function writableDifferences(
     if (ignore(key)) continue;
     const liveKey = mappedKey(key, clientIds);
     seen.add(liveKey);
-    const want = writableView(key, doc);
-    const have = withoutGroups(writableView(liveKey, live.get(liveKey)), options.keptGroups ?? []);
-    if (!deepEqual(want, have))
-      differences.push(`${key}${liveKey === key ? '' : ` (live ${liveKey})`}: want ${canonicalStringify(want)}, have ${canonicalStringify(have)}`);
-    if (parseEntityKey(key).kind === 'user' && !deepEqual(linksOf(doc), linksOf(live.get(liveKey))))
-      differences.push(`${key}: links ${JSON.stringify(linksOf(doc))} != ${JSON.stringify(linksOf(live.get(liveKey)))}`);
+    differences.push(...entityDifferences(key, doc, liveKey, live.get(liveKey), options.keptGroups ?? []));
   }
   const extra = new Set(options.extra ?? []);
   for (const key of live.keys())
     if (!seen.has(key) && !extra.has(key) && !ignore(key)) differences.push(`${key}: exists live, not at T`);
+  return differences;
+}
+
+function entityDifferences(
+  key: EntityKey,
+  doc: JsonObject,
+  liveKey: EntityKey,
+  liveDoc: JsonObject | undefined,
+  keptGroups: readonly string[],
+): string[] {
+  const differences: string[] = [];
+  const want = writableView(key, doc);
+  const have = withoutGroups(writableView(liveKey, liveDoc), keptGroups);
+  const where = `${key}${liveKey === key ? '' : ` (live ${liveKey})`}`;
+  if (!deepEqual(want, have))
+    differences.push(`${where}: want ${canonicalStringify(want)}, have ${canonicalStringify(have)}`);
+  if (parseEntityKey(key).kind === 'user' && !deepEqual(linksOf(doc), linksOf(liveDoc)))
+    differences.push(`${key}: links ${JSON.stringify(linksOf(doc))} != ${JSON.stringify(linksOf(liveDoc))}`);
   return differences;
 }
 
@@ -186,7 +216,8 @@ function withoutGroups(view: JsonObject | null, groups: readonly string[]): Json
 export const clientLedger = (result: ApplyResult): Map<string, string> =>
   new Map(result.clients.map((c) => [c.oldClientId, c.newClientId]));
 
-export const SAML_METADATA = '<EntityDescriptor entityID="https://idp.corp.example.com"><IDPSSODescriptor/></EntityDescriptor>';
+export const SAML_METADATA =
+  '<EntityDescriptor entityID="https://idp.corp.example.com"><IDPSSODescriptor/></EntityDescriptor>';
 export const OKTA_SECRET = 'okta-secret-never-stored';
 
 export interface FullPool {
@@ -222,15 +253,31 @@ export async function seedFullPool(env: FakeRestoreEnv): Promise<FullPool> {
   call('SetUserPoolMfaConfig', {
     UserPoolId,
     MfaConfiguration: 'OPTIONAL',
-    SmsMfaConfiguration: { SmsAuthenticationMessage: 'Code {####}', SmsConfiguration: { SnsCallerArn: 'arn:aws:iam::000000000000:role/sns', ExternalId: 'x' } },
+    SmsMfaConfiguration: {
+      SmsAuthenticationMessage: 'Code {####}',
+      SmsConfiguration: { SnsCallerArn: 'arn:aws:iam::000000000000:role/sns', ExternalId: 'x' },
+    },
     EmailMfaConfiguration: { Message: 'Code {####}', Subject: 'Your code' },
     SoftwareTokenMfaConfiguration: { Enabled: true },
   });
   call('CreateGroup', { UserPoolId, GroupName: 'admins', Description: 'Full access', Precedence: 1 });
   call('CreateGroup', { UserPoolId, GroupName: 'staff', Description: 'Everyone', Precedence: 10 });
   const users: [string, Record<string, string>, string[]][] = [
-    ['alice', { email: 'alice@example.com', email_verified: 'true', 'custom:tenant': 'acme', 'custom:level': '3' }, ['admins', 'staff']],
-    ['bob', { email: 'bob@example.com', email_verified: 'false', phone_number: '+15550100', 'custom:tenant': 'acme' }, ['staff']],
+    [
+      'alice',
+      { email: 'alice@example.com', email_verified: 'true', 'custom:tenant': 'acme', 'custom:level': '3' },
+      ['admins', 'staff'],
+    ],
+    [
+      'bob',
+      {
+        email: 'bob@example.com',
+        email_verified: 'false',
+        phone_number: '+15550100',
+        'custom:tenant': 'acme',
+      },
+      ['staff'],
+    ],
     ['carol', { email: 'carol@example.com', name: 'Carol' }, []],
     ['dave', { email: 'dave@corp.example.com', 'custom:tenant': 'corp' }, ['staff']],
   ];
@@ -282,7 +329,11 @@ export async function seedFullPool(env: FakeRestoreEnv): Promise<FullPool> {
   call('AdminLinkProviderForUser', {
     UserPoolId,
     DestinationUser: { ProviderName: 'Cognito', ProviderAttributeValue: 'dave' },
-    SourceUser: { ProviderName: 'Corp', ProviderAttributeName: 'Cognito_Subject', ProviderAttributeValue: 'dave@corp' },
+    SourceUser: {
+      ProviderName: 'Corp',
+      ProviderAttributeName: 'Cognito_Subject',
+      ProviderAttributeValue: 'dave@corp',
+    },
   });
   call('CreateResourceServer', {
     UserPoolId,
@@ -321,8 +372,16 @@ export async function seedFullPool(env: FakeRestoreEnv): Promise<FullPool> {
   const domain = `rewind-full-${++domains}-${Date.now().toString(36)}`;
   call('CreateUserPoolDomain', { UserPoolId, Domain: domain });
   call('SetUICustomization', { UserPoolId, CSS: '.banner-customizable { background-color: teal; }' });
-  call('SetUICustomization', { UserPoolId, ClientId: web.UserPoolClient.ClientId, CSS: '.label-customizable { color: navy; }' });
-  call('SetUICustomization', { UserPoolId, ClientId: backend.UserPoolClient.ClientId, CSS: '.submitButton-customizable { color: red; }' });
+  call('SetUICustomization', {
+    UserPoolId,
+    ClientId: web.UserPoolClient.ClientId,
+    CSS: '.label-customizable { color: navy; }',
+  });
+  call('SetUICustomization', {
+    UserPoolId,
+    ClientId: backend.UserPoolClient.ClientId,
+    CSS: '.submitButton-customizable { color: red; }',
+  });
   call('SetRiskConfiguration', {
     UserPoolId,
     RiskExceptionConfiguration: { BlockedIPRangeList: ['192.0.2.0/24'] },

@@ -105,6 +105,13 @@ export interface EntityTask {
   expected: JsonObject | null;
   /** The writable view the task should leave behind (null: deleted). */
   desired: JsonObject | null;
+  /**
+   * Set when `expected` cannot be checked at apply time, and why: the entity was hidden when the plan
+   * was made (a UI customization without a domain, a risk configuration without threat protection)
+   * or an earlier phase of this restore writes it too (UpdateUserPool sending the tags). Apply then
+   * runs the actions without the changed-since-the-plan check.
+   */
+  unchecked?: string;
   actions: RestoreAction[];
 }
 

@@ -1,0 +1,603 @@
+import {
+  AdminAddUserToGroupCommand,
+  AdminCreateUserCommand,
+  AdminDeleteUserAttributesCommand,
+  AdminDeleteUserCommand,
+  AdminDisableProviderForUserCommand,
+  AdminEnableUserCommand,
+  AdminGetUserCommand,
+  AdminRemoveUserFromGroupCommand,
+  AdminSetUserMFAPreferenceCommand,
+  AdminUpdateUserAttributesCommand,
+  CreateGroupCommand,
+  CreateIdentityProviderCommand,
+  CreateResourceServerCommand,
+  CreateUserPoolClientCommand,
+  CreateUserPoolDomainCommand,
+  DeleteGroupCommand,
+  DeleteIdentityProviderCommand,
+  DeleteResourceServerCommand,
+  DeleteUserPoolClientCommand,
+  DeleteUserPoolDomainCommand,
+  DescribeIdentityProviderCommand,
+  DescribeUserPoolClientCommand,
+  SetRiskConfigurationCommand,
+  SetUICustomizationCommand,
+  SetUserPoolMfaConfigCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
+  UpdateGroupCommand,
+  UpdateIdentityProviderCommand,
+  UpdateResourceServerCommand,
+  UpdateUserPoolClientCommand,
+  UpdateUserPoolCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EntityKey } from '../model/entityKey.js';
+import type { JsonObject } from '../model/json.js';
+import { createPoolInput } from './createPoolInput.js';
+import {
+  backupNow,
+  clientLedger,
+  type FakeRestoreEnv,
+  type FullPool,
+  livePool,
+  OKTA_SECRET,
+  runRestore,
+  seedFullPool,
+  startFakeRestoreEnv,
+  writableDifferences,
+} from './restoreOnFake.testing.js';
+import { RESTORE_SCOPES } from './restorePlan.js';
+import { writableView } from './writableView.js';
+
+let env: FakeRestoreEnv;
+
+beforeAll(async () => {
+  env = await startFakeRestoreEnv();
+});
+
+afterAll(async () => {
+  await env?.stop();
+});
+
+/** Keys of entities made after T by `breakEverything`, once their ids are known. */
+interface LateEntities {
+  clientId: string;
+}
+
+/**
+ * Breaks every component of a full pool through the SDK, as people and scripts would: deletes,
+ * changes, and new entities made after T. Returns the ids Cognito gave the new ones.
+ */
+async function breakEverything(pool: FullPool): Promise<LateEntities> {
+  const UserPoolId = pool.poolId;
+  const send = env.cognito.send.bind(env.cognito) as (command: unknown) => Promise<unknown>;
+  // Identity providers: one changed, the OIDC one (with its secret) deleted, one new.
+  await send(
+    new UpdateIdentityProviderCommand({
+      UserPoolId,
+      ProviderName: 'Corp',
+      ProviderDetails: { MetadataFile: '<EntityDescriptor entityID="https://evil.example.com"/>' },
+      AttributeMapping: { email: 'mail' },
+    }),
+  );
+  await send(new DeleteIdentityProviderCommand({ UserPoolId, ProviderName: 'Okta' }));
+  await send(
+    new CreateIdentityProviderCommand({
+      UserPoolId,
+      ProviderName: 'Late',
+      ProviderType: 'OIDC',
+      ProviderDetails: {
+        client_id: 'late',
+        authorize_scopes: 'openid',
+        oidc_issuer: 'https://late.example.com',
+        attributes_request_method: 'GET',
+      },
+    }),
+  );
+  // Resource servers: one loses a scope and its name, one deleted, one new.
+  await send(
+    new UpdateResourceServerCommand({
+      UserPoolId,
+      Identifier: 'https://api.example.com/orders',
+      Name: 'orders-v2',
+      Scopes: [{ ScopeName: 'read', ScopeDescription: 'Read orders' }],
+    }),
+  );
+  await send(new DeleteResourceServerCommand({ UserPoolId, Identifier: 'https://api.example.com/stock' }));
+  await send(
+    new CreateResourceServerCommand({ UserPoolId, Identifier: 'https://api.example.com/late', Name: 'late' }),
+  );
+  // UI: the pool default and the web client's CSS changed; the backend client (and so its UI) deleted.
+  await send(
+    new SetUICustomizationCommand({ UserPoolId, CSS: '.banner-customizable { background-color: pink; }' }),
+  );
+  await send(
+    new SetUICustomizationCommand({
+      UserPoolId,
+      ClientId: pool.webClientId,
+      CSS: '.label-customizable { color: lime; }',
+    }),
+  );
+  await send(new DeleteUserPoolClientCommand({ UserPoolId, ClientId: pool.backendClientId }));
+  // UpdateUserPoolClient resets what it is not given: the web client loses its providers and flows.
+  await send(
+    new UpdateUserPoolClientCommand({
+      UserPoolId,
+      ClientId: pool.webClientId,
+      ClientName: 'web',
+      CallbackURLs: ['https://evil.example.com'],
+    }),
+  );
+  const late = (await send(new CreateUserPoolClientCommand({ UserPoolId, ClientName: 'late' }))) as {
+    UserPoolClient?: { ClientId?: string };
+  };
+  // Threat protection settings, tags, pool settings and the pool's MFA.
+  await send(
+    new SetRiskConfigurationCommand({
+      UserPoolId,
+      RiskExceptionConfiguration: { SkippedIPRangeList: ['198.51.100.0/24'] },
+    }),
+  );
+  await send(new TagResourceCommand({ ResourceArn: pool.arn, Tags: { env: 'prod', owner: 'someone' } }));
+  await send(new UntagResourceCommand({ ResourceArn: pool.arn, TagKeys: ['team'] }));
+  await send(
+    new UpdateUserPoolCommand({
+      UserPoolId,
+      Policies: { PasswordPolicy: { MinimumLength: 12 } },
+      UserPoolAddOns: { AdvancedSecurityMode: 'AUDIT' },
+      MfaConfiguration: 'OPTIONAL',
+    }),
+  );
+  await send(
+    new SetUserPoolMfaConfigCommand({
+      UserPoolId,
+      MfaConfiguration: 'ON',
+      SoftwareTokenMfaConfiguration: { Enabled: true },
+    }),
+  );
+  // Groups: admins deleted (alice loses it), staff changed, a new group with alice in it.
+  await send(new DeleteGroupCommand({ UserPoolId, GroupName: 'admins' }));
+  await send(
+    new UpdateGroupCommand({ UserPoolId, GroupName: 'staff', Description: 'Some people', Precedence: 99 }),
+  );
+  await send(new CreateGroupCommand({ UserPoolId, GroupName: 'late', Description: 'new' }));
+  await send(new AdminAddUserToGroupCommand({ UserPoolId, Username: 'alice', GroupName: 'late' }));
+  // Users: MFA preferences, attributes, enabled flag, memberships; dave (linked to Corp) deleted; zed new.
+  await send(
+    new AdminSetUserMFAPreferenceCommand({
+      UserPoolId,
+      Username: 'alice',
+      EmailMfaSettings: { Enabled: true, PreferredMfa: true },
+    }),
+  );
+  await send(
+    new AdminSetUserMFAPreferenceCommand({
+      UserPoolId,
+      Username: 'bob',
+      EmailMfaSettings: { Enabled: false, PreferredMfa: false },
+    }),
+  );
+  await send(
+    new AdminUpdateUserAttributesCommand({
+      UserPoolId,
+      Username: 'bob',
+      UserAttributes: [
+        { Name: 'email', Value: 'bob@evil.example.com' },
+        { Name: 'custom:level', Value: '9' },
+      ],
+    }),
+  );
+  await send(
+    new AdminDeleteUserAttributesCommand({
+      UserPoolId,
+      Username: 'bob',
+      UserAttributeNames: ['phone_number'],
+    }),
+  );
+  await send(new AdminRemoveUserFromGroupCommand({ UserPoolId, Username: 'bob', GroupName: 'staff' }));
+  await send(new AdminEnableUserCommand({ UserPoolId, Username: 'carol' }));
+  await send(new AdminDeleteUserCommand({ UserPoolId, Username: 'dave' }));
+  await send(new AdminCreateUserCommand({ UserPoolId, Username: 'zed', MessageAction: 'SUPPRESS' }));
+  await send(new AdminAddUserToGroupCommand({ UserPoolId, Username: 'zed', GroupName: 'staff' }));
+  return { clientId: late.UserPoolClient?.ClientId ?? '' };
+}
+
+const kinds = (keys: readonly EntityKey[]) => keys.map((k) => k.replace(/^client:.*/, 'client:…'));
+
+describe('restore on the in-memory Cognito: every component cognito-local lacks', () => {
+  it('undo puts back every writable field of state(T), and keeps (and lists) what was made after T', async () => {
+    const pool = await seedFullPool(env);
+    const at = await backupNow(env, pool.poolId);
+    env.advance(60_000);
+    const late = await breakEverything(pool);
+    env.advance(60_000);
+
+    const { prepared, result } = await runRestore(env, { sourcePoolId: pool.poolId, at, mode: 'undo' });
+    const { plan, target } = prepared;
+    expect(result.outcomes.filter((o) => o.status !== 'done')).toEqual([]);
+    expect(result.ok).toBe(true);
+    expect(plan.kept).toEqual(
+      [
+        `client:${late.clientId}`,
+        'group:late',
+        'idp:Late',
+        'resourceServer:https://api.example.com/late',
+        'user:zed',
+      ].sort(),
+    );
+    // Nothing made after T was touched by an undo.
+    expect(plan.tasks.filter((t) => plan.kept.includes(t.entity))).toEqual([]);
+
+    const live = await livePool(env, pool.poolId);
+    const clientIds = clientLedger(result);
+    expect(writableDifferences(target, live, { clientIds, extra: plan.kept, keptGroups: ['late'] })).toEqual(
+      [],
+    );
+    // Kept as they are: alice is still in the group made after T, zed still exists and is in staff.
+    expect(live.get('user:alice')?.groups).toEqual(['admins', 'late', 'staff']);
+    expect(live.get('user:zed')?.groups).toEqual(['staff']);
+    expect(live.get(`client:${late.clientId}`)).toBeDefined();
+  });
+
+  it('exact makes the pool state(T): what was made after T is deleted too', async () => {
+    const pool = await seedFullPool(env);
+    const at = await backupNow(env, pool.poolId);
+    env.advance(60_000);
+    const late = await breakEverything(pool);
+    env.advance(60_000);
+
+    const { prepared, result } = await runRestore(env, { sourcePoolId: pool.poolId, at, mode: 'exact' });
+    const { plan, target } = prepared;
+    expect(result.outcomes.filter((o) => o.status !== 'done')).toEqual([]);
+    expect(plan.kept).toEqual([]);
+    const deletions = plan.tasks.filter((t) => t.phase === 'deletions').map((t) => t.entity);
+    expect(kinds(deletions).sort()).toEqual(
+      [
+        'client:…',
+        'group:late',
+        'idp:Late',
+        'resourceServer:https://api.example.com/late',
+        'user:zed',
+      ].sort(),
+    );
+    expect(deletions).toContain(`client:${late.clientId}`);
+
+    const live = await livePool(env, pool.poolId);
+    expect(writableDifferences(target, live, { clientIds: clientLedger(result) })).toEqual([]);
+  });
+
+  it('re-creates a deleted client with a new id, a new secret, and its UI customization under the new id', async () => {
+    const pool = await seedFullPool(env);
+    const at = await backupNow(env, pool.poolId);
+    env.advance(60_000);
+    await env.cognito.send(
+      new DeleteUserPoolClientCommand({ UserPoolId: pool.poolId, ClientId: pool.backendClientId }),
+    );
+    const { prepared, result } = await runRestore(env, { sourcePoolId: pool.poolId, at, mode: 'undo' });
+    expect(result.ok).toBe(true);
+
+    expect(result.clients).toHaveLength(1);
+    const [entry] = result.clients;
+    expect(entry).toMatchObject({ clientName: 'backend', oldClientId: pool.backendClientId });
+    expect(entry?.newClientId).toMatch(/^[a-z0-9]{26}$/);
+    expect(entry?.newClientId).not.toBe(pool.backendClientId);
+    const described = await env.cognito.send(
+      new DescribeUserPoolClientCommand({ UserPoolId: pool.poolId, ClientId: entry?.newClientId }),
+    );
+    // GenerateSecret: the client had a secret at T, so the new one has one too (a new one: noted).
+    expect(described.UserPoolClient?.ClientSecret).toMatch(/^[a-z0-9]{51}$/);
+    expect(
+      prepared.plan.notes
+        .filter((n) => n.entity === `client:${pool.backendClientId}`)
+        .map((n) => n.kind)
+        .sort(),
+    ).toEqual(['clientId', 'clientSecret']);
+    const live = await livePool(env, pool.poolId);
+    const oldUi = prepared.target.get(`ui:${pool.backendClientId}`);
+    expect(oldUi?.CSS).toBe('.submitButton-customizable { color: red; }');
+    expect(writableView('ui:x', live.get(`ui:${entry?.newClientId}`))).toEqual({ CSS: oldUi?.CSS });
+    expect(live.has(`ui:${pool.backendClientId}`)).toBe(false);
+    expect(writableDifferences(prepared.target, live, { clientIds: clientLedger(result) })).toEqual([]);
+  });
+
+  it('re-creates a deleted linked user with a new sub (ledger: old → new), its MFA, groups and provider link', async () => {
+    const pool = await seedFullPool(env);
+    const at = await backupNow(env, pool.poolId);
+    env.advance(60_000);
+    await env.cognito.send(new AdminDeleteUserCommand({ UserPoolId: pool.poolId, Username: 'dave' }));
+    const { prepared, result } = await runRestore(env, { sourcePoolId: pool.poolId, at, mode: 'undo' });
+    expect(result.ok).toBe(true);
+
+    const oldSub = (prepared.target.get('user:dave')?.attributes as Record<string, string> | undefined)?.sub;
+    const now = await env.cognito.send(
+      new AdminGetUserCommand({ UserPoolId: pool.poolId, Username: 'dave' }),
+    );
+    const newSub = now.UserAttributes?.find((a) => a.Name === 'sub')?.Value;
+    expect(newSub).toBeDefined();
+    expect(newSub).not.toBe(oldSub);
+    expect(result.subs).toEqual([{ username: 'dave', oldSub, newSub }]);
+    const identities = JSON.parse(now.UserAttributes?.find((a) => a.Name === 'identities')?.Value ?? '[]');
+    expect(identities).toMatchObject([{ providerName: 'Corp', userId: 'dave@corp' }]);
+    expect(now.UserMFASettingList).toEqual(['EMAIL_OTP']);
+    const notes = prepared.plan.notes.filter((n) => n.entity === 'user:dave').map((n) => n.kind);
+    expect(notes.sort()).toEqual(['password', 'sub', 'totp']);
+    expect(result.users).toEqual([
+      { username: 'dave', statusAtT: 'FORCE_CHANGE_PASSWORD', statusNow: 'FORCE_CHANGE_PASSWORD' },
+    ]);
+    expect(writableDifferences(prepared.target, await livePool(env, pool.poolId))).toEqual([]);
+  });
+
+  it('re-links a user whose provider link was removed, and one whose provider was deleted with it', async () => {
+    const pool = await seedFullPool(env);
+    const UserPoolId = pool.poolId;
+    env.running.fake.call('AdminLinkProviderForUser', {
+      UserPoolId,
+      DestinationUser: { ProviderName: 'Cognito', ProviderAttributeValue: 'alice' },
+      SourceUser: {
+        ProviderName: 'Okta',
+        ProviderAttributeName: 'Cognito_Subject',
+        ProviderAttributeValue: 'okta-alice',
+      },
+    });
+    const at = await backupNow(env, UserPoolId);
+    env.advance(60_000);
+    await env.cognito.send(
+      new AdminDisableProviderForUserCommand({
+        UserPoolId,
+        User: {
+          ProviderName: 'Corp',
+          ProviderAttributeName: 'Cognito_Subject',
+          ProviderAttributeValue: 'dave@corp',
+        },
+      }),
+    );
+    await env.cognito.send(new AdminDeleteUserCommand({ UserPoolId, Username: 'alice' }));
+    await env.cognito.send(new DeleteIdentityProviderCommand({ UserPoolId, ProviderName: 'Okta' }));
+    const { prepared, result } = await runRestore(env, { sourcePoolId: UserPoolId, at, mode: 'undo' });
+    expect(result.outcomes.filter((o) => o.status !== 'done')).toEqual([]);
+    expect(
+      result.outcomes
+        .filter((o) => o.kind === 'linkProvider')
+        .map((o) => o.action)
+        .sort(),
+    ).toEqual(['linkProvider user:alice Okta:okta-alice', 'linkProvider user:dave Corp:dave@corp']);
+    expect(writableDifferences(prepared.target, await livePool(env, UserPoolId))).toEqual([]);
+  });
+
+  it('--revert of one recorded change puts that entity back as it was just before', async () => {
+    const pool = await seedFullPool(env);
+    const UserPoolId = pool.poolId;
+    await backupNow(env, UserPoolId);
+    env.advance(60_000);
+    await env.cognito.send(
+      new AdminUpdateUserAttributesCommand({
+        UserPoolId,
+        Username: 'bob',
+        UserAttributes: [{ Name: 'custom:tenant', Value: 'oops' }],
+      }),
+    );
+    await env.cognito.send(
+      new UpdateGroupCommand({ UserPoolId, GroupName: 'staff', Description: 'also changed' }),
+    );
+    env.advance(60_000);
+    await backupNow(env, UserPoolId);
+    const { toArray } = await import('../asyncIterables.js');
+    const records = await toArray(env.store.changeLog.timeline(UserPoolId));
+    const change = records.find((r) => r.entity === 'user:bob');
+    expect(change).toBeDefined();
+    env.advance(60_000);
+    const { prepared, result } = await runRestore(env, {
+      sourcePoolId: UserPoolId,
+      at: '',
+      mode: 'undo',
+      revert: change?.id,
+    });
+    expect(prepared.plan.mode).toBe('exact');
+    expect(prepared.plan.tasks.map((t) => t.entity)).toEqual(['user:bob']);
+    expect(result.outcomes.map((o) => [o.action, o.status])).toEqual([
+      ['updateUserAttributes user:bob', 'done'],
+    ]);
+    const live = await livePool(env, UserPoolId);
+    expect(live.get('user:bob')?.attributes).toMatchObject({ 'custom:tenant': 'acme' });
+    // The other change is left alone.
+    expect(live.get('group:staff')?.Description).toBe('also changed');
+  });
+
+  it('re-creates a deleted OIDC provider without its secret, and says so; an update keeps the live secret', async () => {
+    const pool = await seedFullPool(env);
+    const at = await backupNow(env, pool.poolId);
+    env.advance(60_000);
+    const UserPoolId = pool.poolId;
+    await env.cognito.send(new DeleteIdentityProviderCommand({ UserPoolId, ProviderName: 'Okta' }));
+    const okta = await runRestore(env, { sourcePoolId: UserPoolId, at, mode: 'undo' });
+    expect(okta.result.ok).toBe(true);
+    expect(okta.prepared.target.get('idp:Okta')?.OmittedSecrets).toEqual(['client_secret']);
+    expect(okta.prepared.plan.notes).toContainEqual(
+      expect.objectContaining({ kind: 'identityProviderSecret', entity: 'idp:Okta' }),
+    );
+    const recreated = await env.cognito.send(
+      new DescribeIdentityProviderCommand({ UserPoolId, ProviderName: 'Okta' }),
+    );
+    expect(recreated.IdentityProvider?.ProviderDetails?.client_secret).toBeUndefined();
+    expect(recreated.IdentityProvider?.ProviderDetails?.client_id).toBe('okta-client');
+
+    // The administrator enters the secret again; a later change and restore must not erase it.
+    const details = { ...recreated.IdentityProvider?.ProviderDetails, client_secret: OKTA_SECRET };
+    await env.cognito.send(
+      new UpdateIdentityProviderCommand({ UserPoolId, ProviderName: 'Okta', ProviderDetails: details }),
+    );
+    const at2 = await backupNow(env, UserPoolId);
+    env.advance(60_000);
+    await env.cognito.send(
+      new UpdateIdentityProviderCommand({
+        UserPoolId,
+        ProviderName: 'Okta',
+        ProviderDetails: { ...details, authorize_scopes: 'openid' },
+      }),
+    );
+    const update = await runRestore(env, { sourcePoolId: UserPoolId, at: at2, mode: 'undo' });
+    expect(update.result.outcomes.map((o) => [o.kind, o.status])).toEqual([
+      ['updateIdentityProvider', 'done'],
+    ]);
+    const after = await env.cognito.send(
+      new DescribeIdentityProviderCommand({ UserPoolId, ProviderName: 'Okta' }),
+    );
+    expect(after.IdentityProvider?.ProviderDetails).toMatchObject({
+      authorize_scopes: 'openid email',
+      client_secret: OKTA_SECRET,
+    });
+  });
+
+  it('puts back a deleted domain and the UI customization that needs it', async () => {
+    const pool = await seedFullPool(env);
+    const at = await backupNow(env, pool.poolId);
+    env.advance(60_000);
+    const UserPoolId = pool.poolId;
+    await env.cognito.send(
+      new SetUICustomizationCommand({ UserPoolId, CSS: '.banner-customizable { color: pink; }' }),
+    );
+    await env.cognito.send(new DeleteUserPoolDomainCommand({ UserPoolId, Domain: pool.domain }));
+
+    const { prepared, result } = await runRestore(env, { sourcePoolId: UserPoolId, at, mode: 'undo' });
+    expect(result.outcomes.filter((o) => o.status !== 'done')).toEqual([]);
+    // The domain first: SetUICustomization needs one.
+    const entities = prepared.plan.tasks.map((t) => t.entity);
+    expect(entities[0]).toBe('domain');
+    expect(entities.slice(1).sort()).toEqual(
+      ['ui:ALL', `ui:${pool.webClientId}`, `ui:${pool.backendClientId}`].sort(),
+    );
+    expect(writableDifferences(prepared.target, await livePool(env, UserPoolId))).toEqual([]);
+  });
+
+  it('turns threat protection back on before putting back the risk configuration', async () => {
+    const pool = await seedFullPool(env);
+    const at = await backupNow(env, pool.poolId);
+    env.advance(60_000);
+    const UserPoolId = pool.poolId;
+    // An UpdateUserPool that forgets UserPoolAddOns switches threat protection off (and MFA: it resets).
+    await env.cognito.send(
+      new UpdateUserPoolCommand({
+        UserPoolId,
+        AutoVerifiedAttributes: ['email'],
+        MfaConfiguration: 'OPTIONAL',
+      }),
+    );
+    const before = await livePool(env, UserPoolId);
+    expect(before.has('riskConfiguration')).toBe(false);
+
+    const { prepared, result } = await runRestore(env, { sourcePoolId: UserPoolId, at, mode: 'undo' });
+    expect(result.outcomes.filter((o) => o.status !== 'done')).toEqual([]);
+    expect(prepared.plan.tasks.map((t) => t.entity)).toEqual(['pool', 'riskConfiguration']);
+    expect(writableDifferences(prepared.target, await livePool(env, UserPoolId))).toEqual([]);
+  });
+
+  it('restores into another pool: clients matched by name are updated in place, with their UI', async () => {
+    const source = await seedFullPool(env);
+    const at = await backupNow(env, source.poolId);
+    env.advance(60_000);
+    // The other pool has the same schema, its own domain, and a "web" client of its own, set up differently.
+    const { fake } = env.running;
+    const { UserPool } = fake.call('CreateUserPool', {
+      PoolName: 'other',
+      Schema: [
+        { Name: 'tenant', AttributeDataType: 'String', Mutable: true },
+        { Name: 'level', AttributeDataType: 'Number', Mutable: true },
+      ],
+    }) as { UserPool: { Id: string } };
+    const other = UserPool.Id;
+    fake.call('CreateUserPoolDomain', { UserPoolId: other, Domain: `other-${Date.now().toString(36)}` });
+    const web = fake.call('CreateUserPoolClient', {
+      UserPoolId: other,
+      ClientName: 'web',
+      RefreshTokenValidity: 1,
+    }) as {
+      UserPoolClient: { ClientId: string };
+    };
+    const otherWeb = web.UserPoolClient.ClientId;
+
+    const only = [
+      'pool',
+      'mfa',
+      'groups',
+      'users',
+      'memberships',
+      'identity-providers',
+      'resource-servers',
+      'clients',
+      'ui',
+      'risk',
+      'tags',
+    ] as const;
+    const { prepared, result } = await runRestore(env, {
+      sourcePoolId: source.poolId,
+      targetPoolId: other,
+      at,
+      mode: 'exact',
+      only: [...only],
+    });
+    expect(result.outcomes.filter((o) => o.status !== 'done')).toEqual([]);
+    const update = prepared.plan.tasks.find((t) => t.entity === `client:${source.webClientId}`);
+    expect(update?.liveEntity).toBe(`client:${otherWeb}`);
+    expect(update?.actions.map((a) => a.kind)).toEqual(['updateClient']);
+    // Only "backend" is new; "web" keeps the other pool's id.
+    expect(result.clients.map((c) => c.clientName)).toEqual(['backend']);
+    const clientIds = new Map([[source.webClientId, otherWeb], ...clientLedger(result)]);
+    const live = await livePool(env, other);
+    expect(live.get(`ui:${otherWeb}`)?.CSS).toBe('.label-customizable { color: navy; }');
+    const ignore = (key: EntityKey) => key === 'domain' || key === 'pool';
+    expect(writableDifferences(prepared.target, live, { clientIds, ignore })).toEqual([]);
+  });
+
+  it('restores into a pool made from state(T) (--create-pool): everything but the domain, and the new name stays', async () => {
+    const source = await seedFullPool(env);
+    const at = await backupNow(env, source.poolId);
+    env.advance(60_000);
+    const { stateAt, collectState } = await import('../replay/stateAt.js');
+    const atT = await collectState(await stateAt(env.store, source.poolId, at));
+    const { poolId } = await env.writer.createUserPool(
+      createPoolInput(atT.pool as JsonObject, 'rewind-copy'),
+    );
+    // The domain prefix is the source pool's, and taken: a new pool needs a domain of its own first.
+    await env.cognito.send(
+      new CreateUserPoolDomainCommand({ UserPoolId: poolId, Domain: `copy-${Date.now().toString(36)}` }),
+    );
+    const only = RESTORE_SCOPES.filter((scope) => scope !== 'domain');
+    const { prepared, result } = await runRestore(env, {
+      sourcePoolId: source.poolId,
+      targetPoolId: poolId,
+      at,
+      mode: 'exact',
+      only,
+    });
+    expect(result.outcomes.filter((o) => o.status !== 'done')).toEqual([]);
+    // Settings came with the pool: only MFA (created OFF), the name-less rest, and the entities.
+    expect(prepared.plan.tasks.find((t) => t.entity === 'pool')).toBeUndefined();
+    const live = await livePool(env, poolId);
+    expect(live.get('pool')?.Name).toBe('rewind-copy');
+    expect(result.clients.map((c) => c.clientName).sort()).toEqual(['backend', 'web']);
+    expect(result.subs.map((s) => s.username).sort()).toEqual(['alice', 'bob', 'carol', 'dave']);
+    const ignore = (key: EntityKey) => key === 'domain' || key === 'pool';
+    expect(writableDifferences(prepared.target, live, { clientIds: clientLedger(result), ignore })).toEqual(
+      [],
+    );
+    expect(writableView('pool', live.get('pool'))).toEqual({
+      ...writableView('pool', prepared.target.get('pool')),
+      PoolName: 'rewind-copy',
+    });
+  });
+
+  it('a restore of an untouched pool plans nothing', async () => {
+    const pool = await seedFullPool(env);
+    const at = await backupNow(env, pool.poolId);
+    env.advance(60_000);
+    for (const mode of ['undo', 'exact'] as const) {
+      const { prepared, result } = await runRestore(env, { sourcePoolId: pool.poolId, at, mode });
+      expect(prepared.plan.tasks).toEqual([]);
+      expect(prepared.plan.kept).toEqual([]);
+      expect(result.outcomes).toEqual([]);
+      expect(result.ok).toBe(true);
+    }
+  });
+});
