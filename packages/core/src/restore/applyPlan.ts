@@ -1,11 +1,10 @@
-import { makeRecord } from '../changes/makeRecord.js';
-import { resolveValidFrom } from '../changes/validFrom.js';
-import { CognitoThrottledError, VersionConflictError } from '../errors.js';
 import { type EntityKey, entityKey, parseEntityKey } from '../model/entityKey.js';
 import { deepEqual, type JsonObject } from '../model/json.js';
 import type { ChangeLog, Clock, CognitoReader, CognitoWriter } from '../ports.js';
+import { pacer } from './pacer.js';
 import type { RateLimiter } from './rateLimiter.js';
 import { type LiveRead, readLiveEntity } from './readLiveEntity.js';
+import { appendRestoreRecord, sideEffects } from './restoreHistory.js';
 import type { ClientLedgerEntry, JournalSummary, RestoreJournal, SubLedgerEntry } from './restoreJournal.js';
 import { type EntityTask, PHASES, type RestoreAction, type RestorePlan } from './restorePlan.js';
 import { ACTION_OPERATION, runAction } from './runAction.js';
@@ -59,14 +58,12 @@ export interface ApplyResult {
   ok: boolean;
 }
 
-const isThrottled = (error: unknown) =>
-  error instanceof CognitoThrottledError ||
-  ['TooManyRequestsException', 'ThrottlingException'].includes((error as { name?: string })?.name ?? '');
-
 const messageOf = (error: unknown) => {
   const e = error as { name?: string; message?: string };
   return `${e?.name ?? 'Error'}: ${e?.message ?? String(error)}`;
 };
+
+const LEFT_ALONE = Symbol('left alone');
 
 /** Runs `work` over `items` with at most `limit` at once. */
 async function inParallel<T>(
@@ -119,21 +116,7 @@ export async function applyPlan(
     ok: true,
   };
   const total = plan.tasks.reduce((n, t) => n + t.actions.length, 0);
-  const retries = deps.throttleRetries ?? 8;
-  const paced = async <T>(operation: string, call: () => Promise<T>): Promise<T> => {
-    for (let attempt = 0; ; attempt++) {
-      await deps.limiter.acquire(operation);
-      try {
-        const value = await call();
-        deps.limiter.succeeded(operation);
-        return value;
-      } catch (error) {
-        if (!isThrottled(error) || attempt >= retries) throw error;
-        deps.limiter.throttled(operation);
-        await deps.sleep(Math.min(20_000, 100 * 2 ** attempt) * (0.5 + Math.random() / 2));
-      }
-    }
-  };
+  const paced = pacer(deps.limiter, deps.sleep, deps.throttleRetries ?? 8);
   const read: LiveRead = {
     reader: deps.reader,
     poolId: plan.targetPoolId,
@@ -161,67 +144,81 @@ export async function applyPlan(
   };
   const at = () => deps.clock.now().toISOString();
 
+  const target = {
+    writer: deps.writer,
+    reader: deps.reader,
+    poolId: plan.targetPoolId,
+    arn: plan.targetArn,
+    clientId: (id: string) => clientIds.get(id) ?? id,
+  };
+
+  /** One entity: re-read, then its actions in order (the rest skipped once one fails), then history. */
   async function runTask(task: EntityTask): Promise<void> {
-    let liveKey = liveKeyOf(task);
+    const liveKey = liveKeyOf(task);
+    const before = await reread(task, liveKey);
+    if (before === LEFT_ALONE) return;
+    let failed: string | undefined;
+    for (const a of task.actions) {
+      if (failed !== undefined) outcome(a, 'skipped', `not attempted: ${failed}`);
+      else if (!(await runOne(a))) failed = `${a.id} failed`;
+    }
+    // A re-created client has its new id by now.
+    await recordAfter(task, liveKeyOf(task), before);
+  }
+
+  /** The entity as it is now, or LEFT_ALONE (reported) when it cannot be read or changed since the plan. */
+  async function reread(
+    task: EntityTask,
+    liveKey: EntityKey,
+  ): Promise<JsonObject | null | typeof LEFT_ALONE> {
     let before: JsonObject | null;
     try {
       before = await readLiveEntity(read, liveKey);
     } catch (error) {
       for (const a of task.actions) outcome(a, 'failed', `re-reading ${liveKey} failed: ${messageOf(error)}`);
-      return;
+      return LEFT_ALONE;
     }
-    if (task.unchecked === undefined && !matchesExpected(task.expected, writableView(liveKey, before))) {
-      const reason = `${liveKey} changed since the plan was made; left as it is`;
-      for (const a of task.actions) {
-        await deps.journal.append({ type: 'skipped', at: at(), action: a.id, entity: a.entity, reason });
-        outcome(a, 'skipped', reason, true);
-      }
-      return;
-    }
-    let failed: string | undefined;
+    if (task.unchecked !== undefined || matchesExpected(task.expected, writableView(liveKey, before)))
+      return before;
+    const reason = `${liveKey} changed since the plan was made; left as it is`;
     for (const a of task.actions) {
-      if (failed !== undefined) {
-        outcome(a, 'skipped', `not attempted: ${failed}`);
-        continue;
-      }
-      await deps.journal.append({ type: 'start', at: at(), action: a.id, entity: a.entity });
-      try {
-        const target = {
-          writer: deps.writer,
-          reader: deps.reader,
-          poolId: plan.targetPoolId,
-          arn: plan.targetArn,
-          clientId: (id: string) => clientIds.get(id) ?? id,
-        };
-        const answer = await paced(ACTION_OPERATION[a.kind], () => runAction(target, a));
-        const ledger = ledgerEntry(a, answer, context.target);
-        if (ledger?.newClientId !== undefined) {
-          clientIds.set(String(ledger.oldClientId), String(ledger.newClientId));
-          result.clients.push(ledger as unknown as ClientLedgerEntry);
-          liveKey = entityKey('client', String(ledger.newClientId));
-        }
-        if (ledger?.newSub !== undefined) result.subs.push(ledger as unknown as SubLedgerEntry);
-        await deps.journal.append({
-          type: 'done',
-          at: at(),
-          action: a.id,
-          entity: a.entity,
-          ...(ledger ? { result: ledger } : {}),
-        });
-        outcome(a, 'done');
-      } catch (error) {
-        failed = `${a.id} failed`;
-        await deps.journal.append({
-          type: 'failed',
-          at: at(),
-          action: a.id,
-          entity: a.entity,
-          error: messageOf(error),
-        });
-        outcome(a, 'failed', messageOf(error));
-      }
+      await deps.journal.append({ type: 'skipped', at: at(), action: a.id, entity: a.entity, reason });
+      outcome(a, 'skipped', reason, true);
     }
-    await recordAfter(task, liveKey, before);
+    return LEFT_ALONE;
+  }
+
+  /** One action, journaled before and after; its ledger entry kept. False when it failed. */
+  async function runOne(a: RestoreAction): Promise<boolean> {
+    await deps.journal.append({ type: 'start', at: at(), action: a.id, entity: a.entity });
+    try {
+      const answer = await paced(ACTION_OPERATION[a.kind], () => runAction(target, a));
+      const ledger = ledgerEntry(a, answer, context.target);
+      if (ledger?.newClientId !== undefined) {
+        clientIds.set(String(ledger.oldClientId), String(ledger.newClientId));
+        result.clients.push(ledger as unknown as ClientLedgerEntry);
+      }
+      if (ledger?.newSub !== undefined) result.subs.push(ledger as unknown as SubLedgerEntry);
+      await deps.journal.append({
+        type: 'done',
+        at: at(),
+        action: a.id,
+        entity: a.entity,
+        ...(ledger ? { result: ledger } : {}),
+      });
+      outcome(a, 'done');
+      return true;
+    } catch (error) {
+      await deps.journal.append({
+        type: 'failed',
+        at: at(),
+        action: a.id,
+        entity: a.entity,
+        error: messageOf(error),
+      });
+      outcome(a, 'failed', messageOf(error));
+      return false;
+    }
   }
 
   async function recordAfter(task: EntityTask, liveKey: EntityKey, before: JsonObject | null): Promise<void> {
@@ -304,16 +301,6 @@ function knownClientIds(plan: RestorePlan, previous: JournalSummary): Map<string
   return clientIds;
 }
 
-/**
- * Entities some tasks change besides their own: SetUserPoolMfaConfig and the domain calls change the
- * pool's document (MfaConfiguration, Domain, LastModifiedDate), UpdateUserPool may write the tags.
- * Apply reads them before and after the run, so history shows those changes too.
- */
-function sideEffects(plan: RestorePlan): EntityKey[] {
-  if (!plan.tasks.some((t) => ['pool', 'mfa', 'domain'].includes(t.entity))) return [];
-  return ['pool', ...(plan.targetArn === undefined ? [] : ['tags'])];
-}
-
 /** The plan's `expected` view against a fresh read; MFA counts only where the plan could see it. */
 function matchesExpected(expected: JsonObject | null, now: JsonObject | null): boolean {
   if (expected === null || now === null) return expected === now;
@@ -340,68 +327,4 @@ function ledgerEntry(
       newClientId: answer.newClientId ?? '',
     };
   return undefined;
-}
-
-/**
- * History shows the restore: the entity as read back from Cognito, chained to its head. A change the
- * log never saw (the entity as read before the restore is not its chain's last state: the damage
- * happened after the last backup) goes in first as a `reconcile` record, as the next backup would
- * have written it, so history holds both the damage and its repair, and every patch starts from the
- * chain's previous after-image (`base` when the log has no record of the entity).
- */
-async function appendRestoreRecord(
-  changeLog: ChangeLog,
-  poolId: string,
-  key: EntityKey,
-  base: JsonObject | null,
-  before: JsonObject | null,
-  after: JsonObject | null,
-  at: () => string,
-): Promise<void> {
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const head = await changeLog.head(poolId, key);
-    let chain = {
-      version: head?.version ?? 0,
-      hash: head?.hash ?? null,
-      doc: head === undefined ? base : head.after,
-    };
-    let validFrom = head?.validFrom;
-    const steps = historySteps(chain.doc, before, after);
-    try {
-      for (const step of steps) {
-        const observedAt = at();
-        validFrom = resolveValidFrom({ observedAt, previousValidFrom: validFrom });
-        const record = makeRecord({
-          poolId,
-          entity: key,
-          head: chain,
-          after: step.doc,
-          validFrom,
-          observedAt,
-          source: step.source,
-          ...(step.source === 'restore' ? { event: { name: 'restore-cli restore' } } : {}),
-        });
-        await changeLog.append(record);
-        chain = { version: record.version, hash: record.hash, doc: record.after };
-      }
-      return;
-    } catch (error) {
-      if (!(error instanceof VersionConflictError)) throw error;
-    }
-  }
-}
-
-const same = (a: JsonObject | null, b: JsonObject | null) => deepEqual(a ?? undefined, b ?? undefined);
-
-/** The records that take a chain from its last state to `after`: the unseen damage first, if any. */
-function historySteps(
-  chain: JsonObject | null,
-  before: JsonObject | null,
-  after: JsonObject | null,
-): { doc: JsonObject | null; source: 'reconcile' | 'restore' }[] {
-  const damage = !same(chain, before) && !same(before, after);
-  const steps: { doc: JsonObject | null; source: 'reconcile' | 'restore' }[] = [];
-  if (damage) steps.push({ doc: before, source: 'reconcile' });
-  if (!same(damage ? before : chain, after)) steps.push({ doc: after, source: 'restore' });
-  return steps;
 }

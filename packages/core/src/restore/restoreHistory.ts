@@ -1,0 +1,81 @@
+import { makeRecord } from '../changes/makeRecord.js';
+import { resolveValidFrom } from '../changes/validFrom.js';
+import { VersionConflictError } from '../errors.js';
+import type { EntityKey } from '../model/entityKey.js';
+import { deepEqual, type JsonObject } from '../model/json.js';
+import type { ChangeLog } from '../ports.js';
+import type { RestorePlan } from './restorePlan.js';
+
+/**
+ * Entities some tasks change besides their own: SetUserPoolMfaConfig and the domain calls change the
+ * pool's document (MfaConfiguration, Domain, LastModifiedDate), UpdateUserPool may write the tags.
+ * Apply reads them before and after the run, so history shows those changes too.
+ */
+export function sideEffects(plan: RestorePlan): EntityKey[] {
+  if (!plan.tasks.some((t) => ['pool', 'mfa', 'domain'].includes(t.entity))) return [];
+  return ['pool', ...(plan.targetArn === undefined ? [] : ['tags'])];
+}
+
+/**
+ * History shows the restore: the entity as read back from Cognito, chained to its head. A change the
+ * log never saw (the entity as read before the restore is not its chain's last state: the damage
+ * happened after the last backup) goes in first as a `reconcile` record, as the next backup would
+ * have written it, so history holds both the damage and its repair, and every patch starts from the
+ * chain's previous after-image (`base` when the log has no record of the entity).
+ */
+export async function appendRestoreRecord(
+  changeLog: ChangeLog,
+  poolId: string,
+  key: EntityKey,
+  base: JsonObject | null,
+  before: JsonObject | null,
+  after: JsonObject | null,
+  at: () => string,
+): Promise<void> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const head = await changeLog.head(poolId, key);
+    let chain = {
+      version: head?.version ?? 0,
+      hash: head?.hash ?? null,
+      doc: head === undefined ? base : head.after,
+    };
+    let validFrom = head?.validFrom;
+    const steps = historySteps(chain.doc, before, after);
+    try {
+      for (const step of steps) {
+        const observedAt = at();
+        validFrom = resolveValidFrom({ observedAt, previousValidFrom: validFrom });
+        const record = makeRecord({
+          poolId,
+          entity: key,
+          head: chain,
+          after: step.doc,
+          validFrom,
+          observedAt,
+          source: step.source,
+          ...(step.source === 'restore' ? { event: { name: 'restore-cli restore' } } : {}),
+        });
+        await changeLog.append(record);
+        chain = { version: record.version, hash: record.hash, doc: record.after };
+      }
+      return;
+    } catch (error) {
+      if (!(error instanceof VersionConflictError)) throw error;
+    }
+  }
+}
+
+const same = (a: JsonObject | null, b: JsonObject | null) => deepEqual(a ?? undefined, b ?? undefined);
+
+/** The records that take a chain from its last state to `after`: the unseen damage first, if any. */
+function historySteps(
+  chain: JsonObject | null,
+  before: JsonObject | null,
+  after: JsonObject | null,
+): { doc: JsonObject | null; source: 'reconcile' | 'restore' }[] {
+  const damage = !same(chain, before) && !same(before, after);
+  const steps: { doc: JsonObject | null; source: 'reconcile' | 'restore' }[] = [];
+  if (damage) steps.push({ doc: before, source: 'reconcile' });
+  if (!same(damage ? before : chain, after)) steps.push({ doc: after, source: 'restore' });
+  return steps;
+}
