@@ -19,26 +19,18 @@ export function matchClients(ctx: PlanContext, matching: ClientMatching): Map<st
   const taken = new Set<string>();
   const liveIds = new Set(keysOf(ctx.live, 'client').map(idOf));
   const targetIds = keysOf(ctx.target, 'client').map(idOf);
-  for (const id of targetIds) {
-    const mapped = matching.ledger?.get(id) ?? (liveIds.has(id) ? id : undefined);
-    if (mapped !== undefined && liveIds.has(mapped) && !taken.has(mapped)) {
-      matched.set(id, mapped);
-      taken.add(mapped);
-    }
-  }
-  if (matching.byName) {
-    const nameOf = (state: ReadonlyMap<string, JsonObject>, id: string) =>
-      state.get(entityKey('client', id))?.ClientName;
-    for (const id of targetIds.filter((t) => !matched.has(t))) {
-      const candidates = [...liveIds].filter(
-        (l) => !taken.has(l) && nameOf(ctx.live, l) === nameOf(ctx.target, id),
-      );
-      const only = candidates.length === 1 ? candidates[0] : undefined;
-      if (only !== undefined) {
-        matched.set(id, only);
-        taken.add(only);
-      }
-    }
+  const claim = (id: string, liveId: string | undefined) => {
+    if (liveId === undefined || !liveIds.has(liveId) || taken.has(liveId)) return;
+    matched.set(id, liveId);
+    taken.add(liveId);
+  };
+  for (const id of targetIds) claim(id, matching.ledger?.get(id) ?? id);
+  if (!matching.byName) return matched;
+  const nameOf = (state: ReadonlyMap<string, JsonObject>, id: string) =>
+    state.get(entityKey('client', id))?.ClientName;
+  for (const id of targetIds.filter((t) => !matched.has(t))) {
+    const same = [...liveIds].filter((l) => !taken.has(l) && nameOf(ctx.live, l) === nameOf(ctx.target, id));
+    if (same.length === 1) claim(id, same[0]);
   }
   return matched;
 }
@@ -46,58 +38,64 @@ export function matchClients(ctx: PlanContext, matching: ClientMatching): Map<st
 /** App clients: re-created ones get new ids and secrets (ledger and notes); settings put back in place. */
 export function planClients(ctx: PlanContext, matched: ReadonlyMap<string, string>): void {
   if (!ctx.inScope('clients')) return;
-  const liveMatched = new Set(matched.values());
   for (const key of keysOf(ctx.target, 'client')) {
-    const id = idOf(key);
-    const doc = ctx.target.get(key) as JsonObject;
-    const want = writableView(key, doc) as JsonObject;
-    const liveId = matched.get(id);
-    if (liveId === undefined) {
-      const input = { ...want, GenerateSecret: doc.HasClientSecret === true };
-      addTask(ctx, 'clients', key, null, want, [
-        action('createClient', key, input, 'deleted since T', fieldChanges(null, want)),
-      ]);
-      ctx.notes.push({
-        kind: 'clientId',
-        entity: key,
-        message: `client ${String(doc.ClientName)} (${id}) gets a new id: see the client id ledger`,
-      });
-      if (doc.HasClientSecret === true)
-        ctx.notes.push({
-          kind: 'clientSecret',
-          entity: key,
-          message: `client ${String(doc.ClientName)} gets a new secret: give it to the applications that use it`,
-        });
-      continue;
-    }
-    const liveKey = entityKey('client', liveId);
-    const live = ctx.live.get(liveKey) as JsonObject;
-    const have = writableView(liveKey, live) as JsonObject;
-    if (!deepEqual(want, have))
-      addTask(
-        ctx,
-        'clients',
-        key,
-        have,
-        want,
-        [action('updateClient', key, { ...want, ClientId: id }, 'changed since T', fieldChanges(have, want))],
-        liveKey,
-      );
-    if (doc.HasClientSecret === true && live.HasClientSecret !== true)
-      ctx.notes.push({
-        kind: 'clientSecret',
-        entity: key,
-        message: `client ${String(doc.ClientName)} had a secret at T; an existing client cannot be given one`,
-      });
+    const liveId = matched.get(idOf(key));
+    if (liveId === undefined) planCreatedClient(ctx, key);
+    else planUpdatedClient(ctx, key, entityKey('client', liveId));
   }
+  const liveMatched = new Set(matched.values());
   for (const key of keysOf(ctx.live, 'client')) {
     if (liveMatched.has(idOf(key))) continue;
-    if (ctx.mode === 'exact') {
+    if (ctx.mode === 'exact')
       addTask(ctx, 'deletions', key, writableView(key, ctx.live.get(key)), null, [
         action('deleteClient', key, { ClientId: idOf(key) }, 'did not exist at T'),
       ]);
-    } else ctx.kept.push(key);
+    else ctx.kept.push(key);
   }
+}
+
+function planCreatedClient(ctx: PlanContext, key: string): void {
+  const doc = ctx.target.get(key) as JsonObject;
+  const want = writableView(key, doc) as JsonObject;
+  const input = { ...want, GenerateSecret: doc.HasClientSecret === true };
+  addTask(ctx, 'clients', key, null, want, [
+    action('createClient', key, input, 'deleted since T', fieldChanges(null, want)),
+  ]);
+  const name = String(doc.ClientName);
+  ctx.notes.push({
+    kind: 'clientId',
+    entity: key,
+    message: `client ${name} (${idOf(key)}) gets a new id: see the client id ledger`,
+  });
+  if (doc.HasClientSecret === true)
+    ctx.notes.push({
+      kind: 'clientSecret',
+      entity: key,
+      message: `client ${name} gets a new secret: give it to the applications that use it`,
+    });
+}
+
+function planUpdatedClient(ctx: PlanContext, key: string, liveKey: string): void {
+  const doc = ctx.target.get(key) as JsonObject;
+  const want = writableView(key, doc) as JsonObject;
+  const live = ctx.live.get(liveKey) as JsonObject;
+  const have = writableView(liveKey, live) as JsonObject;
+  if (!deepEqual(want, have)) {
+    const update = action(
+      'updateClient',
+      key,
+      { ...want, ClientId: idOf(key) },
+      'changed since T',
+      fieldChanges(have, want),
+    );
+    addTask(ctx, 'clients', key, have, want, [update], liveKey);
+  }
+  if (doc.HasClientSecret === true && live.HasClientSecret !== true)
+    ctx.notes.push({
+      kind: 'clientSecret',
+      entity: key,
+      message: `client ${String(doc.ClientName)} had a secret at T; an existing client cannot be given one`,
+    });
 }
 
 /** UI customization follows its client to the client's new id; the pool default is `ALL`. */

@@ -41,77 +41,106 @@ const groupsOf = (doc: JsonObject | undefined): string[] => (doc?.groups as stri
 
 /** Users, each a task of its own: create or update, enable/disable, MFA, memberships, provider links. */
 export function planUsers(ctx: PlanContext, options: UserPlanOptions): void {
-  const usersInScope = ctx.inScope('users') && options.groups === undefined;
-  const membershipsInScope = ctx.inScope('memberships');
-  if (!usersInScope && !membershipsInScope) return;
+  const scope = {
+    users: ctx.inScope('users') && options.groups === undefined,
+    memberships: ctx.inScope('memberships'),
+  };
+  if (!scope.users && !scope.memberships) return;
   const keys = new Set([...keysOf(ctx.target, 'user'), ...keysOf(ctx.live, 'user')]);
-  for (const key of [...keys].sort()) {
-    const username = idOf(key);
-    if (options.users !== undefined && !options.users.has(username)) continue;
-    const target = ctx.target.get(key);
-    const live = ctx.live.get(key);
-    if (target === undefined) {
-      if (!usersInScope) continue;
-      if (ctx.mode === 'exact')
-        addTask(ctx, 'deletions', key, writableView(key, live), null, [
-          action('deleteUser', key, { Username: username }, 'did not exist at T'),
-        ]);
-      else ctx.kept.push(key);
-      continue;
-    }
-    const actions: RestoreAction[] = [];
-    if (usersInScope) actions.push(...userActions(ctx, key, target, live));
-    if (membershipsInScope && (live !== undefined || actions.some((a) => a.kind === 'createUser')))
-      actions.push(...membershipActions(ctx, key, target, live, options));
-    if (usersInScope) actions.push(...linkActions(ctx, key, target, live, options));
-    const desired = writableView(key, { ...target, groups: desiredGroups(ctx, target, live, options) });
-    // The deletions phase runs first: a group it deletes is gone from the user's groups by the time
-    // apply re-reads the user, and that is this restore's doing, not a conflict.
-    const expected =
-      live === undefined
-        ? null
-        : writableView(key, { ...live, groups: groupsOf(live).filter((g) => options.groupsAfter.has(g)) });
-    addTask(ctx, 'users', key, expected, desired, actions);
-  }
+  for (const key of [...keys].sort())
+    if (options.users === undefined || options.users.has(idOf(key))) planUser(ctx, key, options, scope);
 }
 
-function userActions(
+function planUser(
   ctx: PlanContext,
   key: string,
-  target: JsonObject,
-  live: JsonObject | undefined,
+  options: UserPlanOptions,
+  scope: { users: boolean; memberships: boolean },
+): void {
+  const target = ctx.target.get(key);
+  const live = ctx.live.get(key);
+  if (target === undefined) {
+    if (!scope.users) return;
+    if (ctx.mode === 'undo') ctx.kept.push(key);
+    else
+      addTask(ctx, 'deletions', key, writableView(key, live), null, [
+        action('deleteUser', key, { Username: idOf(key) }, 'did not exist at T'),
+      ]);
+    return;
+  }
+  const actions: RestoreAction[] = [];
+  if (scope.users)
+    actions.push(
+      ...(live === undefined ? createdUser(ctx, key, target) : updatedUser(ctx, key, target, live)),
+    );
+  if (scope.memberships && (live !== undefined || actions.some((a) => a.kind === 'createUser')))
+    actions.push(...membershipActions(ctx, key, target, live, options));
+  if (scope.users) actions.push(...linkActions(ctx, key, target, live, options));
+  const desired = writableView(key, { ...target, groups: desiredGroups(ctx, target, live, options) });
+  // The deletions phase runs first: a group it deletes is gone from the user's groups by the time
+  // apply re-reads the user, and that is this restore's doing, not a conflict.
+  const expected =
+    live === undefined
+      ? null
+      : writableView(key, { ...live, groups: groupsOf(live).filter((g) => options.groupsAfter.has(g)) });
+  addTask(ctx, 'users', key, expected, desired, actions);
+}
+
+/** A user deleted since T: one AdminCreateUser with every attribute, then what creation cannot set. */
+function createdUser(ctx: PlanContext, key: string, target: JsonObject): RestoreAction[] {
+  const username = idOf(key);
+  if (target.status === 'EXTERNAL_PROVIDER') {
+    ctx.notes.push({
+      kind: 'federatedUser',
+      entity: key,
+      message: `${username} signs in through a provider; Cognito re-creates it at its next sign-in`,
+    });
+    return [];
+  }
+  ctx.notes.push({
+    kind: 'password',
+    entity: key,
+    message: `${username} is re-created without a password (was ${String(target.status)} at T): it must reset it`,
+  });
+  ctx.notes.push({ kind: 'sub', entity: key, message: `${username} gets a new sub: see the sub ledger` });
+  const want = writableAttributes(target);
+  const input = { Username: username, UserAttributes: want, notify: ctx.notify };
+  const actions = [
+    action('createUser', key, input, 'deleted since T', fieldChanges(null, { attributes: want })),
+  ];
+  if (target.enabled === false)
+    actions.push(
+      action('disableUser', key, { Username: username }, 'disabled at T', [change('enabled', true, false)]),
+    );
+  actions.push(...mfaActions(ctx, key, target, undefined));
+  return actions;
+}
+
+/** A user that exists: only what differs from T is sent. */
+function updatedUser(ctx: PlanContext, key: string, target: JsonObject, live: JsonObject): RestoreAction[] {
+  const actions = attributeActions(key, writableAttributes(target), writableAttributes(live));
+  const enabled = target.enabled !== false;
+  if (enabled !== (live.enabled !== false)) {
+    const kind = enabled ? 'enableUser' : 'disableUser';
+    const why = `${enabled ? 'enabled' : 'disabled'} at T`;
+    actions.push(action(kind, key, { Username: idOf(key) }, why, [change('enabled', !enabled, enabled)]));
+  }
+  actions.push(...mfaActions(ctx, key, target, live));
+  return actions;
+}
+
+/** Changing an address resets its verified flag, and a flag is only taken with its address. */
+const ADDRESS_FLAGS = [
+  ['email', 'email_verified'],
+  ['phone_number', 'phone_number_verified'],
+] as const;
+
+function attributeActions(
+  key: string,
+  want: Record<string, string>,
+  have: Record<string, string>,
 ): RestoreAction[] {
   const username = idOf(key);
-  const want = writableAttributes(target);
-  if (live === undefined) {
-    if (target.status === 'EXTERNAL_PROVIDER') {
-      ctx.notes.push({
-        kind: 'federatedUser',
-        entity: key,
-        message: `${username} signs in through a provider; Cognito re-creates it at its next sign-in`,
-      });
-      return [];
-    }
-    ctx.notes.push({
-      kind: 'password',
-      entity: key,
-      message: `${username} is re-created without a password (was ${String(target.status)} at T): it must reset it`,
-    });
-    ctx.notes.push({ kind: 'sub', entity: key, message: `${username} gets a new sub: see the sub ledger` });
-    const input = { Username: username, UserAttributes: want, notify: ctx.notify };
-    const actions = [
-      action('createUser', key, input, 'deleted since T', fieldChanges(null, { attributes: want })),
-    ];
-    if (target.enabled === false)
-      actions.push(
-        action('disableUser', key, { Username: username }, 'disabled at T', [change('enabled', true, false)]),
-      );
-    actions.push(...mfaActions(ctx, key, target, undefined));
-
-    return actions;
-  }
-  const have = writableAttributes(live);
-  const actions: RestoreAction[] = [];
   const set: Record<string, string> = {};
   const changes: FieldChange[] = [];
   for (const [name, value] of Object.entries(want))
@@ -119,16 +148,13 @@ function userActions(
       set[name] = value;
       changes.push(change(`attributes.${name}`, have[name], value));
     }
-  // Changing an address resets its verified flag, and a flag is only taken with its address: each
-  // pair travels together (Cognito, and cognito-local, refuse email_verified without the email).
-  for (const [address, flag] of [
-    ['email', 'email_verified'],
-    ['phone_number', 'phone_number_verified'],
-  ] as const)
+  // Each pair travels together (Cognito, and cognito-local, refuse email_verified without the email).
+  for (const [address, flag] of ADDRESS_FLAGS)
     if ((set[address] !== undefined || set[flag] !== undefined) && want[address] !== undefined) {
       set[address] = want[address];
       if (want[flag] !== undefined) set[flag] = want[flag];
     }
+  const actions: RestoreAction[] = [];
   if (Object.keys(set).length > 0)
     actions.push(
       action(
@@ -142,28 +168,18 @@ function userActions(
   const removed = Object.keys(have)
     .filter((name) => want[name] === undefined)
     .sort();
-  if (removed.length > 0)
+  if (removed.length > 0) {
+    const removals = removed.map((n) => change(`attributes.${n}`, have[n], undefined));
     actions.push(
       action(
         'deleteUserAttributes',
         key,
         { Username: username, UserAttributeNames: removed },
         'attributes added since T',
-        removed.map((n) => change(`attributes.${n}`, have[n], undefined)),
+        removals,
       ),
     );
-  const enabled = target.enabled !== false;
-  if (enabled !== (live.enabled !== false))
-    actions.push(
-      action(
-        enabled ? 'enableUser' : 'disableUser',
-        key,
-        { Username: username },
-        `${enabled ? 'enabled' : 'disabled'} at T`,
-        [change('enabled', !enabled, enabled)],
-      ),
-    );
-  actions.push(...mfaActions(ctx, key, target, live));
+  }
   return actions;
 }
 

@@ -67,24 +67,22 @@ export function summarizeJournal(entries: readonly JournalEntry[]): JournalSumma
   const open = new Map<string, EntityKey>();
   for (const entry of entries) {
     if (entry.type === 'run') summary.runs += 1;
-    if (entry.type === 'finished') summary.finished = entry.ok;
-    if (entry.type === 'start') open.set(entry.action, entry.entity);
-    if (entry.type === 'failed' || entry.type === 'skipped' || entry.type === 'done')
-      open.delete(entry.action);
-    if (entry.type !== 'done') continue;
-    summary.done.add(entry.action);
-    const result = entry.result ?? {};
-    if (entry.action === 'createPool' && typeof result.poolId === 'string')
-      summary.createdPool = result.poolId;
-    if (typeof result.newSub === 'string' && typeof result.oldSub === 'string')
-      summary.subs.push({ username: String(result.username), oldSub: result.oldSub, newSub: result.newSub });
-    if (typeof result.newClientId === 'string' && typeof result.oldClientId === 'string')
-      summary.clients.push({
-        clientName: String(result.clientName),
-        oldClientId: result.oldClientId,
-        newClientId: result.newClientId,
-      });
+    else if (entry.type === 'finished') summary.finished = entry.ok;
+    else if (entry.type === 'start') open.set(entry.action, entry.entity);
+    else open.delete(entry.action);
+    if (entry.type === 'done') addResult(summary, entry.action, entry.result ?? {});
   }
   summary.inFlight = [...open].map(([action, entity]) => ({ action, entity }));
   return summary;
+}
+
+/** What a finished action handed back: a created pool's id, a user's new sub, a client's new id. */
+function addResult(summary: JournalSummary, action: string, result: JsonObject): void {
+  summary.done.add(action);
+  const { poolId, username, oldSub, newSub, clientName, oldClientId, newClientId } = result;
+  if (action === 'createPool' && typeof poolId === 'string') summary.createdPool = poolId;
+  if (typeof newSub === 'string' && typeof oldSub === 'string')
+    summary.subs.push({ username: String(username), oldSub, newSub });
+  if (typeof newClientId === 'string' && typeof oldClientId === 'string')
+    summary.clients.push({ clientName: String(clientName), oldClientId, newClientId });
 }

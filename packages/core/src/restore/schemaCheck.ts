@@ -49,6 +49,17 @@ export function checkSchema(
   users: Iterable<JsonObject>,
 ): void {
   if (atT === undefined || live === undefined) return;
+  const differences = [
+    ...new Set([...customAttributeDifferences(atT, live, users), ...creationDifferences(atT, live)]),
+  ];
+  if (differences.length > 0) throw new SchemaMismatchError(targetPoolId, differences);
+}
+
+function customAttributeDifferences(
+  atT: JsonObject,
+  live: JsonObject,
+  users: Iterable<JsonObject>,
+): string[] {
   const differences: string[] = [];
   const liveCustom = customAttributes(live);
   for (const [name, attribute] of customAttributes(atT)) {
@@ -60,17 +71,20 @@ export function checkSchema(
       );
   }
   for (const name of usedAttributesMissing(users, live))
-    if (!differences.includes(`custom attribute ${name} is missing`))
-      differences.push(`custom attribute ${name} is missing`);
-  for (const setting of POOL_CREATION_ONLY) {
+    differences.push(`custom attribute ${name} is missing`);
+  return differences;
+}
+
+function creationDifferences(atT: JsonObject, live: JsonObject): string[] {
+  return POOL_CREATION_ONLY.flatMap((setting) => {
     const was = normalise(setting, atT[setting]);
     const is = normalise(setting, live[setting]);
-    if (!deepEqual(was, is))
-      differences.push(
-        `${setting} is ${JSON.stringify(is ?? null)}, was ${JSON.stringify(was ?? null)} (fixed when a pool is created)`,
-      );
-  }
-  if (differences.length > 0) throw new SchemaMismatchError(targetPoolId, differences);
+    return deepEqual(was, is)
+      ? []
+      : [
+          `${setting} is ${JSON.stringify(is ?? null)}, was ${JSON.stringify(was ?? null)} (fixed when a pool is created)`,
+        ];
+  });
 }
 
 /** An empty list and no list mean the same; case sensitivity defaults to true. */
