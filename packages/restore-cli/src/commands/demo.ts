@@ -62,7 +62,15 @@ export async function demoCommand(options: DemoOptions, ctx: CommandContext): Pr
 
     io.out(`\n▶ put it back as it was at ${first.manifest.at} (undo mode: frank, created after, is kept):`);
     const restore = await restoreCommand(
-      { pool: poolId, store: storeDir, at: first.manifest.at, endpoint: local.endpoint, region: 'us-east-1', yes: true, report: join(dir, 'reports') },
+      {
+        pool: poolId,
+        store: storeDir,
+        at: first.manifest.at,
+        endpoint: local.endpoint,
+        region: 'us-east-1',
+        yes: true,
+        report: join(dir, 'reports'),
+      },
       ctx,
     );
     if (restore.exitCode !== 0) throw new Error('the demo restore did not finish; see the report above');

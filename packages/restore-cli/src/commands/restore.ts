@@ -3,11 +3,13 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  type ApplyDeps,
   actionCount,
   applyPlan,
   buildRestoreReport,
   createPoolInput,
   InvalidInputError,
+  type JournalSummary,
   type PreparedRestore,
   prepareRestore,
   RateLimiter,
@@ -24,7 +26,7 @@ import { renderPlan, renderReport } from '../io/planView.js';
 import { writeReportFiles } from '../io/reportFiles.js';
 import { openLocalStore } from '../localStore.js';
 import type { CommandContext } from './context.js';
-import { parseRestoreOptions, type RestoreOptions } from './restoreOptions.js';
+import { type ParsedRestoreOptions, parseRestoreOptions, type RestoreOptions } from './restoreOptions.js';
 
 export type { RestoreOptions } from './restoreOptions.js';
 
@@ -61,88 +63,129 @@ function journalFile(storeDir: string, request: RestoreRequest & { createPool?: 
  */
 export async function restoreCommand(raw: RestoreOptions, ctx: CommandContext): Promise<RestoreOutcome> {
   const options = parseRestoreOptions(raw);
-  const sourcePoolId = parsePoolId(raw.pool);
-  const at =
-    raw.revert !== undefined ? ctx.clock.now().toISOString() : parseAt(raw.at ?? '', ctx.clock.now());
-  const endpoint = parseEndpoint(raw.endpoint ?? ctx.env.COGNITO_ENDPOINT);
+  const request = restoreRequest(raw, options, ctx);
   const storeDir = resolve(ctx.cwd, raw.store);
   const store = openLocalStore(storeDir, { mustExist: true });
-  const targetGiven = raw.targetPool === undefined ? undefined : parsePoolId(raw.targetPool);
-  const region = regionFor(targetGiven ?? sourcePoolId, raw.region, ctx.env);
+  const endpoint = parseEndpoint(raw.endpoint ?? ctx.env.COGNITO_ENDPOINT);
+  const region = regionFor(raw.targetPool ?? request.sourcePoolId, raw.region, ctx.env);
   // Reads retry throttling themselves; writes hand it back so the rate limiter can slow that category.
   const readClient = createCognitoClient({ endpoint, region });
   const writeClient = createCognitoClient({ endpoint, region, throttlingMaxAttempts: 1 });
   const reader = new AwsCognitoReader(readClient);
   const writer = new AwsCognitoWriter(writeClient);
+  const journal = new FileRestoreJournal(journalFile(storeDir, request));
   try {
-    const request: RestoreRequest & { createPool?: string } = {
-      sourcePoolId,
-      targetPoolId: targetGiven ?? sourcePoolId,
-      at,
-      mode: options.mode,
-      notify: options.notify,
-      ...(options.only ? { only: options.only } : {}),
-      ...(options.users ? { users: options.users } : {}),
-      ...(options.groups ? { groups: options.groups } : {}),
-      ...(raw.revert !== undefined ? { revert: raw.revert } : {}),
-      ...(raw.createPool !== undefined ? { createPool: raw.createPool } : {}),
-    };
-    const journal = new FileRestoreJournal(journalFile(storeDir, request));
     const previous = summarizeJournal(await journal.read());
     if (raw.createPool !== undefined) {
-      request.targetPoolId =
-        previous.createdPool ?? (await createTargetPool(store, request, raw, writer, journal, ctx));
       if (previous.createdPool)
         ctx.io.err(`continuing into pool ${previous.createdPool}, created by an earlier run`);
+      request.targetPoolId =
+        previous.createdPool ?? (await createTargetPool(store, request, raw, writer, journal, ctx));
     }
     const prepared = await prepareRestore({ ...store, reader }, { ...request, previous });
     for (const warning of prepared.warnings) ctx.io.err(`warning: ${warning}`);
-    const { plan } = prepared;
-    if (options.format === 'json') ctx.io.out(JSON.stringify(plan, null, 2));
-    else ctx.io.out(renderPlan(plan));
-    if (actionCount(plan) === 0) {
-      const finished = previous.finished ? ' (an earlier run of this restore finished)' : '';
-      ctx.io.err(
-        `nothing to do: ${plan.targetPoolId} already matches ${sourcePoolId} at ${plan.at}${finished}; nothing was changed`,
-      );
+    const planned = actionCount(prepared.plan);
+    if (planned === 0 || options.dryRun) {
+      showPlanOnly(prepared, previous, options, ctx);
       return { exitCode: 0, prepared };
     }
-    if (options.dryRun) {
-      ctx.io.err(`dry run: ${actionCount(plan)} action(s) planned, nothing was changed`);
-      return { exitCode: 0, prepared };
-    }
-    await confirm(ctx, plan.targetPoolId, actionCount(plan), options.yes);
-    const limiter = new RateLimiter({
-      rates: options.rates,
-      now: () => performance.now(),
-      sleep: (ms) => sleep(ms),
-    });
-    const bar = ctx.io.progress('restore');
-    const result = await applyPlan(
-      plan,
-      {
-        writer,
-        reader,
-        journal,
-        limiter,
-        clock: ctx.clock,
-        sleep: (ms) => sleep(ms),
-        changeLog: store.changeLog,
-        concurrency: options.concurrency,
-        onProgress: (done, total) => bar.update(done, total),
-      },
-      { target: prepared.target, userMfa: prepared.userMfa, previous },
-    ).finally(() => bar.stop());
-    await journal.close();
-    const report = buildRestoreReport(plan, result, limiter, previous);
-    const files = await writeReportFiles(resolve(ctx.cwd, raw.report ?? '.'), report);
-    if (options.format === 'json') ctx.io.out(JSON.stringify(report, null, 2));
-    else ctx.io.out(`\n${renderReport(report, files.map((file) => shownPath(ctx.cwd, file)))}`);
+    if (options.format !== 'json') ctx.io.out(renderPlan(prepared.plan));
+    await confirm(ctx, prepared.plan.targetPoolId, planned, options.yes);
+    const report = await applyAndReport(
+      prepared,
+      previous,
+      { writer, reader, journal, changeLog: store.changeLog },
+      raw,
+      options,
+      ctx,
+    );
     return { exitCode: report.ok ? 0 : 1, report, prepared };
   } finally {
+    await journal.close();
     readClient.destroy();
     writeClient.destroy();
   }
+}
+
+function showPlanOnly(
+  { plan }: PreparedRestore,
+  previous: JournalSummary,
+  options: ParsedRestoreOptions,
+  ctx: CommandContext,
+): void {
+  ctx.io.out(options.format === 'json' ? JSON.stringify(plan, null, 2) : renderPlan(plan));
+  const planned = actionCount(plan);
+  if (planned > 0) {
+    ctx.io.err(`dry run: ${planned} action(s) planned, nothing was changed`);
+    return;
+  }
+  const finished = previous.finished ? ' (an earlier run of this restore finished)' : '';
+  ctx.io.err(
+    `nothing to do: ${plan.targetPoolId} already matches ${plan.sourcePoolId} at ${plan.at}${finished}; nothing was changed`,
+  );
+}
+
+/** Applies the plan at Cognito's pace with a progress bar, then writes and prints the report. */
+async function applyAndReport(
+  prepared: PreparedRestore,
+  previous: JournalSummary,
+  io: Pick<ApplyDeps, 'writer' | 'reader' | 'journal' | 'changeLog'>,
+  raw: RestoreOptions,
+  options: ParsedRestoreOptions,
+  ctx: CommandContext,
+): Promise<RestoreReport> {
+  const { plan } = prepared;
+  const limiter = new RateLimiter({
+    rates: options.rates,
+    now: () => performance.now(),
+    sleep: (ms) => sleep(ms),
+  });
+  const bar = ctx.io.progress('restore');
+  const deps: ApplyDeps = {
+    ...io,
+    limiter,
+    clock: ctx.clock,
+    sleep: (ms) => sleep(ms),
+    concurrency: options.concurrency,
+    onProgress: (done, total) => bar.update(done, total),
+  };
+  const context = { target: prepared.target, userMfa: prepared.userMfa, previous };
+  const result = await applyPlan(plan, deps, context).finally(() => bar.stop());
+  const report = buildRestoreReport(plan, result, limiter, previous);
+  const files = await writeReportFiles(resolve(ctx.cwd, raw.report ?? '.'), report);
+  // JSON is one document: the plan, and what became of it.
+  if (options.format === 'json') ctx.io.out(JSON.stringify({ plan, report }, null, 2));
+  else
+    ctx.io.out(
+      `\n${renderReport(
+        report,
+        files.map((file) => shownPath(ctx.cwd, file)),
+      )}`,
+    );
+  return report;
+}
+
+/** Everything the restore is asked, checked: a bad pool id or time is exit 2 before any read. */
+function restoreRequest(
+  raw: RestoreOptions,
+  options: ParsedRestoreOptions,
+  ctx: CommandContext,
+): RestoreRequest & { createPool?: string } {
+  const sourcePoolId = parsePoolId(raw.pool);
+  // --revert takes its time from the change record; the request's time only names the journal.
+  const at = raw.revert !== undefined ? 'revert' : parseAt(raw.at ?? '', ctx.clock.now());
+  return {
+    sourcePoolId,
+    targetPoolId: raw.targetPool === undefined ? sourcePoolId : parsePoolId(raw.targetPool),
+    at,
+    mode: options.mode,
+    notify: options.notify,
+    ...(options.only ? { only: options.only } : {}),
+    ...(options.users ? { users: options.users } : {}),
+    ...(options.groups ? { groups: options.groups } : {}),
+    ...(raw.revert !== undefined ? { revert: raw.revert } : {}),
+    ...(raw.createPool !== undefined ? { createPool: raw.createPool } : {}),
+  };
 }
 
 async function confirm(ctx: CommandContext, poolId: string, actions: number, yes: boolean): Promise<void> {

@@ -47,37 +47,10 @@ const bad = (message: string) => new InvalidInputError(message);
 
 /** Checks every option before anything is read or written: conflicts and bad values are exit 2. */
 export function parseRestoreOptions(raw: RestoreOptions): ParsedRestoreOptions {
-  if (raw.targetPool !== undefined && raw.createPool !== undefined)
-    throw bad(
-      '--target-pool and --create-pool conflict: restore into an existing pool or a new one, not both',
-    );
-  if (raw.createPool !== undefined && raw.dryRun)
-    throw bad(
-      '--create-pool with --dry-run: a dry run creates nothing; plan against an existing pool with --target-pool',
-    );
-  if (raw.createPool !== undefined && !/^[\w\s+=,.@-]{1,128}$/.test(raw.createPool))
-    throw bad(`--create-pool ${JSON.stringify(raw.createPool)} is not a valid pool name`);
-  if (raw.revert !== undefined) {
-    const clash = [
-      raw.at && '--at',
-      raw.exact && '--exact',
-      raw.only && '--only',
-      raw.user?.length && '--user',
-      raw.group?.length && '--group',
-    ].filter(Boolean);
-    if (clash.length > 0)
-      throw bad(
-        `--revert conflicts with ${clash.join(', ')}: it restores one entity to just before that change`,
-      );
-    if (!/^[0-9A-HJKMNP-TV-Z]{26}$/i.test(raw.revert))
-      throw bad(`--revert ${JSON.stringify(raw.revert)} is not a change record id`);
-  } else if (raw.at === undefined) throw bad('--at <time> is required (or --revert <change id>)');
+  checkConflicts(raw);
   const format = raw.format ?? 'table';
   if (format !== 'table' && format !== 'json') throw bad(`--format ${format}: use table or json`);
   const only = raw.only === undefined ? undefined : parseOnly(raw.only);
-  const concurrency = raw.concurrency === undefined ? 16 : Number(raw.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256)
-    throw bad(`--concurrency ${raw.concurrency}: a whole number from 1 to 256`);
   return {
     mode: raw.exact ? 'exact' : 'undo',
     ...(only ? { only } : {}),
@@ -88,8 +61,47 @@ export function parseRestoreOptions(raw: RestoreOptions): ParsedRestoreOptions {
     yes: raw.yes ?? false,
     notify: raw.notify ?? false,
     rates: parseRates(raw.rate ?? []),
-    concurrency,
+    concurrency: parseConcurrency(raw.concurrency),
   };
+}
+
+function checkConflicts(raw: RestoreOptions): void {
+  if (raw.targetPool !== undefined && raw.createPool !== undefined)
+    throw bad(
+      '--target-pool and --create-pool conflict: restore into an existing pool or a new one, not both',
+    );
+  if (raw.createPool !== undefined && raw.dryRun)
+    throw bad(
+      '--create-pool with --dry-run: a dry run creates nothing; plan against an existing pool with --target-pool',
+    );
+  if (raw.createPool !== undefined && !/^[\w\s+=,.@-]{1,128}$/.test(raw.createPool))
+    throw bad(`--create-pool ${JSON.stringify(raw.createPool)} is not a valid pool name`);
+  if (raw.revert !== undefined) checkRevert(raw, raw.revert);
+  else if (raw.at === undefined) throw bad('--at <time> is required (or --revert <change id>)');
+}
+
+function checkRevert(raw: RestoreOptions, revert: string): void {
+  const clash = [
+    raw.at && '--at',
+    raw.exact && '--exact',
+    raw.only && '--only',
+    raw.user?.length && '--user',
+    raw.group?.length && '--group',
+    raw.createPool && '--create-pool',
+  ].filter(Boolean);
+  if (clash.length > 0)
+    throw bad(
+      `--revert conflicts with ${clash.join(', ')}: it restores one entity to just before that change`,
+    );
+  if (!/^[0-9A-HJKMNP-TV-Z]{26}$/i.test(revert))
+    throw bad(`--revert ${JSON.stringify(revert)} is not a change record id`);
+}
+
+function parseConcurrency(value: string | undefined): number {
+  const concurrency = value === undefined ? 16 : Number(value);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256)
+    throw bad(`--concurrency ${value}: a whole number from 1 to 256`);
+  return concurrency;
 }
 
 function parseOnly(value: string): RestoreScope[] {
