@@ -16,7 +16,11 @@ const describeChanges = (changes: FieldChange[]): string =>
     .join('\n');
 
 function actionTable(actions: RestoreAction[]): string {
-  const table = new Table({ head: ['action', 'entity', 'changes', 'why'], wordWrap: true, style: { head: [], border: [] } });
+  const table = new Table({
+    head: ['action', 'entity', 'changes', 'why'],
+    wordWrap: true,
+    style: { head: [], border: [] },
+  });
   for (const a of actions.slice(0, ROWS))
     table.push([a.kind, a.entity, describeChanges(a.changes), a.reason]);
   const more =
@@ -64,7 +68,10 @@ export function renderPlan(plan: RestorePlan): string {
 
 /** The printed summary of a finished restore: counts per action kind, failures, ledgers, pace. */
 export function renderReport(report: RestoreReport, files: string[]): string {
-  const table = new Table({ head: ['action', 'planned', 'done', 'skipped', 'failed'], style: { head: [], border: [] } });
+  const table = new Table({
+    head: ['action', 'planned', 'done', 'skipped', 'failed'],
+    style: { head: [], border: [] },
+  });
   for (const [kind, c] of Object.entries(report.counts))
     table.push([kind, c.planned, c.done, c.skipped, c.failed]);
   const t = report.totals;
