@@ -17,7 +17,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toArray } from '../asyncIterables.js';
 import { verifyChain } from '../changes/verifyChain.js';
 import type { EntityKey } from '../model/entityKey.js';
-import { summarizeJournal } from './restoreJournal.js';
 import {
   backupNow,
   clientLedger,
@@ -29,7 +28,8 @@ import {
   startFakeRestoreEnv,
   takeBackupNow,
   writableDifferences,
-} from './restoreOnFake.testing.js';
+} from '../testing/restoreOnFake.js';
+import { summarizeJournal } from './restoreJournal.js';
 import { buildRestoreReport } from './restoreReport.js';
 
 let env: FakeRestoreEnv;

@@ -8,7 +8,7 @@ import {
   runRestore,
   startFakeRestoreEnv,
   writableDifferences,
-} from './restoreOnFake.testing.js';
+} from '../testing/restoreOnFake.js';
 import { ACTION_OPERATION } from './runAction.js';
 
 /** Pages of 60, as AWS: the scans around a restore stay a handful of calls. */

@@ -3,10 +3,6 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EntityKey } from '../model/entityKey.js';
 import type { JsonObject } from '../model/json.js';
-import { applyPlan } from './applyPlan.js';
-import { planRestore } from './planRestore.js';
-import { RateLimiter } from './rateLimiter.js';
-import { MemoryRestoreJournal, summarizeJournal } from './restoreJournal.js';
 import {
   clientLedger,
   type FakeRestoreEnv,
@@ -14,7 +10,11 @@ import {
   sleep,
   startFakeRestoreEnv,
   writableDifferences,
-} from './restoreOnFake.testing.js';
+} from '../testing/restoreOnFake.js';
+import { applyPlan } from './applyPlan.js';
+import { planRestore } from './planRestore.js';
+import { RateLimiter } from './rateLimiter.js';
+import { MemoryRestoreJournal, summarizeJournal } from './restoreJournal.js';
 import type { RestoreMode } from './restorePlan.js';
 
 /**

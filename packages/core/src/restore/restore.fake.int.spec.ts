@@ -35,7 +35,6 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EntityKey } from '../model/entityKey.js';
 import type { JsonObject } from '../model/json.js';
-import { createPoolInput } from './createPoolInput.js';
 import {
   backupNow,
   clientLedger,
@@ -47,7 +46,8 @@ import {
   seedFullPool,
   startFakeRestoreEnv,
   writableDifferences,
-} from './restoreOnFake.testing.js';
+} from '../testing/restoreOnFake.js';
+import { createPoolInput } from './createPoolInput.js';
 import { RESTORE_SCOPES } from './restorePlan.js';
 import { writableView } from './writableView.js';
 

@@ -1,4 +1,3 @@
-// biome-ignore-all lint/style/noRestrictedImports: test support that drives a restore end to end through the AWS adapters against the in-memory Cognito fake.
 import { performance } from 'node:perf_hooks';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { AwsCognitoReader } from '../adapters/aws/awsCognitoReader.js';
@@ -9,20 +8,16 @@ import { takeBackup } from '../backup/takeBackup.js';
 import { type EntityKey, entityKey, parseEntityKey } from '../model/entityKey.js';
 import { canonicalStringify, deepEqual, type JsonObject } from '../model/json.js';
 import type { Clock } from '../ports.js';
+import { type ApplyDeps, type ApplyResult, applyPlan } from '../restore/applyPlan.js';
+import { identitiesOf } from '../restore/planUsers.js';
+import { type PreparedRestore, prepareRestore, type RestoreRequest } from '../restore/prepareRestore.js';
+import { RateLimiter, type RateLimiterOptions } from '../restore/rateLimiter.js';
+import { MemoryRestoreJournal, summarizeJournal } from '../restore/restoreJournal.js';
+import { writableView } from '../restore/writableView.js';
 import { SnapshotStore } from '../snapshots/snapshotStore.js';
-import {
-  type CognitoFakeOptions,
-  type RunningCognitoFake,
-  startCognitoFake,
-} from '../testing/cognitoFake/index.js';
-import { MemoryBlobStore } from '../testing/memoryBlobStore.js';
-import { MemoryChangeLog } from '../testing/memoryChangeLog.js';
-import { type ApplyDeps, type ApplyResult, applyPlan } from './applyPlan.js';
-import { identitiesOf } from './planUsers.js';
-import { type PreparedRestore, prepareRestore, type RestoreRequest } from './prepareRestore.js';
-import { RateLimiter, type RateLimiterOptions } from './rateLimiter.js';
-import { MemoryRestoreJournal, summarizeJournal } from './restoreJournal.js';
-import { writableView } from './writableView.js';
+import { type CognitoFakeOptions, type RunningCognitoFake, startCognitoFake } from './cognitoFake/index.js';
+import { MemoryBlobStore } from './memoryBlobStore.js';
+import { MemoryChangeLog } from './memoryChangeLog.js';
 
 /**
  * Test support for restore specs: the in-memory Cognito fake, the AWS adapters pointed at it, a
