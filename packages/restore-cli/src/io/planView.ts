@@ -95,7 +95,8 @@ export function renderReport(report: RestoreReport, files: string[]): string {
   for (const f of report.failures.slice(0, 20)) lines.push(`  failed  ${f.action}: ${f.detail}`);
   for (const s of report.skipped.filter((o) => o.conflict).slice(0, 20))
     lines.push(`  skipped ${s.action}: ${s.detail}`);
-  const mustReset = report.users.filter((u) => report.subLedger.some((e) => e.username === u.username));
+  const recreated = new Set(report.subLedger.map((e) => e.username));
+  const mustReset = report.users.filter((u) => recreated.has(u.username));
   if (mustReset.length > 0)
     lines.push(
       `${mustReset.length} re-created user(s) have no password and must reset it (status now ${[...new Set(mustReset.map((u) => u.statusNow))].join(', ')})`,
