@@ -81,21 +81,41 @@ async function inParallel<T>(
 /** Deletions run dependents first: users and clients before the groups, providers and servers they name. */
 const DELETION_ORDER = ['user', 'client', 'ui', 'group', 'domain', 'idp', 'resourceServer'];
 
+/**
+ * The plan's phases as waves run one after another. Groups and users share one wave, groups first:
+ * a user's memberships wait for their own group only (see `groupsReady`), so UserUpdate, the budget
+ * that bounds a large restore, starts spending while the groups are still being made.
+ */
 function waves(plan: RestorePlan): EntityTask[][] {
   const out: EntityTask[][] = [];
   for (const phase of PHASES) {
     const tasks = plan.tasks.filter((t) => t.phase === phase);
-    if (phase !== 'deletions') out.push(tasks);
-    else
+    if (phase === 'deletions')
       for (const kind of DELETION_ORDER)
         out.push(tasks.filter((t) => parseEntityKey(t.entity).kind === kind));
+    else if (phase === 'users') (out.at(-1) ?? []).push(...tasks);
+    else out.push(tasks);
   }
   return out.filter((wave) => wave.length > 0);
 }
 
+/** One promise per group the plan creates or changes, settled once that group's task has run. */
+function groupsReady(plan: RestorePlan): Map<string, { done: Promise<void>; settle: () => void }> {
+  const ready = new Map<string, { done: Promise<void>; settle: () => void }>();
+  for (const task of plan.tasks) {
+    if (task.phase !== 'groups') continue;
+    let settle = () => {};
+    const done = new Promise<void>((resolve) => {
+      settle = resolve;
+    });
+    ready.set(parseEntityKey(task.entity).id ?? '', { done, settle });
+  }
+  return ready;
+}
+
 /**
- * Applies a plan to the live pool, phase after phase, entities of a phase in parallel, every call
- * paced by its quota category. Each entity is re-read first and left alone (reported) if it changed
+ * Applies a plan to the live pool, phase after phase (groups and users together), entities of a phase
+ * in parallel, every call paced by its quota category. Each entity is re-read first and left alone (reported) if it changed
  * since the plan; each action is journaled before and after; each changed entity is read back and
  * recorded in the change log as `source: restore`.
  */
@@ -153,7 +173,17 @@ export async function applyPlan(
   };
 
   /** One entity: re-read, then its actions in order (the rest skipped once one fails), then history. */
+  const ready = groupsReady(plan);
+
   async function runTask(task: EntityTask): Promise<void> {
+    try {
+      await runEntity(task);
+    } finally {
+      if (task.phase === 'groups') ready.get(parseEntityKey(task.entity).id ?? '')?.settle();
+    }
+  }
+
+  async function runEntity(task: EntityTask): Promise<void> {
     const liveKey = liveKeyOf(task);
     const before = await reread(task, liveKey);
     if (before === LEFT_ALONE) return;
@@ -190,6 +220,8 @@ export async function applyPlan(
 
   /** One action, journaled before and after; its ledger entry kept. False when it failed. */
   async function runOne(a: RestoreAction): Promise<boolean> {
+    if (a.kind === 'addToGroup' || a.kind === 'removeFromGroup')
+      await ready.get(String(a.input.GroupName))?.done;
     await deps.journal.append({ type: 'start', at: at(), action: a.id, entity: a.entity });
     try {
       const answer = await paced(ACTION_OPERATION[a.kind], () => runAction(target, a));

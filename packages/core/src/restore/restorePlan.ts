@@ -29,9 +29,9 @@ export type RestoreMode = 'undo' | 'exact';
 export const PHASES = [
   'deletions',
   'pool',
-  'groups',
   'identityProviders',
   'resourceServers',
+  'groups',
   'users',
   'clients',
   'domain',
