@@ -274,6 +274,23 @@ describe('restore-cli restore on cognito-local', () => {
   });
 });
 
+describe('restore-cli restore asks before it changes anything', () => {
+  it('applies on a yes at the terminal, and changes nothing on a no', async () => {
+    const { poolId, at } = await brokenPool();
+    const before = await fx.live(poolId);
+    const args = ['--at', at, '--pool', poolId, '--store', fx.store, '--endpoint', fx.endpoint];
+    const declined = await fx.answering([false], ...args);
+    expect(declined.err).toContain('apply');
+    expect(declined.err).toContain('restore cancelled; nothing was changed');
+    expect(declined.code).toBe(2);
+    expect(await fx.live(poolId)).toEqual(before);
+    const accepted = await fx.answering([true], ...args, '--report', 'reports');
+    expect(accepted.code).toBe(0);
+    const { 'user:frank': _f, 'group:interns': _i, ...rest } = writable(await fx.live(poolId), KINDS);
+    expect(rest).toEqual(writable(await stateOf(poolId, at), KINDS));
+  });
+});
+
 describe('restore-cli restore --revert and --format json', () => {
   it('--revert puts one entity back to its state just before that change record, and nothing else', async () => {
     const { poolId } = await brokenPool();

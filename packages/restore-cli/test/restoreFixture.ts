@@ -21,7 +21,11 @@ export async function startRestoreFixture() {
     endpoint: local.endpoint,
     cognito: cognito as CognitoIdentityProviderClient,
     async run(...args: string[]) {
-      const io = new RecordingIoHost();
+      return this.answering(undefined, ...args);
+    },
+    /** Runs the CLI with someone at a terminal giving these answers to its questions. */
+    async answering(answers: boolean[] | undefined, ...args: string[]) {
+      const io = new RecordingIoHost(answers);
       const code = await exec(args, io, { cwd: work });
       return { code, out: io.output, err: io.errors };
     },
