@@ -93,10 +93,29 @@ function waves(plan: RestorePlan): EntityTask[][] {
     if (phase === 'deletions')
       for (const kind of DELETION_ORDER)
         out.push(tasks.filter((t) => parseEntityKey(t.entity).kind === kind));
-    else if (phase === 'users') (out.at(-1) ?? []).push(...tasks);
+    else if (phase === 'users') (out.at(-1) ?? []).push(...byGroupsReady(tasks, out.at(-1) ?? []));
     else out.push(tasks);
   }
   return out.filter((wave) => wave.length > 0);
+}
+
+/**
+ * Users in the order their groups come ready: groups are worked on in plan order, so a user whose
+ * memberships need only early (or existing) groups goes first instead of holding a worker while it waits.
+ */
+function byGroupsReady(users: EntityTask[], groups: readonly EntityTask[]): EntityTask[] {
+  const position = new Map(groups.map((task, index) => [parseEntityKey(task.entity).id ?? '', index + 1]));
+  const readyAt = (task: EntityTask) =>
+    Math.max(
+      0,
+      ...task.actions.map((a) =>
+        a.kind === 'addToGroup' ? (position.get(String(a.input.GroupName)) ?? 0) : 0,
+      ),
+    );
+  return users
+    .map((task, index) => ({ task, index, at: readyAt(task) }))
+    .sort((a, b) => a.at - b.at || a.index - b.index)
+    .map(({ task }) => task);
 }
 
 /** One promise per group the plan creates or changes, settled once that group's task has run. */
