@@ -1,6 +1,6 @@
 import type { JsonObject } from '../model/json.js';
 import type { RawRecord } from '../model/raw.js';
-import type { CognitoReader, CognitoWriter, MfaFactorSetting } from '../ports.js';
+import type { CognitoReader, CognitoWriter, CreateUserOptions, MfaFactorSetting } from '../ports.js';
 import type { RestoreAction, RestoreActionKind } from './restorePlan.js';
 
 /** The Cognito operation behind each action: its quota category paces it. */
@@ -74,6 +74,18 @@ async function withLiveSecrets(target: ActionTarget, input: JsonObject): Promise
   return { ...without(input, 'ProviderType'), ProviderDetails: details };
 }
 
+/**
+ * No email or SMS unless asked (`--notify`); when asked, the invitation goes where the user can get
+ * it (Cognito's default, SMS, fails for a user without a phone number).
+ */
+function createOptions(notify: boolean, attributes: Record<string, string>): CreateUserOptions {
+  if (!notify) return { suppressMessages: true };
+  const mediums: ('EMAIL' | 'SMS')[] = [];
+  if (attributes.email !== undefined) mediums.push('EMAIL');
+  if (attributes.phone_number !== undefined) mediums.push('SMS');
+  return { suppressMessages: false, ...(mediums.length > 0 ? { deliveryMediums: mediums } : {}) };
+}
+
 /** Runs one action's single Cognito call; returns what the ledgers need to know. */
 export async function runAction(
   target: ActionTarget,
@@ -99,9 +111,12 @@ export async function runAction(
       return;
     case 'createUser': {
       const attributes = (i.UserAttributes ?? {}) as Record<string, string>;
-      const created = await writer.createUser(poolId, s(i.Username), attributes, {
-        suppressMessages: i.notify !== true,
-      });
+      const created = await writer.createUser(
+        poolId,
+        s(i.Username),
+        attributes,
+        createOptions(i.notify === true, attributes),
+      );
       const sub = created.Attributes?.find((a) => a.Name === 'sub')?.Value;
       return sub === undefined ? {} : { newSub: sub };
     }
