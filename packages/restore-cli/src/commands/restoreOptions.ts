@@ -1,4 +1,5 @@
 import {
+  DEFAULT_QUOTAS,
   InvalidInputError,
   QUOTA_CATEGORIES,
   type QuotaCategory,
@@ -127,6 +128,12 @@ function parseRates(values: string[]): Partial<Record<QuotaCategory, number>> {
       throw bad(`--rate ${value}: unknown quota category ${name}; use one of ${QUOTA_CATEGORIES.join(', ')}`);
     if (!Number.isFinite(perSecond) || perSecond <= 0)
       throw bad(`--rate ${value}: the rate must be a positive number of requests per second`);
+    const quota = DEFAULT_QUOTAS[name as QuotaCategory];
+    // Only adjustable categories can be bought up; asking more of the others just earns throttling.
+    if (!quota.adjustable && perSecond > quota.perSecond)
+      throw bad(
+        `--rate ${value}: AWS does not raise ${name} (not adjustable, ${quota.perSecond}/s); a lower rate is fine`,
+      );
     rates[name as QuotaCategory] = perSecond;
   }
   return rates;
