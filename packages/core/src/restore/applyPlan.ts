@@ -311,10 +311,16 @@ export async function applyPlan(
       sideBefore.set(key, await readLiveEntity(read, key).catch(() => null));
 
   await deps.journal.append({ type: 'run', at: startedAt, planned: total });
+  const limit = deps.concurrency ?? 16;
   for (const wave of waves(plan)) {
-    // Pool settings before the MFA configuration that may depend on them; everything else at once.
-    const limit = wave[0]?.phase === 'pool' ? 1 : (deps.concurrency ?? 16);
-    await inParallel(wave, limit, runTask);
+    // Pool settings before the MFA configuration that may depend on them. Groups and users each get
+    // their own workers, so users start while groups are still being made (their memberships wait).
+    const groups = wave.filter((task) => task.phase === 'groups');
+    const others = wave.filter((task) => task.phase !== 'groups');
+    await Promise.all([
+      inParallel(groups, limit, runTask),
+      inParallel(others, others[0]?.phase === 'pool' ? 1 : limit, runTask),
+    ]);
   }
   for (const [key, before] of sideBefore) {
     const after = await readLiveEntity(read, key).catch(() => undefined);
