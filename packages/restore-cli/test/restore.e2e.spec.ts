@@ -35,6 +35,20 @@ async function stateOf(poolId: string, at: string): Promise<Map<EntityKey, JsonO
   return out;
 }
 
+/** A new, empty pool with these custom String attributes. */
+async function emptyPool(name: string, customAttributes: string[]): Promise<string> {
+  const send = fx.cognito.send.bind(fx.cognito) as (
+    command: unknown,
+  ) => Promise<{ UserPool?: { Id?: string } }>;
+  const Schema = customAttributes.map((Name) => ({
+    Name,
+    AttributeDataType: 'String' as const,
+    Mutable: true,
+  }));
+  const created = await send(new CreateUserPoolCommand({ PoolName: name, Schema }));
+  return created.UserPool?.Id ?? '';
+}
+
 /** A pool with a backup, then a bad afternoon: returns the pool and the time to go back to. */
 async function brokenPool(): Promise<{ poolId: string; at: string }> {
   const poolId = await createDemoPool(fx.cognito);
@@ -133,19 +147,7 @@ describe('restore-cli restore on cognito-local', () => {
 
   it('restores into another existing pool, with a sub ledger and a client id ledger', async () => {
     const { poolId, at } = await brokenPool();
-    const send = fx.cognito.send.bind(fx.cognito) as (
-      command: unknown,
-    ) => Promise<{ UserPool?: { Id?: string } }>;
-    const created = await send(
-      new CreateUserPoolCommand({
-        PoolName: 'dr',
-        Schema: [
-          { Name: 'tenant', AttributeDataType: 'String', Mutable: true },
-          { Name: 'plan', AttributeDataType: 'String', Mutable: true },
-        ],
-      }),
-    );
-    const targetPool = created.UserPool?.Id ?? '';
+    const targetPool = await emptyPool('dr', ['tenant', 'plan']);
     const reports = `reports-${targetPool}`;
     const restored = await restore(
       poolId,
@@ -201,16 +203,7 @@ describe('restore-cli restore on cognito-local', () => {
 
   it('refuses a target pool whose schema lacks a custom attribute, naming it, and changes nothing', async () => {
     const { poolId, at } = await brokenPool();
-    const send = fx.cognito.send.bind(fx.cognito) as (
-      command: unknown,
-    ) => Promise<{ UserPool?: { Id?: string } }>;
-    const created = await send(
-      new CreateUserPoolCommand({
-        PoolName: 'bare',
-        Schema: [{ Name: 'tenant', AttributeDataType: 'String', Mutable: true }],
-      }),
-    );
-    const targetPool = created.UserPool?.Id ?? '';
+    const targetPool = await emptyPool('bare', ['tenant']);
     const before = await fx.live(targetPool);
     const refused = await fx.run(
       '--at',
