@@ -31,25 +31,69 @@ export interface BlobStore {
 }
 
 export interface TimeRange {
-  /** Exclusive lower bound on `validFrom` (ISO-8601). */
+  /** Exclusive lower bound on `validFrom` (a canonical time, see `changes/canonicalTime.ts`). */
   after?: string;
-  /** Inclusive upper bound on `validFrom` (ISO-8601). */
+  /** Inclusive upper bound on `validFrom`. */
   upTo?: string;
 }
 
 /**
- * The append-only change log. Each entity is a stream keyed by version; `append` is a conditional put
- * that fails with `VersionConflictError` when the version is taken, so two concurrent writers of one
- * entity never lose an update.
+ * A point in one pool's append order, made by `ChangeLog.position` and only meaningful to the log that
+ * made it (a journal offset, a sequence number, a time). Snapshots store the position taken before the
+ * records folded into them were read, so a later replay can find what arrived after.
+ */
+export type LogPosition = string;
+
+/** `duplicate`: the entity already holds a record of this CloudTrail event, and nothing was stored. */
+export type AppendOutcome = 'appended' | 'duplicate';
+
+/**
+ * The append-only change log. Each entity is a stream keyed by version, and what every adapter
+ * guarantees is pinned down by the shared contract suite (`testing/contracts/changeLog.contract.ts`):
+ *
+ * - **Times.** Every stored time (`validFrom`, `observedAt`, range bounds) is canonical:
+ *   `YYYY-MM-DDTHH:mm:ss.sssZ`, UTC, milliseconds always present — what `Date#toISOString` writes. In
+ *   that one format string order is time order, so stores can sort and compare times as strings.
+ *   `append` refuses a record whose times are not canonical.
+ * - **Keys.** Entity keys are any string (`/`, `#`, `~`, spaces, any Unicode). Wherever keys are
+ *   listed in order, the order is UTF-8 byte order (`compareKeys`), as S3 and DynamoDB sort.
+ * - **Consistency.** `append`, `head` and `entityHistory` of one entity are strongly consistent: once
+ *   an append resolves, every later `head`, from any instance, sees it — capture appends against the
+ *   head. The pool-wide reads (`timeline`, `appendedSince`) may lag behind appends (a secondary index);
+ *   `position` accounts for that lag.
+ * - **Integrity.** Records read back are validated against the record schema; a record that does not
+ *   parse is a `ChangeLogCorruptError` naming where it was, never skipped.
  */
 export interface ChangeLog {
-  append(record: ChangeRecord): Promise<void>;
+  /**
+   * A conditional put on (pool, entity, version): `VersionConflictError` when the version is taken
+   * (re-read the head and retry), so concurrent writers of one entity never lose an update. A record
+   * whose `event.eventId` the entity already holds is a redelivered event: nothing is stored and the
+   * answer is `duplicate`.
+   */
+  append(record: ChangeRecord): Promise<AppendOutcome>;
   /** The newest record of an entity (strongly consistent), or undefined. */
   head(poolId: string, entity: EntityKey): Promise<ChangeRecord | undefined>;
-  /** All records of one entity in version order. */
+  /** All records of one entity in version order (strongly consistent). */
   entityHistory(poolId: string, entity: EntityKey): AsyncIterable<ChangeRecord>;
   /** The pool-wide timeline: records whose validFrom falls in the range, ordered by (validFrom, id). */
   timeline(poolId: string, range?: TimeRange): AsyncIterable<ChangeRecord>;
+  /**
+   * Where the pool's append order stands now. Take it *before* a pool-wide read: every record that
+   * read may have missed (appended after this call, or before it but not yet visible to a lagging
+   * index) is returned by `appendedSince` with this position.
+   */
+  position(poolId: string): Promise<LogPosition>;
+  /**
+   * Records appended at or after `since` (and, for logs that lag, some shortly before it), in no
+   * promised order, optionally only those with validFrom ≤ `validUpTo`: the late arrivals a snapshot
+   * taken at `since` could not fold in. Cost and memory are those of the records returned.
+   */
+  appendedSince(
+    poolId: string,
+    since: LogPosition,
+    filter?: { validUpTo?: string },
+  ): AsyncIterable<ChangeRecord>;
 }
 
 /**

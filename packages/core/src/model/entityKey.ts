@@ -70,5 +70,25 @@ export function entityKeyFromPointer(pointer: string): EntityKey {
   return entityKey(kind, unescapePathComponent(parts[2] ?? ''));
 }
 
+/**
+ * UTF-8 byte order, the order S3 lists keys and DynamoDB sorts string keys in. It equals code point
+ * order, and differs from JavaScript's `<` (UTF-16 code units) only where a character above U+FFFF
+ * (a surrogate pair, 0xD800–0xDFFF) meets one in U+E000–U+FFFF: UTF-16 puts the pair first, UTF-8 after.
+ */
+export function compareUtf8(a: string, b: string): number {
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0xd800 && y >= 0xd800) return surrogateLast(x) - surrogateLast(y);
+    return x - y;
+  }
+  return a.length - b.length;
+}
+
+/** Lifts surrogates above U+E000–U+FFFF, so units ≥ 0xD800 compare in code point order. */
+const surrogateLast = (unit: number): number => (unit <= 0xdfff ? unit + 0x2000 : unit - 0x800);
+
 /** The one order used everywhere entities are listed: snapshots, replay merge-joins, state output. */
-export const compareKeys = (a: EntityKey, b: EntityKey): number => (a < b ? -1 : a > b ? 1 : 0);
+export const compareKeys = (a: EntityKey, b: EntityKey): number => Math.sign(compareUtf8(a, b));

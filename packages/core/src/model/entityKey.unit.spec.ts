@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../errors.js';
-import { entityKey, entityKeyFromPointer, entityPointer, parseEntityKey } from './entityKey.js';
+import {
+  compareKeys,
+  compareUtf8,
+  entityKey,
+  entityKeyFromPointer,
+  entityPointer,
+  parseEntityKey,
+} from './entityKey.js';
 
 describe('entity keys', () => {
   it('names singletons and collection members', () => {
@@ -32,5 +39,20 @@ describe('entity keys', () => {
     expect(() => parseEntityKey('user:')).toThrow(InvalidInputError);
     expect(() => parseEntityKey('robot:1')).toThrow(/not an entity key/);
     expect(() => entityKeyFromPointer('/nothing/here')).toThrow(InvalidInputError);
+  });
+
+  it('orders keys by UTF-8 bytes, as S3 and DynamoDB do, not by UTF-16 code units', () => {
+    // U+FF5E (fullwidth tilde) is 3 UTF-8 bytes starting 0xEF; 😀 (U+1F600) is 4 starting 0xF0.
+    expect('user:😀' < 'user:～').toBe(true);
+    expect(compareKeys('user:😀', 'user:～')).toBe(1);
+    expect(compareKeys('user:～', 'user:😀')).toBe(-1);
+    expect(compareKeys('user:a', 'user:a')).toBe(0);
+    expect(compareKeys('user:a', 'user:ab')).toBe(-1);
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'grapheme' }), (a, b) => {
+        expect(Math.sign(compareUtf8(a, b))).toBe(Buffer.compare(Buffer.from(a), Buffer.from(b)));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -25,6 +25,19 @@ changeLogContract('DirectoryChangeLog', async () => {
     log: new DirectoryChangeLog(root),
     reopen: async () => new DirectoryChangeLog(root),
     cleanup: () => rm(root, { recursive: true, force: true }),
+    tamper: async (poolId, entity, version, edit) => {
+      const file = path.join(root, 'cognito-backup', poolId, 'changes', 'journal.log');
+      const lines = (await readFile(file, 'utf8')).split('\n');
+      const edited = lines.map((line) => {
+        const tab = line.indexOf('\t');
+        if (tab < 0) return line;
+        const json = JSON.parse(line.slice(tab + 1));
+        if (json.entity !== entity || json.version !== version) return line;
+        edit(json);
+        return `${line.slice(0, tab)}\t${JSON.stringify(json)}`;
+      });
+      await writeFile(file, edited.join('\n'));
+    },
   };
 });
 

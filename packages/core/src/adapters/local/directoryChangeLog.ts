@@ -22,7 +22,7 @@ import path from 'node:path';
 import type { ChangeRecord } from '../../changes/changeRecord.js';
 import { InvalidInputError, VersionConflictError } from '../../errors.js';
 import type { EntityKey } from '../../model/entityKey.js';
-import type { ChangeLog, TimeRange } from '../../ports.js';
+import type { AppendOutcome, ChangeLog, LogPosition, TimeRange } from '../../ports.js';
 import { withFileLock } from './fileLock.js';
 import { syncDirectory } from './fsUtil.js';
 import { type JournalEntry, JournalIndex } from './journalIndex.js';
@@ -88,30 +88,41 @@ export class DirectoryChangeLog implements ChangeLog {
     return pool;
   }
 
-  async append(record: ChangeRecord): Promise<void> {
-    await this.appendMany([record]);
+  async append(record: ChangeRecord): Promise<AppendOutcome> {
+    return (await this.write([record], { skipDuplicate: true })) ? 'appended' : 'duplicate';
   }
 
   /**
    * Appends records of one pool under a single lock and fsync: all of them, or none when any
-   * (entity, version) is taken or repeated within the batch. Meant for bulk loads (imports, benchmarks).
-   * A crash part-way through a large batch keeps a prefix of it, each kept line a whole record.
+   * (entity, version) is taken or repeated within the batch, or any repeats an event its entity holds.
+   * Meant for bulk loads (imports, benchmarks). A crash part-way through a large batch keeps a prefix
+   * of it, each kept line a whole record.
    */
   async appendMany(records: readonly ChangeRecord[]): Promise<void> {
+    await this.write(records, { skipDuplicate: false });
+  }
+
+  /** Whether anything was written (false: a single record that repeats an event). */
+  private async write(
+    records: readonly ChangeRecord[],
+    { skipDuplicate }: { skipDuplicate: boolean },
+  ): Promise<boolean> {
     const first = records[0];
-    if (first === undefined) return;
+    if (first === undefined) return false;
     for (const record of records) checkRecord(record, first.poolId);
     const pool = this.pool(first.poolId);
     await mkdir(pool.dir, { recursive: true });
-    await pool.queue.run(() =>
+    return pool.queue.run(() =>
       withFileLock(
         pool.lock,
         async () => {
           const size = await this.catchUp(pool);
+          if (skipDuplicate && isDuplicate(pool.index, first)) return false;
           this.refuseTaken(pool.index, records);
           await appendLines(pool.journal, records, this.durable);
           if (size === 0 && this.durable) await syncDirectory(pool.dir);
           await pool.index.refresh();
+          return true;
         },
         { timeoutMs: this.lockTimeoutMs },
       ),
@@ -132,10 +143,17 @@ export class DirectoryChangeLog implements ChangeLog {
 
   private refuseTaken(index: JournalIndex, records: readonly ChangeRecord[]): void {
     const batch = new Set<string>();
-    for (const { entity, version } of records) {
+    for (const record of records) {
+      const { entity, version } = record;
       const id = `${version}:${entity}`;
       if (index.has(entity, version) || batch.has(id)) throw new VersionConflictError(entity, version);
       batch.add(id);
+      const eventId = record.event?.eventId;
+      if (eventId === undefined) continue;
+      const event = `event:${entity}\u0000${eventId}`;
+      if (index.hasEvent(entity, eventId) || batch.has(event))
+        throw new InvalidInputError(`change record ${record.id} repeats event ${eventId} of ${entity}`);
+      batch.add(event);
     }
   }
 
@@ -159,6 +177,26 @@ export class DirectoryChangeLog implements ChangeLog {
 
   timeline(poolId: string, range?: TimeRange): AsyncIterable<ChangeRecord> {
     return this.stream(poolId, (pool) => pool.index.timeline(range));
+  }
+
+  /** The journal's length in whole lines: appends are visible as soon as they are written. */
+  async position(poolId: string): Promise<LogPosition> {
+    const pool = await this.caughtUp(poolId);
+    return String(pool.index.size);
+  }
+
+  async *appendedSince(
+    poolId: string,
+    since: LogPosition,
+    filter: { validUpTo?: string } = {},
+  ): AsyncGenerator<ChangeRecord> {
+    const offset = Number(since);
+    if (!/^\d+$/.test(since) || !Number.isSafeInteger(offset))
+      throw new InvalidInputError(`${JSON.stringify(since)} is not a position of a directory change log`);
+    const upTo = filter.validUpTo === undefined ? Number.POSITIVE_INFINITY : Date.parse(filter.validUpTo);
+    yield* this.stream(poolId, (pool) =>
+      pool.index.appendedSince(offset).filter((entry) => entry.validFrom <= upTo),
+    );
   }
 
   private async read(pool: PoolJournal, entries: readonly JournalEntry[]): Promise<ChangeRecord[]> {
@@ -187,3 +225,6 @@ export class DirectoryChangeLog implements ChangeLog {
     }
   }
 }
+
+const isDuplicate = (index: JournalIndex, record: ChangeRecord): boolean =>
+  record.event?.eventId !== undefined && index.hasEvent(record.entity, record.event.eventId);

@@ -43,6 +43,8 @@ export class JournalIndex {
   private inode: number | undefined;
   private all: JournalEntry[] = [];
   private entities = new Map<string, JournalEntry[]>();
+  /** `<entity>\0<eventId>` of every record that names its CloudTrail event. */
+  private events = new Set<string>();
   private ordered: JournalEntry[] | undefined;
 
   constructor(readonly file: string) {}
@@ -76,6 +78,16 @@ export class JournalIndex {
     return versions[at]?.version === version;
   }
 
+  /** Does the entity already hold a record of this CloudTrail event? */
+  hasEvent(entity: string, eventId: string): boolean {
+    return this.events.has(`${entity}\u0000${eventId}`);
+  }
+
+  /** Entries appended at or after byte `offset`, in append order. */
+  appendedSince(offset: number): readonly JournalEntry[] {
+    return this.all.slice(firstWhere(this.all, (e) => e.offset >= offset));
+  }
+
   history(entity: string): readonly JournalEntry[] {
     return this.entities.get(entity) ?? [];
   }
@@ -99,6 +111,7 @@ export class JournalIndex {
     this.inode = inode;
     this.all = [];
     this.entities = new Map();
+    this.events = new Set();
     this.ordered = undefined;
   }
 
@@ -144,6 +157,7 @@ export class JournalIndex {
     };
     this.all.push(entry);
     this.ordered = undefined;
+    if (key.eventId !== undefined) this.events.add(`${key.entity}\u0000${key.eventId}`);
     const versions = this.entities.get(key.entity);
     if (versions === undefined) this.entities.set(key.entity, [entry]);
     // Versions nearly always arrive in order; keep the list sorted when they do not.

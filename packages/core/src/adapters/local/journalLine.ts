@@ -1,7 +1,8 @@
 import type { ChangeRecord } from '../../changes/changeRecord.js';
 
 /**
- * One journal line is `<key>\t<record>\n`: the key is the JSON array `[id, validFrom, entity, version]`,
+ * One journal line is `<key>\t<record>\n`: the key is the JSON array
+ * `[id, validFrom, entity, version, eventId?]` (the CloudTrail event id, when the record has one),
  * the record is the whole `ChangeRecord` as JSON. JSON never contains a raw tab or newline, so both
  * columns split unambiguously, and an index over a large journal is built by parsing only the short key
  * column.
@@ -14,10 +15,13 @@ export interface JournalKey {
   validFrom: string;
   entity: string;
   version: number;
+  eventId?: string;
 }
 
 export function encodeLine(record: ChangeRecord): string {
+  const eventId = record.event?.eventId;
   const key = [record.id, record.validFrom, record.entity, record.version];
+  if (eventId !== undefined) key.push(eventId);
   return `${JSON.stringify(key)}\t${JSON.stringify(record)}\n`;
 }
 
@@ -29,9 +33,11 @@ export function decodeKey(text: string): JournalKey | undefined {
   } catch {
     return undefined;
   }
-  if (!Array.isArray(value) || value.length !== 4) return undefined;
-  const [id, validFrom, entity, version] = value as unknown[];
+  if (!Array.isArray(value) || value.length < 4 || value.length > 5) return undefined;
+  const [id, validFrom, entity, version, eventId] = value as unknown[];
   if (typeof id !== 'string' || typeof validFrom !== 'string' || typeof entity !== 'string') return undefined;
   if (typeof version !== 'number') return undefined;
-  return { id, validFrom, entity, version };
+  if (eventId === undefined) return { id, validFrom, entity, version };
+  if (typeof eventId !== 'string') return undefined;
+  return { id, validFrom, entity, version, eventId };
 }

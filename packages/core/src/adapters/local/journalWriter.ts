@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises';
 import type { ChangeRecord } from '../../changes/changeRecord.js';
+import { checkAppendable } from '../../changes/recordSchema.js';
 import { InvalidInputError } from '../../errors.js';
 import { encodeLine } from './journalLine.js';
 
@@ -8,14 +9,11 @@ const WRITE_CHUNK_BYTES = 4 * 1024 * 1024;
 
 /** What the journal needs to index and order a record; refused before anything is written. */
 export function checkRecord(record: ChangeRecord, poolId: string): void {
-  const bad = (why: string) => new InvalidInputError(`change record ${record.id} ${why}`);
+  checkAppendable(record);
   if (record.poolId !== poolId)
-    throw bad(`is for pool ${record.poolId}; appendMany takes one pool at a time`);
-  if (typeof record.entity !== 'string' || record.entity === '') throw bad('has no entity');
-  if (!Number.isSafeInteger(record.version) || record.version < 1)
-    throw bad('has a version that is not 1, 2, …');
-  if (Number.isNaN(Date.parse(record.validFrom)))
-    throw bad(`has an unreadable validFrom ${record.validFrom}`);
+    throw new InvalidInputError(
+      `change record ${record.id} is for pool ${record.poolId}; appendMany takes one pool at a time`,
+    );
 }
 
 /** Appends one line per record to `journal` (the caller holds its lock), fsynced when `durable`. */

@@ -1,5 +1,6 @@
 import type { FileHandle } from 'node:fs/promises';
 import type { ChangeRecord } from '../../changes/changeRecord.js';
+import { parseStoredRecord } from '../../changes/recordSchema.js';
 import { ChangeLogCorruptError } from '../../errors.js';
 import type { JournalEntry } from './journalIndex.js';
 
@@ -25,11 +26,21 @@ async function readSpan(handle: FileHandle, journal: string, start: number, end:
 }
 
 function parseRecord(buffer: Buffer, from: number, entry: JournalEntry, journal: string): ChangeRecord {
+  let json: unknown;
   try {
-    return JSON.parse(buffer.toString('utf8', from, from + entry.length)) as ChangeRecord;
+    json = JSON.parse(buffer.toString('utf8', from, from + entry.length));
   } catch (error) {
     throw new ChangeLogCorruptError(journal, entry.offset, 'the record is not valid JSON', { cause: error });
   }
+  const record = parseStoredRecord(json, journal, entry.offset);
+  // The key column is what the index sorted and selected by: a body that disagrees was edited.
+  if (record.id !== entry.id || record.version !== entry.version)
+    throw new ChangeLogCorruptError(
+      journal,
+      entry.offset,
+      `record ${record.id} does not match its key column (${entry.id}, version ${entry.version})`,
+    );
+  return record;
 }
 
 /**

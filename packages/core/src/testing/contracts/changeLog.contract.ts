@@ -3,7 +3,8 @@ import { toArray } from '../../asyncIterables.js';
 import type { ChangeRecord } from '../../changes/changeRecord.js';
 import { sha256Hex } from '../../changes/hash.js';
 import { makeRecord } from '../../changes/makeRecord.js';
-import { VersionConflictError } from '../../errors.js';
+import { verifyChain } from '../../changes/verifyChain.js';
+import { ChangeLogCorruptError, InvalidInputError, VersionConflictError } from '../../errors.js';
 import type { JsonObject } from '../../model/json.js';
 import type { ChangeLog, TimeRange } from '../../ports.js';
 
@@ -13,6 +14,18 @@ export interface ChangeLogFixture {
   reopen(): Promise<ChangeLog>;
   /** Removes whatever the log created (temp directory, table items). */
   cleanup(): Promise<void>;
+  /**
+   * Whether `appendedSince` returns exactly the records appended after the position (a journal offset,
+   * a counter). A log whose pool-wide index lags returns some earlier ones too. @default true
+   */
+  exactPosition?: boolean;
+  /** Rewrites one stored record's JSON behind the adapter's back, to show damage is reported on read. */
+  tamper?(
+    poolId: string,
+    entity: string,
+    version: number,
+    edit: (json: Record<string, unknown>) => void,
+  ): Promise<void>;
 }
 
 const POOL = 'us-east-1_Contract1';
@@ -20,6 +33,13 @@ const OTHER_POOL = 'eu-west-1_Contract2';
 
 /** Seconds after 2024-01-01T00:00:00Z, as the ISO string the domain writes. */
 const at = (seconds: number): string => new Date(Date.UTC(2024, 0, 1, 0, 0, seconds)).toISOString();
+
+/** Every record of the helper names its own event: only the duplicate test repeats one on purpose. */
+let eventCounter = 0;
+const nextEventId = (): string => {
+  eventCounter += 1;
+  return `evt-${eventCounter}`;
+};
 
 interface RecordOptions {
   poolId?: string;
@@ -44,7 +64,7 @@ function record(
     source: 'cloudtrail',
     event: {
       name: 'AdminUpdateUserAttributes',
-      eventId: `evt-${version}-${entity}`,
+      eventId: nextEventId(),
       actorArn: 'arn:aws:sts::123456789012:assumed-role/Admin/alice',
       actorType: 'AssumedRole',
       sourceIp: '203.0.113.7',
@@ -167,6 +187,9 @@ export function changeLogContract(name: string, makeLog: () => Promise<ChangeLog
 
     it('handles entity keys with / ~ : unicode and 128-character usernames, across a reopen', async () => {
       const entities = [
+        'user:a#b#c',
+        'user:first last',
+        'user:José Ñúñez',
         'user:a/b/c',
         'user:x~1y~0',
         'user:with:colons:',
@@ -213,6 +236,201 @@ export function changeLogContract(name: string, makeLog: () => Promise<ChangeLog
       const third = record('user:kept', 3, '2024-03-01T00:00:02.000Z');
       await reopened.append(third);
       expect(await log.head(POOL, 'user:kept')).toStrictEqual(third);
+    });
+
+    it('stores one record for a repeated CloudTrail event id, per entity', async () => {
+      const first = record('user:dup', 1, at(1));
+      expect(await log.append(first)).toBe('appended');
+      const redelivered = makeRecord({
+        poolId: POOL,
+        entity: 'user:dup',
+        head: { version: 1, hash: first.hash, doc: first.after },
+        after: { changed: true },
+        validFrom: at(2),
+        observedAt: at(2),
+        source: 'cloudtrail',
+        event: { name: 'AdminUpdateUserAttributes', eventId: first.event?.eventId ?? '' },
+      });
+      expect(await log.append(redelivered)).toBe('duplicate');
+      expect(await (await reopen()).append(redelivered)).toBe('duplicate');
+      expect(await toArray(log.entityHistory(POOL, 'user:dup'))).toStrictEqual([first]);
+      expect(await ids(log.timeline(POOL))).toEqual([first.id]);
+      // One event touching another entity (DeleteGroup changes every member) is not a duplicate.
+      const rehashed = makeRecord({
+        poolId: POOL,
+        entity: 'user:dup2',
+        head: { version: 0, hash: null, doc: null },
+        after: { name: 'dup2' },
+        validFrom: at(2),
+        observedAt: at(2),
+        source: 'cloudtrail',
+        event: { name: 'AdminDeleteGroup', eventId: first.event?.eventId ?? '' },
+      });
+      expect(await log.append(rehashed)).toBe('appended');
+    });
+
+    it('refuses records it could not read back, storing nothing', async () => {
+      const good = record('user:bad', 1, at(1));
+      const bad = [
+        { ...good, validFrom: '2024-01-01T00:00:01Z' },
+        { ...good, observedAt: '2024-01-01T01:00:01.000+01:00' },
+        { ...good, version: 0 },
+        { ...good, entity: 'nonsense' },
+        { ...good, hash: 'x' },
+      ];
+      for (const candidate of bad)
+        await expect(log.append(candidate as ChangeRecord)).rejects.toBeInstanceOf(InvalidInputError);
+      expect(await log.head(POOL, 'user:bad')).toBeUndefined();
+      expect(await timeline()).toEqual([]);
+    });
+
+    it('reads histories and timelines longer than one store page (1 MB)', async () => {
+      const filler = 'x'.repeat(1_000);
+      const count = 1_100;
+      const records: ChangeRecord[] = [];
+      let head: { version: number; hash: string | null; doc: JsonObject | null } = {
+        version: 0,
+        hash: null,
+        doc: null,
+      };
+      for (let i = 0; i < count; i++) {
+        const next = makeRecord({
+          poolId: POOL,
+          entity: 'user:long',
+          head,
+          after: { i, filler },
+          validFrom: new Date(Date.UTC(2024, 0, 1) + i).toISOString(),
+          observedAt: new Date(Date.UTC(2024, 0, 1) + i).toISOString(),
+          source: 'reconcile',
+        });
+        records.push(next);
+        head = { version: next.version, hash: next.hash, doc: next.after };
+      }
+      for (let i = 0; i < records.length; i += 16)
+        await Promise.all(records.slice(i, i + 16).map((r) => log.append(r)));
+      const history = await toArray(log.entityHistory(POOL, 'user:long'));
+      expect(history.map((r) => r.version)).toEqual(records.map((r) => r.version));
+      expect(verifyChain(history)).toEqual([]);
+      expect((await timeline()).map((r) => r.id)).toEqual(records.map((r) => r.id));
+      const window = await timeline({ after: records[99]?.validFrom, upTo: records[999]?.validFrom });
+      expect(window.map((r) => r.version)).toEqual(records.slice(100, 1_000).map((r) => r.version));
+      expect((await log.head(POOL, 'user:long'))?.version).toBe(count);
+    });
+
+    it('stores a record larger than 400 KB whole', async () => {
+      const image = 'data:image/png;base64,'.padEnd(600_000, 'QUJD');
+      const big = record('ui:ALL', 1, at(1), { after: { ImageFile: image, CSS: '.a{}' } });
+      expect(await log.append(big)).toBe('appended');
+      const reopened = await reopen();
+      expect(await reopened.head(POOL, 'ui:ALL')).toStrictEqual(big);
+      expect(await toArray(reopened.entityHistory(POOL, 'ui:ALL'))).toStrictEqual([big]);
+      expect(await toArray(reopened.timeline(POOL))).toStrictEqual([big]);
+      expect(await toArray(reopened.appendedSince(POOL, '0'))).toStrictEqual([big]);
+    });
+
+    it('lets eight concurrent writers on one entity all land, in version order, by retrying conflicts', async () => {
+      const writers = 8;
+      const each = 4;
+      const instances = [log, ...(await Promise.all(Array.from({ length: writers - 1 }, () => reopen())))];
+      let conflicts = 0;
+      const write = async (writer: number, n: number) => {
+        const mine = instances[writer] ?? log;
+        for (;;) {
+          const current = await mine.head(POOL, 'group:hot');
+          const next = makeRecord({
+            poolId: POOL,
+            entity: 'group:hot',
+            head: current
+              ? { version: current.version, hash: current.hash, doc: current.after }
+              : { version: 0, hash: null, doc: null },
+            after: { writer, n },
+            validFrom: at(writer * 10 + n),
+            observedAt: at(writer * 10 + n),
+            source: 'cloudtrail',
+            event: { name: 'UpdateGroup', eventId: `w${writer}-${n}` },
+          });
+          try {
+            expect(await mine.append(next)).toBe('appended');
+            return;
+          } catch (error) {
+            if (!(error instanceof VersionConflictError)) throw error;
+            conflicts += 1;
+          }
+        }
+      };
+      await Promise.all(
+        Array.from({ length: writers }, async (_, writer) => {
+          for (let n = 0; n < each; n++) await write(writer, n);
+        }),
+      );
+      const history = await toArray(log.entityHistory(POOL, 'group:hot'));
+      expect(history.map((r) => r.version)).toEqual(Array.from({ length: writers * each }, (_, i) => i + 1));
+      expect(verifyChain(history)).toEqual([]);
+      const written = history.map((r) => `${r.after?.writer}-${r.after?.n}`).sort();
+      const expected = Array.from({ length: writers }, (_, w) =>
+        Array.from({ length: each }, (_, n) => `${w}-${n}`),
+      ).flat();
+      expect(written).toEqual(expected.sort());
+      expect(conflicts).toBeGreaterThanOrEqual(0);
+    });
+
+    it('names time boundaries to the millisecond', async () => {
+      const early = record('user:edge', 1, '2024-01-01T00:00:00.999Z');
+      const late = record('user:edge2', 1, '2024-01-01T00:00:01.000Z');
+      await log.append(early);
+      await log.append(late);
+      const order = async (range: TimeRange) => (await timeline(range)).map((r) => r.id);
+      expect(await order({ upTo: '2024-01-01T00:00:00.999Z' })).toEqual([early.id]);
+      expect(await order({ after: '2024-01-01T00:00:00.999Z' })).toEqual([late.id]);
+      expect(await order({ after: '2024-01-01T00:00:00.998Z', upTo: '2024-01-01T00:00:01.000Z' })).toEqual([
+        early.id,
+        late.id,
+      ]);
+    });
+
+    it('returns what was appended after a position, late records included, filtered by validFrom', async () => {
+      const before = record('user:p', 1, at(10));
+      await log.append(before);
+      const mark = await log.position(POOL);
+      const lateForMark = record('user:q', 1, at(5));
+      const after = record('user:p', 2, at(20));
+      const elsewhere = record('user:p', 1, at(6), { poolId: OTHER_POOL });
+      await log.append(lateForMark);
+      await log.append(after);
+      await log.append(elsewhere);
+      const since = async (filter?: { validUpTo?: string }) =>
+        (await toArray((await reopen()).appendedSince(POOL, mark, filter))).map((r) => r.id).sort();
+      const all = await since();
+      expect(all).toEqual(expect.arrayContaining([lateForMark.id, after.id]));
+      expect(all).not.toContain(elsewhere.id);
+      const upTo10 = await since({ validUpTo: at(10) });
+      expect(upTo10).toContain(lateForMark.id);
+      expect(upTo10).not.toContain(after.id);
+      if (fixture?.exactPosition !== false) {
+        expect(all).toEqual([lateForMark.id, after.id].sort());
+        expect(await toArray(log.appendedSince(POOL, await log.position(POOL)))).toEqual([]);
+      }
+      await expect(toArray(log.appendedSince(POOL, 'not a position'))).rejects.toBeInstanceOf(
+        InvalidInputError,
+      );
+    });
+
+    it('reports a damaged stored record instead of returning or skipping it', async () => {
+      if (fixture?.tamper === undefined) return;
+      const first = record('user:t', 1, at(1));
+      const second = record('user:t', 2, at(2));
+      await log.append(first);
+      await log.append(second);
+      await fixture.tamper(POOL, 'user:t', 2, (json) => {
+        json.validFrom = 'yesterday';
+      });
+      const reopened = await reopen();
+      await expect(reopened.head(POOL, 'user:t')).rejects.toBeInstanceOf(ChangeLogCorruptError);
+      await expect(reopened.head(POOL, 'user:t')).rejects.toThrow(second.id);
+      await expect(toArray(reopened.timeline(POOL))).rejects.toBeInstanceOf(ChangeLogCorruptError);
+      await expect(toArray(reopened.entityHistory(POOL, 'user:t'))).rejects.toBeInstanceOf(
+        ChangeLogCorruptError,
+      );
     });
 
     it('hands out copies: changing a returned record changes nothing stored', async () => {
