@@ -181,3 +181,34 @@ export class EntityGoneError extends RewindError {
     this.name = 'EntityGoneError';
   }
 }
+
+/** A chain of change records does not link up on read: a record was edited, dropped or forged. */
+export class ChainBrokenError extends RewindError {
+  constructor(
+    readonly poolId: string,
+    readonly entity: string,
+    readonly recordId: string,
+    readonly version: number,
+    problem: string,
+  ) {
+    super(
+      `the change log of ${entity} in ${poolId} is broken at record ${recordId} (version ${version}): ${problem}`,
+    );
+    this.name = 'ChainBrokenError';
+  }
+}
+
+/** The store's DynamoDB table is missing: it has not been created yet (or was created elsewhere). */
+export class StoreNotInitializedError extends InvalidInputError {
+  constructor(
+    readonly table: string,
+    readonly bucket?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `table ${table} does not exist: create it with \`restore-cli store init --table ${table} --bucket ${bucket ?? '<bucket>'}\``,
+      options,
+    );
+    this.name = 'StoreNotInitializedError';
+  }
+}

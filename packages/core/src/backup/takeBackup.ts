@@ -40,6 +40,8 @@ export async function takeBackup(
   onProgress?: ScanProgress,
 ): Promise<BackupResult> {
   const startedAt = deps.clock.now().toISOString();
+  // Before anything is read: whatever the reads below miss is late for this snapshot (ports.ts).
+  const logPosition = await deps.changeLog.position(poolId);
   const scan = await readPoolState(deps.reader, poolId, onProgress);
   const observedAt = deps.clock.now().toISOString();
   const warnings: string[] = [];
@@ -70,6 +72,7 @@ export async function takeBackup(
       createdAt: deps.clock.now().toISOString(),
       kind: 'scan',
       lastChangeId,
+      logPosition,
       counts: countByKind(entries.map((entry) => entry.key)),
       notCaptured: scan.notCaptured,
     },

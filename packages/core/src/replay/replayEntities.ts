@@ -1,5 +1,6 @@
 import type { ChangeRecord } from '../changes/changeRecord.js';
-import { InvalidInputError } from '../errors.js';
+import { recordHash } from '../changes/hash.js';
+import { ChainBrokenError, InvalidInputError } from '../errors.js';
 import { compareKeys, type EntityKey } from '../model/entityKey.js';
 import type { EntityEntry } from '../model/poolState.js';
 
@@ -14,10 +15,16 @@ export function parseInstant(at: string): number {
   return time;
 }
 
-/** Records grouped per entity, each group in version order (then id, should a version repeat). */
+/**
+ * Records grouped per entity, each group in version order (then id, should a version repeat). A record
+ * read twice (a timeline and a late-arrivals read overlap) counts once.
+ */
 function groupByEntity(records: Iterable<ChangeRecord>): Map<EntityKey, ChangeRecord[]> {
   const groups = new Map<EntityKey, ChangeRecord[]>();
+  const seen = new Set<string>();
   for (const record of records) {
+    if (seen.has(record.id)) continue;
+    seen.add(record.id);
     const group = groups.get(record.entity);
     if (group === undefined) groups.set(record.entity, [record]);
     else group.push(record);
@@ -25,6 +32,30 @@ function groupByEntity(records: Iterable<ChangeRecord>): Map<EntityKey, ChangeRe
   for (const group of groups.values())
     group.sort((a, b) => a.version - b.version || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return groups;
+}
+
+/**
+ * The records an entity replays past its snapshot entry must continue its chain: versions one apart,
+ * each `prevHash` the hash before it, each hash its body's. An entity the snapshot does not hold (never
+ * seen, or deleted by then) has no known start, so its first record read starts the check. A break is
+ * an error naming the record: replaying around it would produce a state that never existed.
+ */
+function checkChain(key: EntityKey, start: EntityEntry | undefined, records: readonly ChangeRecord[]): void {
+  const floor = start?.version ?? 0;
+  let previous: { version: number; hash: string | null } | undefined = start;
+  for (const record of records) {
+    if (record.version <= floor) continue;
+    const broken = (problem: string) =>
+      new ChainBrokenError(record.poolId, key, record.id, record.version, problem);
+    if (recordHash(record) !== record.hash) throw broken('its hash does not match its body');
+    if (previous !== undefined) {
+      if (record.version !== previous.version + 1)
+        throw broken(`it follows version ${previous.version}: a record is missing or repeated`);
+      if (record.prevHash !== previous.hash)
+        throw broken('its prevHash is not the hash of the record before it');
+    }
+    previous = record;
+  }
 }
 
 /**
@@ -40,6 +71,7 @@ function fold(
   until: number,
   options: ReplayOptions,
 ): EntityEntry | undefined {
+  checkChain(key, start, records);
   const floor = start?.version ?? 0;
   let state: EntityEntry | undefined = start;
   for (const record of records) {

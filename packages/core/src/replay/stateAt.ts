@@ -11,6 +11,7 @@ import type { OpenedSnapshot } from '../snapshots/codec.js';
 import type { SnapshotManifest } from '../snapshots/format.js';
 import type { SnapshotStore } from '../snapshots/snapshotStore.js';
 import { parseInstant, replayEntities } from './replayEntities.js';
+import { recordsForReplay } from './replayRecords.js';
 
 export interface StateAtDeps {
   snapshots: SnapshotStore;
@@ -74,8 +75,7 @@ export async function stateAt(deps: StateAtDeps, poolId: string, at: string): Pr
   const candidates = manifests.filter((m) => Date.parse(m.at) <= Date.parse(requested)).reverse();
   const { manifest, opened } = await openNewestUsable(deps.snapshots, candidates, warnings);
 
-  // Records before the snapshot are read too: one that arrived late may not be folded into it yet.
-  const records = await toArray(deps.changeLog.timeline(poolId, { upTo: requested }));
+  const records = await recordsForReplay(deps.changeLog, manifest, requested);
 
   return {
     at: requested,

@@ -3,8 +3,9 @@ import type { ChangeRecord } from '../changes/changeRecord.js';
 import { InvalidInputError } from '../errors.js';
 import { parseEntityKey } from '../model/entityKey.js';
 import type { ComponentCounts } from '../model/poolState.js';
-import type { Clock } from '../ports.js';
+import type { ChangeLog, Clock } from '../ports.js';
 import { parseInstant, replayEntities } from '../replay/replayEntities.js';
+import { recordsForReplay } from '../replay/replayRecords.js';
 import type { SnapshotManifest } from './format.js';
 import type { SnapshotStore } from './snapshotStore.js';
 
@@ -12,6 +13,30 @@ export interface CompactOptions {
   clock: Clock;
   /** The new snapshot's id; a ULID of the clock's now by default. */
   newId?: () => string;
+  /** The change log position taken before `records` were read (see `SnapshotHeader.logPosition`). */
+  logPosition?: string;
+}
+
+export interface CompactDeps {
+  snapshots: SnapshotStore;
+  changeLog: ChangeLog;
+}
+
+/**
+ * The hourly compaction: `base` plus the records since it (the bounded read replay uses: valid after
+ * it, or late for it), folded into a new snapshot at `at`. The log position is taken before the read,
+ * so whatever the read misses is late for the new snapshot and found by the next replay.
+ */
+export async function compactFromLog(
+  deps: CompactDeps,
+  base: SnapshotManifest,
+  at: string,
+  options: Omit<CompactOptions, 'logPosition'>,
+): Promise<SnapshotManifest> {
+  const until = new Date(parseInstant(at)).toISOString();
+  const logPosition = await deps.changeLog.position(base.poolId);
+  const records = await recordsForReplay(deps.changeLog, base, until);
+  return compactSnapshot(deps.snapshots, base, records, until, { ...options, logPosition });
 }
 
 const nextUlid = monotonicFactory();
@@ -68,6 +93,7 @@ export async function compactSnapshot(
       kind: 'compaction',
       lastChangeId,
       base: base.snapshotId,
+      ...(options.logPosition === undefined ? {} : { logPosition: options.logPosition }),
       counts,
       notCaptured: [...base.notCaptured],
     },

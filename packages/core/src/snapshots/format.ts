@@ -19,6 +19,12 @@ export interface SnapshotHeader {
   lastChangeId: string | null;
   /** The snapshot this one was compacted from. */
   base?: string;
+  /**
+   * The change log's position (`ChangeLog.position`) taken before the records folded in were read:
+   * records appended since may be late for this snapshot. Absent in snapshots of older versions,
+   * whose replays read the pool's whole timeline.
+   */
+  logPosition?: string;
   counts: ComponentCounts;
   notCaptured: string[];
 }
@@ -43,6 +49,8 @@ export interface SnapshotManifest extends SnapshotDigest {
   notCaptured: string[];
   /** The snapshot this one was compacted from (as in the header). */
   base?: string;
+  /** As in the header. */
+  logPosition?: string;
   /** Blob key of the snapshot object. */
   object: string;
 }

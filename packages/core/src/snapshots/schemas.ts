@@ -28,6 +28,7 @@ const snapshotIdentity = {
   kind,
   lastChangeId: z.string().nullable(),
   base: z.string().optional(),
+  logPosition: z.string().min(1).optional(),
   counts,
   notCaptured: z.array(z.string()),
 };

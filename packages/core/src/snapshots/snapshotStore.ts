@@ -100,6 +100,7 @@ export class SnapshotStore {
       lastChangeId: full.lastChangeId,
       notCaptured: [...full.notCaptured],
       ...(full.base === undefined ? {} : { base: full.base }),
+      ...(full.logPosition === undefined ? {} : { logPosition: full.logPosition }),
       ...digest,
       object,
     };
