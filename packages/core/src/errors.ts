@@ -212,3 +212,17 @@ export class StoreNotInitializedError extends InvalidInputError {
     this.name = 'StoreNotInitializedError';
   }
 }
+
+/** The AWS store's bucket does not exist: a store that was never initialised, or a wrong name. */
+export class BucketNotFoundError extends InvalidInputError {
+  constructor(
+    readonly bucket: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `bucket ${bucket} does not exist: create the store with \`restore-cli store init --bucket ${bucket} --table <table>\``,
+      options,
+    );
+    this.name = 'BucketNotFoundError';
+  }
+}

@@ -40,3 +40,4 @@ export * from './snapshots/compactSnapshot.js';
 export * from './snapshots/format.js';
 export * from './snapshots/snapshotLayout.js';
 export * from './snapshots/snapshotStore.js';
+export * from './verify/verifyPool.js';

@@ -6,7 +6,10 @@ import { demoCommand } from './commands/demo.js';
 import { restoreCommand } from './commands/restore.js';
 import { snapshotsCommand } from './commands/snapshots.js';
 import { stateCommand } from './commands/state.js';
+import { storeInitCommand } from './commands/storeInit.js';
+import { verifyCommand } from './commands/verify.js';
 import type { IoHost } from './io/ioHost.js';
+import { addStoreOptions } from './store/storeOptions.js';
 
 export interface ExecOptions {
   clock?: Clock;
@@ -26,15 +29,11 @@ function buildProgram(ctx: CommandContext): Command {
 
   const pool = () =>
     new Option('--pool <id>', 'user pool id, e.g. us-east-1_AbCdEf123').makeOptionMandatory();
-  const store = () =>
-    new Option('--store <dir>', 'directory holding snapshots and the change log').makeOptionMandatory();
 
   const collect = (value: string, previous: string[] = []) => [...previous, value];
-  program
-    .command('restore', { isDefault: true })
+  addStoreOptions(program.command('restore', { isDefault: true }))
     .description('put a pool back as it was at a point in time: plan, dry run, apply (the default command)')
     .addOption(pool())
-    .addOption(store())
     .option('--at <time>', 'the time to go back to: ISO-8601 with a zone (2024-06-01T10:00Z) or "now"')
     .option('--endpoint <url>', 'Cognito endpoint (cognito-local or a VPC endpoint); default: AWS')
     .option('--region <region>', 'AWS region; default: from the pool id')
@@ -67,31 +66,39 @@ function buildProgram(ctx: CommandContext): Command {
       if (outcome.exitCode !== 0) throw new RestoreFailed(outcome.exitCode);
     });
 
-  program
-    .command('backup')
+  addStoreOptions(program.command('backup'))
     .description('read the whole pool into a new snapshot and record what changed since the last one')
     .addOption(pool())
-    .addOption(store())
     .option('--endpoint <url>', 'Cognito endpoint (cognito-local or a VPC endpoint); default: AWS')
     .option('--region <region>', 'AWS region; default: from the pool id')
     .action(async (options) => void (await backupCommand(options, ctx)));
 
-  program
-    .command('state')
+  addStoreOptions(program.command('state'))
     .description('print the canonical pool state at a point in time, as JSON')
     .addOption(pool())
-    .addOption(store())
     .requiredOption('--at <time>', 'ISO-8601 time with a zone (2024-06-01T10:00Z) or "now"')
     .option('--out <file>', 'write the JSON to a file instead of stdout')
     .action(async (options) => void (await stateCommand(options, ctx)));
 
-  program
-    .command('snapshots')
+  addStoreOptions(program.command('snapshots'))
     .description('list the snapshots the store holds for a pool')
     .addOption(pool())
-    .addOption(store())
     .option('--json', 'print the manifests as JSON')
     .action(async (options) => void (await snapshotsCommand(options, ctx)));
+
+  addStoreOptions(program.command('verify'))
+    .description('check every snapshot, change record chain and delta segment of a pool; exit 1 on any break')
+    .addOption(pool())
+    .option('--json', 'print the report as JSON')
+    .action(async (options) => {
+      const report = await verifyCommand(options, ctx);
+      if (report.problems.length > 0) throw new RestoreFailed(EXIT.failed);
+    });
+
+  const store = program.command('store').description('set up where backups live');
+  addStoreOptions(store.command('init'))
+    .description('create the AWS store: the change log table with its indexes, and the bucket if missing')
+    .action(async (options) => void (await storeInitCommand(options, ctx)));
 
   program
     .command('demo')

@@ -17,7 +17,7 @@ import {
 import { type EntityKey, type JsonObject, stateAt } from '@cognito-rewind/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDemoPool } from '../src/demo/demoPool.js';
-import { openLocalStore } from '../src/localStore.js';
+import { openLocalStore } from './localStore.testing.js';
 import { type RestoreFixture, startRestoreFixture, writable } from './restoreFixture.js';
 
 const KINDS = ['user', 'group', 'client', 'pool', 'mfa'];

@@ -10,7 +10,7 @@ import { type RunningCognitoFake, startCognitoFake } from '@cognito-rewind/core/
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { exec } from '../src/cli.js';
 import { RecordingIoHost } from '../src/io/ioHost.js';
-import { openLocalStore } from '../src/localStore.js';
+import { openLocalStore } from './localStore.testing.js';
 import { writable } from './restoreFixture.js';
 
 // The built CLI: `pnpm test` builds before it tests, so a real process can be killed mid-restore.

@@ -1,4 +1,5 @@
 import { toArray } from '../asyncIterables.js';
+import type { ChangeRecord } from '../changes/changeRecord.js';
 import { changeId } from '../changes/makeRecord.js';
 import { BeforeFirstSnapshotError, SnapshotCorruptError, SnapshotMissingError } from '../errors.js';
 import type { EntityKey } from '../model/entityKey.js';
@@ -22,6 +23,8 @@ export interface BackupResult {
   manifest: SnapshotManifest;
   /** Change records appended because the pool differs from the previous backup. */
   changes: number;
+  /** Those records, for the archiver (delta segments). */
+  records: ChangeRecord[];
   first: boolean;
   notCaptured: OptionalComponent[];
   startedAt: string;
@@ -81,6 +84,7 @@ export async function takeBackup(
   return {
     manifest,
     changes: records.length,
+    records,
     first,
     notCaptured: scan.notCaptured,
     startedAt,

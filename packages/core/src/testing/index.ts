@@ -2,5 +2,14 @@
 // suites import vitest, so they live behind their own subpath: `@cognito-rewind/core/testing/contracts`.
 export * from './cognitoFake/index.js';
 export { type CognitoLocal, type CognitoLocalOptions, startCognitoLocal } from './cognitoLocal.js';
+export { type Dynalite, startDynalite } from './dynalite.js';
 export { MemoryBlobStore } from './memoryBlobStore.js';
 export { MemoryChangeLog } from './memoryChangeLog.js';
+export {
+  createBucket,
+  deleteBucket,
+  S3RVER_CREDENTIALS,
+  type S3rver,
+  type S3rverOptions,
+  startS3rver,
+} from './s3rver.js';

@@ -1,5 +1,6 @@
 import { readAllBytes } from '../asyncIterables.js';
 import { BlobExistsError, BlobNotFoundError } from '../errors.js';
+import { compareUtf8 } from '../model/entityKey.js';
 import type { BlobInfo, BlobStore, ByteSource } from '../ports.js';
 
 /** A `BlobStore` in a Map: the reference behaviour the contract suite pins down. */
@@ -26,8 +27,9 @@ export class MemoryBlobStore implements BlobStore {
     return this.objects.has(key);
   }
 
+  /** In UTF-8 byte order, as S3 lists: JavaScript's default sort (UTF-16) puts 😀 before ～. */
   async *list(prefix: string): AsyncIterable<BlobInfo> {
-    const keys = [...this.objects.keys()].filter((k) => k.startsWith(prefix)).sort();
+    const keys = [...this.objects.keys()].filter((k) => k.startsWith(prefix)).sort(compareUtf8);
     for (const key of keys) yield { key, bytes: this.objects.get(key)?.byteLength ?? 0 };
   }
 }

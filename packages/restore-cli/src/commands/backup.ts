@@ -1,14 +1,13 @@
-import { resolve } from 'node:path';
 import { type BackupResult, takeBackup } from '@cognito-rewind/core';
 import { AwsCognitoReader, createCognitoClient } from '@cognito-rewind/core/adapters/aws';
 import { formatBytes, formatCounts } from '../io/format.js';
 import { parseEndpoint, parsePoolId, regionFor } from '../io/options.js';
-import { openLocalStore } from '../localStore.js';
+import { openReadyStore } from '../store/openStore.js';
+import { chooseStore, type StoreOptions } from '../store/storeOptions.js';
 import type { CommandContext } from './context.js';
 
-export interface BackupOptions {
+export interface BackupOptions extends StoreOptions {
   pool: string;
-  store: string;
   endpoint?: string;
   region?: string;
 }
@@ -19,7 +18,7 @@ export async function backupCommand(options: BackupOptions, ctx: CommandContext)
   const endpoint = parseEndpoint(options.endpoint ?? ctx.env.COGNITO_ENDPOINT);
   const region = regionFor(poolId, options.region, ctx.env);
   // Checked before reading the pool: a scan can take hours, and must not end in "cannot write".
-  const store = openLocalStore(resolve(ctx.cwd, options.store), { mustExist: false });
+  const store = await openReadyStore(chooseStore(options, ctx.env), { mustExist: false, ...ctx }, poolId);
   const client = createCognitoClient({ endpoint, region });
   try {
     const bar = ctx.io.progress('backup');
@@ -28,10 +27,14 @@ export async function backupCommand(options: BackupOptions, ctx: CommandContext)
       poolId,
       ({ component, count, total }) => bar.update(count, total, component),
     ).finally(() => bar.stop());
+    // The records are in the log; the segment makes the bucket alone a complete backup too.
+    const segment = await store.archive(poolId, result.records, ctx.clock);
     printSummary(result, ctx);
+    if (segment !== undefined) ctx.io.out(`  archived   ${result.records.length} record(s) to ${segment}`);
     return result;
   } finally {
     client.destroy();
+    store.close();
   }
 }
 

@@ -7,7 +7,7 @@ import { createCognitoClient } from '@cognito-rewind/core/adapters/aws';
 import { startCognitoLocal } from '@cognito-rewind/core/testing';
 import { createDemoPool, mutateDemoPool } from '../demo/demoPool.js';
 import { renderStateSummary } from '../io/stateSummary.js';
-import { openLocalStore } from '../localStore.js';
+import { openStore } from '../store/openStore.js';
 import { backupCommand } from './backup.js';
 import type { CommandContext } from './context.js';
 import { restoreCommand } from './restore.js';
@@ -50,7 +50,7 @@ export async function demoCommand(options: DemoOptions, ctx: CommandContext): Pr
     io.out('');
     const second = await backupCommand(backup, ctx);
 
-    const store = openLocalStore(storeDir, { mustExist: true });
+    const store = openStore({ kind: 'directory', dir: storeDir }, { mustExist: true, ...ctx });
     await mkdir(dir, { recursive: true });
     for (const at of [first.manifest.at, second.manifest.at]) {
       const state = await collectState(await stateAt(store, poolId, at));

@@ -24,7 +24,8 @@ import { parseEndpoint, parsePoolId, regionFor } from '../io/options.js';
 import { parseAt } from '../io/parseTime.js';
 import { renderPlan, renderReport } from '../io/planView.js';
 import { writeReportFiles } from '../io/reportFiles.js';
-import { openLocalStore } from '../localStore.js';
+import { openReadyStore, type Store } from '../store/openStore.js';
+import { chooseStore } from '../store/storeOptions.js';
 import type { CommandContext } from './context.js';
 import { type ParsedRestoreOptions, parseRestoreOptions, type RestoreOptions } from './restoreOptions.js';
 
@@ -64,8 +65,11 @@ function journalFile(storeDir: string, request: RestoreRequest & { createPool?: 
 export async function restoreCommand(raw: RestoreOptions, ctx: CommandContext): Promise<RestoreOutcome> {
   const options = parseRestoreOptions(raw);
   const request = restoreRequest(raw, options, ctx);
-  const storeDir = resolve(ctx.cwd, raw.store);
-  const store = openLocalStore(storeDir, { mustExist: true });
+  const store = await openReadyStore(
+    chooseStore(raw, ctx.env),
+    { mustExist: true, ...ctx },
+    request.sourcePoolId,
+  );
   const endpoint = parseEndpoint(raw.endpoint ?? ctx.env.COGNITO_ENDPOINT);
   const region = regionFor(raw.targetPool ?? request.sourcePoolId, raw.region, ctx.env);
   // Reads retry throttling themselves; writes hand it back so the rate limiter can slow that category.
@@ -73,7 +77,7 @@ export async function restoreCommand(raw: RestoreOptions, ctx: CommandContext): 
   const writeClient = createCognitoClient({ endpoint, region, throttlingMaxAttempts: 1 });
   const reader = new AwsCognitoReader(readClient);
   const writer = new AwsCognitoWriter(writeClient);
-  const journal = new FileRestoreJournal(journalFile(storeDir, request));
+  const journal = new FileRestoreJournal(journalFile(store.localDir, request));
   try {
     const previous = summarizeJournal(await journal.read());
     if (raw.createPool !== undefined) {
@@ -104,6 +108,7 @@ export async function restoreCommand(raw: RestoreOptions, ctx: CommandContext): 
     await journal.close();
     readClient.destroy();
     writeClient.destroy();
+    store.close();
   }
 }
 
@@ -200,7 +205,7 @@ async function confirm(ctx: CommandContext, poolId: string, actions: number, yes
 
 /** --create-pool: a new pool from the configuration recorded at T, journaled so a re-run reuses it. */
 async function createTargetPool(
-  store: ReturnType<typeof openLocalStore>,
+  store: Store,
   request: RestoreRequest,
   raw: RestoreOptions,
   writer: AwsCognitoWriter,

@@ -7,11 +7,11 @@ import {
   type RestoreMode,
   type RestoreScope,
 } from '@cognito-rewind/core';
+import type { StoreOptions } from '../store/storeOptions.js';
 
 /** The options as commander hands them over. */
-export interface RestoreOptions {
+export interface RestoreOptions extends StoreOptions {
   pool: string;
-  store: string;
   at?: string;
   endpoint?: string;
   region?: string;

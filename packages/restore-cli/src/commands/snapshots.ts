@@ -1,14 +1,13 @@
-import { resolve } from 'node:path';
 import { type SnapshotManifest, UnknownPoolError } from '@cognito-rewind/core';
 import Table from 'cli-table3';
 import { formatBytes } from '../io/format.js';
 import { parsePoolId } from '../io/options.js';
-import { openLocalStore } from '../localStore.js';
+import { openReadyStore } from '../store/openStore.js';
+import { chooseStore, type StoreOptions } from '../store/storeOptions.js';
 import type { CommandContext } from './context.js';
 
-export interface SnapshotsOptions {
+export interface SnapshotsOptions extends StoreOptions {
   pool: string;
-  store: string;
   json?: boolean;
 }
 
@@ -18,8 +17,8 @@ export async function snapshotsCommand(
   ctx: CommandContext,
 ): Promise<SnapshotManifest[]> {
   const poolId = parsePoolId(options.pool);
-  const store = openLocalStore(resolve(ctx.cwd, options.store), { mustExist: true });
-  const { manifests, unreadable } = await store.snapshots.survey(poolId);
+  const store = await openReadyStore(chooseStore(options, ctx.env), { mustExist: true, ...ctx }, poolId);
+  const { manifests, unreadable } = await store.snapshots.survey(poolId).finally(() => store.close());
   if (manifests.length === 0 && unreadable[0] !== undefined) throw unreadable[0];
   if (manifests.length === 0) throw new UnknownPoolError(poolId);
   for (const error of unreadable) ctx.io.err(`warning: ${error.message}`);

@@ -4,12 +4,12 @@ import { dirname, resolve } from 'node:path';
 import { collectState, InvalidInputError, type PoolStateDocument, stateAt } from '@cognito-rewind/core';
 import { parsePoolId } from '../io/options.js';
 import { parseAt } from '../io/parseTime.js';
-import { openLocalStore } from '../localStore.js';
+import { openReadyStore, type Store } from '../store/openStore.js';
+import { chooseStore, type StoreOptions } from '../store/storeOptions.js';
 import type { CommandContext } from './context.js';
 
-export interface StateOptions {
+export interface StateOptions extends StoreOptions {
   pool: string;
-  store: string;
   at: string;
   out?: string;
 }
@@ -18,13 +18,11 @@ export interface StateOptions {
 export async function stateCommand(options: StateOptions, ctx: CommandContext): Promise<PoolStateDocument> {
   const poolId = parsePoolId(options.pool);
   const at = parseAt(options.at, ctx.clock.now());
-  const store = openLocalStore(resolve(ctx.cwd, options.store), { mustExist: true });
+  const store = await openReadyStore(chooseStore(options, ctx.env), { mustExist: true, ...ctx }, poolId);
   const out = options.out === undefined ? undefined : resolve(ctx.cwd, options.out);
   if (out !== undefined && !existsSync(dirname(out)))
     throw new InvalidInputError(`--out ${options.out}: directory ${dirname(out)} does not exist`);
-  const result = await stateAt(store, poolId, at);
-  const document = await collectState(result);
-  for (const warning of result.warnings) ctx.io.err(`warning: ${warning}`);
+  const document = await stateDocument(store, poolId, at, ctx);
   if (Date.parse(at) > ctx.clock.now().getTime())
     ctx.io.err(`warning: --at ${at} is in the future; this is the state as of the last change recorded`);
   const json = `${JSON.stringify(document, null, 2)}\n`;
@@ -36,4 +34,20 @@ export async function stateCommand(options: StateOptions, ctx: CommandContext): 
     ctx.io.err(`state of ${poolId} at ${at} written to ${options.out}`);
   }
   return document;
+}
+
+async function stateDocument(
+  store: Store,
+  poolId: string,
+  at: string,
+  ctx: CommandContext,
+): Promise<PoolStateDocument> {
+  try {
+    const result = await stateAt(store, poolId, at);
+    const document = await collectState(result);
+    for (const warning of result.warnings) ctx.io.err(`warning: ${warning}`);
+    return document;
+  } finally {
+    store.close();
+  }
 }

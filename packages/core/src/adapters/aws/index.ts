@@ -16,6 +16,19 @@ export {
   isUnreachableError,
   isUnsupportedError,
 } from './cognitoErrors.js';
+export { DynamoChangeLog, type DynamoChangeLogOptions } from './dynamoChangeLog.js';
+export {
+  createDynamoClients,
+  type DynamoClientOptions,
+  type DynamoClients,
+  type DynamoCredentials,
+} from './dynamoClient.js';
+export { DynamoSnapshotCatalog, type DynamoSnapshotCatalogOptions } from './dynamoSnapshotCatalog.js';
+export {
+  changeLogTableDefinition,
+  createChangeLogTable,
+  INDEX as CHANGE_LOG_INDEXES,
+} from './dynamoTable.js';
 export { type CallSite, mapCognitoError } from './mapCognitoError.js';
 export {
   CognitoRetryStrategy,
@@ -23,3 +36,6 @@ export {
   DEFAULT_THROTTLING_MAX_ATTEMPTS,
   type RetryOptions,
 } from './retryStrategy.js';
+export { S3BlobStore, S3BlobStoreError, type S3BlobStoreOptions } from './s3BlobStore.js';
+export { type EnsureBucketResult, ensureBucket } from './s3Bucket.js';
+export { createS3Client, type S3ClientOptions, type S3Credentials } from './s3Client.js';

@@ -10,7 +10,11 @@ const tempRoot = () => mkdtemp(path.join(tmpdir(), 'rewind-blobs-'));
 
 blobStoreContract('DirectoryBlobStore', async () => {
   const root = await tempRoot();
-  return { store: new DirectoryBlobStore(root), cleanup: () => rm(root, { recursive: true, force: true }) };
+  return {
+    store: new DirectoryBlobStore(root),
+    exclusiveCreate: true,
+    cleanup: () => rm(root, { recursive: true, force: true }),
+  };
 });
 
 const text = (value: string) => new TextEncoder().encode(value);
@@ -35,6 +39,12 @@ describe('DirectoryBlobStore on disk', () => {
   it('stores key a/b/c as the file <root>/a/b/c and leaves no temp file', async () => {
     await store.put('cognito-backup/p1/snapshots/x.gz', text('abc'));
     expect(await filesUnder(root)).toEqual(['cognito-backup/p1/snapshots/x.gz']);
+  });
+
+  it('stores keys with %, +, ?, #, spaces and emoji under their literal names', async () => {
+    const keys = ['odd/100%', 'odd/%20', 'odd/a+b c', 'odd/what?', 'odd/#x', 'odd/😀/𝄞～'];
+    for (const key of keys) await store.put(key, text(key));
+    expect(await filesUnder(root)).toEqual([...keys].sort());
   });
 
   it.each([

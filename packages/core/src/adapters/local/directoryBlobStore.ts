@@ -4,6 +4,7 @@ import { link, mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { BlobExistsError, BlobNotFoundError, InvalidInputError } from '../../errors.js';
+import { compareUtf8 } from '../../model/entityKey.js';
 import type { BlobInfo, BlobStore, ByteSource } from '../../ports.js';
 import { blobKeySegments, isTempName, TEMP_PREFIX } from './blobKeys.js';
 import { errorCode, ignoreMissing, syncDirectory } from './fsUtil.js';
@@ -46,7 +47,7 @@ async function sortedEntries(dir: string, keyPrefix: string): Promise<FolderEntr
       folder: d.isDirectory(),
       text: `${keyPrefix}${d.name}${d.isDirectory() ? '/' : ''}`,
     }))
-    .sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
+    .sort((a, b) => compareUtf8(a.text, b.text));
 }
 
 /**
@@ -144,8 +145,8 @@ export class DirectoryBlobStore implements BlobStore {
 
   /**
    * Depth-first, entries sorted by the key text they stand for (`name/` for a folder), which yields keys
-   * in plain ascending order: `a.c` (`.` < `/`) comes before everything in folder `a`. Only folders that
-   * can hold keys under `prefix` are entered.
+   * in ascending UTF-8 byte order, the order S3 lists in: `a.c` (`.` < `/`) comes before everything in
+   * folder `a`, and `～` before `😀`. Only folders that can hold keys under `prefix` are entered.
    */
   private async *walk(dir: string, keyPrefix: string, prefix: string): AsyncGenerator<BlobInfo> {
     for (const entry of await sortedEntries(dir, keyPrefix)) {

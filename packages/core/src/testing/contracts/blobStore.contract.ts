@@ -2,12 +2,21 @@ import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readAllBytes, toArray } from '../../asyncIterables.js';
 import { BlobExistsError, BlobNotFoundError } from '../../errors.js';
+import { compareUtf8 } from '../../model/entityKey.js';
 import type { BlobStore } from '../../ports.js';
 
 export interface BlobStoreFixture {
   store: BlobStore;
   /** Removes whatever the store created (temp directory, bucket contents). */
   cleanup(): Promise<void>;
+  /**
+   * Whether the store decides concurrent puts of one key atomically, so exactly one of them wins. A
+   * store that can only check before it writes (S3 emulators that ignore `If-None-Match`) lets several
+   * win: then the suite still demands that every loser gets `BlobExistsError` and that the stored body
+   * is one of the bodies, whole.
+   * @default true
+   */
+  exclusiveCreate?: boolean;
 }
 
 const text = (value: string): Uint8Array => new TextEncoder().encode(value);
@@ -36,6 +45,17 @@ async function* streamOf(chunks: Uint8Array[], failAfter?: number): AsyncGenerat
     await Promise.resolve();
     yield chunk;
   }
+}
+
+const MiB = 1024 * 1024;
+
+/** Runs `work` on every item, at most `limit` at a time (workers share one iterator). */
+async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<unknown>) {
+  const queue = items.values();
+  const worker = async () => {
+    for (const item of queue) await work(item);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 /**
@@ -158,6 +178,89 @@ export function blobStoreContract(name: string, makeStore: () => Promise<BlobSto
       expect(new TextDecoder().decode(await readAllBytes(await store.get('snapshots/broken.gz')))).toBe(
         'whole',
       );
+    });
+
+    it('leaves nothing behind when a body over 10 MiB fails after a multipart upload began', async () => {
+      // 11 MiB arrive before the failure: with S3's 5 MiB parts, two parts are up or on their way.
+      const chunk = pattern(MiB, 11);
+      const chunks = Array.from({ length: 12 }, () => chunk);
+      await expect(store.put('snapshots/huge.gz', streamOf(chunks, 11))).rejects.toThrow(
+        'source failed mid-stream',
+      );
+      expect(await store.exists('snapshots/huge.gz')).toBe(false);
+      expect(await toArray(store.list(''))).toEqual([]);
+      await expect(store.get('snapshots/huge.gz')).rejects.toBeInstanceOf(BlobNotFoundError);
+      expect(await store.put('snapshots/huge.gz', text('whole'))).toEqual({
+        key: 'snapshots/huge.gz',
+        bytes: 5,
+      });
+    });
+
+    it('keeps keys with URL-special characters and characters above U+FFFF exactly', async () => {
+      // Each is its own key: a store that decodes, double-encodes or folds any of them lists it wrongly
+      // or finds one key's body under another's.
+      const keys = [
+        'odd/a+b',
+        'odd/a b',
+        'odd/a%20b',
+        'odd/a%2Bb',
+        'odd/100%',
+        'odd/%2F',
+        'odd/what?x=1&y',
+        'odd/#frag',
+        'odd/😀',
+        'odd/𝄞 clef',
+        'odd/～',
+        'odd/～～/😀/deep',
+      ];
+      for (const key of keys) await store.put(key, text(key));
+      for (const key of keys) {
+        expect(await store.exists(key)).toBe(true);
+        expect(new TextDecoder().decode(await readAllBytes(await store.get(key)))).toBe(key);
+      }
+      const listed = async (prefix: string) => (await toArray(store.list(prefix))).map((b) => b.key);
+      expect(await listed('odd/')).toEqual([...keys].sort(compareUtf8));
+      expect(await listed('odd/a')).toEqual(['odd/a b', 'odd/a%20b', 'odd/a%2Bb', 'odd/a+b']);
+      expect(await listed('odd/～')).toEqual(['odd/～', 'odd/～～/😀/deep']);
+      expect(await listed('odd/😀')).toEqual(['odd/😀']);
+      expect(await listed('odd/%')).toEqual(['odd/%2F']);
+      for (const near of ['odd/a', 'odd/a%2bb', 'odd/100', 'odd/what', 'odd/%252F', 'odd/～～'])
+        expect(await store.exists(near)).toBe(false);
+    });
+
+    it('lists more than 1000 keys in UTF-8 byte order, not UTF-16 order', async () => {
+      // ～ (U+FF5E) sorts after 😀 and 𝄞 in UTF-16 (surrogates 0xD800–0xDFFF) but before them in UTF-8.
+      const heads = ['a', '～', '😀', 'z', 'é', '𝄞', '～x', '😀/'];
+      const keys = Array.from(
+        { length: 1100 },
+        (_, i) => `order/${heads[i % heads.length]}${String(i).padStart(4, '0')}`,
+      );
+      const expected = [...keys].sort(compareUtf8);
+      expect(expected).not.toEqual([...keys].sort());
+      await eachLimited(keys, 32, (key) => store.put(key, pattern(key.length % 5, key.length)));
+      const listed = await toArray(store.list('order/'));
+      expect(listed.map((b) => b.key)).toEqual(expected);
+      expect(listed.every((b) => b.bytes === b.key.length % 5)).toBe(true);
+      const tildes = await toArray(store.list('order/～'));
+      expect(tildes.map((b) => b.key)).toEqual(expected.filter((key) => key.startsWith('order/～')));
+    });
+
+    it('lets concurrent puts of one key store exactly one body whole', async () => {
+      // One length for all: s3rver truncates and rewrites the file in place for each put, so unequal
+      // racing bodies could leave a longer one's tail behind the shorter one. Real S3 never mixes bodies.
+      const bodies = Array.from({ length: 8 }, (_, i) => pattern(4096, 100 + i));
+      const results = await Promise.allSettled(
+        bodies.map((body, i) => store.put('race/key', i % 2 === 0 ? body : streamOf([body]))),
+      );
+      const won = results.flatMap((result, i) => (result.status === 'fulfilled' ? [i] : []));
+      expect(won.length).toBeGreaterThanOrEqual(1);
+      for (const result of results)
+        if (result.status === 'rejected') expect(result.reason).toBeInstanceOf(BlobExistsError);
+      if (fixture?.exclusiveCreate ?? true) expect(won).toHaveLength(1);
+      const stored = digest(await readAllBytes(await store.get('race/key')));
+      expect(won.map((i) => digest(bodies[i] ?? new Uint8Array()))).toContainEqual(stored);
+      expect(await toArray(store.list('race/'))).toEqual([{ key: 'race/key', bytes: 4096 }]);
+      await expect(store.put('race/key', text('late'))).rejects.toBeInstanceOf(BlobExistsError);
     });
   });
 }

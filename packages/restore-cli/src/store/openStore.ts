@@ -1,0 +1,145 @@
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import {
+  archiveRecords,
+  type BlobStore,
+  type ChangeLog,
+  type ChangeRecord,
+  type Clock,
+  InvalidInputError,
+  SegmentChangeLog,
+  SnapshotStore,
+} from '@cognito-rewind/core';
+import {
+  createDynamoClients,
+  createS3Client,
+  DynamoChangeLog,
+  isLoopbackEndpoint,
+  S3BlobStore,
+} from '@cognito-rewind/core/adapters/aws';
+import { DirectoryBlobStore, DirectoryChangeLog } from '@cognito-rewind/core/adapters/local';
+import { parseEndpoint } from '../io/options.js';
+import type { StoreChoice } from './storeOptions.js';
+
+/** A store as every command uses it, whichever kind it is. */
+export interface Store {
+  /** For messages: `directory .rewind/store`, `s3://bucket/prefix + table t`. */
+  label: string;
+  blobs: BlobStore;
+  snapshots: SnapshotStore;
+  changeLog: ChangeLog;
+  /** Where local state of a command (a restore's journal) lives. */
+  localDir: string;
+  /** Archives records just appended to a delta segment, so the bucket alone stays complete. */
+  archive(poolId: string, records: readonly ChangeRecord[], clock: Clock): Promise<string | undefined>;
+  close(): void;
+}
+
+export interface OpenStoreOptions {
+  /** A directory store must already exist (read commands). */
+  mustExist: boolean;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  clock: Clock;
+}
+
+export function openStore(choice: StoreChoice, options: OpenStoreOptions): Store {
+  return choice.kind === 'directory' ? openDirectory(choice.dir, options) : openAws(choice, options);
+}
+
+function openDirectory(dirOption: string, { mustExist, cwd }: OpenStoreOptions): Store {
+  const dir = resolve(cwd, dirOption);
+  const exists = existsSync(dir);
+  if (exists && !statSync(dir).isDirectory())
+    throw new InvalidInputError(`store ${dir} is a file, not a directory`);
+  if (mustExist && !exists)
+    throw new InvalidInputError(`store ${dir} does not exist (take a backup into it first)`);
+  const blobs = new DirectoryBlobStore(dir);
+  return {
+    label: `directory ${dirOption}`,
+    blobs,
+    snapshots: new SnapshotStore(blobs),
+    changeLog: new DirectoryChangeLog(dir),
+    localDir: dir,
+    archive: (poolId, records, clock) => archiveRecords(blobs, poolId, records, clock),
+    close: () => {},
+  };
+}
+
+/** Placeholder keys for a local server (s3rver checks its own pair); AWS itself uses the SDK chain. */
+const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+
+/** Client settings of the AWS store's two services, local servers included. */
+export function awsClientOptions(choice: Extract<StoreChoice, { kind: 'aws' }>, env: NodeJS.ProcessEnv) {
+  const s3Endpoint = parseEndpoint(choice.s3Endpoint);
+  const dynamodbEndpoint = parseEndpoint(choice.dynamodbEndpoint);
+  const localS3 = s3Endpoint !== undefined && isLoopbackEndpoint(s3Endpoint);
+  return {
+    s3: {
+      ...(s3Endpoint === undefined ? {} : { endpoint: s3Endpoint }),
+      ...(localS3 && env.AWS_ACCESS_KEY_ID === undefined ? { credentials: S3RVER_CREDENTIALS } : {}),
+    },
+    dynamo: dynamodbEndpoint === undefined ? {} : { endpoint: dynamodbEndpoint },
+  };
+}
+
+function openAws(choice: Extract<StoreChoice, { kind: 'aws' }>, options: OpenStoreOptions): Store {
+  const clients = awsClientOptions(choice, options.env);
+  const s3 = createS3Client(clients.s3);
+  const blobs = new S3BlobStore(s3, {
+    bucket: choice.bucket,
+    ...(choice.prefix === undefined ? {} : { prefix: choice.prefix }),
+    ...(choice.kmsKeyId === undefined ? {} : { sse: { kmsKeyId: choice.kmsKeyId } }),
+  });
+  const where = `s3://${choice.bucket}${choice.prefix === undefined ? '' : `/${choice.prefix}`}`;
+  const localDir = resolve(options.cwd, '.rewind');
+  if (choice.table === undefined)
+    return {
+      label: `${where} (the bucket alone: delta segments, read-only)`,
+      blobs,
+      snapshots: new SnapshotStore(blobs),
+      changeLog: new SegmentChangeLog(blobs, { clock: options.clock }),
+      localDir,
+      archive: async () => {
+        throw new InvalidInputError('the bucket alone is read-only: give --table to write to the AWS store');
+      },
+      close: () => s3.destroy(),
+    };
+  const dynamo = createDynamoClients(clients.dynamo);
+  return {
+    label: `${where} + table ${choice.table}`,
+    blobs,
+    snapshots: new SnapshotStore(blobs),
+    changeLog: new DynamoChangeLog(dynamo.doc, {
+      tableName: choice.table,
+      blobs,
+      bucket: choice.bucket,
+      clock: options.clock,
+    }),
+    localDir,
+    archive: (poolId, records, clock) => archiveRecords(blobs, poolId, records, clock),
+    close: () => {
+      s3.destroy();
+      dynamo.client.destroy();
+    },
+  };
+}
+
+/**
+ * `openStore`, then one cheap read of the change log, so a table that does not exist is named (with
+ * `store init`) before a command reads or writes anything else.
+ */
+export async function openReadyStore(
+  choice: StoreChoice,
+  options: OpenStoreOptions,
+  poolId: string,
+): Promise<Store> {
+  const store = openStore(choice, options);
+  try {
+    if (choice.kind === 'aws') await store.changeLog.head(poolId, 'pool');
+    return store;
+  } catch (error) {
+    store.close();
+    throw error;
+  }
+}

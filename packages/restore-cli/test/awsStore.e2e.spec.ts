@@ -1,0 +1,191 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { createCognitoClient, createDynamoClients, createS3Client } from '@cognito-rewind/core/adapters/aws';
+import {
+  S3RVER_CREDENTIALS,
+  startCognitoLocal,
+  startDynalite,
+  startS3rver,
+} from '@cognito-rewind/core/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXIT, exec } from '../src/cli.js';
+import { createDemoPool, mutateDemoPool } from '../src/demo/demoPool.js';
+import { RecordingIoHost } from '../src/io/ioHost.js';
+
+let work: string;
+let local: Awaited<ReturnType<typeof startCognitoLocal>>;
+let dynalite: Awaited<ReturnType<typeof startDynalite>>;
+let s3rver: Awaited<ReturnType<typeof startS3rver>>;
+let cognito: CognitoIdentityProviderClient;
+let poolId: string;
+let firstAt: string;
+let secondAt: string;
+let aws: string[];
+
+const BUCKET = 'rewind-e2e';
+const TABLE = 'rewind-e2e-changes';
+
+async function run(...args: string[]) {
+  const io = new RecordingIoHost();
+  // No AWS credentials from the developer's shell: the local servers get their placeholders.
+  const code = await exec(args, io, { cwd: work, env: {} });
+  return { code, out: io.output, err: io.errors };
+}
+
+const stateJson = async (...store: string[]) => {
+  const result = await run('state', '--pool', poolId, ...store, '--at', secondAt);
+  expect(result.err).toBe('');
+  expect(result.code).toBe(EXIT.ok);
+  return JSON.parse(result.out);
+};
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'rewind-aws-'));
+  [local, dynalite, s3rver] = await Promise.all([
+    startCognitoLocal({ dataDir: join(work, 'cognito-local') }),
+    startDynalite(),
+    startS3rver(),
+  ]);
+  aws = [
+    '--bucket',
+    BUCKET,
+    '--table',
+    TABLE,
+    '--s3-endpoint',
+    s3rver.endpoint,
+    '--dynamodb-endpoint',
+    dynalite.endpoint,
+  ];
+  cognito = createCognitoClient({ endpoint: local.endpoint, region: 'us-east-1' });
+  poolId = await createDemoPool(cognito);
+}, 60_000);
+
+afterAll(async () => {
+  cognito?.destroy();
+  await Promise.all([local?.stop(), dynalite?.stop(), s3rver?.stop()]);
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('the AWS store (DynamoDB change log + S3) on dynalite and s3rver', () => {
+  it('refuses to work on a table that does not exist, naming store init', async () => {
+    for (const args of [['backup', '--endpoint', local.endpoint], ['state', '--at', 'now'], ['verify']]) {
+      const missing = await run(args[0] ?? '', '--pool', poolId, ...aws, ...args.slice(1));
+      expect(missing.code).toBe(EXIT.badInput);
+      expect(missing.err).toContain(`table ${TABLE} does not exist`);
+      expect(missing.err).toContain('restore-cli store init');
+    }
+  });
+
+  it('store init creates the table and the bucket, and is idempotent', async () => {
+    const first = await run('store', 'init', ...aws);
+    expect(first.err).not.toMatch(/error/);
+    expect(first.code).toBe(EXIT.ok);
+    expect(first.out).toContain(`bucket ${BUCKET}: created`);
+    expect(first.out).toContain(`table ${TABLE}: created`);
+    const again = await run('store', 'init', ...aws);
+    expect(again.code).toBe(EXIT.ok);
+    expect(again.out).toContain(`bucket ${BUCKET}: exists`);
+    expect(again.out).toContain(`table ${TABLE}: exists`);
+    const otherBucket = ['--bucket', 'no-such-bucket', ...aws.slice(2)];
+    const missing = await run('state', '--pool', poolId, ...otherBucket, '--at', 'now');
+    expect(missing.code).toBe(EXIT.badInput);
+    expect(missing.err).toContain('bucket no-such-bucket does not exist');
+    expect(missing.err).toContain('restore-cli store init');
+  });
+
+  it('backs up, archives delta segments, and answers state(T) as the directory store does', async () => {
+    const first = await run('backup', '--pool', poolId, ...aws, '--endpoint', local.endpoint);
+    expect(first.code).toBe(EXIT.ok);
+    firstAt = /at (\S+)/.exec(first.out)?.[1] ?? '';
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await mutateDemoPool(cognito, poolId);
+    const second = await run('backup', '--pool', poolId, ...aws, '--endpoint', local.endpoint);
+    expect(second.code).toBe(EXIT.ok);
+    expect(second.out).toMatch(
+      /archived\s+\d+ record\(s\) to cognito-backup\/.+\/deltas\/\d{4}\/\d\d\/\d\d\/\d\d\//,
+    );
+    secondAt = /at (\S+)/.exec(second.out)?.[1] ?? '';
+    const dir = join(work, 'dir-store');
+    expect((await run('backup', '--pool', poolId, '--store', dir, '--endpoint', local.endpoint)).code).toBe(
+      EXIT.ok,
+    );
+
+    const fromAws = await stateJson(...aws);
+    const fromDir = JSON.parse((await run('state', '--pool', poolId, '--store', dir, '--at', 'now')).out);
+    const { at: _a, ...awsBody } = fromAws;
+    const { at: _b, ...dirBody } = fromDir;
+    expect(awsBody).toEqual(dirBody);
+    expect(Object.keys(fromAws.users)).toContain('alice');
+
+    const listed = await run('snapshots', '--pool', poolId, ...aws);
+    expect(listed.code).toBe(EXIT.ok);
+    expect(listed.out.match(/scan/g)).toHaveLength(2);
+  });
+
+  it('answers state(T) from the bucket alone, when the table is gone', async () => {
+    const fromAws = await stateJson(...aws);
+    const bucketOnly = ['--bucket', BUCKET, '--s3-endpoint', s3rver.endpoint];
+    expect(await stateJson(...bucketOnly)).toEqual(fromAws);
+    const early = await run('state', '--pool', poolId, ...bucketOnly, '--at', firstAt);
+    expect(early.code).toBe(EXIT.ok);
+    expect(Object.keys(JSON.parse(early.out).users)).toContain('bob');
+  });
+
+  it('plans a restore from the AWS store', async () => {
+    const result = await run(
+      '--pool',
+      poolId,
+      ...aws,
+      '--at',
+      firstAt,
+      '--endpoint',
+      local.endpoint,
+      '--dry-run',
+    );
+    expect(result.code).toBe(EXIT.ok);
+    expect(result.out).toMatch(/user:/);
+  });
+
+  it('verify passes an intact store, then names a record edited in DynamoDB and a byte changed in S3', async () => {
+    const clean = await run('verify', '--pool', poolId, ...aws);
+    expect(clean.out).toContain('everything checks out');
+    expect(clean.out).toMatch(/snapshots\s+2 /);
+    expect(clean.out).toMatch(/segments\s+\d+, [1-9]\d* records against the log/);
+    expect(clean.code).toBe(EXIT.ok);
+
+    const { doc, client } = createDynamoClients({ endpoint: dynalite.endpoint });
+    const key = { pk: `R#${poolId}#user:alice`, sk: 'V#0000000001' };
+    const item = (await doc.send(new GetCommand({ TableName: TABLE, Key: key }))).Item;
+    expect(item).toBeDefined();
+    const record = JSON.parse(String(item?.record));
+    record.after.attributes.email = 'mallory@example.com';
+    await doc.send(new PutCommand({ TableName: TABLE, Item: { ...item, record: JSON.stringify(record) } }));
+    client.destroy();
+
+    const s3 = createS3Client({ endpoint: s3rver.endpoint, credentials: S3RVER_CREDENTIALS });
+    const objects = await s3.send(
+      new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `cognito-backup/${poolId}/snapshots/` }),
+    );
+    const snapshot = objects.Contents?.map((o) => o.Key ?? '').find((k) => k.endsWith('.ndjson.gz')) ?? '';
+    const bytes = await (
+      await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: snapshot }))
+    ).Body?.transformToByteArray();
+    if (bytes === undefined) throw new Error('no snapshot bytes');
+    bytes[Math.floor(bytes.length / 2)] ^= 0xff;
+    // Behind the adapter's back (s3rver lets a key be overwritten; the adapter never does).
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: snapshot, Body: bytes }));
+    s3.destroy();
+
+    const broken = await run('verify', '--pool', poolId, ...aws);
+    expect(broken.code).toBe(EXIT.failed);
+    expect(broken.out).toMatch(/user:alice version 1: hash does not match the record body/);
+    expect(broken.out).toContain(`${snapshot}:`);
+    expect(broken.out).toMatch(/sha256/);
+    const json = await run('verify', '--pool', poolId, ...aws, '--json');
+    expect(JSON.parse(json.out).problems.length).toBeGreaterThanOrEqual(2);
+  });
+});
