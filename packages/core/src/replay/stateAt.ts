@@ -36,25 +36,35 @@ const isSkippable = (error: unknown): error is SnapshotCorruptError | SnapshotMi
   error instanceof SnapshotCorruptError || error instanceof SnapshotMissingError;
 
 /**
- * Opens the newest usable snapshot among `candidates` (newest first). A corrupt or missing one is
+ * Opens the newest usable snapshot taken at or before `requested`. A corrupt or missing one is
  * skipped with a warning: the change log still holds every record since the older snapshot.
  */
 async function openNewestUsable(
   snapshots: SnapshotStore,
-  candidates: readonly SnapshotManifest[],
+  poolId: string,
+  requested: string,
   warnings: string[],
 ): Promise<{ manifest: SnapshotManifest; opened: OpenedSnapshot }> {
   let firstFailure: Error | undefined;
-  for (const manifest of candidates) {
+  for await (const candidate of snapshots.newestAtOrBefore(poolId, Date.parse(requested))) {
+    if (candidate instanceof SnapshotCorruptError) {
+      firstFailure ??= candidate;
+      warnings.push(`${candidate.message}; that snapshot was skipped`);
+      continue;
+    }
     try {
-      return { manifest, opened: await snapshots.open(manifest) };
+      return { manifest: candidate, opened: await snapshots.open(candidate) };
     } catch (error) {
       if (!isSkippable(error)) throw error;
       firstFailure ??= error;
       warnings.push(`${error.message}; replaying from an older snapshot instead`);
     }
   }
-  throw firstFailure ?? new Error('no snapshot to open');
+  if (firstFailure !== undefined) throw firstFailure;
+  const oldest = await snapshots.oldest(poolId);
+  if (oldest !== undefined) throw new BeforeFirstSnapshotError(requested, oldest.at);
+  const { unreadable } = await snapshots.survey(poolId);
+  throw unreadable[0] ?? new UnknownPoolError(poolId);
 }
 
 /**
@@ -63,17 +73,8 @@ async function openNewestUsable(
  */
 export async function stateAt(deps: StateAtDeps, poolId: string, at: string): Promise<StateAtResult> {
   const requested = new Date(parseInstant(at)).toISOString();
-  const { manifests, unreadable } = await deps.snapshots.survey(poolId);
-  const warnings = unreadable.map((error) => `${error.message}; that snapshot was skipped`);
-  const first = manifests[0];
-  if (first === undefined) {
-    if (unreadable[0] !== undefined) throw unreadable[0];
-    throw new UnknownPoolError(poolId);
-  }
-  if (Date.parse(requested) < Date.parse(first.at)) throw new BeforeFirstSnapshotError(requested, first.at);
-
-  const candidates = manifests.filter((m) => Date.parse(m.at) <= Date.parse(requested)).reverse();
-  const { manifest, opened } = await openNewestUsable(deps.snapshots, candidates, warnings);
+  const warnings: string[] = [];
+  const { manifest, opened } = await openNewestUsable(deps.snapshots, poolId, requested, warnings);
 
   const records = await recordsForReplay(deps.changeLog, manifest, requested);
 

@@ -137,12 +137,15 @@ describe('stateAt', () => {
     expect(await toArray(result.entities)).toEqual(truthAt(INITIAL, history.records, t(21)));
   });
 
-  it('skips an unreadable manifest with a warning naming it', async () => {
-    const { deps, blobs } = await setup();
-    const key = `cognito-backup/${POOL}/snapshots/2024/05/01/101500-${ulid()}.manifest.json`;
+  it('skips an unreadable manifest with a warning naming it, and never reads older ones', async () => {
+    const { deps, blobs, manifests } = await setup();
+    const key = `cognito-backup/${POOL}/snapshots/2024/05/01/102500-${ulid()}.manifest.json`;
     await blobs.put(key, new TextEncoder().encode('not json'));
+    const older = `cognito-backup/${POOL}/snapshots/2024/05/01/101500-${ulid()}.manifest.json`;
+    await blobs.put(older, new TextEncoder().encode('not json either'));
     const result = await stateAt(deps, POOL, t(30));
     expect(result.warnings).toEqual([expect.stringContaining(`snapshot ${key} is corrupt`)]);
+    expect(result.base.snapshotId).toBe(manifests[2]?.snapshotId);
   });
 
   it('throws the corruption when no usable snapshot remains', async () => {

@@ -48,3 +48,13 @@ export function poolOfManifestKey(key: string): string | undefined {
   if (root !== BACKUP_ROOT || folder !== 'snapshots' || !key.endsWith(MANIFEST_SUFFIX)) return undefined;
   return poolId === '' ? undefined : poolId;
 }
+
+const KEY_TIME = /\/(\d{4})\/(\d{2})\/(\d{2})\/(\d{2})(\d{2})(\d{2})-[^/]+$/;
+
+/** The time (ms, to the second) a snapshot or manifest key was named for; NaN outside the layout. */
+export function keyTime(key: string): number {
+  const match = KEY_TIME.exec(key);
+  if (match === null) return Number.NaN;
+  const [, y, mo, d, h, mi, s] = match.map(Number) as number[];
+  return Date.UTC(y ?? 0, (mo ?? 1) - 1, d ?? 0, h ?? 0, mi ?? 0, s ?? 0);
+}

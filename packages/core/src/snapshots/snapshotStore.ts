@@ -9,6 +9,7 @@ import { MANIFEST_FORMAT, SNAPSHOT_FORMAT, type SnapshotHeader, type SnapshotMan
 import { describeIssue, snapshotManifestSchema } from './schemas.js';
 import {
   BACKUP_ROOT,
+  keyTime,
   MANIFEST_SUFFIX,
   manifestKeyOf,
   objectKeyOf,
@@ -54,12 +55,57 @@ export class SnapshotStore {
     return manifests;
   }
 
+  /**
+   * The pool's snapshots taken at or before `at` (ms), newest first, each manifest read only when the
+   * caller asks for the next: keys carry their snapshot's time (to the second), so a replay with a
+   * long history behind it reads one listing and a manifest or two, not every manifest. An unreadable
+   * manifest is yielded as its error, for the caller to skip or report.
+   */
+  async *newestAtOrBefore(
+    poolId: string,
+    at: number,
+  ): AsyncGenerator<SnapshotManifest | SnapshotCorruptError> {
+    const keys = (await this.manifestKeys(poolId)).filter((key) => keyTime(key) <= at);
+    // Keys of one second are read together: their order by `at` is only known from their manifests.
+    for (let end = keys.length; end > 0; ) {
+      const second = keyTime(keys[end - 1] ?? '');
+      let start = end - 1;
+      while (start > 0 && keyTime(keys[start - 1] ?? '') === second) start -= 1;
+      const group: SnapshotManifest[] = [];
+      for (const key of keys.slice(start, end)) {
+        try {
+          group.push(await this.readManifest(poolId, key));
+        } catch (error) {
+          if (!(error instanceof SnapshotCorruptError)) throw error;
+          yield error;
+        }
+      }
+      yield* group.filter((m) => Date.parse(m.at) <= at).sort((a, b) => byTime(b, a));
+      end = start;
+    }
+  }
+
+  /** The oldest snapshot's manifest (for "nothing before …" messages), or undefined. */
+  async oldest(poolId: string): Promise<SnapshotManifest | undefined> {
+    const { manifests } = await this.survey(poolId, 1);
+    return manifests[0];
+  }
+
+  /** Manifest keys of the pool, in time order (the layout's keys sort by time). */
+  async manifestKeys(poolId: string): Promise<string[]> {
+    const keys: string[] = [];
+    for await (const { key } of this.blobs.list(snapshotsPrefix(poolId)))
+      if (key.endsWith(MANIFEST_SUFFIX)) keys.push(key);
+    return keys;
+  }
+
   /** Like `list`, but an unreadable manifest is reported instead of thrown, so readers can carry on. */
-  async survey(poolId: string): Promise<SnapshotSurvey> {
+  async survey(poolId: string, readable = Number.POSITIVE_INFINITY): Promise<SnapshotSurvey> {
     const manifests: SnapshotManifest[] = [];
     const unreadable: SnapshotCorruptError[] = [];
     for await (const { key } of this.blobs.list(snapshotsPrefix(poolId))) {
       if (!key.endsWith(MANIFEST_SUFFIX)) continue;
+      if (manifests.length >= readable) break;
       try {
         manifests.push(await this.readManifest(poolId, key));
       } catch (error) {

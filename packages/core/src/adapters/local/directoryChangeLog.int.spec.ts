@@ -181,4 +181,37 @@ describe('DirectoryChangeLog on disk', () => {
     await expect(log.append(record('user:a', 2, 2))).rejects.toThrow('held by process 1 on another-host');
     expect((await log.head(POOL, 'user:a'))?.version).toBe(1);
   });
+
+  it('answers tail reads in a fresh process from time marks, without indexing the whole journal', async () => {
+    const writer = open({ durable: false, markEveryBytes: 2_000 });
+    const records: ChangeRecord[] = [];
+    for (let second = 0; second < 60; second++) {
+      const next = record(`user:m${second % 7}`, Math.floor(second / 7) + 1, second);
+      records.push(next);
+      await writer.append(next);
+    }
+    const marks = (await readFile(path.join(changes, 'journal.marks'), 'utf8')).trim().split('\n');
+    expect(marks.length).toBeGreaterThan(3);
+    const everything = await toArray(writer.timeline(POOL));
+    for (const after of [0, 9, 30, 58, 59]) {
+      const fresh = open();
+      const expected = everything.filter((r) => Date.parse(r.validFrom) > Date.parse(at(after)));
+      expect(await toArray(fresh.timeline(POOL, { after: at(after) }))).toStrictEqual(expected);
+      expect(await toArray(fresh.timeline(POOL, { after: at(after), upTo: at(after + 5) }))).toStrictEqual(
+        expected.filter((r) => Date.parse(r.validFrom) <= Date.parse(at(after + 5))),
+      );
+    }
+    const fresh = open();
+    const position = await fresh.position(POOL);
+    const late = record('user:late', 1, 3);
+    await writer.append(late);
+    expect(await toArray(open().appendedSince(POOL, position))).toStrictEqual([late]);
+    expect(await toArray(open().appendedSince(POOL, position, { validUpTo: at(2) }))).toStrictEqual([]);
+
+    // Marks are derived data: ones past the journal's end (an older copy restored) are ignored.
+    await writeFile(path.join(changes, 'journal.marks'), `99999999\t${at(59)}\n`);
+    expect(await toArray(open().timeline(POOL, { after: at(30) }))).toHaveLength(
+      everything.filter((r) => Date.parse(r.validFrom) > Date.parse(at(30))).length,
+    );
+  });
 });

@@ -6,6 +6,7 @@
  *                    (see journalLine.ts); the key `[id, validFrom, entity, version]` lets the index
  *                    be rebuilt by parsing a few bytes per line
  *     journal.lock   exists only while a writer checks and appends (O_EXCL, names its owner)
+ *     journal.marks  time marks: where the records valid after a time start (timeMarks.ts)
  *
  * Appends: take the pool's lock, catch the index up with lines other processes appended, refuse a taken
  * (entity, version) with `VersionConflictError`, append, fsync. Two processes on one directory therefore
@@ -15,7 +16,10 @@
  *
  * Reads: an in-memory index per pool (offsets and sort keys, not records) is caught up from the
  * journal's size on every call, so `head` costs a stat and one small read, and the timeline is a sort of
- * the index plus mostly sequential reads of the journal.
+ * the index plus mostly sequential reads of the journal. A process that has not built that index
+ * (a CLI run answering state(T)) reads what replay needs — the records appended after a position, the
+ * timeline after a time — through a partial index of the journal's tail, from the position or from
+ * the time mark before that time: the cost is what changed since, not the age of the history.
  */
 import { mkdir, open, truncate } from 'node:fs/promises';
 import path from 'node:path';
@@ -29,6 +33,7 @@ import { type JournalEntry, JournalIndex } from './journalIndex.js';
 import { appendLines, checkRecord } from './journalWriter.js';
 import { readRecords } from './readRecords.js';
 import { SerialQueue } from './serialQueue.js';
+import { MARK_EVERY_BYTES, TimeMarks, wholeLinesSize } from './timeMarks.js';
 
 export interface DirectoryChangeLogOptions {
   /**
@@ -40,6 +45,8 @@ export interface DirectoryChangeLogOptions {
   readonly lockTimeoutMs?: number;
   /** Told when an append cuts off the unfinished line a crashed writer left. @default ignore */
   readonly onWarning?: (message: string) => void;
+  /** Journal bytes between time marks (timeMarks.ts). @default MARK_EVERY_BYTES (4 MiB) */
+  readonly markEveryBytes?: number;
 }
 
 interface PoolJournal {
@@ -47,6 +54,11 @@ interface PoolJournal {
   journal: string;
   lock: string;
   index: JournalIndex;
+  /** Whether `index` has been built: until then, tail reads use partial indexes. */
+  indexed: boolean;
+  marks: TimeMarks;
+  /** Offset of the newest time mark, once known (writers). */
+  lastMark: number | undefined;
   /** One index update at a time within this process; the lock file orders processes. */
   queue: SerialQueue;
 }
@@ -59,6 +71,7 @@ export class DirectoryChangeLog implements ChangeLog {
   private readonly durable: boolean;
   private readonly lockTimeoutMs: number;
   private readonly warn: (message: string) => void;
+  private readonly markEveryBytes: number;
 
   constructor(
     readonly root: string,
@@ -67,6 +80,7 @@ export class DirectoryChangeLog implements ChangeLog {
     this.durable = options.durable ?? true;
     this.lockTimeoutMs = options.lockTimeoutMs ?? 30_000;
     this.warn = options.onWarning ?? (() => {});
+    this.markEveryBytes = options.markEveryBytes ?? MARK_EVERY_BYTES;
   }
 
   private pool(poolId: string): PoolJournal {
@@ -81,6 +95,9 @@ export class DirectoryChangeLog implements ChangeLog {
         journal,
         lock: path.join(dir, 'journal.lock'),
         index: new JournalIndex(journal),
+        indexed: false,
+        marks: new TimeMarks(path.join(dir, 'journal.marks')),
+        lastMark: undefined,
         queue: new SerialQueue(),
       };
       this.pools.set(poolId, pool);
@@ -122,6 +139,7 @@ export class DirectoryChangeLog implements ChangeLog {
           await appendLines(pool.journal, records, this.durable);
           if (size === 0 && this.durable) await syncDirectory(pool.dir);
           await pool.index.refresh();
+          await this.markTime(pool);
           return true;
         },
         { timeoutMs: this.lockTimeoutMs },
@@ -129,8 +147,18 @@ export class DirectoryChangeLog implements ChangeLog {
     );
   }
 
+  /** Under the lock, after an append: a time mark every `markEveryBytes` of journal. */
+  private async markTime(pool: PoolJournal): Promise<void> {
+    const { size, maxValidFrom } = pool.index;
+    pool.lastMark ??= (await pool.marks.read(size)).at(-1)?.offset ?? 0;
+    if (size - pool.lastMark < this.markEveryBytes || !Number.isFinite(maxValidFrom)) return;
+    await pool.marks.add({ offset: size, maxValidFrom });
+    pool.lastMark = size;
+  }
+
   /** Under the lock: index what others appended, and cut off a line a crashed writer left unfinished. */
   private async catchUp(pool: PoolJournal): Promise<number> {
+    pool.indexed = true;
     const size = await pool.index.refresh();
     if (size > pool.index.size) {
       await truncate(pool.journal, pool.index.size);
@@ -159,8 +187,24 @@ export class DirectoryChangeLog implements ChangeLog {
 
   private async caughtUp(poolId: string): Promise<PoolJournal> {
     const pool = this.pool(poolId);
+    pool.indexed = true;
     await pool.queue.run(() => pool.index.refresh());
     return pool;
+  }
+
+  /** The whole index once built; else a partial index of the journal from `start` (a line boundary). */
+  private async tail(
+    poolId: string,
+    start: () => Promise<number>,
+  ): Promise<{ pool: PoolJournal; index: JournalIndex }> {
+    const pool = this.pool(poolId);
+    if (pool.indexed) return { pool: await this.caughtUp(poolId), index: pool.index };
+    const from = await start();
+    // Nothing to skip: build (and keep) the whole index.
+    if (from === 0) return { pool: await this.caughtUp(poolId), index: pool.index };
+    const index = new JournalIndex(pool.journal, from);
+    await index.refresh();
+    return { pool, index };
   }
 
   async head(poolId: string, entity: EntityKey): Promise<ChangeRecord | undefined> {
@@ -175,14 +219,21 @@ export class DirectoryChangeLog implements ChangeLog {
     return this.stream(poolId, (pool) => pool.index.history(entity));
   }
 
-  timeline(poolId: string, range?: TimeRange): AsyncIterable<ChangeRecord> {
-    return this.stream(poolId, (pool) => pool.index.timeline(range));
+  async *timeline(poolId: string, range: TimeRange = {}): AsyncIterable<ChangeRecord> {
+    const after = range.after === undefined ? Number.NaN : Date.parse(range.after);
+    const { pool, index } = await this.tail(poolId, async () => {
+      if (Number.isNaN(after)) return 0;
+      const { marks, journal } = this.pool(poolId);
+      return marks.offsetBefore(after, await wholeLinesSize(journal));
+    });
+    yield* this.readEntries(pool, index.timeline(range));
   }
 
   /** The journal's length in whole lines: appends are visible as soon as they are written. */
   async position(poolId: string): Promise<LogPosition> {
-    const pool = await this.caughtUp(poolId);
-    return String(pool.index.size);
+    const pool = this.pool(poolId);
+    if (pool.indexed) return String((await this.caughtUp(poolId)).index.size);
+    return String(await wholeLinesSize(pool.journal));
   }
 
   async *appendedSince(
@@ -194,8 +245,10 @@ export class DirectoryChangeLog implements ChangeLog {
     if (!/^\d+$/.test(since) || !Number.isSafeInteger(offset))
       throw new InvalidInputError(`${JSON.stringify(since)} is not a position of a directory change log`);
     const upTo = filter.validUpTo === undefined ? Number.POSITIVE_INFINITY : Date.parse(filter.validUpTo);
-    yield* this.stream(poolId, (pool) =>
-      pool.index.appendedSince(offset).filter((entry) => entry.validFrom <= upTo),
+    const { pool, index } = await this.tail(poolId, async () => offset);
+    yield* this.readEntries(
+      pool,
+      index.appendedSince(offset).filter((entry) => entry.validFrom <= upTo),
     );
   }
 
@@ -214,7 +267,13 @@ export class DirectoryChangeLog implements ChangeLog {
     select: (pool: PoolJournal) => readonly JournalEntry[],
   ): AsyncGenerator<ChangeRecord> {
     const pool = await this.caughtUp(poolId);
-    const entries = select(pool);
+    yield* this.readEntries(pool, select(pool));
+  }
+
+  private async *readEntries(
+    pool: PoolJournal,
+    entries: readonly JournalEntry[],
+  ): AsyncGenerator<ChangeRecord> {
     if (entries.length === 0) return;
     const handle = await open(pool.journal, 'r');
     try {

@@ -38,8 +38,10 @@ function firstWhere(entries: readonly JournalEntry[], past: (entry: JournalEntry
  * writing it or a crash tore it, is never indexed.
  */
 export class JournalIndex {
-  /** Bytes of whole lines indexed so far. */
-  size = 0;
+  /** Bytes of whole lines indexed so far (from `start`). */
+  size: number;
+  /** The greatest validFrom indexed so far (ms); with `start` 0, of every record before `size`. */
+  maxValidFrom = Number.NEGATIVE_INFINITY;
   private inode: number | undefined;
   private all: JournalEntry[] = [];
   private entities = new Map<string, JournalEntry[]>();
@@ -47,7 +49,16 @@ export class JournalIndex {
   private events = new Set<string>();
   private ordered: JournalEntry[] | undefined;
 
-  constructor(readonly file: string) {}
+  /**
+   * @param start a line boundary to index from: a partial index, for reads that need only what was
+   *   appended after it (late arrivals, a timeline whose lower bound a time mark places).
+   */
+  constructor(
+    readonly file: string,
+    readonly start = 0,
+  ) {
+    this.size = start;
+  }
 
   /** Catches up with the journal; returns its size in bytes, unfinished last line included (0 when absent). */
   async refresh(): Promise<number> {
@@ -56,7 +67,7 @@ export class JournalIndex {
       info = await stat(this.file);
     } catch (error) {
       if (errorCode(error) !== 'ENOENT') throw error;
-      if (this.size > 0) this.reset(undefined);
+      if (this.size > this.start) this.reset(undefined);
       return 0;
     }
     // A journal replaced or cut short under us (restored from a copy): start over.
@@ -107,7 +118,8 @@ export class JournalIndex {
   }
 
   private reset(inode: number | undefined): void {
-    this.size = 0;
+    this.size = this.start;
+    this.maxValidFrom = Number.NEGATIVE_INFINITY;
     this.inode = inode;
     this.all = [];
     this.entities = new Map();
@@ -157,6 +169,7 @@ export class JournalIndex {
     };
     this.all.push(entry);
     this.ordered = undefined;
+    if (validFrom > this.maxValidFrom) this.maxValidFrom = validFrom;
     if (key.eventId !== undefined) this.events.add(`${key.entity}\u0000${key.eventId}`);
     const versions = this.entities.get(key.entity);
     if (versions === undefined) this.entities.set(key.entity, [entry]);
