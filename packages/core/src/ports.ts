@@ -44,6 +44,9 @@ export interface TimeRange {
  */
 export type LogPosition = string;
 
+/** The position before any record, in every log: `appendedSince(pool, LOG_ORIGIN)` is all of it. */
+export const LOG_ORIGIN: LogPosition = '0';
+
 /** `duplicate`: the entity already holds a record of this CloudTrail event, and nothing was stored. */
 export type AppendOutcome = 'appended' | 'duplicate';
 

@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { createCognitoClient, createDynamoClients, createS3Client } from '@cognito-rewind/core/adapters/aws';
+import {
+  createCognitoClient,
+  createDynamoClients,
+  createS3Client,
+  DynamoSnapshotCatalog,
+} from '@cognito-rewind/core/adapters/aws';
 import {
   S3RVER_CREDENTIALS,
   startCognitoLocal,
@@ -124,6 +129,12 @@ describe('the AWS store (DynamoDB change log + S3) on dynalite and s3rver', () =
     const listed = await run('snapshots', '--pool', poolId, ...aws);
     expect(listed.code).toBe(EXIT.ok);
     expect(listed.out.match(/scan/g)).toHaveLength(2);
+    // The table's catalog answers "newest snapshot at or before T" with one Query.
+    const { doc, client } = createDynamoClients({ endpoint: dynalite.endpoint });
+    const catalog = new DynamoSnapshotCatalog(doc, { tableName: TABLE });
+    expect((await catalog.newestAtOrBefore(poolId, secondAt))?.at).toBe(secondAt);
+    expect((await catalog.newestAtOrBefore(poolId, firstAt))?.at).toBe(firstAt);
+    client.destroy();
   });
 
   it('answers state(T) from the bucket alone, when the table is gone', async () => {

@@ -32,11 +32,24 @@ const isBlobNotFound = (error: unknown): boolean =>
   isRewindError(error) && error.name === 'BlobNotFoundError';
 
 /**
+ * Somewhere snapshot metadata is also kept for queries (the AWS store's table: "newest snapshot at or
+ * before T" as one Query, for audit and operators). The blob store's manifests stay the source of
+ * truth: the bucket alone must be a complete backup.
+ */
+export interface SnapshotCatalog {
+  record(manifest: SnapshotManifest): Promise<void>;
+}
+
+/**
  * Snapshots of every pool in one write-once blob store (layout in `snapshotLayout.ts`). The object is
- * written before its manifest, so a listed manifest never points at a snapshot still being written.
+ * written before its manifest, so a listed manifest never points at a snapshot still being written;
+ * the catalog, when there is one, last.
  */
 export class SnapshotStore {
-  constructor(private readonly blobs: BlobStore) {}
+  constructor(
+    private readonly blobs: BlobStore,
+    private readonly options: { catalog?: SnapshotCatalog } = {},
+  ) {}
 
   /** Pool ids that have at least one snapshot manifest, sorted. */
   async pools(): Promise<string[]> {
@@ -152,6 +165,7 @@ export class SnapshotStore {
     };
     const json = new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`);
     await this.blobs.put(manifestKeyOf(object), json, { contentType: 'application/json' });
+    await this.options.catalog?.record(manifest);
     return manifest;
   }
 

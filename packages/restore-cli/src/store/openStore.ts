@@ -14,6 +14,7 @@ import {
   createDynamoClients,
   createS3Client,
   DynamoChangeLog,
+  DynamoSnapshotCatalog,
   isLoopbackEndpoint,
   S3BlobStore,
 } from '@cognito-rewind/core/adapters/aws';
@@ -106,10 +107,11 @@ function openAws(choice: Extract<StoreChoice, { kind: 'aws' }>, options: OpenSto
       close: () => s3.destroy(),
     };
   const dynamo = createDynamoClients(clients.dynamo);
+  const catalog = new DynamoSnapshotCatalog(dynamo.doc, { tableName: choice.table, bucket: choice.bucket });
   return {
     label: `${where} + table ${choice.table}`,
     blobs,
-    snapshots: new SnapshotStore(blobs),
+    snapshots: new SnapshotStore(blobs, { catalog }),
     changeLog: new DynamoChangeLog(dynamo.doc, {
       tableName: choice.table,
       blobs,

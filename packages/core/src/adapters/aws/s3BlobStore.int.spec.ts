@@ -16,7 +16,7 @@ import {
   type S3rver,
   startS3rver,
 } from '../../testing/s3rver.js';
-import { S3BlobStore, S3BlobStoreError } from './s3BlobStore.js';
+import { S3BlobStore } from './s3BlobStore.js';
 import { createS3Client } from './s3Client.js';
 
 let server: S3rver;
