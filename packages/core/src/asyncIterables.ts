@@ -21,3 +21,28 @@ export async function readAllBytes(
   }
   return out;
 }
+
+/**
+ * Runs `work` on every item with at most `limit` in flight, and waits for all of them; the first
+ * failure is thrown once the workers already running have stopped taking new items.
+ */
+export async function forEachConcurrent<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<unknown>,
+): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < items.length) {
+      const item = items[next++] as T;
+      try {
+        await work(item);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}

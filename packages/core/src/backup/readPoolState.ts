@@ -8,7 +8,7 @@ import {
   canonicalPool,
   canonicalUser,
 } from '../model/canonical.js';
-import { type EntityKey, entityKey } from '../model/entityKey.js';
+import { compareKeys, type EntityKey, entityKey } from '../model/entityKey.js';
 import { canonicalObject, type JsonObject } from '../model/json.js';
 import type { OptionalComponent } from '../model/poolState.js';
 import type { RawRecord, RawUserMfa } from '../model/raw.js';
@@ -79,7 +79,7 @@ export async function readPoolState(
   const tags = await readTags(reader, rawPool, UserPoolTags);
   add('tags', tags);
 
-  entities.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  entities.sort((a, b) => compareKeys(a.key, b.key));
   return {
     poolId,
     entities,

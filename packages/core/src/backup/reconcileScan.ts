@@ -1,7 +1,7 @@
 import type { ChangeRecord } from '../changes/changeRecord.js';
 import { makeRecord } from '../changes/makeRecord.js';
 import { resolveValidFrom } from '../changes/validFrom.js';
-import { type EntityKey, parseEntityKey } from '../model/entityKey.js';
+import { compareKeys, type EntityKey, parseEntityKey } from '../model/entityKey.js';
 import { deepEqual, type JsonObject } from '../model/json.js';
 import type { EntityEntry, OptionalComponent } from '../model/poolState.js';
 import { changeSteps } from './changeSteps.js';
@@ -91,7 +91,7 @@ export function reconcileRecords(
     if (change.after !== null)
       entries.push({ key: change.key, version: outcome.version, hash: outcome.hash, doc: change.after });
   }
-  entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  entries.sort((a, b) => compareKeys(a.key, b.key));
   return { records, entries };
 }
 

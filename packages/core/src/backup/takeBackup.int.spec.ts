@@ -1,4 +1,5 @@
 import {
+  AdminCreateUserCommand,
   AdminDeleteUserCommand,
   AdminUpdateUserAttributesCommand,
   type CognitoIdentityProviderClient,
@@ -8,6 +9,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AwsCognitoReader } from '../adapters/aws/awsCognitoReader.js';
 import { createCognitoClient } from '../adapters/aws/cognitoClient.js';
+import { toArray } from '../asyncIterables.js';
 import { makeRecord } from '../changes/makeRecord.js';
 import { verifyChain } from '../changes/verifyChain.js';
 import type { Clock } from '../ports.js';
@@ -174,6 +176,25 @@ describe('takeBackup against a pool with every component (fake Cognito, pages of
     const third = await backup();
     expect(third.changes).toBe(0);
     expect((await store.snapshots.list(sample.poolId)).length).toBe(3);
+  });
+
+  it('keeps entities in UTF-8 byte order, so usernames above U+FFFF replay and compare like S3 keys', async () => {
+    // 😀 (U+1F600) sorts before ～ (U+FF5E) in UTF-16 code units, after it in UTF-8 bytes.
+    for (const Username of ['～tilde', '😀smile', 'zz'])
+      await cognito.send(
+        new AdminCreateUserCommand({ UserPoolId: sample.poolId, Username, MessageAction: 'SUPPRESS' }),
+      );
+    now += 60_000;
+    const result = await backup();
+    const entries = await toArray((await store.snapshots.open(result.manifest)).entries);
+    const users = entries.map((e) => e.key).filter((k) => /^user:(～|😀|zz)/u.test(k));
+    expect(users).toEqual(['user:zz', 'user:～tilde', 'user:😀smile']);
+    const state = await collectState(await stateAt(store, sample.poolId, result.manifest.at));
+    expect(Object.keys(state.users)).toEqual(expect.arrayContaining(['～tilde', '😀smile']));
+    for (const Username of ['～tilde', '😀smile', 'zz'])
+      await cognito.send(new AdminDeleteUserCommand({ UserPoolId: sample.poolId, Username }));
+    now += 60_000;
+    await backup();
   });
 });
 

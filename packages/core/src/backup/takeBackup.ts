@@ -1,4 +1,4 @@
-import { toArray } from '../asyncIterables.js';
+import { forEachConcurrent, toArray } from '../asyncIterables.js';
 import type { ChangeRecord } from '../changes/changeRecord.js';
 import { changeId } from '../changes/makeRecord.js';
 import { BeforeFirstSnapshotError, SnapshotCorruptError, SnapshotMissingError } from '../errors.js';
@@ -11,6 +11,8 @@ import type { SnapshotManifest } from '../snapshots/format.js';
 import type { SnapshotStore } from '../snapshots/snapshotStore.js';
 import { readPoolState, type ScanProgress } from './readPoolState.js';
 import { type ChainHead, diffScan, reconcileRecords } from './reconcileScan.js';
+
+const APPEND_CONCURRENCY = 16;
 
 export interface BackupDeps {
   reader: CognitoReader;
@@ -64,7 +66,11 @@ export async function takeBackup(
   const { records, entries } = reconcileRecords(poolId, diff, chainHeads, observedAt, {
     startOfHistory: first,
   });
-  for (const record of records) await deps.changeLog.append(record);
+  // Entities are independent, so a table takes them in parallel; one entity's records go in order,
+  // so an interrupted backup leaves each chain a prefix of itself, never a gap.
+  await forEachConcurrent([...byEntity(records).values()], APPEND_CONCURRENCY, async (chain) => {
+    for (const record of chain) await deps.changeLog.append(record);
+  });
 
   const lastChangeId = newestId([previousChangeId, ...records.map((record) => record.id)]);
   const manifest = await deps.snapshots.write(
@@ -139,4 +145,14 @@ async function byKey(entities: AsyncIterable<EntityEntry>): Promise<Map<EntityKe
   const head = new Map<EntityKey, EntityEntry>();
   for await (const entry of entities) head.set(entry.key, entry);
   return head;
+}
+
+function byEntity(records: readonly ChangeRecord[]): Map<EntityKey, ChangeRecord[]> {
+  const chains = new Map<EntityKey, ChangeRecord[]>();
+  for (const record of records) {
+    const chain = chains.get(record.entity);
+    if (chain === undefined) chains.set(record.entity, [record]);
+    else chain.push(record);
+  }
+  return chains;
 }

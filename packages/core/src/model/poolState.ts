@@ -1,4 +1,10 @@
-import { COLLECTION_FIELD, type CollectionKind, type EntityKey, parseEntityKey } from './entityKey.js';
+import {
+  COLLECTION_FIELD,
+  type CollectionKind,
+  compareKeys,
+  type EntityKey,
+  parseEntityKey,
+} from './entityKey.js';
 import type { JsonObject } from './json.js';
 
 /**
@@ -80,7 +86,7 @@ export function toPoolDocument(
     resourceServers: {},
     uiCustomization: {},
   };
-  const sorted = [...entities].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const sorted = [...entities].sort((a, b) => compareKeys(a.key, b.key));
   for (const { key, doc } of sorted) {
     const { kind, id } = parseEntityKey(key);
     if (id === undefined) {

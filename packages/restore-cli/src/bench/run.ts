@@ -4,8 +4,10 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { codecBench } from './codecBench.js';
+import { measureLongHistoryState, setUpLongHistory } from './longHistoryBench.js';
 import { measureReplay, setUpReplay } from './replayBench.js';
 import { measureRestore } from './restoreBench.js';
+import { changeLogAppendBench, snapshotTransferBench } from './storeBench.js';
 
 /**
  * `pnpm bench`: each measurement runs in its own process so its peak RSS is its own. Results go to
@@ -15,6 +17,12 @@ const USERS = Number(process.env.BENCH_USERS ?? 100_000);
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 200_000);
 /** Users of the restore benchmark, in 1/100 as many groups: 20,000 take about 18 minutes at AWS's quotas. */
 const RESTORE_USERS = Number(process.env.BENCH_RESTORE_USERS ?? 20_000);
+/** Snapshot sizes of the transfer benchmark, each in its own process: peak RSS should not grow with them. */
+const TRANSFER_USERS = (process.env.BENCH_TRANSFER_USERS ?? '100000,1000000').split(',').map(Number);
+/** Fresh processes per pool for state(T) on a long and a young history. */
+const HISTORY_RUNS = Number(process.env.BENCH_HISTORY_RUNS ?? 3);
+/** `store`: only the store benchmarks (the others take about 20 minutes). */
+const ONLY = process.env.BENCH_ONLY ?? 'all';
 const here = fileURLToPath(import.meta.url);
 
 const peakRssMiB = () => Math.round(process.resourceUsage().maxRSS / 1024);
@@ -25,6 +33,10 @@ async function child(task: string, arg: string): Promise<void> {
     setup: () => setUpReplay(arg, USERS, RECORDS),
     replay: () => measureReplay(arg),
     restore: () => measureRestore(arg, RESTORE_USERS),
+    changeLogAppend: () => changeLogAppendBench(),
+    snapshotTransfer: () => snapshotTransferBench(Number(arg)),
+    historySetup: () => setUpLongHistory(arg),
+    historyState: () => measureLongHistoryState(arg),
   };
   const run = results[task];
   if (!run) throw new Error(`unknown bench task ${task}`);
@@ -47,14 +59,92 @@ function restoreLine(r: Record<string, unknown>): string {
   );
 }
 
+type Result = Record<string, unknown>;
+
+const field = (r: unknown, path: string): unknown =>
+  path.split('.').reduce<unknown>((o, k) => (o as Result | undefined)?.[k], r);
+
+function changeLogLine(r: Result): string {
+  const f = (path: string) => field(r, path);
+  return (
+    `changeLogAppend (dynalite): sequential ${f('sequential.recordsPerSecond')} records/s (${f('sequential.records')}), ` +
+    `concurrency ${f('concurrent.workers')} ${f('concurrent.recordsPerSecond')} records/s (${f('concurrent.records')}); ` +
+    `timeline read ${f('timelineRead.records')} records in ${f('timelineRead.seconds')} s = ${f('timelineRead.recordsPerSecond')} records/s`
+  );
+}
+
+function transferLine(runs: Result[]): string {
+  const one = (r: Result) =>
+    `${r.users} users (${r.compressedBytes} B): upload ${field(r, 'upload.MBps')} MB/s ` +
+    `(${field(r, 'upload.entitiesPerSecond')} entities/s), download+verify ${field(r, 'downloadVerify.MBps')} MB/s, ` +
+    `peak RSS ${r.peakRssMiB} MiB`;
+  return `snapshotTransfer (s3rver): ${runs.map(one).join('; ')}`;
+}
+
+function historyLine(r: Result): string {
+  return (
+    `longHistory (directory): state(T) long (${field(r, 'setup.snapshots')} snapshots, ${field(r, 'setup.records')} records) ` +
+    `${field(r, 'long.wallSeconds')} s vs young ${field(r, 'young.wallSeconds')} s (medians of ${HISTORY_RUNS} fresh processes), ` +
+    `ratio ${r.ratio}; records read ${field(r, 'long.recordsRead')} vs ${field(r, 'young.recordsRead')}; ` +
+    `setup ${field(r, 'setup.longSetupSeconds')} s + ${field(r, 'setup.youngSetupSeconds')} s`
+  );
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+};
+
+/** state(T) on both pools, alternating, each run a fresh process; the median run of each is reported. */
+function longHistory(dir: string): Result {
+  const setup = inChild('historySetup', dir);
+  const runs: { long: Result[]; young: Result[] } = { long: [], young: [] };
+  for (let i = 0; i < HISTORY_RUNS; i++) {
+    runs.long.push(inChild('historyState', join(dir, 'long')));
+    runs.young.push(inChild('historyState', join(dir, 'young')));
+  }
+  const pick = (list: Result[]): Result => {
+    const m = median(list.map((r) => Number(r.wallSeconds)));
+    return list.find((r) => Number(r.wallSeconds) === m) ?? {};
+  };
+  const long = pick(runs.long);
+  const young = pick(runs.young);
+  const ratio = Number((Number(long.wallSeconds) / Number(young.wallSeconds)).toFixed(2));
+  const seconds = (list: Result[]) => list.map((r) => r.wallSeconds);
+  return {
+    setup,
+    long,
+    young,
+    ratio,
+    runSeconds: { long: seconds(runs.long), young: seconds(runs.young) },
+  };
+}
+
+function storeBenches(dir: string): Result {
+  const changeLogAppend = inChild('changeLogAppend');
+  process.stdout.write(`${changeLogLine(changeLogAppend)}\n`);
+  const runs = TRANSFER_USERS.map((users) => inChild('snapshotTransfer', String(users)));
+  process.stdout.write(`${transferLine(runs)}\n`);
+  const history = longHistory(join(dir, 'history'));
+  process.stdout.write(`${historyLine(history)}\n`);
+  return { changeLogAppend, snapshotTransfer: { runs }, longHistory: history };
+}
+
+function otherBenches(dir: string): Result {
+  const codec = inChild('codec');
+  const setup = inChild('setup', dir);
+  const replay = inChild('replay', dir);
+  const restore = inChild('restore', join(dir, 'restore'));
+  process.stdout.write(`${restoreLine(restore)}\n`);
+  return { snapshotCodec: codec, replay: { users: USERS, records: RECORDS, setup, ...replay }, restore };
+}
+
 function main(): void {
+  if (ONLY !== 'all' && ONLY !== 'store') throw new Error(`BENCH_ONLY=${ONLY}: expected "store" or nothing`);
   const dir = mkdtempSync(join(tmpdir(), 'rewind-bench-'));
   try {
-    const codec = inChild('codec');
-    const setup = inChild('setup', dir);
-    const replay = inChild('replay', dir);
-    const restore = inChild('restore', join(dir, 'restore'));
-    process.stdout.write(`${restoreLine(restore)}\n`);
+    const others = ONLY === 'store' ? {} : otherBenches(dir);
+    const store = storeBenches(dir);
     const report = {
       date: new Date().toISOString(),
       node: process.version,
@@ -63,9 +153,8 @@ function main(): void {
         cpuModel: cpus()[0]?.model,
         memoryGiB: Math.round(totalmem() / 2 ** 30),
       },
-      snapshotCodec: codec,
-      replay: { users: USERS, records: RECORDS, setup, ...replay },
-      restore,
+      ...others,
+      store,
     };
     const json = JSON.stringify(report, null, 2);
     const resultsDir = join(dirname(here), '..', '..', '..', '..', 'bench', 'results');

@@ -1,4 +1,10 @@
-import { type EntityEntry, entityKey, type JsonObject } from '@cognito-rewind/core';
+import {
+  type ChangeRecord,
+  type EntityEntry,
+  entityKey,
+  type JsonObject,
+  makeRecord,
+} from '@cognito-rewind/core';
 
 const TENANTS = ['acme', 'globex', 'initech', 'umbrella', 'hooli'];
 const GROUPS = ['admins', 'editors', 'viewers', 'billing'];
@@ -32,4 +38,40 @@ export function userDoc(i: number, revision = 0): JsonObject {
 export function* syntheticUsers(count: number): Generator<EntityEntry> {
   for (let i = 0; i < count; i++)
     yield { key: entityKey('user', username(i)), version: 0, hash: null, doc: userDoc(i) };
+}
+
+/** Where one synthetic user's chain stands: the version and hash of its last record. */
+export interface UserHead {
+  version: number;
+  hash: string | null;
+}
+
+/**
+ * The next change record of user `i` on `head`: its after-image is `userDoc(i, head.version + 1)`, so
+ * the doc at version v is always `userDoc(i, v)`. `head` is advanced to the new record.
+ */
+export function nextUserRecord(poolId: string, i: number, head: UserHead, when: string): ChangeRecord {
+  const record = makeRecord({
+    poolId,
+    entity: entityKey('user', username(i)),
+    head: { version: head.version, hash: head.hash, doc: userDoc(i, head.version) },
+    after: userDoc(i, head.version + 1),
+    validFrom: when,
+    observedAt: when,
+    source: 'reconcile',
+  });
+  head.version = record.version;
+  head.hash = record.hash;
+  return record;
+}
+
+/** Users `0…count-1` as they stand at `heads[i]` (version, hash, doc), in key order. */
+export function* usersAt(heads: readonly UserHead[]): Generator<EntityEntry> {
+  for (const [i, head] of heads.entries())
+    yield {
+      key: entityKey('user', username(i)),
+      version: head.version,
+      hash: head.hash,
+      doc: userDoc(i, head.version),
+    };
 }
