@@ -1,7 +1,9 @@
+import { toArray } from '../asyncIterables.js';
 import type { ChangeRecord } from '../changes/changeRecord.js';
 import { verifyChain } from '../changes/verifyChain.js';
 import { isRewindError } from '../errors.js';
 import type { EntityKey } from '../model/entityKey.js';
+import type { EntityEntry } from '../model/poolState.js';
 import type { ChangeLog } from '../ports.js';
 import type { SegmentChangeLog } from '../segments/segmentChangeLog.js';
 import type { SnapshotStore } from '../snapshots/snapshotStore.js';
@@ -73,33 +75,42 @@ type Unbased = Map<EntityKey, ChangeRecord>;
 
 const PATCH_PROBLEM = 'patch does not produce the after-image';
 
+/** Collects stored damage as a problem; anything else (the store unreachable) still throws. */
+async function collecting<T>(
+  report: VerifyReport,
+  where: string,
+  fallback: T,
+  run: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (!isRewindError(error)) throw error;
+    report.problems.push({ where, problem: message(error) });
+    return fallback;
+  }
+}
+
 async function verifyChains(
   changeLog: ChangeLog,
   poolId: string,
   report: VerifyReport,
 ): Promise<{ hashes: ChainHashes; unbased: Unbased }> {
   const unbased: Unbased = new Map();
+  const hashes: ChainHashes = new Map();
   const entities = new Set<EntityKey>();
-  let inTimeline = 0;
-  try {
+  const inTimeline = await collecting(report, `the timeline of ${poolId}`, 0, async () => {
+    let count = 0;
     for await (const record of changeLog.timeline(poolId)) {
       entities.add(record.entity);
-      inTimeline += 1;
+      count += 1;
     }
-  } catch (error) {
-    if (!isRewindError(error)) throw error;
-    report.problems.push({ where: `the timeline of ${poolId}`, problem: message(error) });
-  }
-  const hashes: ChainHashes = new Map();
+    return count;
+  });
   for (const entity of [...entities].sort()) {
-    let history: ChangeRecord[] = [];
-    try {
-      for await (const record of changeLog.entityHistory(poolId, entity)) history.push(record);
-    } catch (error) {
-      if (!isRewindError(error)) throw error;
-      report.problems.push({ where: entity, problem: message(error) });
-      history = [];
-    }
+    const history = await collecting(report, entity, [], () =>
+      toArray(changeLog.entityHistory(poolId, entity)),
+    );
     for (const { version, problem } of verifyChain(history)) {
       const first = history[0];
       if (version === 1 && problem === PATCH_PROBLEM && first?.prevHash === null) unbased.set(entity, first);
@@ -132,34 +143,39 @@ async function verifySnapshots(
     report.problems.push({ where: 'a snapshot manifest', problem: error.message });
   for (const manifest of manifests) {
     report.snapshots += 1;
-    try {
+    await collecting(report, manifest.object, undefined, async () => {
       // `open` hashes the whole object against the manifest before it yields an entry.
-      const opened = await snapshots.open(manifest);
-      for await (const entry of opened.entries) {
+      for await (const entry of (await snapshots.open(manifest)).entries) {
         report.snapshotEntries += 1;
-        const first = unbased.get(entry.key);
-        if (
-          entry.version === 0 &&
-          first !== undefined &&
-          verifyChain([first], { ...entry, hash: null }).length === 0
-        )
-          unbased.delete(entry.key);
-        if (entry.version === 0) continue;
-        const logged = hashes.get(entry.key)?.[entry.version - 1];
-        if (logged !== entry.hash)
-          report.problems.push({
-            where: `${manifest.object} entry ${entry.key}`,
-            problem:
-              logged === undefined
-                ? `the log has no version ${entry.version} of ${entry.key}`
-                : `version ${entry.version} has hash ${String(entry.hash).slice(0, 12)}…, the log's is ${logged.slice(0, 12)}…`,
-          });
+        checkEntry(manifest.object, entry, hashes, unbased, report);
       }
-    } catch (error) {
-      if (!isRewindError(error)) throw error;
-      report.problems.push({ where: manifest.object, problem: message(error) });
-    }
+    });
   }
+}
+
+/** One snapshot entry against the log: its (version, hash), or for version 0 a first record's base. */
+function checkEntry(
+  object: string,
+  entry: EntityEntry,
+  hashes: ChainHashes,
+  unbased: Unbased,
+  report: VerifyReport,
+): void {
+  if (entry.version === 0) {
+    const first = unbased.get(entry.key);
+    if (first !== undefined && verifyChain([first], { ...entry, hash: null }).length === 0)
+      unbased.delete(entry.key);
+    return;
+  }
+  const logged = hashes.get(entry.key)?.[entry.version - 1];
+  if (logged === entry.hash) return;
+  report.problems.push({
+    where: `${object} entry ${entry.key}`,
+    problem:
+      logged === undefined
+        ? `the log has no version ${entry.version} of ${entry.key}`
+        : `version ${entry.version} has hash ${String(entry.hash).slice(0, 12)}…, the log's is ${logged.slice(0, 12)}…`,
+  });
 }
 
 async function verifySegments(
