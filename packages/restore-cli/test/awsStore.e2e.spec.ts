@@ -146,19 +146,18 @@ describe('the AWS store (DynamoDB change log + S3) on dynalite and s3rver', () =
     expect(Object.keys(JSON.parse(early.out).users)).toContain('bob');
   });
 
-  it('plans a restore from the AWS store', async () => {
-    const result = await run(
-      '--pool',
-      poolId,
-      ...aws,
-      '--at',
-      firstAt,
-      '--endpoint',
-      local.endpoint,
-      '--dry-run',
-    );
-    expect(result.code).toBe(EXIT.ok);
-    expect(result.out).toMatch(/user:/);
+  it('restores from the AWS store, and archives the history it wrote', async () => {
+    const restore = (...more: string[]) =>
+      run('--pool', poolId, ...aws, '--at', firstAt, '--endpoint', local.endpoint, ...more);
+    const planned = await restore('--dry-run');
+    expect(planned.code).toBe(EXIT.ok);
+    expect(planned.out).toMatch(/user:/);
+    const applied = await restore('--yes', '--report', work);
+    expect(applied.code).toBe(EXIT.ok);
+    expect(applied.out).toMatch(/restore history archived to cognito-backup\/.+\/deltas\//);
+    const again = await restore('--dry-run');
+    expect(again.code).toBe(EXIT.ok);
+    expect(again.out).toMatch(/nothing to do/i);
   });
 
   it('verify passes an intact store, then names a record edited in DynamoDB and a byte changed in S3', async () => {

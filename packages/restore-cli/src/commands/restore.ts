@@ -7,6 +7,7 @@ import {
   actionCount,
   applyPlan,
   buildRestoreReport,
+  type ChangeRecord,
   createPoolInput,
   InvalidInputError,
   type JournalSummary,
@@ -25,6 +26,7 @@ import { parseAt } from '../io/parseTime.js';
 import { renderPlan, renderReport } from '../io/planView.js';
 import { writeReportFiles } from '../io/reportFiles.js';
 import { openReadyStore, type Store } from '../store/openStore.js';
+import { RecordingChangeLog } from '../store/recordingChangeLog.js';
 import { chooseStore } from '../store/storeOptions.js';
 import type { CommandContext } from './context.js';
 import { type ParsedRestoreOptions, parseRestoreOptions, type RestoreOptions } from './restoreOptions.js';
@@ -95,14 +97,15 @@ export async function restoreCommand(raw: RestoreOptions, ctx: CommandContext): 
     }
     if (options.format !== 'json') ctx.io.out(renderPlan(prepared.plan));
     await confirm(ctx, prepared.plan.targetPoolId, planned, options.yes);
+    const changeLog = new RecordingChangeLog(store.changeLog);
     const report = await applyAndReport(
       prepared,
       previous,
-      { writer, reader, journal, changeLog: store.changeLog },
+      { writer, reader, journal, changeLog },
       raw,
       options,
       ctx,
-    );
+    ).finally(() => archive(store, changeLog.appended, ctx, options.format !== 'json'));
     return { exitCode: report.ok ? 0 : 1, report, prepared };
   } finally {
     await journal.close();
@@ -240,4 +243,22 @@ async function createTargetPool(
 function shownPath(cwd: string, path: string): string {
   const rel = relative(cwd, path);
   return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? path : rel;
+}
+
+/** The history the restore wrote, archived like a backup's, per pool (the target's). */
+async function archive(
+  store: Store,
+  records: readonly ChangeRecord[],
+  ctx: CommandContext,
+  say: boolean,
+): Promise<void> {
+  for (const poolId of new Set(records.map((record) => record.poolId))) {
+    const segment = await store.archive(
+      poolId,
+      records.filter((record) => record.poolId === poolId),
+      ctx.clock,
+    );
+    // Only with the table view: JSON output stays one document.
+    if (segment !== undefined && say) ctx.io.out(`restore history archived to ${segment}`);
+  }
 }
