@@ -137,6 +137,27 @@ describe('stateAt', () => {
     expect(await toArray(result.entities)).toEqual(truthAt(INITIAL, history.records, t(21)));
   });
 
+  it('lists only the days just before T when a snapshot is that recent, never the whole history', async () => {
+    const { deps, blobs } = await setup();
+    const listed: string[] = [];
+    const list = blobs.list.bind(blobs);
+    blobs.list = (prefix: string) => {
+      listed.push(prefix);
+      return list(prefix);
+    };
+    await stateAt(deps, POOL, t(30));
+    expect(listed).toEqual([`cognito-backup/${POOL}/snapshots/2024/05/01/`]);
+    listed.length = 0;
+    // Two days later there is nothing that recent: the days are listed, then the whole history.
+    const result = await stateAt(deps, POOL, '2024-05-03T10:00:00.000Z');
+    expect(result.base.at).toBe(t(20));
+    expect(listed).toEqual([
+      `cognito-backup/${POOL}/snapshots/2024/05/03/`,
+      `cognito-backup/${POOL}/snapshots/2024/05/02/`,
+      `cognito-backup/${POOL}/snapshots/`,
+    ]);
+  });
+
   it('skips an unreadable manifest with a warning naming it, and never reads older ones', async () => {
     const { deps, blobs, manifests } = await setup();
     const key = `cognito-backup/${POOL}/snapshots/2024/05/01/102500-${ulid()}.manifest.json`;

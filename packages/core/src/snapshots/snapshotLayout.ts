@@ -24,12 +24,18 @@ export const snapshotsPrefix = (poolId: string): string => {
 
 const two = (n: number) => String(n).padStart(2, '0');
 
+/** `YYYY/MM/DD` of a time (ms), UTC: the folder of that day's snapshots. */
+export const dayFolder = (ms: number): string => {
+  const time = new Date(ms);
+  return `${time.getUTCFullYear()}/${two(time.getUTCMonth() + 1)}/${two(time.getUTCDate())}`;
+};
+
 export function snapshotObjectKey(poolId: string, at: string, snapshotId: string): string {
   if (!ULID.test(snapshotId)) throw new InvalidInputError(`snapshot id ${snapshotId} is not a ULID`);
   const time = new Date(at);
   if (Number.isNaN(time.getTime()))
     throw new InvalidInputError(`snapshot time ${at} is not an ISO-8601 time`);
-  const day = `${time.getUTCFullYear()}/${two(time.getUTCMonth() + 1)}/${two(time.getUTCDate())}`;
+  const day = dayFolder(time.getTime());
   const hms = `${two(time.getUTCHours())}${two(time.getUTCMinutes())}${two(time.getUTCSeconds())}`;
   return `${snapshotsPrefix(poolId)}${day}/${hms}-${snapshotId}${SNAPSHOT_SUFFIX}`;
 }

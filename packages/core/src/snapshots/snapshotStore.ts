@@ -9,6 +9,7 @@ import { MANIFEST_FORMAT, SNAPSHOT_FORMAT, type SnapshotHeader, type SnapshotMan
 import { describeIssue, snapshotManifestSchema } from './schemas.js';
 import {
   BACKUP_ROOT,
+  dayFolder,
   keyTime,
   MANIFEST_SUFFIX,
   manifestKeyOf,
@@ -27,6 +28,10 @@ export interface SnapshotSurvey {
 const byTime = (a: SnapshotManifest, b: SnapshotManifest): number =>
   Date.parse(a.at) - Date.parse(b.at) ||
   (a.snapshotId < b.snapshotId ? -1 : a.snapshotId > b.snapshotId ? 1 : 0);
+
+/** Days before a requested time whose snapshots are listed day by day before the whole history is. */
+const RECENT_DAYS = 2;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 const isBlobNotFound = (error: unknown): boolean =>
   isRewindError(error) && error.name === 'BlobNotFoundError';
@@ -70,15 +75,36 @@ export class SnapshotStore {
 
   /**
    * The pool's snapshots taken at or before `at` (ms), newest first, each manifest read only when the
-   * caller asks for the next: keys carry their snapshot's time (to the second), so a replay with a
-   * long history behind it reads one listing and a manifest or two, not every manifest. An unreadable
-   * manifest is yielded as its error, for the caller to skip or report.
+   * caller asks for the next: keys carry their snapshot's time (to the second), so a replay reads a
+   * listing of the days just before `at` and a manifest or two — not every manifest, nor (while a
+   * snapshot is that recent) a listing of a long history. An unreadable manifest is yielded as its
+   * error, for the caller to skip or report.
    */
   async *newestAtOrBefore(
     poolId: string,
     at: number,
   ): AsyncGenerator<SnapshotManifest | SnapshotCorruptError> {
-    const keys = (await this.manifestKeys(poolId)).filter((key) => keyTime(key) <= at);
+    const windowStart = Date.UTC(
+      new Date(at).getUTCFullYear(),
+      new Date(at).getUTCMonth(),
+      new Date(at).getUTCDate() - (RECENT_DAYS - 1),
+    );
+    for (let day = 0; day < RECENT_DAYS; day++) {
+      const prefix = `${snapshotsPrefix(poolId)}${dayFolder(at - day * DAY_MS)}/`;
+      yield* this.newestFirst(poolId, await this.manifestKeys(poolId, prefix), at);
+    }
+    // Nothing usable that recent: the whole listing, older than the days already read.
+    const older = (await this.manifestKeys(poolId)).filter((key) => keyTime(key) < windowStart);
+    yield* this.newestFirst(poolId, older, at);
+  }
+
+  /** Manifests of `keys` (in key order) at or before `at`, newest first. */
+  private async *newestFirst(
+    poolId: string,
+    all: readonly string[],
+    at: number,
+  ): AsyncGenerator<SnapshotManifest | SnapshotCorruptError> {
+    const keys = all.filter((key) => keyTime(key) <= at);
     // Keys of one second are read together: their order by `at` is only known from their manifests.
     for (let end = keys.length; end > 0; ) {
       const second = keyTime(keys[end - 1] ?? '');
@@ -104,11 +130,10 @@ export class SnapshotStore {
     return manifests[0];
   }
 
-  /** Manifest keys of the pool, in time order (the layout's keys sort by time). */
-  async manifestKeys(poolId: string): Promise<string[]> {
+  /** Manifest keys of the pool (or under `prefix`), in time order (the layout's keys sort by time). */
+  async manifestKeys(poolId: string, prefix = snapshotsPrefix(poolId)): Promise<string[]> {
     const keys: string[] = [];
-    for await (const { key } of this.blobs.list(snapshotsPrefix(poolId)))
-      if (key.endsWith(MANIFEST_SUFFIX)) keys.push(key);
+    for await (const { key } of this.blobs.list(prefix)) if (key.endsWith(MANIFEST_SUFFIX)) keys.push(key);
     return keys;
   }
 

@@ -2,6 +2,9 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import {
   type AppendOutcome,
+  type BlobInfo,
+  type BlobStore,
+  type ByteSource,
   type ChangeLog,
   type ChangeRecord,
   changeId,
@@ -264,6 +267,38 @@ class CountingChangeLog implements ChangeLog {
   }
 }
 
+/** A blob store that counts the blobs its listings hand out and the time they take. */
+class ListTimingBlobStore implements BlobStore {
+  blobsListed = 0;
+  listSeconds = 0;
+
+  constructor(private readonly inner: BlobStore) {}
+
+  put(key: string, body: ByteSource, options?: { contentType?: string }): Promise<BlobInfo> {
+    return this.inner.put(key, body, options);
+  }
+
+  get(key: string): Promise<AsyncIterable<Uint8Array>> {
+    return this.inner.get(key);
+  }
+
+  exists(key: string): Promise<boolean> {
+    return this.inner.exists(key);
+  }
+
+  async *list(prefix: string): AsyncIterable<BlobInfo> {
+    const start = performance.now();
+    try {
+      for await (const info of this.inner.list(prefix)) {
+        this.blobsListed++;
+        yield info;
+      }
+    } finally {
+      this.listSeconds += (performance.now() - start) / 1000;
+    }
+  }
+}
+
 /** Each user's version at `at`: how many of its records (from `from` on) are valid by then. */
 function expectedVersions(meta: HistoryMeta, from: number): number[] {
   const versions = new Array<number>(meta.users).fill(0);
@@ -280,7 +315,8 @@ function expectedVersions(meta: HistoryMeta, from: number): number[] {
 export async function measureLongHistoryState(root: string) {
   const meta = JSON.parse(readFileSync(join(dirname(root), 'history.json'), 'utf8')) as HistoryMeta;
   const changeLog = new CountingChangeLog(new DirectoryChangeLog(root));
-  const snapshots = new SnapshotStore(new DirectoryBlobStore(root));
+  const blobs = new ListTimingBlobStore(new DirectoryBlobStore(root));
+  const snapshots = new SnapshotStore(blobs);
   const start = performance.now();
   const result = await stateAt({ snapshots, changeLog }, POOL, meta.at);
   const seen: { key: string; version: number; doc: unknown }[] = [];
@@ -308,6 +344,7 @@ export async function measureLongHistoryState(root: string) {
     recordsRead: changeLog.timelineRecords + changeLog.appendedSinceRecords,
     timelineRecords: changeLog.timelineRecords,
     appendedSinceRecords: changeLog.appendedSinceRecords,
+    snapshotListing: { blobs: blobs.blobsListed, seconds: Number(blobs.listSeconds.toFixed(3)) },
     wallSeconds,
   };
 }

@@ -86,6 +86,8 @@ function historyLine(r: Result): string {
     `longHistory (directory): state(T) long (${field(r, 'setup.snapshots')} snapshots, ${field(r, 'setup.records')} records) ` +
     `${field(r, 'long.wallSeconds')} s vs young ${field(r, 'young.wallSeconds')} s (medians of ${HISTORY_RUNS} fresh processes), ` +
     `ratio ${r.ratio}; records read ${field(r, 'long.recordsRead')} vs ${field(r, 'young.recordsRead')}; ` +
+    `snapshot listing ${field(r, 'long.snapshotListing.seconds')} s (${field(r, 'long.snapshotListing.blobs')} blobs) ` +
+    `vs ${field(r, 'young.snapshotListing.seconds')} s; ` +
     `setup ${field(r, 'setup.longSetupSeconds')} s + ${field(r, 'setup.youngSetupSeconds')} s`
   );
 }
