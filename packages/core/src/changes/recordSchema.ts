@@ -1,25 +1,12 @@
 import { z } from 'zod';
 import { ChangeLogCorruptError, InvalidInputError } from '../errors.js';
-import { parseEntityKey } from '../model/entityKey.js';
-import type { JsonObject } from '../model/json.js';
+import { describeIssue, entityKeySchema, jsonObjectSchema } from '../model/schemaParts.js';
 import { isCanonicalTime } from './canonicalTime.js';
 import { CHANGE_SOURCES, type ChangeRecord } from './changeRecord.js';
 
 /** Zod schema of a stored change record: nothing read back from a store is trusted before it parses. */
 
 const time = z.string().refine(isCanonicalTime, 'not a canonical time (YYYY-MM-DDTHH:mm:ss.sssZ)');
-const entity = z.string().refine((key) => {
-  try {
-    parseEntityKey(key);
-    return true;
-  } catch {
-    return false;
-  }
-}, 'not an entity key');
-const object = z.custom<JsonObject>(
-  (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
-  'expected an object',
-);
 const optional = z.string().optional();
 
 const patchOperation = z.looseObject({
@@ -30,7 +17,7 @@ const patchOperation = z.looseObject({
 export const changeRecordSchema = z.strictObject({
   id: z.string().regex(/^[0-7][0-9A-HJKMNP-TV-Z]{25}$/, 'not a ULID'),
   poolId: z.string().min(1),
-  entity,
+  entity: entityKeySchema,
   version: z.number().int().positive(),
   validFrom: time,
   observedAt: time,
@@ -46,20 +33,13 @@ export const changeRecordSchema = z.strictObject({
     })
     .optional(),
   patch: z.array(patchOperation),
-  after: object.nullable(),
+  after: jsonObjectSchema.nullable(),
   prevHash: z
     .string()
     .regex(/^[0-9a-f]{64}$/)
     .nullable(),
   hash: z.string().regex(/^[0-9a-f]{64}$/),
 });
-
-const describe = (error: z.ZodError): string => {
-  const issue = error.issues[0];
-  if (issue === undefined) return 'invalid';
-  const path = issue.path.join('.');
-  return path === '' ? issue.message : `${path}: ${issue.message}`;
-};
 
 /**
  * A record read back from `where` (a journal, a table, a segment), validated. A record that does not
@@ -73,7 +53,7 @@ export function parseStoredRecord(value: unknown, where: string, offset = 0): Ch
   throw new ChangeLogCorruptError(
     where,
     offset,
-    `${named}is not a valid change record (${describe(parsed.error)})`,
+    `${named}is not a valid change record (${describeIssue(parsed.error)})`,
   );
 }
 
@@ -82,6 +62,6 @@ export function checkAppendable(record: ChangeRecord): void {
   const parsed = changeRecordSchema.safeParse(record);
   if (!parsed.success)
     throw new InvalidInputError(
-      `change record ${String(record.id)} cannot be stored: ${describe(parsed.error)}`,
+      `change record ${String(record.id)} cannot be stored: ${describeIssue(parsed.error)}`,
     );
 }

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { parseEntityKey } from '../model/entityKey.js';
-import type { JsonObject } from '../model/json.js';
 import type { EntityEntry } from '../model/poolState.js';
+import { describeIssue, entityKeySchema, jsonObjectSchema } from '../model/schemaParts.js';
 import { MANIFEST_FORMAT, SNAPSHOT_FORMAT, type SnapshotHeader, type SnapshotManifest } from './format.js';
 
 /** Zod schemas for what we read back from storage: nothing stored is trusted before it parses. */
@@ -9,15 +8,6 @@ import { MANIFEST_FORMAT, SNAPSHOT_FORMAT, type SnapshotHeader, type SnapshotMan
 const time = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'not an ISO-8601 time');
 const kind = z.enum(['scan', 'compaction']);
 const counts = z.record(z.string(), z.number().int().nonnegative());
-
-const entityKeySchema = z.string().refine((key) => {
-  try {
-    parseEntityKey(key);
-    return true;
-  } catch {
-    return false;
-  }
-}, 'not an entity key');
 
 /** What a snapshot's header and its manifest both say about it. */
 const snapshotIdentity = {
@@ -42,12 +32,7 @@ export const entityEntrySchema = z.object({
   key: entityKeySchema,
   version: z.number().int().nonnegative(),
   hash: z.string().nullable(),
-  // JSON.parse only ever produces JSON values, so any plain object is a JsonObject; passed through
-  // as parsed (no copy, and a member named `__proto__` stays a member).
-  doc: z.custom<JsonObject>(
-    (doc) => typeof doc === 'object' && doc !== null && !Array.isArray(doc),
-    'expected an object',
-  ),
+  doc: jsonObjectSchema,
 }) satisfies z.ZodType<EntityEntry>;
 
 export const snapshotManifestSchema = z.object({
@@ -59,10 +44,4 @@ export const snapshotManifestSchema = z.object({
   entities: z.number().int().nonnegative(),
 }) satisfies z.ZodType<SnapshotManifest>;
 
-/** One line of the first issue zod found, e.g. `at: not an ISO-8601 time`. */
-export const describeIssue = (error: z.ZodError): string => {
-  const issue = error.issues[0];
-  if (issue === undefined) return 'invalid';
-  const path = issue.path.join('.');
-  return path === '' ? issue.message : `${path}: ${issue.message}`;
-};
+export { describeIssue };
