@@ -1,9 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { access, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { LocalServiceStartError } from '../errors.js';
+import { startChildServer } from './childServer.js';
 
 export interface CognitoLocalOptions {
   /** Working directory; cognito-local keeps its pools in `<dataDir>/.cognito/db`. @default a new temp dir */
@@ -23,10 +22,7 @@ export interface CognitoLocal {
 
 // Without this, cognito-local makes every pool email-as-username.
 const CONFIG = '{"UserPoolDefaults":{"UsernameAttributes":[]}}\n';
-// pino-pretty colours its output even into a pipe: drop its ESC [ … m sequences.
-const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
 const READY = /Cognito Local running on (https?:\/\/\S+)/;
-const KEEP_OUTPUT = 4_000;
 
 const defaultBin = (): string =>
   join(
@@ -47,11 +43,6 @@ async function writeConfigIfAbsent(dataDir: string): Promise<void> {
   }
 }
 
-const exited = (child: ChildProcess): Promise<void> =>
-  child.exitCode !== null || child.signalCode !== null
-    ? Promise.resolve()
-    : new Promise((resolve) => child.once('exit', () => resolve()));
-
 /**
  * Starts cognito-local on a free loopback port and resolves once it says where it listens. Its data
  * persists in `dataDir`, so restarting on the same directory finds the same pools.
@@ -60,63 +51,17 @@ export async function startCognitoLocal(options: CognitoLocalOptions = {}): Prom
   const ownDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'cognito-local-')));
   await writeConfigIfAbsent(dataDir);
-  const child = spawn(process.execPath, [options.binPath ?? defaultBin()], {
+  const server = await startChildServer({
+    name: 'cognito-local',
+    args: [options.binPath ?? defaultBin()],
     cwd: dataDir,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DEBUG: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    ready: READY,
+    readyLine: 'running on',
+    timeoutMs: options.startTimeoutMs ?? 20_000,
+    afterStop: async () => {
+      if (ownDir) await rm(dataDir, { recursive: true, force: true });
+    },
   });
-  // A stray server must not outlive the process that started it.
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-
-  let output = '';
-  const remember = (chunk: Buffer) => {
-    output = (output + chunk.toString('utf8').replace(ANSI, '')).slice(-KEEP_OUTPUT);
-  };
-  // Both pipes are drained for the server's whole life: a full pipe would block its logging.
-  child.stderr?.on('data', remember);
-
-  const stop = async () => {
-    process.removeListener('exit', killOnExit);
-    child.kill('SIGTERM');
-    await exited(child);
-    if (ownDir) await rm(dataDir, { recursive: true, force: true });
-  };
-
-  try {
-    const endpoint = await waitForEndpoint(child, remember, () => output, options.startTimeoutMs ?? 20_000);
-    return { endpoint, dataDir, stop };
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-}
-
-function waitForEndpoint(
-  child: ChildProcess,
-  remember: (chunk: Buffer) => void,
-  output: () => string,
-  timeoutMs: number,
-): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const lastLine = () => output().trim().split('\n').pop() ?? '';
-    const fail = (reason: string) => {
-      clearTimeout(timer);
-      reject(new LocalServiceStartError('cognito-local', reason));
-    };
-    const timer = setTimeout(
-      () => fail(`no "running on" line within ${timeoutMs} ms (last output: ${lastLine() || 'none'})`),
-      timeoutMs,
-    );
-    child.once('error', (error) => fail(error.message));
-    child.once('exit', (code, signal) => fail(`exited with ${code ?? signal} (last output: ${lastLine()})`));
-    child.stdout?.on('data', (chunk: Buffer) => {
-      remember(chunk);
-      const url = READY.exec(output())?.[1];
-      if (url !== undefined) {
-        clearTimeout(timer);
-        resolve(url);
-      }
-    });
-  });
+  return { endpoint: server.ready, dataDir, stop: server.stop };
 }

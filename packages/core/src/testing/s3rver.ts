@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -11,7 +10,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import type { S3Credentials } from '../adapters/aws/s3Client.js';
-import { LocalServiceStartError } from '../errors.js';
+import { startChildServer } from './childServer.js';
 
 export interface S3rverOptions {
   /** Where s3rver keeps its buckets. @default a new temp dir, removed on stop */
@@ -38,7 +37,6 @@ export interface S3rver {
 export const S3RVER_CREDENTIALS: S3Credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
 const READY = /^S3RVER_READY (\d+)$/m;
-const KEEP_OUTPUT = 4_000;
 
 /**
  * Runs in the child (CommonJS, `node -e`): argv is s3rver's main module, the data directory and
@@ -74,11 +72,6 @@ server.run().then(
 );
 `;
 
-const exited = (child: ChildProcess): Promise<void> =>
-  child.exitCode !== null || child.signalCode !== null
-    ? Promise.resolve()
-    : new Promise((resolve) => child.once('exit', () => resolve()));
-
 /**
  * Starts s3rver as a child process on a free loopback port and resolves once it listens. It runs with
  * `--openssl-legacy-provider` because its continuation tokens are DES-encrypted, which OpenSSL 3 only
@@ -90,67 +83,17 @@ export async function startS3rver(options: S3rverOptions = {}): Promise<S3rver> 
   await mkdir(directory, { recursive: true });
   const main = createRequire(import.meta.url).resolve('s3rver');
   const ordered = options.s3KeyOrder === false ? '0' : '1';
-  const child = spawn(
-    process.execPath,
-    ['--openssl-legacy-provider', '-e', RUNNER, main, directory, ordered],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const server = await startChildServer({
+    name: 's3rver',
+    args: ['--openssl-legacy-provider', '-e', RUNNER, main, directory, ordered],
+    ready: READY,
+    readyLine: 'ready',
+    timeoutMs: options.startTimeoutMs ?? 20_000,
+    afterStop: async () => {
+      if (ownDir) await rm(directory, { recursive: true, force: true });
     },
-  );
-  // A stray server must not outlive the process that started it.
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-
-  let output = '';
-  const remember = (chunk: Buffer) => {
-    output = (output + chunk.toString('utf8')).slice(-KEEP_OUTPUT);
-  };
-  // Both pipes are drained for the server's whole life: a full pipe would block it.
-  child.stderr?.on('data', remember);
-
-  const stop = async () => {
-    process.removeListener('exit', killOnExit);
-    child.kill('SIGTERM');
-    await exited(child);
-    if (ownDir) await rm(directory, { recursive: true, force: true });
-  };
-
-  try {
-    const port = await waitForPort(child, remember, () => output, options.startTimeoutMs ?? 20_000);
-    return { endpoint: `http://127.0.0.1:${port}`, directory, stop };
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-}
-
-function waitForPort(
-  child: ChildProcess,
-  remember: (chunk: Buffer) => void,
-  output: () => string,
-  timeoutMs: number,
-): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const lastLine = () => output().trim().split('\n').pop() ?? '';
-    const fail = (reason: string) => {
-      clearTimeout(timer);
-      reject(new LocalServiceStartError('s3rver', reason));
-    };
-    const timer = setTimeout(
-      () => fail(`no "ready" line within ${timeoutMs} ms (last output: ${lastLine() || 'none'})`),
-      timeoutMs,
-    );
-    child.once('error', (error) => fail(error.message));
-    child.once('exit', (code, signal) => fail(`exited with ${code ?? signal} (last output: ${lastLine()})`));
-    child.stdout?.on('data', (chunk: Buffer) => {
-      remember(chunk);
-      const port = READY.exec(output())?.[1];
-      if (port !== undefined) {
-        clearTimeout(timer);
-        resolve(port);
-      }
-    });
   });
+  return { endpoint: `http://127.0.0.1:${server.ready}`, directory, stop: server.stop };
 }
 
 export async function createBucket(client: S3Client, bucket: string): Promise<void> {

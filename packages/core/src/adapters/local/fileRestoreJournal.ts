@@ -52,8 +52,20 @@ export class FileRestoreJournal implements RestoreJournal {
         await handle.write('\n');
       this.handle = handle;
     }
-    await this.handle.write(`${JSON.stringify(entry)}\n`);
-    await this.handle.datasync();
+    const handle = this.handle;
+    try {
+      // A write may go out short (a full disk, a file-size limit): the rest must follow, or the
+      // entry is acknowledged but torn, and dropped on the next read.
+      const bytes = Buffer.from(`${JSON.stringify(entry)}\n`);
+      for (let written = 0; written < bytes.length; )
+        written += (await handle.write(bytes, written)).bytesWritten;
+      await handle.datasync();
+    } catch (error) {
+      // Reopen for the next entry, which then first ends whatever torn line this one left.
+      this.handle = undefined;
+      await handle.close().catch(() => {});
+      throw error;
+    }
   }
 
   /** Closes the file; the journal can be appended to again later (it reopens). */

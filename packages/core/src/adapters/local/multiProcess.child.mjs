@@ -6,7 +6,9 @@
  *
  * It talks in lines on stdout, each written with `writeSync` only after the awaited call resolved, so
  * a line the parent has read is a promise the child's store made: `ack …` means "this append resolved".
- * Modes that race wait for a `go` line on stdin, so that all children start writing at the same moment.
+ * Every mode says `ready` once it has loaded the package, then waits for a `go` line on stdin before it
+ * touches the store: racing children start writing at the same moment, and a child's start-up cost is
+ * paid while an earlier one still runs.
  */
 import { readFileSync, writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -56,8 +58,11 @@ async function changesLoop() {
   const log = new local.DirectoryChangeLog(options.root, {
     durable: true,
     onWarning: (message) => say(`warn ${message}`),
+    markEveryBytes: options.markEveryBytes,
   });
   const pad = 'x'.repeat(options.pad);
+  say('ready');
+  await awaitGo();
   for (let i = 0; i < 100_000; i++) {
     const next = record(`user:${options.prefix}-${i}`, NO_HEAD, { i, pad }, options.base + i);
     try {
@@ -112,9 +117,17 @@ async function changesRace() {
 async function restoreLoop() {
   const journal = new local.FileRestoreJournal(options.file);
   const pad = 'y'.repeat(options.pad);
+  say('ready');
+  await awaitGo();
   for (let i = 0; i < 100_000; i++) {
-    const entity = `user:r-${i}`;
-    const entry = { type: 'done', at: new Date().toISOString(), action: 'createUser', entity, result: { i, pad } };
+    const entity = `user:${options.prefix}-${i}`;
+    const entry = {
+      type: 'done',
+      at: new Date().toISOString(),
+      action: 'createUser',
+      entity,
+      result: { i, pad },
+    };
     try {
       await journal.append(entry);
     } catch (error) {

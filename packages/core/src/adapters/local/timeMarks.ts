@@ -1,4 +1,4 @@
-import { appendFile, open, readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { errorCode } from './fsUtil.js';
 import { NEWLINE } from './journalLine.js';
 
@@ -53,7 +53,19 @@ export class TimeMarks {
   }
 
   async add(mark: TimeMark): Promise<void> {
-    await appendFile(this.file, `${mark.offset}\t${new Date(mark.maxValidFrom).toISOString()}\n`);
+    const handle = await open(this.file, 'a+');
+    try {
+      // A line torn by a killed writer is ended first, so this mark stands on a line of its own.
+      const { size } = await handle.stat();
+      const last = Buffer.alloc(1);
+      const torn =
+        size > 0 && (await handle.read(last, 0, 1, size - 1)).bytesRead === 1 && last[0] !== NEWLINE;
+      await handle.appendFile(
+        `${torn ? '\n' : ''}${mark.offset}\t${new Date(mark.maxValidFrom).toISOString()}\n`,
+      );
+    } finally {
+      await handle.close();
+    }
   }
 }
 
