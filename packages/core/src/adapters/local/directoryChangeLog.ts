@@ -45,7 +45,7 @@ export interface DirectoryChangeLogOptions {
   readonly lockTimeoutMs?: number;
   /** Told when an append cuts off the unfinished line a crashed writer left. @default ignore */
   readonly onWarning?: (message: string) => void;
-  /** Journal bytes between time marks (timeMarks.ts). @default MARK_EVERY_BYTES (4 MiB) */
+  /** Journal bytes between time marks (timeMarks.ts). @default MARK_EVERY_BYTES (1 MiB) */
   readonly markEveryBytes?: number;
 }
 

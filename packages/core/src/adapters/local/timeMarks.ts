@@ -13,7 +13,7 @@ import { NEWLINE } from './journalLine.js';
  * data: a torn last line is ignored, marks beyond the journal's end (a journal replaced by an older
  * copy) void them all, and deleting the file only makes reads index from the start again.
  */
-export const MARK_EVERY_BYTES = 4 * 1024 * 1024;
+export const MARK_EVERY_BYTES = 1024 * 1024;
 
 export interface TimeMark {
   offset: number;
