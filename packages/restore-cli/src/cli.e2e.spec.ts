@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
@@ -136,6 +136,28 @@ describe('restore-cli snapshots', () => {
     expect(result.out).toContain(firstAt);
     expect(result.out).toContain(secondAt);
     expect(result.out).toContain('scan');
+  });
+});
+
+describe('restore-cli verify', () => {
+  it('checks a directory store end to end, and names a change record edited on disk', async () => {
+    // The store of the backups before and after the bad afternoon, copied so the edit stays here.
+    const copy = join(work, 'verify-copy');
+    await cp(store, copy, { recursive: true });
+    const clean = await run('verify', '--pool', poolId, '--store', copy);
+    expect(clean.code).toBe(EXIT.ok);
+    expect(clean.out).toMatch(/chains\s+\d+ entities, [1-9]\d* records/);
+    expect(clean.out).toContain('everything checks out');
+
+    // Edit one record's after-image in the journal, keeping its hash: the chain no longer verifies.
+    const journal = join(copy, 'cognito-backup', poolId, 'changes', 'journal.log');
+    await writeFile(
+      journal,
+      (await readFile(journal, 'utf8')).replace('"version":1', '"version":1,"forged":true'),
+    );
+    const broken = await run('verify', '--pool', poolId, '--store', copy);
+    expect(broken.code).toBe(EXIT.failed);
+    expect(broken.out).toMatch(/problem\(s\):[\s\S]*is not a valid change record \(forged/);
   });
 });
 
