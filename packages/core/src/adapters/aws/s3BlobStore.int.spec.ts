@@ -225,11 +225,13 @@ describe('S3BlobStore on s3rver', () => {
 
   it('names a missing bucket with the command that creates it, and bucket and key in other errors', async () => {
     const missing = new S3BlobStore(client, { bucket: 'no-such-bucket', prefix: 'tenant-a' });
-    for (const failing of [
-      missing.put('some/key', text('x')),
-      missing.get('some/key'),
-      toArray(missing.list('p/')),
-    ]) {
+    const calls = [
+      () => missing.put('some/key', text('x')),
+      () => missing.get('some/key'),
+      () => toArray(missing.list('p/')),
+    ];
+    for (const call of calls) {
+      const failing = call();
       await expect(failing).rejects.toBeInstanceOf(BucketNotFoundError);
       await expect(failing).rejects.toThrow(/bucket no-such-bucket does not exist: .*restore-cli store init/);
     }
