@@ -89,6 +89,7 @@ export async function demoCommand(options: DemoOptions, ctx: CommandContext): Pr
     io.out(
       `  ${cli} state --pool ${poolId} --store ${storeArg} --at now --out ${shown(join(dir, 'now.json'))}`,
     );
+    io.out(`  ${cli} verify --pool ${poolId} --store ${storeArg}`);
   } finally {
     cognito.destroy();
     await local.stop();
