@@ -1,10 +1,10 @@
 import type { ChangeRecord } from '../changes/changeRecord.js';
+import { changeSteps } from '../changes/changeSteps.js';
 import { makeRecord } from '../changes/makeRecord.js';
 import { resolveValidFrom } from '../changes/validFrom.js';
 import { compareKeys, type EntityKey, parseEntityKey } from '../model/entityKey.js';
 import { deepEqual, type JsonObject } from '../model/json.js';
 import type { EntityEntry, OptionalComponent } from '../model/poolState.js';
-import { changeSteps } from './changeSteps.js';
 import type { ScannedEntity } from './readPoolState.js';
 
 /** Entity kinds each optional component holds: when it was not captured, its entities carry over. */

@@ -23,10 +23,22 @@ export interface NewChange {
   event?: ChangeEvent;
 }
 
-const nextUlid = monotonicFactory();
+let lastTime = Number.NaN;
+let nextUlid = monotonicFactory();
 
-/** ULIDs sort by time; the factory keeps them increasing within one millisecond too. */
-export const changeId = (at: Date): string => nextUlid(at.getTime());
+/**
+ * A ULID of `at`, so ids sort like the times they are minted for: increasing within one millisecond
+ * (a monotonic factory), and for an earlier time an earlier id — a plain monotonic factory would
+ * stamp it with the later time it saw before.
+ */
+export function changeId(at: Date): string {
+  const time = at.getTime();
+  if (time !== lastTime) {
+    nextUlid = monotonicFactory();
+    lastTime = time;
+  }
+  return nextUlid(time);
+}
 
 /** RFC 6902 ops turning `before` into `after` (a missing entity diffs as `{}`). */
 export const diffEntity = (before: JsonObject | null, after: JsonObject | null) =>
