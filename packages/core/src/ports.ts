@@ -132,6 +132,11 @@ export interface CognitoReader {
   // undefined when the entity does not exist (the pool does: a missing pool is PoolNotFoundError).
   /** AdminGetUser, reshaped like a ListUsers entry (`Attributes`) plus its MFA settings. */
   getUser(poolId: string, username: string): Promise<(RawUser & RawUserMfa) | undefined>;
+  /**
+   * The username of the user with this `sub` (ListUsers with the filter `sub = "…"`), or undefined.
+   * CloudTrail names users by `sub` only; capture resolves it here when the head state does not know it.
+   */
+  findUsernameBySub(poolId: string, sub: string): Promise<string | undefined>;
   /** AdminListGroupsForUser, every page: the names of the user's groups; undefined if the user is gone. */
   listGroupsForUser(poolId: string, username: string): Promise<string[] | undefined>;
   /** GetGroup. */

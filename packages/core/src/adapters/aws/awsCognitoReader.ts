@@ -17,6 +17,7 @@ import {
   describeClient,
   describeIdentityProvider,
   describeResourceServer,
+  findUsernameBySub,
   getGroup,
   getUser,
   listGroupsForUser,
@@ -166,6 +167,10 @@ export class AwsCognitoReader implements CognitoReader {
 
   getUser(poolId: string, username: string): Promise<(RawUser & RawUserMfa) | undefined> {
     return getUser(this.calls, poolId, username);
+  }
+
+  findUsernameBySub(poolId: string, sub: string): Promise<string | undefined> {
+    return findUsernameBySub(this.calls, poolId, sub);
   }
 
   listGroupsForUser(poolId: string, username: string): Promise<string[] | undefined> {

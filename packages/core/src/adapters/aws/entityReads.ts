@@ -7,6 +7,7 @@ import {
   DescribeUserPoolClientCommand,
   GetGroupCommand,
   ListGroupsCommand,
+  ListUsersCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { EntityGoneError } from '../../errors.js';
 import type { RawRecord, RawUser, RawUserMfa } from '../../model/raw.js';
@@ -49,6 +50,19 @@ export async function getUser(
     calls.client.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: username })),
   );
   return out === undefined ? undefined : userOf(out);
+}
+
+export async function findUsernameBySub(
+  calls: CognitoCalls,
+  poolId: string,
+  sub: string,
+): Promise<string | undefined> {
+  // A sub is a UUID; anything else could not match, and must not reach the filter's quoting.
+  if (!/^[0-9A-Za-z-]{1,128}$/.test(sub)) return undefined;
+  const out = await calls.call({ component: 'users', operation: 'ListUsers', poolId }, () =>
+    calls.client.send(new ListUsersCommand({ UserPoolId: poolId, Filter: `sub = "${sub}"`, Limit: 1 })),
+  );
+  return out.Users?.[0]?.Username;
 }
 
 export async function listGroupsForUser(

@@ -36,6 +36,17 @@ export async function optional<T>(
 
 /** The single-entity reads a restore makes just before it changes something. */
 export function entityReaderTests(t: ReaderTestContext): void {
+  it('finds a user by sub, the only name CloudTrail gives a user; undefined for none or a malformed one', async () => {
+    const alice = await t.reader.getUser(t.sample.poolId, 'alice');
+    const sub = alice?.Attributes?.find((a) => a.Name === 'sub')?.Value ?? '';
+    expect(sub).not.toBe('');
+    expect(await t.reader.findUsernameBySub(t.sample.poolId, sub)).toBe('alice');
+    expect(
+      await t.reader.findUsernameBySub(t.sample.poolId, '00000000-0000-4000-8000-000000000000'),
+    ).toBeUndefined();
+    expect(await t.reader.findUsernameBySub(t.sample.poolId, 'x" or sub ^= "')).toBeUndefined();
+  });
+
   it('reads one user like a ListUsers entry, MFA settings included; undefined when there is none', async () => {
     const alice = await t.reader.getUser(t.sample.poolId, 'alice');
     const listed = (await toArray(t.reader.listUsers(t.sample.poolId))).find((u) => u.Username === 'alice');
