@@ -1,7 +1,5 @@
 import type { ChangeRecord } from '../changes/changeRecord.js';
-import { changeSteps } from '../changes/changeSteps.js';
-import { makeRecord } from '../changes/makeRecord.js';
-import { resolveValidFrom } from '../changes/validFrom.js';
+import { nextRecords } from '../changes/nextRecords.js';
 import { compareKeys, type EntityKey, parseEntityKey } from '../model/entityKey.js';
 import { deepEqual, type JsonObject } from '../model/json.js';
 import type { EntityEntry, OptionalComponent } from '../model/poolState.js';
@@ -51,83 +49,53 @@ export function diffScan(
   return diff;
 }
 
-/** Where an entity's chain ends in the change log (it may go past the head state: a deleted entity). */
-export interface ChainHead {
-  version: number;
-  hash: string | null;
-  validFrom?: string;
-  /** The after-image of the chain's last record. */
-  after?: JsonObject | null;
-}
-
 export interface ReconcileOptions {
-  /**
-   * The first snapshot of a pool starts its history: entities the change log has never seen are
-   * taken as they are, with no record. Entities it has seen still continue their chains.
-   */
-  startOfHistory?: boolean;
+  /** When the full read began: what the log learnt after it may be newer than what was read. */
+  readAt: string;
 }
 
 /**
- * Turns a scan diff into `reconcile` change records and the entries of the new snapshot, with each
- * record stamped by the most precise time it can trust (see `changeSteps` and `resolveValidFrom`).
+ * Turns a scan diff into `reconcile` change records and the entries of the new snapshot, through
+ * `nextRecords` — the same rule capture follows: an entity the log has never seen gets a baseline
+ * record; an image older than the chain's head (capture recorded a change while the scan ran) is
+ * not written, and the snapshot keeps the replayed state for it.
  */
 export function reconcileRecords(
   poolId: string,
   diff: ScanDiff,
-  chainHeads: ReadonlyMap<EntityKey, ChainHead>,
+  heads: ReadonlyMap<EntityKey, ChangeRecord>,
   observedAt: string,
-  { startOfHistory = false }: ReconcileOptions = {},
-): { records: ChangeRecord[]; entries: EntityEntry[] } {
+  { readAt }: ReconcileOptions,
+): { records: ChangeRecord[]; entries: EntityEntry[]; stale: string[] } {
   const records: ChangeRecord[] = [];
+  const stale: string[] = [];
   const entries = [...diff.unchanged];
-  for (const change of diff.changed) {
-    const chain = chainHeads.get(change.key);
-    const outcome =
-      startOfHistory && chain === undefined && change.before === undefined
-        ? { records: [], version: 0, hash: null }
-        : recordChange(poolId, change, chain, observedAt);
-    records.push(...outcome.records);
-    if (change.after !== null)
-      entries.push({ key: change.key, version: outcome.version, hash: outcome.hash, doc: change.after });
-  }
-  entries.sort((a, b) => compareKeys(a.key, b.key));
-  return { records, entries };
-}
-
-type Change = ScanDiff['changed'][number];
-
-/** The records of one entity's change, and where its chain ends after them. */
-function recordChange(
-  poolId: string,
-  { key, before, after }: Change,
-  chain: ChainHead | undefined,
-  observedAt: string,
-): { records: ChangeRecord[]; version: number; hash: string | null } {
-  let head = { version: chain?.version ?? before?.version ?? 0, hash: chain?.hash ?? before?.hash ?? null };
-  // The chain can be ahead of the replayed state (a record valid after this instant: clock skew, or
-  // a concurrent writer). Patches always start from the chain's own last after-image.
-  const ahead = chain?.after !== undefined && chain.version > (before?.version ?? 0);
-  let doc = ahead ? (chain?.after ?? null) : (before?.doc ?? null);
-  if (ahead && deepEqual(doc ?? undefined, after ?? undefined)) return { records: [], ...head };
-  const records: ChangeRecord[] = [];
-  let validFrom = chain?.validFrom;
-  for (const step of changeSteps(key, doc ?? undefined, after)) {
-    validFrom = resolveValidFrom({ observedAt, entityModifiedAt: step.date, previousValidFrom: validFrom });
-    const record = makeRecord({
+  for (const { key, before, after } of diff.changed) {
+    const head = heads.get(key);
+    const verdict = nextRecords({
       poolId,
       entity: key,
-      head: { ...head, doc },
-      after: step.doc,
-      validFrom,
+      head,
+      ...(head === undefined && before !== undefined
+        ? { base: { version: before.version, hash: before.hash, doc: before.doc } }
+        : {}),
+      after,
       observedAt,
+      readAt,
       source: 'reconcile',
     });
-    records.push(record);
-    head = { version: record.version, hash: record.hash };
-    doc = step.doc;
+    if (verdict.kind === 'stale') {
+      stale.push(`${key}: ${verdict.reason}`);
+      if (before !== undefined) entries.push(before);
+      continue;
+    }
+    const last = verdict.kind === 'records' ? verdict.records.at(-1) : head;
+    records.push(...(verdict.kind === 'records' ? verdict.records : []));
+    if (after !== null)
+      entries.push({ key, version: last?.version ?? 0, hash: last?.hash ?? null, doc: after });
   }
-  return { records, ...head };
+  entries.sort((a, b) => compareKeys(a.key, b.key));
+  return { records, entries, stale };
 }
 
 function withMfaOf(key: EntityKey, before: JsonObject | undefined, doc: JsonObject): JsonObject {

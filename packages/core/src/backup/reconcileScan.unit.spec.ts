@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { ChangeRecord } from '../changes/changeRecord.js';
+import type { JsonObject } from '../model/json.js';
 import type { EntityEntry } from '../model/poolState.js';
 import { diffScan, reconcileRecords } from './reconcileScan.js';
 
@@ -11,6 +13,23 @@ const user = (name: string, modifiedAt: string, groups: string[] = []) => ({
   groups,
   createdAt: '2024-01-01T00:00:00.000Z',
   modifiedAt,
+});
+/** A chain head as the change log would return it (only what reconciling reads matters). */
+const headRecord = (
+  entity: string,
+  head: { version: number; hash: string; after?: JsonObject | null; validFrom?: string },
+): ChangeRecord => ({
+  id: '01HZ0000000000000000000000',
+  poolId: 'us-east-1_x',
+  entity,
+  validFrom: head.validFrom ?? '2024-06-01T10:00:00.000Z',
+  observedAt: head.validFrom ?? '2024-06-01T10:00:00.000Z',
+  source: 'reconcile',
+  patch: [],
+  prevHash: null,
+  version: head.version,
+  hash: head.hash,
+  after: head.after ?? null,
 });
 const entry = (key: string, doc: EntityEntry['doc'], version = 0): EntityEntry => ({
   key,
@@ -40,7 +59,9 @@ describe('reconciling a scan with the head state', () => {
 
   it('stamps each record with the most precise time it can trust', () => {
     const diff = diffScan(head, scan, ['identityProviders']);
-    const { records, entries } = reconcileRecords('us-east-1_x', diff, new Map(), observedAt);
+    const { records, entries } = reconcileRecords('us-east-1_x', diff, new Map(), observedAt, {
+      readAt: observedAt,
+    });
     const byEntity = Object.fromEntries(records.map((r) => [r.entity, r]));
     expect(byEntity['user:bob']?.validFrom).toBe(observedAt); // deleted: only known when observed
     expect(byEntity['user:bob']?.version).toBe(3);
@@ -54,7 +75,7 @@ describe('reconciling a scan with the head state', () => {
   it('uses observation time when the change did not move the modification date (memberships)', () => {
     const moved = [{ key: 'user:alice', doc: user('alice', '2024-06-01T09:00:00.000Z', ['admins']) }];
     const diff = diffScan(new Map([...head].filter(([k]) => k === 'user:alice')), moved, []);
-    const { records } = reconcileRecords('us-east-1_x', diff, new Map(), observedAt);
+    const { records } = reconcileRecords('us-east-1_x', diff, new Map(), observedAt, { readAt: observedAt });
     expect(records[0]?.validFrom).toBe(observedAt);
     expect(records[0]?.patch).toEqual([{ op: 'add', path: '/groups/0', value: 'admins' }]);
   });
@@ -62,7 +83,9 @@ describe('reconciling a scan with the head state', () => {
   it('splits an attribute change and a membership change into two records, each at its own time', () => {
     const changed = [{ key: 'user:alice', doc: user('alice', '2024-06-01T11:00:00.000Z', ['admins']) }];
     const diff = diffScan(new Map([...head].filter(([k]) => k === 'user:alice')), changed, []);
-    const { records, entries } = reconcileRecords('us-east-1_x', diff, new Map(), observedAt);
+    const { records, entries } = reconcileRecords('us-east-1_x', diff, new Map(), observedAt, {
+      readAt: observedAt,
+    });
     expect(records.map((r) => [r.version, r.validFrom, r.after?.groups])).toEqual([
       [1, '2024-06-01T11:00:00.999Z', []],
       [2, observedAt, ['admins']],
@@ -71,19 +94,20 @@ describe('reconciling a scan with the head state', () => {
     expect(entries[0]).toMatchObject({ version: 2, hash: records[1]?.hash });
   });
 
-  it('records nothing for entities new at the start of history, but continues known chains', () => {
+  it('writes a baseline for every entity it has never seen, so any head is one read of the log', () => {
     const diff = diffScan(new Map(), scan, []);
-    const chainHeads = new Map([
-      ['user:dan', { version: 2, hash: 'h2', validFrom: '2024-06-01T10:00:00.000Z' }],
-    ]);
-    const { records, entries } = reconcileRecords('us-east-1_x', diff, chainHeads, observedAt, {
-      startOfHistory: true,
+    const { records, entries } = reconcileRecords('us-east-1_x', diff, new Map(), observedAt, {
+      readAt: observedAt,
     });
-    expect(records.map((r) => [r.entity, r.version])).toEqual([['user:dan', 3]]);
+    expect(records.map((r) => [r.entity, r.version, r.prevHash])).toEqual([
+      ['user:alice', 1, null],
+      ['user:carol', 1, null],
+      ['user:dan', 1, null],
+    ]);
     expect(entries.map((e) => [e.key, e.version])).toEqual([
-      ['user:alice', 0],
-      ['user:carol', 0],
-      ['user:dan', 3],
+      ['user:alice', 1],
+      ['user:carol', 1],
+      ['user:dan', 1],
     ]);
   });
 
@@ -103,12 +127,15 @@ describe('reconciling a scan with the head state', () => {
     const a = user('alice', '2024-06-01T09:00:00.000Z');
     const b = { ...user('alice', '2024-06-01T09:30:00.000Z'), status: 'RESET_REQUIRED' };
     const replayed = new Map([['user:alice', entry('user:alice', a, 1)]]);
-    const chainHeads = new Map([['user:alice', { version: 2, hash: 'h2', after: b }]]);
+    const chainHeads = new Map([
+      ['user:alice', headRecord('user:alice', { version: 2, hash: 'h2', after: b })],
+    ]);
     const same = reconcileRecords(
       'us-east-1_x',
       diffScan(replayed, [{ key: 'user:alice', doc: b }], []),
       chainHeads,
       observedAt,
+      { readAt: observedAt },
     );
     expect(same.records).toEqual([]);
     expect(same.entries).toEqual([{ key: 'user:alice', version: 2, hash: 'h2', doc: b }]);
@@ -118,6 +145,7 @@ describe('reconciling a scan with the head state', () => {
       diffScan(replayed, [{ key: 'user:alice', doc: c }], []),
       chainHeads,
       observedAt,
+      { readAt: observedAt },
     );
     expect(moved.records.map((r) => [r.version, r.prevHash, r.patch])).toEqual([
       [3, 'h2', [{ op: 'replace', path: '/enabled', value: false }]],
@@ -127,9 +155,62 @@ describe('reconciling a scan with the head state', () => {
   it('continues the chain of a deleted entity when it comes back', () => {
     const diff = diffScan(new Map(), [{ key: 'user:bob', doc: user('bob', '2024-06-01T11:00:00.000Z') }], []);
     const chainHeads = new Map([
-      ['user:bob', { version: 3, hash: 'h3', validFrom: '2024-06-01T10:00:00.000Z' }],
+      ['user:bob', headRecord('user:bob', { version: 3, hash: 'h3', validFrom: '2024-06-01T10:00:00.000Z' })],
     ]);
-    const { records } = reconcileRecords('us-east-1_x', diff, chainHeads, observedAt);
+    const { records } = reconcileRecords('us-east-1_x', diff, chainHeads, observedAt, { readAt: observedAt });
     expect(records[0]).toMatchObject({ version: 4, prevHash: 'h3' });
+  });
+
+  it('never writes back an image older than what capture recorded while the scan ran', () => {
+    const a = user('alice', '2024-06-01T09:00:00.000Z');
+    const replayed = new Map([['user:alice', entry('user:alice', a, 1)]]);
+    // Capture recorded a change of alice at 11:59:30, while the scan was running.
+    const newer = { ...user('alice', '2024-06-01T11:59:00.000Z'), enabled: false };
+    const heads = new Map([
+      [
+        'user:alice',
+        headRecord('user:alice', {
+          version: 2,
+          hash: 'h2',
+          after: newer,
+          validFrom: '2024-06-01T11:59:30.000Z',
+        }),
+      ],
+    ]);
+    // The scan began at 11:50 and read alice as she was before.
+    const diff = diffScan(
+      replayed,
+      [{ key: 'user:alice', doc: user('alice', '2024-06-01T09:30:00.000Z') }],
+      [],
+    );
+    const { records, entries, stale } = reconcileRecords('us-east-1_x', diff, heads, observedAt, {
+      readAt: '2024-06-01T11:50:00.000Z',
+    });
+    expect(records).toEqual([]);
+    expect(stale).toEqual([expect.stringMatching(/^user:alice: read an image dated/)]);
+    expect(entries).toEqual([entry('user:alice', a, 1)]);
+    // Nor brings back a user whose deletion capture recorded after the scan began.
+    const gone = new Map([
+      [
+        'user:alice',
+        headRecord('user:alice', {
+          version: 2,
+          hash: 'h2',
+          after: null,
+          validFrom: '2024-06-01T11:59:30.000Z',
+        }),
+      ],
+    ]);
+    const resurrect = reconcileRecords(
+      'us-east-1_x',
+      diffScan(new Map(), [{ key: 'user:alice', doc: a }], []),
+      gone,
+      observedAt,
+      {
+        readAt: '2024-06-01T11:50:00.000Z',
+      },
+    );
+    expect(resurrect.records).toEqual([]);
+    expect(resurrect.entries).toEqual([]);
   });
 });

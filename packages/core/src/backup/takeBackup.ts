@@ -10,7 +10,7 @@ import { newestId, stateAt } from '../replay/stateAt.js';
 import type { SnapshotManifest } from '../snapshots/format.js';
 import type { SnapshotStore } from '../snapshots/snapshotStore.js';
 import { readPoolState, type ScanProgress } from './readPoolState.js';
-import { type ChainHead, diffScan, reconcileRecords } from './reconcileScan.js';
+import { diffScan, reconcileRecords } from './reconcileScan.js';
 
 const APPEND_CONCURRENCY = 16;
 
@@ -52,20 +52,16 @@ export async function takeBackup(
   const warnings: string[] = [];
   const { head, first, lastChangeId: previousChangeId } = await headState(deps, poolId, observedAt, warnings);
   const diff = diffScan(head, scan.entities, scan.notCaptured, { userMfaRead: scan.userMfaRead });
-  const chainHeads = new Map<EntityKey, ChainHead>();
-  for (const { key } of diff.changed) {
+  const heads = new Map<EntityKey, ChangeRecord>();
+  await forEachConcurrent(diff.changed, APPEND_CONCURRENCY, async ({ key }) => {
     const record = await deps.changeLog.head(poolId, key);
-    if (record)
-      chainHeads.set(key, {
-        version: record.version,
-        hash: record.hash,
-        validFrom: record.validFrom,
-        after: record.after,
-      });
-  }
-  const { records, entries } = reconcileRecords(poolId, diff, chainHeads, observedAt, {
-    startOfHistory: first,
+    if (record) heads.set(key, record);
   });
+  // The scan's start: a change the log recorded after it may be newer than what the scan read.
+  const { records, entries, stale } = reconcileRecords(poolId, diff, heads, observedAt, {
+    readAt: startedAt,
+  });
+  for (const why of stale) warnings.push(`kept the recorded state of ${why}`);
   // Entities are independent, so a table takes them in parallel; one entity's records go in order,
   // so an interrupted backup leaves each chain a prefix of itself, never a gap.
   await forEachConcurrent([...byEntity(records).values()], APPEND_CONCURRENCY, async (chain) => {

@@ -3,7 +3,7 @@ import { deepEqual, type JsonObject } from '../model/json.js';
 import { canonicalTime } from './canonicalTime.js';
 import type { ChangeEvent, ChangeRecord, ChangeSource } from './changeRecord.js';
 import { changeSteps, createdAtOf, modifiedAtOf } from './changeSteps.js';
-import { makeRecord } from './makeRecord.js';
+import { type EntityHead, makeRecord } from './makeRecord.js';
 import { resolveValidFrom } from './validFrom.js';
 
 /** What was just read of one entity, and against which chain head. */
@@ -12,6 +12,11 @@ export interface Observation {
   entity: EntityKey;
   /** The chain's newest record (one strongly consistent read of the change log), or undefined. */
   head: ChangeRecord | undefined;
+  /**
+   * Where the chain starts when the log gives no head: the entity as a snapshot holds it (a version-0
+   * entry, from before first reads wrote baselines).
+   */
+  base?: EntityHead;
   /** The entity as read: its canonical document, or null when it does not exist. */
   after: JsonObject | null;
   /** When the read returned. */
@@ -54,13 +59,17 @@ export function nextRecords(observation: Observation): Verdict {
   const { head, after } = observation;
   const observedAt = canonicalTime(observation.observedAt);
   const readAt = canonicalTime(observation.readAt ?? observation.observedAt);
-  const before = head?.after ?? null;
-  if (head !== undefined && deepEqual(before ?? undefined, after ?? undefined)) return { kind: 'unchanged' };
+  const start: EntityHead = head
+    ? { version: head.version, hash: head.hash, doc: head.after }
+    : (observation.base ?? { version: 0, hash: null, doc: null });
+  const before = start.doc;
+  const known = head !== undefined || observation.base !== undefined;
+  if (known && deepEqual(before ?? undefined, after ?? undefined)) return { kind: 'unchanged' };
   const stale = staleness(head, after, readAt);
   if (stale !== undefined) return { kind: 'stale', reason: stale };
 
   const records: ChangeRecord[] = [];
-  let chain = { version: head?.version ?? 0, hash: head?.hash ?? null, doc: before };
+  let chain = start;
   let validFrom = head?.validFrom;
   for (const step of changeSteps(observation.entity, before ?? undefined, after)) {
     validFrom = resolveValidFrom({

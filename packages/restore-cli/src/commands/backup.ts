@@ -54,6 +54,6 @@ function printSummary(result: BackupResult, ctx: CommandContext): void {
 
 function describeChanges({ first, changes }: BackupResult): string {
   if (!first) return `${changes} change record(s) since the previous backup`;
-  if (changes === 0) return 'first backup of this pool';
-  return `first snapshot of this pool; ${changes} change record(s) continue the history already in the change log`;
+  // The first full read writes a baseline for every entity, so each entity's head is in the log.
+  return `first backup of this pool: ${changes} baseline record(s)`;
 }
