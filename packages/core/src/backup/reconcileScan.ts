@@ -70,32 +70,42 @@ export function reconcileRecords(
   const records: ChangeRecord[] = [];
   const stale: string[] = [];
   const entries = [...diff.unchanged];
-  for (const { key, before, after } of diff.changed) {
-    const head = heads.get(key);
-    const verdict = nextRecords({
-      poolId,
-      entity: key,
-      head,
-      ...(head === undefined && before !== undefined
-        ? { base: { version: before.version, hash: before.hash, doc: before.doc } }
-        : {}),
-      after,
-      observedAt,
-      readAt,
-      source: 'reconcile',
-    });
-    if (verdict.kind === 'stale') {
-      stale.push(`${key}: ${verdict.reason}`);
-      if (before !== undefined) entries.push(before);
-      continue;
-    }
-    const last = verdict.kind === 'records' ? verdict.records.at(-1) : head;
-    records.push(...(verdict.kind === 'records' ? verdict.records : []));
-    if (after !== null)
-      entries.push({ key, version: last?.version ?? 0, hash: last?.hash ?? null, doc: after });
+  for (const change of diff.changed) {
+    const outcome = reconcileOne(poolId, change, heads.get(change.key), observedAt, readAt);
+    records.push(...outcome.records);
+    if (outcome.stale !== undefined) stale.push(`${change.key}: ${outcome.stale}`);
+    if (outcome.entry !== undefined) entries.push(outcome.entry);
   }
   entries.sort((a, b) => compareKeys(a.key, b.key));
   return { records, entries, stale };
+}
+
+/** One changed entity: its records, and its entry in the new snapshot (none: it does not exist). */
+function reconcileOne(
+  poolId: string,
+  { key, before, after }: ScanDiff['changed'][number],
+  head: ChangeRecord | undefined,
+  observedAt: string,
+  readAt: string,
+): { records: ChangeRecord[]; entry?: EntityEntry; stale?: string } {
+  const base = head === undefined && before !== undefined ? before : undefined;
+  const verdict = nextRecords({
+    poolId,
+    entity: key,
+    head,
+    ...(base === undefined ? {} : { base: { version: base.version, hash: base.hash, doc: base.doc } }),
+    after,
+    observedAt,
+    readAt,
+    source: 'reconcile',
+  });
+  // Older than the log: the snapshot keeps the replayed state, which already holds the newer record.
+  if (verdict.kind === 'stale')
+    return { records: [], stale: verdict.reason, ...(before ? { entry: before } : {}) };
+  const records = verdict.kind === 'records' ? verdict.records : [];
+  const last = records.at(-1) ?? head;
+  if (after === null) return { records };
+  return { records, entry: { key, version: last?.version ?? 0, hash: last?.hash ?? null, doc: after } };
 }
 
 function withMfaOf(key: EntityKey, before: JsonObject | undefined, doc: JsonObject): JsonObject {
