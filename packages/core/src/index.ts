@@ -2,6 +2,7 @@ export * from './asyncIterables.js';
 export * from './backup/readPoolState.js';
 export * from './backup/reconcileScan.js';
 export * from './backup/takeBackup.js';
+export * from './capture/captureEvent.js';
 export * from './capture/eventCatalogue.js';
 export * from './capture/eventRulePattern.js';
 export * from './capture/eventSchema.js';

@@ -68,10 +68,16 @@ export function nextRecords(observation: Observation): Verdict {
   const stale = staleness(head, after, readAt);
   if (stale !== undefined) return { kind: 'stale', reason: stale };
 
+  return { kind: 'records', records: chainOf(observation, start, observedAt) };
+}
+
+/** The records from `start` to what was read: one per step `changeSteps` finds. */
+function chainOf(observation: Observation, start: EntityHead, observedAt: string): ChangeRecord[] {
   const records: ChangeRecord[] = [];
   let chain = start;
-  let validFrom = head?.validFrom;
-  for (const step of changeSteps(observation.entity, before ?? undefined, after)) {
+  let validFrom = observation.head?.validFrom;
+  const steps = changeSteps(observation.entity, start.doc ?? undefined, observation.after);
+  for (const [index, step] of steps.entries()) {
     validFrom = resolveValidFrom({
       observedAt,
       entityModifiedAt: step.date,
@@ -86,12 +92,14 @@ export function nextRecords(observation: Observation): Verdict {
       validFrom,
       observedAt,
       source: observation.source,
-      ...(observation.event === undefined ? {} : { event: observation.event }),
+      // The event names the last state only: the log keeps one record per (entity, event id), and an
+      // earlier step (the part Cognito dated) is inferred, not what the event reported.
+      ...(observation.event === undefined || index < steps.length - 1 ? {} : { event: observation.event }),
     });
     records.push(record);
     chain = { version: record.version, hash: record.hash, doc: record.after };
   }
-  return { kind: 'records', records };
+  return records;
 }
 
 /** Why `after` (read from `readAt` on) must not be written over `head`; undefined when it may be. */

@@ -1,0 +1,187 @@
+import { readFileSync } from 'node:fs';
+import {
+  AdminAddUserToGroupCommand,
+  AdminDeleteUserCommand,
+  AdminUpdateUserAttributesCommand,
+  type CognitoIdentityProviderClient,
+  UpdateGroupCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AwsCognitoReader } from '../adapters/aws/awsCognitoReader.js';
+import { createCognitoClient } from '../adapters/aws/cognitoClient.js';
+import { toArray } from '../asyncIterables.js';
+import { takeBackup } from '../backup/takeBackup.js';
+import { verifyChain } from '../changes/verifyChain.js';
+import type { Clock } from '../ports.js';
+import { SnapshotStore } from '../snapshots/snapshotStore.js';
+import { type RunningCognitoFake, startCognitoFake } from '../testing/cognitoFake/index.js';
+import { type Sample, seedSamplePool } from '../testing/contracts/cognitoReader.sample.js';
+import { MemoryBlobStore } from '../testing/memoryBlobStore.js';
+import { MemoryChangeLog } from '../testing/memoryChangeLog.js';
+import { captureEvent } from './captureEvent.js';
+import { type CognitoEvent, parseCognitoEvent } from './eventSchema.js';
+
+let now = Date.parse('2024-06-01T10:00:00.000Z');
+const clock: Clock = { now: () => new Date(now) };
+let running: RunningCognitoFake;
+let cognito: CognitoIdentityProviderClient;
+let reader: AwsCognitoReader;
+let sample: Sample;
+const log = new MemoryChangeLog();
+
+/** A fixture (shaped like CloudTrail's event) pointed at the fake's pool, user and time. */
+/** The parts of a fixture's CloudTrail record a test points at the fake. */
+interface Detail {
+  requestParameters: Record<string, unknown>;
+  additionalEventData: Record<string, unknown>;
+  [field: string]: unknown;
+}
+
+function fixture(name: string, edit: (detail: Detail) => void = () => {}): CognitoEvent {
+  const json = JSON.parse(readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), 'utf8'));
+  json.detail.requestParameters.userPoolId = sample.poolId;
+  json.detail.eventTime = new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  edit(json.detail);
+  const parsed = parseCognitoEvent(json);
+  if (!parsed.ok) throw new Error(parsed.reason);
+  return parsed.event;
+}
+
+async function subOf(username: string): Promise<string> {
+  const user = await reader.getUser(sample.poolId, username);
+  return user?.Attributes?.find((a) => a.Name === 'sub')?.Value ?? '';
+}
+
+beforeAll(async () => {
+  running = await startCognitoFake({ pageSize: 2, now: clock.now });
+  cognito = createCognitoClient({ endpoint: running.endpoint, region: 'us-east-1', baseDelayMs: 1 });
+  reader = new AwsCognitoReader(cognito, { pageSize: 2 });
+  sample = await seedSamplePool(cognito, {
+    identityProviders: false,
+    resourceServers: false,
+    domain: false,
+    uiCustomization: false,
+    riskConfiguration: false,
+    tags: false,
+    userMfaPreferences: false,
+  });
+  // The first full read writes every entity's baseline: capture continues those chains.
+  await takeBackup(
+    { reader, snapshots: new SnapshotStore(new MemoryBlobStore()), changeLog: log, clock },
+    sample.poolId,
+  );
+});
+
+afterAll(async () => {
+  cognito?.destroy();
+  await running?.stop();
+});
+
+describe('captureEvent on the in-memory Cognito', () => {
+  it('re-reads the user an event names by sub and records the change with who made it and when', async () => {
+    now += 60_000;
+    await cognito.send(
+      new AdminUpdateUserAttributesCommand({
+        UserPoolId: sample.poolId,
+        Username: 'alice',
+        UserAttributes: [{ Name: 'custom:tenant', Value: 'globex' }],
+      }),
+    );
+    const sub = await subOf('alice');
+    const event = fixture('AdminUpdateUserAttributes', (d) => {
+      d.additionalEventData.sub = sub;
+    });
+    now += 2_000;
+    const outcome = await captureEvent({ reader, changeLog: log, clock }, event);
+    expect(outcome).toMatchObject({ poolId: sample.poolId, duplicates: [], forReconcile: [] });
+    expect(outcome.appended.map((r) => r.entity)).toEqual(['user:alice']);
+    const record = outcome.appended[0];
+    expect(record?.after).toMatchObject({ attributes: { 'custom:tenant': 'globex' } });
+    expect(record?.event).toEqual({
+      name: 'AdminUpdateUserAttributes',
+      eventId: event.detail.eventID,
+      actorArn: event.detail.userIdentity.arn,
+      actorType: 'AssumedRole',
+      sourceIp: event.detail.sourceIPAddress,
+      userAgent: event.detail.userAgent,
+    });
+    expect(record?.source).toBe('cloudtrail');
+    // Never read from the masked request: the sub named the user.
+    expect(JSON.stringify(event.detail.requestParameters)).toContain('HIDDEN_DUE_TO_SECURITY_REASONS');
+    expect(verifyChain(await toArray(log.entityHistory(sample.poolId, 'user:alice')))).toEqual([]);
+
+    // Delivered again: nothing new.
+    now += 1_000;
+    const again = await captureEvent({ reader, changeLog: log, clock }, event);
+    expect(again.appended).toEqual([]);
+    expect([...again.duplicates, ...again.unchanged]).toEqual(['user:alice']);
+  });
+
+  it('never moves an entity back when an older event arrives after a newer one', async () => {
+    now += 60_000;
+    const older = fixture('UpdateGroup', (d) => {
+      d.requestParameters.groupName = 'admins';
+    });
+    await cognito.send(
+      new UpdateGroupCommand({ UserPoolId: sample.poolId, GroupName: 'admins', Description: 'first' }),
+    );
+    now += 5_000;
+    await cognito.send(
+      new UpdateGroupCommand({ UserPoolId: sample.poolId, GroupName: 'admins', Description: 'second' }),
+    );
+    const newer = fixture('UpdateGroup', (d) => {
+      d.requestParameters.groupName = 'admins';
+      d.eventID = 'newer-event';
+    });
+    now += 1_000;
+    expect((await captureEvent({ reader, changeLog: log, clock }, newer)).appended).toHaveLength(1);
+    now += 1_000;
+    const late = await captureEvent({ reader, changeLog: log, clock }, older);
+    expect(late.appended).toEqual([]);
+    const head = await log.head(sample.poolId, 'group:admins');
+    expect(head?.after).toMatchObject({ Description: 'second' });
+  });
+
+  it('records a membership change at the event time; a user gone before the re-read goes to reconcile', async () => {
+    now += 60_000;
+    await cognito.send(
+      new AdminAddUserToGroupCommand({
+        UserPoolId: sample.poolId,
+        Username: 'bob/builder',
+        GroupName: 'viewers',
+      }),
+    );
+    const sub = await subOf('bob/builder');
+    const added = await captureEvent(
+      { reader, changeLog: log, clock },
+      fixture('AdminAddUserToGroup', (d) => {
+        d.additionalEventData.sub = sub;
+      }),
+    );
+    expect(added.appended.map((r) => r.entity)).toEqual(['user:bob/builder']);
+    expect(added.appended[0]?.after).toMatchObject({ groups: expect.arrayContaining(['viewers']) });
+    // Cognito does not date memberships: the event's time is the best truth there is.
+    expect(added.appended[0]?.validFrom).toBe(new Date(Math.floor(now / 1000) * 1000).toISOString());
+
+    now += 60_000;
+    const eveSub = await subOf('eve');
+    await cognito.send(new AdminDeleteUserCommand({ UserPoolId: sample.poolId, Username: 'eve' }));
+    const deleted = fixture('AdminDeleteUser', (d) => {
+      d.additionalEventData.sub = eveSub;
+    });
+    now += 3_000;
+    const outcome = await captureEvent({ reader, changeLog: log, clock }, deleted);
+    // The user is gone by the time the event is read, so ListUsers by sub finds nobody: reconcile
+    // records the deletion (capture cannot name her without a sub index of the head state).
+    expect(outcome.appended).toEqual([]);
+    expect(outcome.forReconcile).toEqual([expect.stringContaining(`sub ${eveSub}`)]);
+  });
+
+  it('ignores read-only and failed calls, and events of no catalogued name', async () => {
+    const failed = fixture('UpdateGroup', (d) => {
+      d.errorCode = 'ResourceNotFoundException';
+      d.errorMessage = 'Group not found.';
+    });
+    expect((await captureEvent({ reader, changeLog: log, clock }, failed)).ignored).toMatch(/failed/);
+  });
+});

@@ -1,0 +1,150 @@
+import type { ChangeEvent, ChangeRecord } from '../changes/changeRecord.js';
+import { nextRecords } from '../changes/nextRecords.js';
+import { VersionConflictError } from '../errors.js';
+import type { EntityKey } from '../model/entityKey.js';
+import type { ChangeLog, Clock, CognitoReader } from '../ports.js';
+import { readLiveEntity } from '../restore/readLiveEntity.js';
+import type { CognitoEvent } from './eventSchema.js';
+import { type ResolvedTouch, touchedEntities } from './touchedEntities.js';
+
+export interface CaptureDeps {
+  reader: CognitoReader;
+  changeLog: ChangeLog;
+  clock: Clock;
+}
+
+/** What capturing one event did. Nothing here is an error: a malformed event never gets this far. */
+export interface CaptureOutcome {
+  poolId?: string;
+  /** Why the event changes nothing (a read-only or failed call, an uncatalogued name). */
+  ignored?: string;
+  /** Records appended, by entity. */
+  appended: ChangeRecord[];
+  /** Entities whose record of this event was already in the log (a redelivered event). */
+  duplicates: EntityKey[];
+  /** Entities whose re-read was older than the log, or showed nothing new. */
+  unchanged: EntityKey[];
+  /**
+   * What this event touched that capture cannot re-read alone (a user no longer found by sub, a
+   * deleted group's members, a whole pool): the next reconcile records it.
+   */
+  forReconcile: string[];
+}
+
+/** Attempts at one entity when other writers keep taking its next version. */
+const CONFLICT_ATTEMPTS = 5;
+
+/**
+ * Capture of one Cognito event: the entities it touched (the catalogue), each re-read from Cognito
+ * now (an event says *that* something changed; the re-read says *what*), turned into records by the
+ * one rule full reads also follow (`nextRecords`: never regress), stamped with the event's time and
+ * who made the call, and appended. A redelivered event writes nothing new (the log refuses a second
+ * record of an event id per entity); an out-of-order one never moves an entity back.
+ */
+export async function captureEvent(deps: CaptureDeps, event: CognitoEvent): Promise<CaptureOutcome> {
+  const outcome: CaptureOutcome = { appended: [], duplicates: [], unchanged: [], forReconcile: [] };
+  const touched = touchedEntities(event);
+  if ('ignored' in touched) return { ...outcome, ignored: touched.ignored };
+  for (const { reason } of touched.unresolved) outcome.forReconcile.push(reason);
+  if (!('poolId' in touched)) {
+    outcome.forReconcile.push(
+      `the pool of app client ${touched.poolOfClient} (a public call names only its client)`,
+    );
+    return outcome;
+  }
+  const poolId = touched.poolId;
+  const keys = await entityKeys(deps, poolId, touched.touches, outcome);
+  const source = changeEventOf(event);
+  for (const key of keys) await captureEntity(deps, poolId, key, event, source, outcome);
+  return { ...outcome, poolId };
+}
+
+/** The entity keys to re-read; what needs the pool's whole state goes to reconcile. */
+async function entityKeys(
+  deps: CaptureDeps,
+  poolId: string,
+  touches: readonly ResolvedTouch[],
+  outcome: CaptureOutcome,
+): Promise<EntityKey[]> {
+  const keys: EntityKey[] = [];
+  for (const touch of touches) {
+    if (touch.kind === 'entity') keys.push(touch.key);
+    else if (touch.kind === 'userBySub') {
+      const username = await deps.reader.findUsernameBySub(poolId, touch.sub);
+      if (username !== undefined) keys.push(`user:${username}`);
+      else outcome.forReconcile.push(`the user with sub ${touch.sub}: not found in ${poolId} any more`);
+    } else if (touch.kind === 'groupMembers')
+      outcome.forReconcile.push(`the members of deleted group ${touch.group}`);
+    else if (touch.kind === 'everyUi') outcome.forReconcile.push('every UI customization of the pool');
+    else
+      outcome.forReconcile.push(touch.end ? `the whole pool ${poolId}: deleted` : `the whole pool ${poolId}`);
+  }
+  return [...new Set(keys)];
+}
+
+function changeEventOf(event: CognitoEvent): ChangeEvent {
+  const { detail } = event;
+  const change: ChangeEvent = { name: detail.eventName, eventId: detail.eventID };
+  if (detail.userIdentity.arn !== undefined) change.actorArn = detail.userIdentity.arn;
+  if (detail.userIdentity.type !== undefined) change.actorType = detail.userIdentity.type;
+  if (detail.sourceIPAddress !== undefined) change.sourceIp = detail.sourceIPAddress;
+  if (detail.userAgent !== undefined) change.userAgent = detail.userAgent;
+  return change;
+}
+
+async function captureEntity(
+  deps: CaptureDeps,
+  poolId: string,
+  key: EntityKey,
+  event: CognitoEvent,
+  change: ChangeEvent,
+  outcome: CaptureOutcome,
+): Promise<void> {
+  const arn = key === 'tags' ? String((await deps.reader.describeUserPool(poolId)).Arn ?? '') : undefined;
+  for (let attempt = 1; ; attempt++) {
+    const head = await deps.changeLog.head(poolId, key);
+    const readAt = deps.clock.now().toISOString();
+    const after = await readLiveEntity(
+      { reader: deps.reader, poolId, arn, paced: (_operation, call) => call(), userMfa: true },
+      key,
+    );
+    const verdict = nextRecords({
+      poolId,
+      entity: key,
+      head,
+      after,
+      observedAt: deps.clock.now().toISOString(),
+      readAt,
+      source: 'cloudtrail',
+      event: change,
+      eventTime: new Date(event.detail.eventTime).toISOString(),
+    });
+    if (verdict.kind !== 'records') {
+      outcome.unchanged.push(key);
+      return;
+    }
+    try {
+      await appendAll(deps.changeLog, key, verdict.records, outcome);
+      return;
+    } catch (error) {
+      // Another writer took the version: re-read both and try again (the contract's retry).
+      if (!(error instanceof VersionConflictError) || attempt >= CONFLICT_ATTEMPTS) throw error;
+    }
+  }
+}
+
+/** One entity's records in order; a record of this event already there ends it (redelivery). */
+async function appendAll(
+  log: ChangeLog,
+  key: EntityKey,
+  records: readonly ChangeRecord[],
+  outcome: CaptureOutcome,
+): Promise<void> {
+  for (const record of records) {
+    if ((await log.append(record)) === 'duplicate') {
+      outcome.duplicates.push(key);
+      return;
+    }
+    outcome.appended.push(record);
+  }
+}
