@@ -28,6 +28,7 @@ let cognito: CognitoIdentityProviderClient;
 let reader: AwsCognitoReader;
 let sample: Sample;
 const log = new MemoryChangeLog();
+const snapshots = new SnapshotStore(new MemoryBlobStore());
 
 /** A fixture (shaped like CloudTrail's event) pointed at the fake's pool, user and time. */
 /** The parts of a fixture's CloudTrail record a test points at the fake. */
@@ -66,10 +67,7 @@ beforeAll(async () => {
     userMfaPreferences: false,
   });
   // The first full read writes every entity's baseline: capture continues those chains.
-  await takeBackup(
-    { reader, snapshots: new SnapshotStore(new MemoryBlobStore()), changeLog: log, clock },
-    sample.poolId,
-  );
+  await takeBackup({ reader, snapshots, changeLog: log, clock }, sample.poolId);
 });
 
 afterAll(async () => {
@@ -142,7 +140,7 @@ describe('captureEvent on the in-memory Cognito', () => {
     expect(head?.after).toMatchObject({ Description: 'second' });
   });
 
-  it('records a membership change at the event time; a user gone before the re-read goes to reconcile', async () => {
+  it('records a membership change, and a user gone before the re-read as deleted, at the event time', async () => {
     now += 60_000;
     await cognito.send(
       new AdminAddUserToGroupCommand({
@@ -169,12 +167,19 @@ describe('captureEvent on the in-memory Cognito', () => {
     const deleted = fixture('AdminDeleteUser', (d) => {
       d.additionalEventData.sub = eveSub;
     });
+    // CloudTrail times are whole seconds: the deletion happened by the end of that second.
+    const deletedAt = new Date(Date.parse(deleted.detail.eventTime) + 999).toISOString();
     now += 3_000;
-    const outcome = await captureEvent({ reader, changeLog: log, clock }, deleted);
-    // The user is gone by the time the event is read, so ListUsers by sub finds nobody: reconcile
-    // records the deletion (capture cannot name her without a sub index of the head state).
-    expect(outcome.appended).toEqual([]);
-    expect(outcome.forReconcile).toEqual([expect.stringContaining(`sub ${eveSub}`)]);
+    // Without the recorded state, a user Cognito no longer has cannot be named: reconcile records it.
+    const blind = await captureEvent({ reader, changeLog: log, clock }, deleted);
+    expect(blind.appended).toEqual([]);
+    expect(blind.forReconcile).toEqual([expect.stringContaining(`sub ${eveSub}`)]);
+    // With it, the sub names eve, the re-read finds her gone: a deletion stamped at the event's time.
+    const outcome = await captureEvent({ reader, changeLog: log, clock, snapshots }, deleted);
+    expect(outcome.forReconcile).toEqual([]);
+    expect(outcome.appended.map((r) => [r.entity, r.after, r.validFrom])).toEqual([
+      ['user:eve', null, deletedAt],
+    ]);
   });
 
   it('ignores read-only and failed calls, and events of no catalogued name', async () => {

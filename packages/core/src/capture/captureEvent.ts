@@ -1,9 +1,16 @@
 import type { ChangeEvent, ChangeRecord } from '../changes/changeRecord.js';
 import { nextRecords } from '../changes/nextRecords.js';
-import { VersionConflictError } from '../errors.js';
+import {
+  InvalidInputError,
+  SnapshotCorruptError,
+  SnapshotMissingError,
+  VersionConflictError,
+} from '../errors.js';
 import type { EntityKey } from '../model/entityKey.js';
 import type { ChangeLog, Clock, CognitoReader } from '../ports.js';
+import { stateAt } from '../replay/stateAt.js';
 import { readLiveEntity } from '../restore/readLiveEntity.js';
+import type { SnapshotStore } from '../snapshots/snapshotStore.js';
 import type { CognitoEvent } from './eventSchema.js';
 import { type ResolvedTouch, touchedEntities } from './touchedEntities.js';
 
@@ -11,6 +18,11 @@ export interface CaptureDeps {
   reader: CognitoReader;
   changeLog: ChangeLog;
   clock: Clock;
+  /**
+   * Where the head state is replayed from, to name a user Cognito no longer has (a deletion: the
+   * event gives only the sub, and ListUsers finds nobody). Without it such users go to reconcile.
+   */
+  snapshots?: SnapshotStore;
 }
 
 /** What capturing one event did. Nothing here is an error: a malformed event never gets this far. */
@@ -70,9 +82,14 @@ async function entityKeys(
   for (const touch of touches) {
     if (touch.kind === 'entity') keys.push(touch.key);
     else if (touch.kind === 'userBySub') {
-      const username = await deps.reader.findUsernameBySub(poolId, touch.sub);
+      const username =
+        (await deps.reader.findUsernameBySub(poolId, touch.sub)) ??
+        (await recordedUsername(deps, poolId, touch.sub));
       if (username !== undefined) keys.push(`user:${username}`);
-      else outcome.forReconcile.push(`the user with sub ${touch.sub}: not found in ${poolId} any more`);
+      else
+        outcome.forReconcile.push(
+          `the user with sub ${touch.sub}: neither in ${poolId} nor in its recorded state`,
+        );
     } else if (touch.kind === 'groupMembers')
       outcome.forReconcile.push(`the members of deleted group ${touch.group}`);
     else if (touch.kind === 'everyUi') outcome.forReconcile.push('every UI customization of the pool');
@@ -147,4 +164,36 @@ async function appendAll(
     }
     outcome.appended.push(record);
   }
+}
+
+/**
+ * The username the recorded state (newest snapshot + records since) gives the user with this sub:
+ * how a deleted user is named. One pass over the pool's state, streamed, stopping at the match —
+ * paid only for users Cognito no longer has.
+ */
+async function recordedUsername(deps: CaptureDeps, poolId: string, sub: string): Promise<string | undefined> {
+  if (deps.snapshots === undefined) return undefined;
+  let state: Awaited<ReturnType<typeof stateAt>>;
+  try {
+    state = await stateAt(
+      { snapshots: deps.snapshots, changeLog: deps.changeLog },
+      poolId,
+      deps.clock.now().toISOString(),
+    );
+  } catch (error) {
+    // No snapshot yet (or none usable): nothing recorded to name the user by.
+    if (
+      error instanceof InvalidInputError ||
+      error instanceof SnapshotCorruptError ||
+      error instanceof SnapshotMissingError
+    )
+      return undefined;
+    throw error;
+  }
+  for await (const { key, doc } of state.entities) {
+    if (!key.startsWith('user:')) continue;
+    const attributes = doc.attributes as Record<string, unknown> | undefined;
+    if (attributes?.sub === sub) return key.slice('user:'.length);
+  }
+  return undefined;
 }
