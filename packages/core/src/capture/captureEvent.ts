@@ -67,7 +67,9 @@ export async function captureEvent(deps: CaptureDeps, event: CognitoEvent): Prom
   const poolId = touched.poolId;
   const keys = await entityKeys(deps, poolId, touched.touches, outcome);
   const source = changeEventOf(event);
-  for (const key of keys) await captureEntity(deps, poolId, key, event, source, outcome);
+  // A user's document holds MFA settings exactly when a full read would read them: MFA not OFF.
+  const userMfa = keys.some((key) => key.startsWith('user:')) && (await mfaInUse(deps.reader, poolId));
+  for (const key of keys) await captureEntity(deps, poolId, key, { event, change: source, userMfa }, outcome);
   return { ...outcome, poolId };
 }
 
@@ -109,12 +111,22 @@ function changeEventOf(event: CognitoEvent): ChangeEvent {
   return change;
 }
 
+async function mfaInUse(reader: CognitoReader, poolId: string): Promise<boolean> {
+  const { MfaConfiguration } = await reader.getMfaConfig(poolId);
+  return typeof MfaConfiguration === 'string' && MfaConfiguration !== 'OFF';
+}
+
+interface EntityCapture {
+  event: CognitoEvent;
+  change: ChangeEvent;
+  userMfa: boolean;
+}
+
 async function captureEntity(
   deps: CaptureDeps,
   poolId: string,
   key: EntityKey,
-  event: CognitoEvent,
-  change: ChangeEvent,
+  { event, change, userMfa }: EntityCapture,
   outcome: CaptureOutcome,
 ): Promise<void> {
   const arn = key === 'tags' ? String((await deps.reader.describeUserPool(poolId)).Arn ?? '') : undefined;
@@ -122,7 +134,7 @@ async function captureEntity(
     const head = await deps.changeLog.head(poolId, key);
     const readAt = deps.clock.now().toISOString();
     const after = await readLiveEntity(
-      { reader: deps.reader, poolId, arn, paced: (_operation, call) => call(), userMfa: true },
+      { reader: deps.reader, poolId, arn, paced: (_operation, call) => call(), userMfa },
       key,
     );
     const verdict = nextRecords({
