@@ -20,6 +20,7 @@ import {
   stateAt,
   systemClock,
   takeBackup,
+  toArray,
 } from '@cognito-rewind/core';
 import { AwsCognitoReader, createCognitoClient } from '@cognito-rewind/core/adapters/aws';
 import { startCognitoLocal } from '@cognito-rewind/core/testing';
@@ -73,8 +74,8 @@ async function truth(poolId: string): Promise<Map<EntityKey, JsonObject>> {
   );
 }
 
-async function replayed(poolId: string, at: string): Promise<Map<EntityKey, JsonObject>> {
-  const state = await stateAt(store, poolId, at);
+async function replayed(poolId: string, at: string, from = store): Promise<Map<EntityKey, JsonObject>> {
+  const state = await stateAt(from, poolId, at);
   const out = new Map<EntityKey, JsonObject>();
   for await (const entry of state.entities)
     if (/^(user|group):/.test(entry.key)) out.set(entry.key, comparable(entry.key, entry.doc));
@@ -82,13 +83,13 @@ async function replayed(poolId: string, at: string): Promise<Map<EntityKey, Json
 }
 
 /** Hands every event the tap emitted so far to capture, as the SQS-fed handler will. */
-async function captureAll(): Promise<void> {
-  await tap.idle();
-  for (const json of events.splice(0)) {
+async function captureAll(from = tap, queue = events, into = store): Promise<void> {
+  await from.idle();
+  for (const json of queue.splice(0)) {
     const parsed = parseCognitoEvent(json);
     if (!parsed.ok) throw new Error(parsed.reason);
     await captureEvent(
-      { reader, changeLog: store.changeLog, clock: systemClock, snapshots: store.snapshots },
+      { reader, changeLog: into.changeLog, clock: systemClock, snapshots: into.snapshots },
       parsed.event,
     );
   }
@@ -184,5 +185,65 @@ describe('API calls through the tap, captured, replay to the truth at every step
         name,
         state: Object.fromEntries(expected),
       });
+  }, 60_000);
+});
+describe('duplicated and dropped events', () => {
+  it('a duplicate writes nothing twice; a dropped change is missing until a reconcile repairs it', async () => {
+    const queue: unknown[] = [];
+    const faulty = await startCloudTrailTap({
+      target: local.endpoint,
+      onEvent: (event) => void queue.push(event),
+      faults: { duplicate: true, drop: ({ eventName }) => eventName === 'AdminDisableUser' },
+    });
+    const client = createCognitoClient({ endpoint: faulty.endpoint, region: 'us-east-1' });
+    const into = openStore(
+      { kind: 'directory', dir: join(work, 'faulty-store') },
+      { mustExist: false, cwd: work, env: {}, clock: systemClock },
+    );
+    const reconcile = (poolId: string) =>
+      takeBackup(
+        { reader, snapshots: into.snapshots, changeLog: into.changeLog, clock: systemClock },
+        poolId,
+      );
+    try {
+      const poolId =
+        (await client.send(new CreateUserPoolCommand({ PoolName: 'faulty' }))).UserPool?.Id ?? '';
+      await faulty.idle();
+      queue.splice(0);
+      await reconcile(poolId);
+
+      await pause();
+      await client.send(
+        new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'carol', MessageAction: 'SUPPRESS' }),
+      );
+      await faulty.idle();
+      expect(queue).toHaveLength(2);
+      await captureAll(faulty, queue, into);
+      const created = new Date().toISOString();
+      expect(Object.fromEntries(await replayed(poolId, created, into))).toEqual(
+        Object.fromEntries(await truth(poolId)),
+      );
+      const carol = await toArray(into.changeLog.entityHistory(poolId, 'user:carol'));
+      expect(carol.filter((r) => r.source === 'cloudtrail')).toHaveLength(1);
+
+      await pause();
+      await client.send(new AdminDisableUserCommand({ UserPoolId: poolId, Username: 'carol' }));
+      await captureAll(faulty, queue, into);
+      const dropped = new Date().toISOString();
+      // The event never came: the log still says carol is enabled.
+      expect((await replayed(poolId, dropped, into)).get('user:carol')).toMatchObject({ enabled: true });
+      expect((await truth(poolId)).get('user:carol')).toMatchObject({ enabled: false });
+
+      // Reconcile (the daily full read) records the drift.
+      await pause();
+      const reconciled = await reconcile(poolId);
+      expect(reconciled.records.map((r) => r.entity)).toEqual(['user:carol']);
+      expect(Object.fromEntries(await replayed(poolId, reconciled.finishedAt, into))).toEqual(
+        Object.fromEntries(await truth(poolId)),
+      );
+    } finally {
+      client.destroy();
+      await faulty.stop();
+    }
   }, 60_000);
 });
