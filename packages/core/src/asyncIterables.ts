@@ -23,10 +23,10 @@ export async function readAllBytes(
 }
 
 /**
- * Runs `work` on every item with at most `limit` in flight, and waits for all of them; the first
- * failure is thrown once the workers already running have stopped taking new items.
+ * Runs `work` over `items` with at most `limit` at once, and waits for all of them. After a failure
+ * the workers take no new items; the first failure is thrown once those running have stopped.
  */
-export async function forEachConcurrent<T>(
+export async function inParallel<T>(
   items: readonly T[],
   limit: number,
   work: (item: T) => Promise<unknown>,
@@ -34,10 +34,9 @@ export async function forEachConcurrent<T>(
   let next = 0;
   let failed = false;
   const worker = async () => {
-    while (!failed && next < items.length) {
-      const item = items[next++] as T;
+    for (let i = next++; !failed && i < items.length; i = next++) {
       try {
-        await work(item);
+        await work(items[i] as T);
       } catch (error) {
         failed = true;
         throw error;

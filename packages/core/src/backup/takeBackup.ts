@@ -1,4 +1,4 @@
-import { forEachConcurrent, toArray } from '../asyncIterables.js';
+import { inParallel, toArray } from '../asyncIterables.js';
 import type { ChangeRecord } from '../changes/changeRecord.js';
 import { changeId } from '../changes/makeRecord.js';
 import { BeforeFirstSnapshotError, SnapshotCorruptError, SnapshotMissingError } from '../errors.js';
@@ -53,7 +53,7 @@ export async function takeBackup(
   const { head, first, lastChangeId: previousChangeId } = await headState(deps, poolId, observedAt, warnings);
   const diff = diffScan(head, scan.entities, scan.notCaptured, { userMfaRead: scan.userMfaRead });
   const heads = new Map<EntityKey, ChangeRecord>();
-  await forEachConcurrent(diff.changed, APPEND_CONCURRENCY, async ({ key }) => {
+  await inParallel(diff.changed, APPEND_CONCURRENCY, async ({ key }) => {
     const record = await deps.changeLog.head(poolId, key);
     if (record) heads.set(key, record);
   });
@@ -64,7 +64,7 @@ export async function takeBackup(
   for (const why of stale) warnings.push(`kept the recorded state of ${why}`);
   // Entities are independent, so a table takes them in parallel; one entity's records go in order,
   // so an interrupted backup leaves each chain a prefix of itself, never a gap.
-  await forEachConcurrent([...byEntity(records).values()], APPEND_CONCURRENCY, async (chain) => {
+  await inParallel([...byEntity(records).values()], APPEND_CONCURRENCY, async (chain) => {
     for (const record of chain) await deps.changeLog.append(record);
   });
 

@@ -1,19 +1,6 @@
 import { parseEntityKey } from '../model/entityKey.js';
 import { type EntityTask, PHASES, type RestorePlan } from './restorePlan.js';
 
-/** Runs `work` over `items` with at most `limit` at once. */
-export async function inParallel<T>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < items.length; i = next++) await work(items[i] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
 /** Deletions run dependents first: users and clients before the groups, providers and servers they name. */
 const DELETION_ORDER = ['user', 'client', 'ui', 'group', 'domain', 'idp', 'resourceServer'];
 

@@ -1,7 +1,8 @@
+import { inParallel } from '../asyncIterables.js';
 import { type EntityKey, entityKey, parseEntityKey } from '../model/entityKey.js';
 import { deepEqual, type JsonObject } from '../model/json.js';
 import type { ChangeLog, Clock, CognitoReader, CognitoWriter } from '../ports.js';
-import { groupsReady, inParallel, waves } from './applyOrder.js';
+import { groupsReady, waves } from './applyOrder.js';
 import { pacer } from './pacer.js';
 import type { RateLimiter } from './rateLimiter.js';
 import { type LiveRead, readLiveEntity } from './readLiveEntity.js';
