@@ -4,8 +4,7 @@ import {
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AwsCognitoReader } from '../adapters/aws/awsCognitoReader.js';
-import { createCognitoClient } from '../adapters/aws/cognitoClient.js';
+import type { AwsCognitoReader } from '../adapters/aws/awsCognitoReader.js';
 import { toArray } from '../asyncIterables.js';
 import { nextRecords } from '../changes/nextRecords.js';
 import { verifyChain } from '../changes/verifyChain.js';
@@ -14,37 +13,25 @@ import type { ChangeLog, Clock, CognitoReader } from '../ports.js';
 import { collectState, stateAt } from '../replay/stateAt.js';
 import { readLiveEntity } from '../restore/readLiveEntity.js';
 import { SnapshotStore } from '../snapshots/snapshotStore.js';
-import { type RunningCognitoFake, startCognitoFake } from '../testing/cognitoFake/index.js';
-import { type Sample, seedSamplePool } from '../testing/contracts/cognitoReader.sample.js';
+import type { Sample } from '../testing/contracts/cognitoReader.sample.js';
 import { MemoryBlobStore } from '../testing/memoryBlobStore.js';
 import { MemoryChangeLog } from '../testing/memoryChangeLog.js';
+import { type SamplePoolOnFake, startSamplePoolOnFake } from '../testing/samplePoolOnFake.js';
 import { takeBackup } from './takeBackup.js';
 
 let now = Date.parse('2024-06-01T10:00:00.000Z');
 const clock: Clock = { now: () => new Date(now) };
 
-let running: RunningCognitoFake;
+let fake: SamplePoolOnFake;
 let cognito: CognitoIdentityProviderClient;
 let sample: Sample;
 
 beforeAll(async () => {
-  running = await startCognitoFake({ pageSize: 2, now: clock.now });
-  cognito = createCognitoClient({ endpoint: running.endpoint, region: 'us-east-1', baseDelayMs: 1 });
-  sample = await seedSamplePool(cognito, {
-    identityProviders: false,
-    resourceServers: false,
-    domain: false,
-    uiCustomization: false,
-    riskConfiguration: false,
-    tags: false,
-    userMfaPreferences: false,
-  });
+  fake = await startSamplePoolOnFake(clock);
+  ({ cognito, sample } = fake);
 });
 
-afterAll(async () => {
-  cognito?.destroy();
-  await running?.stop();
-});
+afterAll(() => fake?.stop());
 
 /** What capture does for one user: re-read her, and append what `nextRecords` makes of it. */
 async function capture(reader: CognitoReader, log: ChangeLog, username: string): Promise<void> {
@@ -90,7 +77,7 @@ describe('a full read beside capture never moves an entity back', () => {
   it('keeps the change and the deletion capture recorded while the scan ran, and writes the rest', async () => {
     const log = new MemoryChangeLog();
     const snapshots = new SnapshotStore(new MemoryBlobStore());
-    const reader = new AwsCognitoReader(cognito, { pageSize: 2 });
+    const { reader } = fake;
     const first = await takeBackup({ reader, snapshots, changeLog: log, clock }, sample.poolId);
     now += 60_000;
 

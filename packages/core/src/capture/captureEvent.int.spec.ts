@@ -7,23 +7,22 @@ import {
   UpdateGroupCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AwsCognitoReader } from '../adapters/aws/awsCognitoReader.js';
-import { createCognitoClient } from '../adapters/aws/cognitoClient.js';
+import type { AwsCognitoReader } from '../adapters/aws/awsCognitoReader.js';
 import { toArray } from '../asyncIterables.js';
 import { takeBackup } from '../backup/takeBackup.js';
 import { verifyChain } from '../changes/verifyChain.js';
 import type { Clock } from '../ports.js';
 import { SnapshotStore } from '../snapshots/snapshotStore.js';
-import { type RunningCognitoFake, startCognitoFake } from '../testing/cognitoFake/index.js';
-import { type Sample, seedSamplePool } from '../testing/contracts/cognitoReader.sample.js';
+import type { Sample } from '../testing/contracts/cognitoReader.sample.js';
 import { MemoryBlobStore } from '../testing/memoryBlobStore.js';
 import { MemoryChangeLog } from '../testing/memoryChangeLog.js';
+import { type SamplePoolOnFake, startSamplePoolOnFake } from '../testing/samplePoolOnFake.js';
 import { captureEvent } from './captureEvent.js';
 import { type CognitoEvent, parseCognitoEvent } from './eventSchema.js';
 
 let now = Date.parse('2024-06-01T10:00:00.000Z');
 const clock: Clock = { now: () => new Date(now) };
-let running: RunningCognitoFake;
+let fake: SamplePoolOnFake;
 let cognito: CognitoIdentityProviderClient;
 let reader: AwsCognitoReader;
 let sample: Sample;
@@ -54,26 +53,13 @@ async function subOf(username: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  running = await startCognitoFake({ pageSize: 2, now: clock.now });
-  cognito = createCognitoClient({ endpoint: running.endpoint, region: 'us-east-1', baseDelayMs: 1 });
-  reader = new AwsCognitoReader(cognito, { pageSize: 2 });
-  sample = await seedSamplePool(cognito, {
-    identityProviders: false,
-    resourceServers: false,
-    domain: false,
-    uiCustomization: false,
-    riskConfiguration: false,
-    tags: false,
-    userMfaPreferences: false,
-  });
+  fake = await startSamplePoolOnFake(clock);
+  ({ cognito, reader, sample } = fake);
   // The first full read writes every entity's baseline: capture continues those chains.
   await takeBackup({ reader, snapshots, changeLog: log, clock }, sample.poolId);
 });
 
-afterAll(async () => {
-  cognito?.destroy();
-  await running?.stop();
-});
+afterAll(() => fake?.stop());
 
 describe('captureEvent on the in-memory Cognito', () => {
   it('re-reads the user an event names by sub and records the change with who made it and when', async () => {

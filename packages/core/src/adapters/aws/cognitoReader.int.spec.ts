@@ -11,6 +11,7 @@ import type { RunningCognitoFake } from '../../testing/cognitoFake/index.js';
 import { startCognitoFake } from '../../testing/cognitoFake/index.js';
 import { startCognitoLocal } from '../../testing/cognitoLocal.js';
 import { cognitoReaderContract } from '../../testing/contracts/cognitoReader.contract.js';
+import { CORE_COMPONENTS_ONLY } from '../../testing/contracts/cognitoReader.sample.js';
 import { AwsCognitoReader, type AwsCognitoReaderOptions } from './awsCognitoReader.js';
 
 // Millisecond backoff keeps retried calls fast; the behaviour under test is the same as with AWS's delays.
@@ -30,23 +31,13 @@ function readerFactory(endpoint: string) {
   };
 }
 
-const NONE = {
-  identityProviders: false,
-  resourceServers: false,
-  domain: false,
-  uiCustomization: false,
-  riskConfiguration: false,
-  tags: false,
-  userMfaPreferences: false,
-};
-
 cognitoReaderContract('cognito-local', async () => {
   const local = await startCognitoLocal();
   const readers = readerFactory(local.endpoint);
   return {
     endpoint: local.endpoint,
     makeReader: (pageSize) => readers.make({ pageSize }),
-    supports: NONE,
+    supports: CORE_COMPONENTS_ONLY,
     stop: async () => {
       readers.closeAll();
       await local.stop();
@@ -60,7 +51,9 @@ cognitoReaderContract('in-memory fake, pages of 2', async () => {
   return {
     endpoint: running.endpoint,
     makeReader: (pageSize = 2) => readers.make({ pageSize }),
-    supports: Object.fromEntries(Object.keys(NONE).map((k) => [k, true])) as typeof NONE,
+    supports: Object.fromEntries(
+      Object.keys(CORE_COMPONENTS_ONLY).map((k) => [k, true]),
+    ) as unknown as typeof CORE_COMPONENTS_ONLY,
     stop: async () => {
       readers.closeAll();
       await running.stop();

@@ -30,6 +30,17 @@ export interface CognitoSupport {
   userMfaPreferences: boolean;
 }
 
+/** An endpoint with none of the optional components (cognito-local; the fake when a test wants less). */
+export const CORE_COMPONENTS_ONLY: CognitoSupport = {
+  identityProviders: false,
+  resourceServers: false,
+  domain: false,
+  uiCustomization: false,
+  riskConfiguration: false,
+  tags: false,
+  userMfaPreferences: false,
+};
+
 // Usernames with `/`, `~` and non-ASCII letters: they end up in entity keys and JSON pointers.
 export const USERS = [
   { username: 'alice', tenant: 'acme' },
