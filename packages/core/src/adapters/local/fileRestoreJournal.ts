@@ -1,7 +1,7 @@
-import { type FileHandle, mkdir, open, readFile } from 'node:fs/promises';
+import { type FileHandle, mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { JournalEntry, RestoreJournal } from '../../restore/restoreJournal.js';
-import { errorCode } from './fsUtil.js';
+import { endsMidLine, readTextIfExists } from './fsUtil.js';
 
 /**
  * A restore journal as a JSON-lines file. Each entry is appended and fsynced before the call it
@@ -15,13 +15,8 @@ export class FileRestoreJournal implements RestoreJournal {
   constructor(readonly file: string) {}
 
   async read(): Promise<JournalEntry[]> {
-    let text: string;
-    try {
-      text = await readFile(this.file, 'utf8');
-    } catch (error) {
-      if (errorCode(error) === 'ENOENT') return [];
-      throw error;
-    }
+    const text = await readTextIfExists(this.file);
+    if (text === undefined) return [];
     const entries: JournalEntry[] = [];
     for (const line of text.split('\n')) {
       if (line.trim() === '') continue;
@@ -46,10 +41,7 @@ export class FileRestoreJournal implements RestoreJournal {
       await mkdir(dirname(this.file), { recursive: true });
       const handle = await open(this.file, 'a+');
       // A line torn by a kill has no newline: end it, so this run's first entry stands on its own.
-      const { size } = await handle.stat();
-      const last = Buffer.alloc(1);
-      if (size > 0 && (await handle.read(last, 0, 1, size - 1)).bytesRead === 1 && last[0] !== 0x0a)
-        await handle.write('\n');
+      if (await endsMidLine(handle)) await handle.write('\n');
       this.handle = handle;
     }
     const handle = this.handle;

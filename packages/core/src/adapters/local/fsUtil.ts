@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { type FileHandle, open, readFile } from 'node:fs/promises';
 
 /** The `code` of a Node system error (`ENOENT`, `EEXIST`, …), or undefined for anything else. */
 export const errorCode = (error: unknown): string | undefined =>
@@ -19,4 +19,25 @@ export async function syncDirectory(dir: string): Promise<void> {
   } finally {
     await handle.close();
   }
+}
+
+/** A text file's content, or undefined when it does not exist (yet). */
+export async function readTextIfExists(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Whether a line-per-entry file ends in the middle of a line (a writer killed mid-write): the next
+ * entry must then start with a newline, so it stands on a line of its own.
+ */
+export async function endsMidLine(handle: FileHandle): Promise<boolean> {
+  const { size } = await handle.stat();
+  if (size === 0) return false;
+  const last = Buffer.alloc(1);
+  return (await handle.read(last, 0, 1, size - 1)).bytesRead === 1 && last[0] !== 0x0a;
 }

@@ -1,5 +1,5 @@
-import { open, readFile } from 'node:fs/promises';
-import { errorCode } from './fsUtil.js';
+import { open } from 'node:fs/promises';
+import { endsMidLine, errorCode, readTextIfExists } from './fsUtil.js';
 import { NEWLINE } from './journalLine.js';
 
 /**
@@ -24,13 +24,8 @@ export class TimeMarks {
   constructor(readonly file: string) {}
 
   async read(journalSize: number): Promise<TimeMark[]> {
-    let text: string;
-    try {
-      text = await readFile(this.file, 'utf8');
-    } catch (error) {
-      if (errorCode(error) === 'ENOENT') return [];
-      throw error;
-    }
+    const text = await readTextIfExists(this.file);
+    if (text === undefined) return [];
     const marks: TimeMark[] = [];
     const lines = text.split('\n');
     lines.pop(); // after the last newline: empty, or a torn line
@@ -56,10 +51,7 @@ export class TimeMarks {
     const handle = await open(this.file, 'a+');
     try {
       // A line torn by a killed writer is ended first, so this mark stands on a line of its own.
-      const { size } = await handle.stat();
-      const last = Buffer.alloc(1);
-      const torn =
-        size > 0 && (await handle.read(last, 0, 1, size - 1)).bytesRead === 1 && last[0] !== NEWLINE;
+      const torn = await endsMidLine(handle);
       await handle.appendFile(
         `${torn ? '\n' : ''}${mark.offset}\t${new Date(mark.maxValidFrom).toISOString()}\n`,
       );
