@@ -6,12 +6,11 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AwsCognitoReader } from '../adapters/aws/awsCognitoReader.js';
 import { toArray } from '../asyncIterables.js';
-import { nextRecords } from '../changes/nextRecords.js';
+import { captureEntity } from '../capture/captureEvent.js';
 import { verifyChain } from '../changes/verifyChain.js';
 import type { RawUser } from '../model/raw.js';
 import type { ChangeLog, Clock, CognitoReader } from '../ports.js';
 import { collectState, stateAt } from '../replay/stateAt.js';
-import { readLiveEntity } from '../restore/readLiveEntity.js';
 import { SnapshotStore } from '../snapshots/snapshotStore.js';
 import type { Sample } from '../testing/contracts/cognitoReader.sample.js';
 import { MemoryBlobStore } from '../testing/memoryBlobStore.js';
@@ -33,23 +32,9 @@ beforeAll(async () => {
 
 afterAll(() => fake?.stop());
 
-/** What capture does for one user: re-read her, and append what `nextRecords` makes of it. */
-async function capture(reader: CognitoReader, log: ChangeLog, username: string): Promise<void> {
-  const key = `user:${username}`;
-  const after = await readLiveEntity(
-    { reader, poolId: sample.poolId, arn: undefined, paced: (_op, call) => call(), userMfa: true },
-    key,
-  );
-  const verdict = nextRecords({
-    poolId: sample.poolId,
-    entity: key,
-    head: await log.head(sample.poolId, key),
-    after,
-    observedAt: clock.now().toISOString(),
-    source: 'cloudtrail',
-  });
-  if (verdict.kind === 'records') for (const record of verdict.records) await log.append(record);
-}
+/** Capture of one user, as an event about her would trigger it. */
+const capture = (reader: CognitoReader, log: ChangeLog, username: string) =>
+  captureEntity({ reader, changeLog: log, clock }, sample.poolId, `user:${username}`, { userMfa: true });
 
 /**
  * A reader whose user listing pauses after `username` has been read, while `during` runs: the full

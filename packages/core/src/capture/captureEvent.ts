@@ -69,7 +69,17 @@ export async function captureEvent(deps: CaptureDeps, event: CognitoEvent): Prom
   const source = changeEventOf(event);
   // A user's document holds MFA settings exactly when a full read would read them: MFA not OFF.
   const userMfa = keys.some((key) => key.startsWith('user:')) && (await mfaInUse(deps.reader, poolId));
-  for (const key of keys) await captureEntity(deps, poolId, key, { event, change: source, userMfa }, outcome);
+  const eventTime = new Date(event.detail.eventTime).toISOString();
+  for (const key of keys) {
+    const { appended, duplicate } = await captureEntity(deps, poolId, key, {
+      change: source,
+      eventTime,
+      userMfa,
+    });
+    outcome.appended.push(...appended);
+    if (duplicate) outcome.duplicates.push(key);
+    else if (appended.length === 0) outcome.unchanged.push(key);
+  }
   return { ...outcome, poolId };
 }
 
@@ -116,19 +126,29 @@ async function mfaInUse(reader: CognitoReader, poolId: string): Promise<boolean>
   return typeof MfaConfiguration === 'string' && MfaConfiguration !== 'OFF';
 }
 
-interface EntityCapture {
-  event: CognitoEvent;
-  change: ChangeEvent;
+/** How one entity is captured: the event that named it (if any) and whether users carry MFA settings. */
+export interface EntityCapture {
+  change?: ChangeEvent;
+  eventTime?: string;
   userMfa: boolean;
 }
 
-async function captureEntity(
+/** What capturing one entity did: records appended (perhaps cut short by a redelivery), or none. */
+export interface EntityOutcome {
+  appended: ChangeRecord[];
+  duplicate: boolean;
+}
+
+/**
+ * What capture does for one entity: read the chain's head, re-read the entity from Cognito, append
+ * what `nextRecords` makes of it; when another writer took the version, read both again and retry.
+ */
+export async function captureEntity(
   deps: CaptureDeps,
   poolId: string,
   key: EntityKey,
-  { event, change, userMfa }: EntityCapture,
-  outcome: CaptureOutcome,
-): Promise<void> {
+  { change, eventTime, userMfa }: EntityCapture,
+): Promise<EntityOutcome> {
   const arn = key === 'tags' ? String((await deps.reader.describeUserPool(poolId)).Arn ?? '') : undefined;
   for (let attempt = 1; ; attempt++) {
     const head = await deps.changeLog.head(poolId, key);
@@ -145,37 +165,26 @@ async function captureEntity(
       observedAt: deps.clock.now().toISOString(),
       readAt,
       source: 'cloudtrail',
-      event: change,
-      eventTime: new Date(event.detail.eventTime).toISOString(),
+      ...(change === undefined ? {} : { event: change }),
+      ...(eventTime === undefined ? {} : { eventTime }),
     });
-    if (verdict.kind !== 'records') {
-      outcome.unchanged.push(key);
-      return;
-    }
+    if (verdict.kind !== 'records') return { appended: [], duplicate: false };
     try {
-      await appendAll(deps.changeLog, key, verdict.records, outcome);
-      return;
+      return await appendAll(deps.changeLog, verdict.records);
     } catch (error) {
-      // Another writer took the version: re-read both and try again (the contract's retry).
       if (!(error instanceof VersionConflictError) || attempt >= CONFLICT_ATTEMPTS) throw error;
     }
   }
 }
 
 /** One entity's records in order; a record of this event already there ends it (redelivery). */
-async function appendAll(
-  log: ChangeLog,
-  key: EntityKey,
-  records: readonly ChangeRecord[],
-  outcome: CaptureOutcome,
-): Promise<void> {
+async function appendAll(log: ChangeLog, records: readonly ChangeRecord[]): Promise<EntityOutcome> {
+  const appended: ChangeRecord[] = [];
   for (const record of records) {
-    if ((await log.append(record)) === 'duplicate') {
-      outcome.duplicates.push(key);
-      return;
-    }
-    outcome.appended.push(record);
+    if ((await log.append(record)) === 'duplicate') return { appended, duplicate: true };
+    appended.push(record);
   }
+  return { appended, duplicate: false };
 }
 
 /**
