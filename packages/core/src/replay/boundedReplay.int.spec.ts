@@ -43,6 +43,25 @@ class CountingLog implements ChangeLog {
   }
 }
 
+/** The first full read at minute 0: the history's entities, and the log's position before it. */
+async function writeScan(snapshots: SnapshotStore, log: ChangeLog, history: TestHistory) {
+  const entries = history.snapshot();
+  return snapshots.write(
+    {
+      poolId: POOL,
+      snapshotId: ulid(Date.parse(t(0))),
+      at: t(0),
+      createdAt: t(0),
+      kind: 'scan',
+      lastChangeId: null,
+      logPosition: await log.position(POOL),
+      counts: countByKind(entries.map((e) => e.key)),
+      notCaptured: [],
+    },
+    entries,
+  );
+}
+
 const INITIAL = Object.fromEntries(
   Array.from({ length: 20 }, (_, i) => [`user:u${String(i).padStart(2, '0')}`, { n: 0 }]),
 );
@@ -74,21 +93,7 @@ describe.each(adapters)('bounded replay on the %s change log', (_name, makeLog) 
     const log = new CountingLog(await makeLog());
     const snapshots = new SnapshotStore(new MemoryBlobStore());
     const history = new TestHistory(POOL, INITIAL);
-    const entries = history.snapshot();
-    const scan = await snapshots.write(
-      {
-        poolId: POOL,
-        snapshotId: ulid(Date.parse(t(0))),
-        at: t(0),
-        createdAt: t(0),
-        kind: 'scan',
-        lastChangeId: null,
-        logPosition: await log.position(POOL),
-        counts: countByKind(entries.map((e) => e.key)),
-        notCaptured: [],
-      },
-      entries,
-    );
+    const scan = await writeScan(snapshots, log, history);
     const changeAll = async (minute: number) => {
       for (const [i, key] of Object.keys(INITIAL).entries())
         await log.append(history.change(key, { n: minute }, t(minute, i)) as ChangeRecord);
@@ -147,21 +152,7 @@ describe('integrity on replay', () => {
     const log = new MemoryChangeLog();
     const snapshots = new SnapshotStore(new MemoryBlobStore());
     const history = new TestHistory(POOL, { 'user:ann': { n: 0 } });
-    const entries = history.snapshot();
-    await snapshots.write(
-      {
-        poolId: POOL,
-        snapshotId: ulid(Date.parse(t(0))),
-        at: t(0),
-        createdAt: t(0),
-        kind: 'scan',
-        lastChangeId: null,
-        logPosition: await log.position(POOL),
-        counts: countByKind(entries.map((e) => e.key)),
-        notCaptured: [],
-      },
-      entries,
-    );
+    await writeScan(snapshots, log, history);
     for (const record of records(history)) await log.append(record);
     return toArray((await stateAt({ snapshots, changeLog: log }, POOL, t(10))).entities);
   }
