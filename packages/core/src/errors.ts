@@ -226,3 +226,29 @@ export class BucketNotFoundError extends InvalidInputError {
     this.name = 'BucketNotFoundError';
   }
 }
+
+/** Another writer replaced the checkpoint since it was read: this invocation must not continue the job. */
+export class CheckpointConflictError extends RewindError {
+  constructor(
+    readonly checkpoint: string,
+    readonly expectedRevision: number | undefined,
+  ) {
+    super(
+      expectedRevision === undefined
+        ? `checkpoint ${checkpoint} already exists; another run holds it`
+        : `checkpoint ${checkpoint} is no longer at revision ${expectedRevision}; another run moved it`,
+    );
+    this.name = 'CheckpointConflictError';
+  }
+}
+
+/** A stored checkpoint does not decode: damage, never silently taken as "no checkpoint" (a fresh start). */
+export class CheckpointCorruptError extends RewindError {
+  constructor(
+    readonly checkpoint: string,
+    reason: string,
+  ) {
+    super(`checkpoint ${checkpoint} is damaged: ${reason}`);
+    this.name = 'CheckpointCorruptError';
+  }
+}

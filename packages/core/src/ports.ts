@@ -1,5 +1,6 @@
 import type { ChangeRecord } from './changes/changeRecord.js';
 import type { EntityKey } from './model/entityKey.js';
+import type { JsonObject } from './model/json.js';
 import type { RawRecord, RawUser, RawUserMfa } from './model/raw.js';
 
 /** Where "now" comes from. Core never reads the system clock itself. */
@@ -248,4 +249,25 @@ export interface CognitoWriter {
 
   tagResource(resourceArn: string, tags: Record<string, string>): Promise<void>;
   untagResource(resourceArn: string, keys: readonly string[]): Promise<void>;
+}
+
+/** One checkpoint as stored: its value and the revision `put` must name to replace it. */
+export interface Checkpoint {
+  value: JsonObject;
+  /** Counts up from 1 with every put. */
+  revision: number;
+}
+
+/**
+ * Small mutable documents a long job keeps between invocations: where a reconcile stopped, how far
+ * the archiver got. Everything else in the store is append-only; these are the only values that are
+ * replaced, so every put is conditional: it names the revision it read (undefined: the name must not
+ * exist yet) and fails with `CheckpointConflictError` when another writer got there first — two
+ * invocations of one job can never both continue it. Names are `/`-separated, like
+ * `reconcile/us-east-1_AbC123`.
+ */
+export interface CheckpointStore {
+  get(name: string): Promise<Checkpoint | undefined>;
+  /** Stores `value` as the next revision and returns it. */
+  put(name: string, value: JsonObject, expectedRevision: number | undefined): Promise<number>;
 }

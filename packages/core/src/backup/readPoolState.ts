@@ -30,6 +30,16 @@ export interface PoolScan {
 
 export type ScanProgress = (event: { component: string; count: number; total?: number }) => void;
 
+export interface ReadPoolOptions {
+  /**
+   * Read each user's MFA settings (AdminGetUser, one call per user) when the pool's MFA is on. Jobs
+   * that run unattended (the snapshot handler's first read, reconcile) pass false: per-user calls
+   * spend small per-user budgets, and MFA preferences reach the log through capture instead.
+   * @default true
+   */
+  userMfa?: boolean;
+}
+
 const str = (value: unknown): string | undefined =>
   typeof value === 'string' && value !== '' ? value : undefined;
 
@@ -42,6 +52,7 @@ export async function readPoolState(
   reader: CognitoReader,
   poolId: string,
   onProgress: ScanProgress = () => {},
+  { userMfa: readUserMfa = true }: ReadPoolOptions = {},
 ): Promise<PoolScan> {
   const entities: ScannedEntity[] = [];
   const notCaptured: OptionalComponent[] = [];
@@ -71,7 +82,7 @@ export async function readPoolState(
 
   const memberships = await readGroups(reader, poolId, add, onProgress);
 
-  const mfaInUse = mfaMode !== 'OFF';
+  const mfaInUse = mfaMode !== 'OFF' && readUserMfa;
   const userMfa = await readUsers(reader, poolId, rawPool, mfaInUse, memberships, add, onProgress);
   if (!userMfa) notCaptured.push('userMfa');
 

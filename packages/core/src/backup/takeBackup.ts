@@ -9,7 +9,7 @@ import { replayEntities } from '../replay/replayEntities.js';
 import { newestId, stateAt } from '../replay/stateAt.js';
 import type { SnapshotManifest } from '../snapshots/format.js';
 import type { SnapshotStore } from '../snapshots/snapshotStore.js';
-import { readPoolState, type ScanProgress } from './readPoolState.js';
+import { type ReadPoolOptions, readPoolState, type ScanProgress } from './readPoolState.js';
 import { diffScan, reconcileRecords } from './reconcileScan.js';
 
 const APPEND_CONCURRENCY = 16;
@@ -43,11 +43,12 @@ export async function takeBackup(
   deps: BackupDeps,
   poolId: string,
   onProgress?: ScanProgress,
+  readOptions: ReadPoolOptions = {},
 ): Promise<BackupResult> {
   const startedAt = deps.clock.now().toISOString();
   // Before anything is read: whatever the reads below miss is late for this snapshot (ports.ts).
   const logPosition = await deps.changeLog.position(poolId);
-  const scan = await readPoolState(deps.reader, poolId, onProgress);
+  const scan = await readPoolState(deps.reader, poolId, onProgress, readOptions);
   const observedAt = deps.clock.now().toISOString();
   const warnings: string[] = [];
   const { head, first, lastChangeId: previousChangeId } = await headState(deps, poolId, observedAt, warnings);

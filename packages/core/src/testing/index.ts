@@ -5,6 +5,7 @@ export { type CognitoLocal, type CognitoLocalOptions, startCognitoLocal } from '
 export { type Dynalite, startDynalite } from './dynalite.js';
 export { MemoryBlobStore } from './memoryBlobStore.js';
 export { MemoryChangeLog } from './memoryChangeLog.js';
+export { MemoryCheckpointStore } from './memoryCheckpointStore.js';
 export {
   createBucket,
   deleteBucket,

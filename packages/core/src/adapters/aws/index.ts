@@ -17,6 +17,7 @@ export {
   isUnsupportedError,
 } from './cognitoErrors.js';
 export { DynamoChangeLog, type DynamoChangeLogOptions } from './dynamoChangeLog.js';
+export { DynamoCheckpointStore, type DynamoCheckpointStoreOptions } from './dynamoCheckpointStore.js';
 export {
   createDynamoClients,
   type DynamoClientOptions,

@@ -1,3 +1,4 @@
 export { DirectoryBlobStore, type DirectoryBlobStoreOptions } from './directoryBlobStore.js';
 export { DirectoryChangeLog, type DirectoryChangeLogOptions } from './directoryChangeLog.js';
+export { DirectoryCheckpointStore } from './directoryCheckpointStore.js';
 export { FileRestoreJournal } from './fileRestoreJournal.js';

@@ -1,5 +1,6 @@
 export { type BlobStoreFixture, blobStoreContract } from './blobStore.contract.js';
 export { type ChangeLogFixture, changeLogContract } from './changeLog.contract.js';
+export { type CheckpointStoreFixture, checkpointStoreContract } from './checkpointStore.contract.js';
 export {
   type CognitoReaderFixture,
   type CognitoSupport,
