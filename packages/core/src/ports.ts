@@ -115,6 +115,11 @@ export interface CognitoReader {
   listClients(poolId: string): AsyncIterable<RawRecord>;
   listGroups(poolId: string): AsyncIterable<RawRecord>;
   listUsers(poolId: string): AsyncIterable<RawUser>;
+  /**
+   * One ListUsers page from `token` (undefined: the first page); `next` is absent on the last. What a
+   * resumable full read checkpoints between: the token carries over to a later invocation.
+   */
+  listUsersPage(poolId: string, token?: string): Promise<{ users: RawUser[]; next?: string }>;
   /** Usernames of one group's members; `EntityGoneError` if the group was deleted since it was listed. */
   listUsersInGroup(poolId: string, groupName: string): AsyncIterable<string>;
   /** MFA settings of one user (AdminGetUser); undefined when the user no longer exists. */

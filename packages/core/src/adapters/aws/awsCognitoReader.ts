@@ -104,16 +104,24 @@ export class AwsCognitoReader implements CognitoReader {
   }
 
   listUsers(poolId: string): AsyncIterable<RawUser> {
-    return this.calls.pages(
-      { component: 'users', operation: 'ListUsers', poolId },
-      async (PaginationToken) => {
-        const Limit = this.calls.page(60);
-        const out = await this.calls.client.send(
-          new ListUsersCommand({ UserPoolId: poolId, Limit, PaginationToken }),
-        );
-        return { items: out.Users, next: out.PaginationToken };
-      },
+    return this.calls.pages({ component: 'users', operation: 'ListUsers', poolId }, (token) =>
+      this.fetchUsersPage(poolId, token),
     );
+  }
+
+  async listUsersPage(poolId: string, token?: string): Promise<{ users: RawUser[]; next?: string }> {
+    const site = { component: 'users', operation: 'ListUsers', poolId };
+    const page = await this.calls.call(site, () => this.fetchUsersPage(poolId, token));
+    const next = page.next === '' || page.next === token ? undefined : page.next;
+    return { users: [...(page.items ?? [])], ...(next === undefined ? {} : { next }) };
+  }
+
+  private async fetchUsersPage(poolId: string, PaginationToken: string | undefined) {
+    const Limit = this.calls.page(60);
+    const out = await this.calls.client.send(
+      new ListUsersCommand({ UserPoolId: poolId, Limit, PaginationToken }),
+    );
+    return { items: out.Users, next: out.PaginationToken };
   }
 
   async *listUsersInGroup(poolId: string, groupName: string): AsyncIterable<string> {

@@ -37,7 +37,7 @@ cognitoReaderContract('cognito-local', async () => {
   return {
     endpoint: local.endpoint,
     makeReader: (pageSize) => readers.make({ pageSize }),
-    supports: CORE_COMPONENTS_ONLY,
+    supports: { ...CORE_COMPONENTS_ONLY, paginates: false },
     stop: async () => {
       readers.closeAll();
       await local.stop();

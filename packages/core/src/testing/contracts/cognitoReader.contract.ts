@@ -87,6 +87,27 @@ export function cognitoReaderContract(name: string, setup: () => Promise<Cognito
       expect(new Set(subs).size).toBe(USERS.length);
     });
 
+    it('lists users page by page: the tokens visit each user once, whatever the page size', async () => {
+      const paged = fixture.makeReader(2);
+      const seen: string[] = [];
+      let token: string | undefined;
+      let pages = 0;
+      do {
+        const page = await paged.listUsersPage(sample.poolId, token);
+        expect(page.users.length).toBeLessThanOrEqual(
+          fixture.supports.paginates === false ? USERS.length : 2,
+        );
+        seen.push(...page.users.map((user) => user.Username ?? ''));
+        token = page.next;
+        pages += 1;
+      } while (token !== undefined && pages < 50);
+      expect(sorted(seen)).toEqual(sorted(USERS.map((u) => u.username)));
+      if (fixture.supports.paginates !== false) expect(pages).toBeGreaterThan(1);
+      await expect(paged.listUsersPage(`${sample.poolId.split('_')[0]}_NoSuchPool1`)).rejects.toBeInstanceOf(
+        PoolNotFoundError,
+      );
+    });
+
     it('lists every group with its precedence and description', async () => {
       const groups = await toArray(reader.listGroups(sample.poolId));
       const shape = groups.map((g) => ({

@@ -28,6 +28,8 @@ export interface CognitoSupport {
   tags: boolean;
   /** AdminSetUserMFAPreference, to seed a user's MFA settings. */
   userMfaPreferences: boolean;
+  /** Whether list calls honour `Limit` and hand out tokens (cognito-local answers everything at once). @default true */
+  paginates?: boolean;
 }
 
 /** An endpoint with none of the optional components (cognito-local; the fake when a test wants less). */
