@@ -54,6 +54,43 @@ export async function readPoolState(
   onProgress: ScanProgress = () => {},
   { userMfa: readUserMfa = true }: ReadPoolOptions = {},
 ): Promise<PoolScan> {
+  const settings = await readPoolSettings(reader, poolId, onProgress);
+  const { entities, memberships, rawPool } = settings;
+  const notCaptured = [...settings.notCaptured];
+  const mfaInUse = settings.mfaMode !== 'OFF' && readUserMfa;
+  const add = (key: EntityKey, doc: JsonObject) => entities.push({ key, doc });
+  const userMfa = await readUsers(reader, poolId, rawPool, mfaInUse, memberships, add, onProgress);
+  if (!userMfa) notCaptured.push('userMfa');
+  entities.sort((a, b) => compareKeys(a.key, b.key));
+  return {
+    poolId,
+    entities,
+    notCaptured: [...new Set(notCaptured)].sort(),
+    userMfaRead: mfaInUse && userMfa,
+  };
+}
+
+/** Everything of a pool but its users: small, read whole. */
+export interface PoolSettingsScan {
+  /** Every entity except users, in reading order. */
+  entities: ScannedEntity[];
+  notCaptured: OptionalComponent[];
+  /** Each member's groups (ListUsersInGroup per group), which user documents hold. */
+  memberships: Map<string, string[]>;
+  /** The pool's MFA mode (`OFF`, `ON`, `OPTIONAL`). */
+  mfaMode: string;
+  rawPool: RawRecord;
+}
+
+/**
+ * Reads every component of a pool except its users, plus the group memberships user documents
+ * need: what a full read holds whole. Users are read page by page by the caller.
+ */
+export async function readPoolSettings(
+  reader: CognitoReader,
+  poolId: string,
+  onProgress: ScanProgress = () => {},
+): Promise<PoolSettingsScan> {
   const entities: ScannedEntity[] = [];
   const notCaptured: OptionalComponent[] = [];
   const add = (key: EntityKey, doc: JsonObject) => entities.push({ key, doc });
@@ -79,24 +116,10 @@ export async function readPoolState(
   });
 
   const clientIds = await readClients(reader, poolId, add, onProgress);
-
   const memberships = await readGroups(reader, poolId, add, onProgress);
-
-  const mfaInUse = mfaMode !== 'OFF' && readUserMfa;
-  const userMfa = await readUsers(reader, poolId, rawPool, mfaInUse, memberships, add, onProgress);
-  if (!userMfa) notCaptured.push('userMfa');
-
   await readOptionalComponents(reader, poolId, rawPool, clientIds, add, optional);
-  const tags = await readTags(reader, rawPool, UserPoolTags);
-  add('tags', tags);
-
-  entities.sort((a, b) => compareKeys(a.key, b.key));
-  return {
-    poolId,
-    entities,
-    notCaptured: [...new Set(notCaptured)].sort(),
-    userMfaRead: mfaInUse && userMfa,
-  };
+  add('tags', await readTags(reader, rawPool, UserPoolTags));
+  return { entities, notCaptured, memberships, mfaMode, rawPool };
 }
 
 async function readGroups(

@@ -6,7 +6,7 @@ import type { EntityEntry, OptionalComponent } from '../model/poolState.js';
 import type { ScannedEntity } from './readPoolState.js';
 
 /** Entity kinds each optional component holds: when it was not captured, its entities carry over. */
-const COMPONENT_KINDS: Record<OptionalComponent, string[]> = {
+export const COMPONENT_KINDS: Record<OptionalComponent, string[]> = {
   mfa: ['mfa'],
   userMfa: [],
   identityProviders: ['idp'],

@@ -1,0 +1,91 @@
+import type { ChangeRecord } from '../changes/changeRecord.js';
+import { nextRecords, type Verdict } from '../changes/nextRecords.js';
+import { VersionConflictError } from '../errors.js';
+import type { EntityKey } from '../model/entityKey.js';
+import type { JsonObject } from '../model/json.js';
+import type { ChangeLog, Clock } from '../ports.js';
+import type { ReconcileCounts } from './reconcileCheckpoint.js';
+
+const CONFLICT_ATTEMPTS = 5;
+
+export type ReconcileEntityOutcome =
+  | { kind: 'baseline' | 'drift' | 'delete' | 'unchanged' }
+  | { kind: 'stale'; reason: string };
+
+/** One entity: head, the document as read (given the head), the never-regress verdict, appended. */
+export async function reconcileEntity(
+  deps: { changeLog: ChangeLog; clock: Clock },
+  poolId: string,
+  key: EntityKey,
+  docOf: (head: ChangeRecord | undefined) => JsonObject | null,
+  { readAt, runStartedAt }: { readAt: string; runStartedAt: string },
+): Promise<ReconcileEntityOutcome> {
+  for (let attempt = 1; ; attempt++) {
+    const head = await deps.changeLog.head(poolId, key);
+    const after = docOf(head);
+    const verdict: Verdict = nextRecords({
+      poolId,
+      entity: key,
+      head,
+      after,
+      observedAt: deps.clock.now().toISOString(),
+      readAt,
+      source: 'reconcile',
+    });
+    if (verdict.kind === 'stale') return { kind: 'stale', reason: verdict.reason };
+    if (verdict.kind === 'unchanged') return { kind: writtenByThisRun(head, runStartedAt) ?? 'unchanged' };
+    if (await appendedAll(deps.changeLog, verdict.records, attempt)) {
+      if (after === null) return { kind: 'delete' };
+      return { kind: head === undefined ? 'baseline' : 'drift' };
+    }
+  }
+}
+
+/**
+ * What an earlier invocation of this run recorded for an entity it is now reading again (it died
+ * before its checkpoint): counted as that, so a resumed run counts each drift once, not zero times.
+ */
+function writtenByThisRun(
+  head: ChangeRecord | undefined,
+  runStartedAt: string,
+): 'baseline' | 'drift' | 'delete' | undefined {
+  if (head === undefined || head.source !== 'reconcile' || head.observedAt < runStartedAt) return undefined;
+  if (head.after === null) return 'delete';
+  return head.version === 1 ? 'baseline' : 'drift';
+}
+
+/** False when another writer took a version first (read the head again); throws after the last attempt. */
+async function appendedAll(
+  log: ChangeLog,
+  records: readonly ChangeRecord[],
+  attempt: number,
+): Promise<boolean> {
+  try {
+    for (const record of records) await log.append(record);
+    return true;
+  } catch (error) {
+    if (!(error instanceof VersionConflictError) || attempt >= CONFLICT_ATTEMPTS) throw error;
+    return false;
+  }
+}
+
+export function tally(
+  counts: ReconcileCounts,
+  outcome: ReconcileEntityOutcome,
+  stale: string[],
+  key: EntityKey,
+): ReconcileCounts {
+  switch (outcome.kind) {
+    case 'baseline':
+      return { ...counts, baselines: counts.baselines + 1 };
+    case 'drift':
+      return { ...counts, drift: counts.drift + 1 };
+    case 'delete':
+      return { ...counts, deletes: counts.deletes + 1 };
+    case 'stale':
+      stale.push(`${key}: ${outcome.reason}`);
+      return { ...counts, stale: counts.stale + 1 };
+    default:
+      return counts;
+  }
+}

@@ -1,0 +1,259 @@
+import { monotonicFactory } from 'ulid';
+import { inParallel } from '../asyncIterables.js';
+import { type PoolSettingsScan, readPoolSettings } from '../backup/readPoolState.js';
+import type { ChangeRecord } from '../changes/changeRecord.js';
+import { CheckpointConflictError } from '../errors.js';
+import { canonicalUser } from '../model/canonical.js';
+import { entityKey } from '../model/entityKey.js';
+import type { JsonObject } from '../model/json.js';
+import type { ChangeLog, CheckpointStore, Clock, CognitoReader } from '../ports.js';
+import type { SnapshotStore } from '../snapshots/snapshotStore.js';
+import {
+  type ReconcileCounts,
+  type ReconcileRun,
+  readReconcileState,
+  type StoredReconcileState,
+  seenChunkName,
+  writeReconcileState,
+} from './reconcileCheckpoint.js';
+import { reconcileEntity, tally } from './reconcileEntity.js';
+import { findVanished } from './reconcileVanished.js';
+import { encodeHashes, keyHash } from './seenSet.js';
+
+export interface ReconcileDeps {
+  reader: CognitoReader;
+  changeLog: ChangeLog;
+  /** The recorded state the vanished phase walks (newest snapshot + records since). */
+  snapshots: SnapshotStore;
+  checkpoints: CheckpointStore;
+  clock: Clock;
+}
+
+export interface ReconcilePoolOptions {
+  /** Asked between pages: true ends this invocation after a checkpoint (a Lambda near its timeout). */
+  shouldStop?: () => boolean;
+  /** Users worked on at once within a page (head reads and appends). @default 8 */
+  concurrency?: number;
+}
+
+export interface ReconcileResult {
+  poolId: string;
+  runId: string;
+  /** When the run began (the first invocation). */
+  startedAt: string;
+  /** False: stopped at a checkpoint; the next invocation continues the run. */
+  done: boolean;
+  /** This invocation continued a run an earlier one started. */
+  resumed: boolean;
+  /** ListUsers pages read by the whole run so far. */
+  pages: number;
+  /** Counts of the whole run so far: each drift is counted once, however many invocations it took. */
+  counts: ReconcileCounts;
+  /** The first few entities whose read was older than the log (kept as recorded). */
+  staleSamples: string[];
+  /** Why this invocation stopped early: another invocation holds the run. */
+  superseded?: string;
+}
+
+const STALE_SAMPLES = 20;
+const _CONFLICT_ATTEMPTS = 5;
+const nextRunId = monotonicFactory();
+
+/**
+ * A reconcile: a full read of the pool by list operations (ListUsers pages, ListUsersInGroup per
+ * group; never one admin call per user, which spends per-user budgets and adds to the bill), diffed
+ * page by page against the chain heads, writing drift as `source: reconcile` records through the
+ * never-regress rule, then deletes for what the log holds and Cognito no longer does.
+ *
+ * Resumable: after every page the position (the ListUsers token) and the hashes of what the page
+ * held go to the checkpoint store, so a run too large for one invocation continues in the next,
+ * neither starting over nor counting twice (a page re-read after a crash finds its drift already
+ * recorded: `unchanged`). Memory holds a page, the group memberships, and 8 bytes per entity seen.
+ *
+ * Users' MFA settings are not read (that would be AdminGetUser per user): they come from capture,
+ * and a reconcile keeps the recorded ones.
+ */
+export async function reconcilePool(
+  deps: ReconcileDeps,
+  poolId: string,
+  options: ReconcilePoolOptions = {},
+): Promise<ReconcileResult> {
+  const shouldStop = options.shouldStop ?? (() => false);
+  let stored = await readReconcileState(deps.checkpoints, poolId);
+  const resumed = stored.state.run !== undefined;
+  let run: ReconcileRun = stored.state.run
+    ? { ...stored.state.run, invocations: stored.state.run.invocations + 1 }
+    : newRun(deps.clock);
+  const save = async (next: ReconcileRun) => {
+    stored = await writeReconcileState(deps.checkpoints, poolId, {
+      ...stored,
+      state: { ...stored.state, run: next },
+    });
+    run = next;
+  };
+  const result = (done: boolean, superseded?: string): ReconcileResult => ({
+    poolId,
+    runId: run.runId,
+    startedAt: run.startedAt,
+    done,
+    resumed,
+    pages: run.pages,
+    counts: run.counts,
+    staleSamples: run.staleSamples,
+    ...(superseded === undefined ? {} : { superseded }),
+  });
+  try {
+    await save(run);
+    // This invocation's reads of memberships begin here: user documents hold them (undated).
+    const readAt = deps.clock.now().toISOString();
+    const settings = await readPoolSettings(deps.reader, poolId);
+    if (run.phase === 'settings') await save(await settingsPhase(deps, poolId, run, settings, readAt));
+    const work = { deps, poolId, settings, readAt, concurrency: options.concurrency ?? 8 };
+    while (run.phase === 'users') {
+      if (shouldStop()) return result(false);
+      await save(await usersPage(work, run));
+    }
+    if (shouldStop()) return result(false);
+    const { counts, staleSamples } = await findVanished(deps, poolId, run);
+    const finishedAt = deps.clock.now().toISOString();
+    const { run: _done, requested, ...rest } = stored.state;
+    const keepRequest = requested !== undefined && requested.at > run.startedAt;
+    stored = await writeReconcileState(deps.checkpoints, poolId, {
+      revision: stored.revision,
+      state: {
+        ...rest,
+        ...(keepRequest ? { requested } : {}),
+        lastRun: { runId: run.runId, startedAt: run.startedAt, finishedAt, counts },
+      },
+    });
+    run = { ...run, counts, staleSamples: [...run.staleSamples, ...staleSamples].slice(0, STALE_SAMPLES) };
+    return result(true);
+  } catch (error) {
+    if (error instanceof CheckpointConflictError) return result(false, error.message);
+    throw error;
+  }
+}
+
+function newRun(clock: Clock): ReconcileRun {
+  const now = clock.now();
+  return {
+    runId: nextRunId(now.getTime()),
+    startedAt: now.toISOString(),
+    phase: 'settings',
+    pages: 0,
+    chunks: 0,
+    notCaptured: [],
+    invocations: 1,
+    counts: { drift: 0, baselines: 0, deletes: 0, stale: 0 },
+    staleSamples: [],
+  };
+}
+
+/** Everything but users, read whole: diffed, and its keys written as the run's chunk 0 of seen hashes. */
+async function settingsPhase(
+  deps: ReconcileDeps,
+  poolId: string,
+  run: ReconcileRun,
+  settings: PoolSettingsScan,
+  readAt: string,
+): Promise<ReconcileRun> {
+  let counts = run.counts;
+  const stale: string[] = [];
+  for (const { key, doc } of settings.entities) {
+    const outcome = await reconcileEntity(deps, poolId, key, () => doc, {
+      readAt,
+      runStartedAt: run.startedAt,
+    });
+    counts = tally(counts, outcome, stale, key);
+  }
+  await putChunk(
+    deps.checkpoints,
+    seenChunkName(poolId, run.runId, 0),
+    settings.entities.map(({ key }) => keyHash(key)),
+  );
+  return {
+    ...run,
+    phase: 'users',
+    chunks: 1,
+    notCaptured: settings.notCaptured,
+    counts,
+    staleSamples: [...run.staleSamples, ...stale].slice(0, STALE_SAMPLES),
+  };
+}
+
+interface UsersWork {
+  deps: ReconcileDeps;
+  poolId: string;
+  settings: PoolSettingsScan;
+  readAt: string;
+  concurrency: number;
+}
+
+/** One ListUsers page: each user diffed against its head, the page's hashes stored, the token moved on. */
+async function usersPage(work: UsersWork, run: ReconcileRun): Promise<ReconcileRun> {
+  const { deps, poolId, settings, readAt } = work;
+  const page = await deps.reader.listUsersPage(poolId, run.token);
+  let counts = run.counts;
+  const stale: string[] = [];
+  const hashes: number[] = [];
+  const users = page.users.filter((user) => user.Username !== undefined);
+  await inParallel(users, work.concurrency, async (user) => {
+    const username = user.Username as string;
+    const key = entityKey('user', username);
+    hashes.push(keyHash(key));
+    const listedGroups = settings.memberships.get(username) ?? [];
+    const outcome = await reconcileEntity(
+      deps,
+      poolId,
+      key,
+      (head) => userDoc(user, listedGroups, head, readAt),
+      // The page was read after the memberships: the earlier instant is when this document's read began.
+      { readAt, runStartedAt: run.startedAt },
+    );
+    counts = tally(counts, outcome, stale, key);
+  });
+  await putChunk(deps.checkpoints, seenChunkName(poolId, run.runId, run.chunks), hashes);
+  const { token: _token, ...rest } = run;
+  return {
+    ...rest,
+    ...(page.next === undefined ? { phase: 'vanished' as const } : { token: page.next }),
+    pages: run.pages + 1,
+    chunks: run.chunks + 1,
+    counts,
+    staleSamples: [...run.staleSamples, ...stale].slice(0, STALE_SAMPLES),
+  };
+}
+
+/**
+ * The user as a full read gives it, with two parts it cannot read fresh: MFA settings (never read
+ * here: the recorded ones stay) and memberships, read at the start of this invocation — when the log
+ * learnt of a membership after that, the log's list is the newer one.
+ */
+function userDoc(
+  user: Parameters<typeof canonicalUser>[0],
+  listedGroups: readonly string[],
+  head: ChangeRecord | undefined,
+  membershipsReadAt: string,
+): JsonObject {
+  const recorded = head?.after ?? undefined;
+  const recordedGroups = Array.isArray(recorded?.groups) ? (recorded.groups as string[]) : undefined;
+  const groups =
+    recordedGroups !== undefined && head !== undefined && head.observedAt > membershipsReadAt
+      ? recordedGroups
+      : listedGroups;
+  const doc = canonicalUser(user, groups);
+  return recorded?.mfa === undefined ? doc : { ...doc, mfa: recorded.mfa };
+}
+
+/** A page re-read after a crash replaces the chunk its first reading stored: the newer listing wins. */
+async function putChunk(
+  checkpoints: CheckpointStore,
+  name: string,
+  hashes: readonly number[],
+): Promise<void> {
+  const value = { hashes: encodeHashes(hashes) };
+  const existing = await checkpoints.get(name);
+  await checkpoints.put(name, value, existing?.revision);
+}
+
+export type { StoredReconcileState };

@@ -1,0 +1,63 @@
+import { toArray } from '../asyncIterables.js';
+import { COMPONENT_KINDS } from '../backup/reconcileScan.js';
+import { InvalidInputError, SnapshotCorruptError, SnapshotMissingError } from '../errors.js';
+import { parseEntityKey } from '../model/entityKey.js';
+import type { EntityEntry, OptionalComponent } from '../model/poolState.js';
+import { replayEntities } from '../replay/replayEntities.js';
+import { stateAt } from '../replay/stateAt.js';
+import type { ReconcileCounts, ReconcileRun } from './reconcileCheckpoint.js';
+import { seenChunkName } from './reconcileCheckpoint.js';
+import { reconcileEntity, tally } from './reconcileEntity.js';
+import type { ReconcileDeps } from './reconcilePool.js';
+import { decodeHashes, SeenSet } from './seenSet.js';
+
+/**
+ * The last phase of a run: every entity the recorded state holds that no page of the run saw is
+ * gone from Cognito, and gets a delete record. Stamped against the run's start (the earliest page):
+ * an entity the log learnt of after that (created, captured) is judged stale, not deleted.
+ */
+export async function findVanished(
+  deps: ReconcileDeps,
+  poolId: string,
+  run: ReconcileRun,
+): Promise<{ counts: ReconcileCounts; staleSamples: string[] }> {
+  const chunks: Float64Array[] = [];
+  for (let chunk = 0; chunk < run.chunks; chunk++) {
+    const stored = await deps.checkpoints.get(seenChunkName(poolId, run.runId, chunk));
+    const text = stored?.value.hashes;
+    if (typeof text === 'string') chunks.push(decodeHashes(text));
+  }
+  const seen = new SeenSet(chunks);
+  const unread = new Set(
+    run.notCaptured.flatMap((component) => COMPONENT_KINDS[component as OptionalComponent] ?? []),
+  );
+  let counts = run.counts;
+  const stale: string[] = [];
+  // The state when the run began: what was created since may not be on any page the run read.
+  for await (const { key } of await recordedEntities(deps, poolId, run.startedAt)) {
+    if (seen.has(key) || unread.has(parseEntityKey(key).kind)) continue;
+    const times = { readAt: run.startedAt, runStartedAt: run.startedAt };
+    const outcome = await reconcileEntity(deps, poolId, key, () => null, times);
+    counts = tally(counts, outcome, stale, key);
+  }
+  return { counts, staleSamples: stale };
+}
+
+/** The pool as recorded at `now`: the newest snapshot and the records since, or the log alone without one. */
+async function recordedEntities(
+  deps: ReconcileDeps,
+  poolId: string,
+  now: string,
+): Promise<AsyncIterable<EntityEntry>> {
+  try {
+    return (await stateAt(deps, poolId, now)).entities;
+  } catch (error) {
+    const noSnapshot =
+      error instanceof InvalidInputError ||
+      error instanceof SnapshotCorruptError ||
+      error instanceof SnapshotMissingError;
+    if (!noSnapshot) throw error;
+  }
+  const records = await toArray(deps.changeLog.timeline(poolId, { upTo: now }));
+  return replayEntities([], records, now);
+}
