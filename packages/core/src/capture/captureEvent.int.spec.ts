@@ -17,7 +17,7 @@ import type { Sample } from '../testing/contracts/cognitoReader.sample.js';
 import { MemoryBlobStore } from '../testing/memoryBlobStore.js';
 import { MemoryChangeLog } from '../testing/memoryChangeLog.js';
 import { type SamplePoolOnFake, startSamplePoolOnFake } from '../testing/samplePoolOnFake.js';
-import { captureEvent } from './captureEvent.js';
+import { captureEvent, poolOfClientFromLog } from './captureEvent.js';
 import { type CognitoEvent, parseCognitoEvent } from './eventSchema.js';
 
 let now = Date.parse('2024-06-01T10:00:00.000Z');
@@ -166,6 +166,46 @@ describe('captureEvent on the in-memory Cognito', () => {
     expect(outcome.appended.map((r) => [r.entity, r.after, r.validFrom])).toEqual([
       ['user:eve', null, deletedAt],
     ]);
+  });
+
+  it('finds the pool of a public call that names only its app client, from the recorded clients', async () => {
+    now += 60_000;
+    await cognito.send(
+      new AdminUpdateUserAttributesCommand({
+        UserPoolId: sample.poolId,
+        Username: 'carol~ops',
+        UserAttributes: [{ Name: 'custom:tenant', Value: 'self-service' }],
+      }),
+    );
+    const sub = await subOf('carol~ops');
+    // ConfirmSignUp-shaped: a clientId, a masked username, the sub in additionalEventData.
+    const event = fixture('ConfirmSignUp', (d) => {
+      d.requestParameters = { clientId: sample.webClientId, username: 'HIDDEN_DUE_TO_SECURITY_REASONS' };
+      d.additionalEventData = { sub };
+      d.eventID = 'c0ffee00-0000-4000-8000-000000000001';
+    });
+    const alone = await captureEvent({ reader, changeLog: log, clock }, event);
+    expect(alone.forReconcile).toEqual([
+      `the pool of app client ${sample.webClientId} (a public call names only its client)`,
+    ]);
+    expect(alone.appended).toEqual([]);
+
+    let lookups = 0;
+    const pools = async () => {
+      lookups += 1;
+      return ['us-east-1_Elsewhere1', sample.poolId];
+    };
+    const poolOfClient = poolOfClientFromLog(log, pools);
+    const outcome = await captureEvent({ reader, changeLog: log, clock, poolOfClient }, event);
+    expect(outcome.poolId).toBe(sample.poolId);
+    expect(outcome.appended.map((r) => [r.entity, r.event?.name])).toEqual([
+      ['user:carol~ops', 'ConfirmSignUp'],
+    ]);
+    // An unknown client stays for reconcile; a known one is remembered, not looked up again.
+    expect(await poolOfClient('no-such-client')).toBeUndefined();
+    const before = lookups;
+    expect(await poolOfClient(sample.webClientId)).toBe(sample.poolId);
+    expect(lookups).toBe(before);
   });
 
   it('ignores read-only and failed calls, and events of no catalogued name', async () => {

@@ -23,6 +23,12 @@ export interface CaptureDeps {
    * event gives only the sub, and ListUsers finds nobody). Without it such users go to reconcile.
    */
   snapshots?: SnapshotStore;
+  /**
+   * The pool holding an app client: public calls (SignUp, ConfirmSignUp, ForgotPassword…) name only
+   * their client. Without it, or when no watched pool has the client, the event goes to reconcile.
+   * `poolOfClientFromLog` answers from the recorded clients of the watched pools.
+   */
+  poolOfClient?: (clientId: string) => Promise<string | undefined>;
 }
 
 /** What capturing one event did. Nothing here is an error: a malformed event never gets this far. */
@@ -58,13 +64,12 @@ export async function captureEvent(deps: CaptureDeps, event: CognitoEvent): Prom
   const touched = touchedEntities(event);
   if ('ignored' in touched) return { ...outcome, ignored: touched.ignored };
   for (const { reason } of touched.unresolved) outcome.forReconcile.push(reason);
-  if (!('poolId' in touched)) {
-    outcome.forReconcile.push(
-      `the pool of app client ${touched.poolOfClient} (a public call names only its client)`,
-    );
+  const poolId = 'poolId' in touched ? touched.poolId : await deps.poolOfClient?.(touched.poolOfClient);
+  if (poolId === undefined) {
+    const clientId = 'poolOfClient' in touched ? touched.poolOfClient : '';
+    outcome.forReconcile.push(`the pool of app client ${clientId} (a public call names only its client)`);
     return outcome;
   }
-  const poolId = touched.poolId;
   const keys = await entityKeys(deps, poolId, touched.touches, outcome);
   const source = changeEventOf(event);
   // A user's document holds MFA settings exactly when a full read would read them: MFA not OFF.
@@ -217,4 +222,27 @@ async function recordedUsername(deps: CaptureDeps, poolId: string, sub: string):
     if (attributes?.sub === sub) return key.slice('user:'.length);
   }
   return undefined;
+}
+
+/**
+ * `CaptureDeps.poolOfClient` from the change log: the watched pool whose recorded clients include
+ * this one (one strongly consistent head read per pool, remembered: a client never changes pools).
+ */
+export function poolOfClientFromLog(
+  changeLog: ChangeLog,
+  pools: () => Promise<readonly string[]>,
+): (clientId: string) => Promise<string | undefined> {
+  const known = new Map<string, string>();
+  return async (clientId) => {
+    const cached = known.get(clientId);
+    if (cached !== undefined) return cached;
+    for (const poolId of await pools()) {
+      const head = await changeLog.head(poolId, `client:${clientId}`);
+      if (head !== undefined && head.after !== null) {
+        known.set(clientId, poolId);
+        return poolId;
+      }
+    }
+    return undefined;
+  };
 }
