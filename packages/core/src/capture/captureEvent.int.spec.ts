@@ -84,8 +84,12 @@ describe('captureEvent on the in-memory Cognito', () => {
     expect(record?.event).toEqual({
       name: 'AdminUpdateUserAttributes',
       eventId: event.detail.eventID,
+      eventTime: new Date(event.detail.eventTime).toISOString(),
+      eventType: 'AwsApiCall',
       actorArn: event.detail.userIdentity.arn,
       actorType: 'AssumedRole',
+      actorPrincipal: event.detail.userIdentity.principalId,
+      subjectSub: sub,
       sourceIp: event.detail.sourceIPAddress,
       userAgent: event.detail.userAgent,
     });

@@ -7,6 +7,7 @@ import {
   VersionConflictError,
 } from '../errors.js';
 import type { EntityKey } from '../model/entityKey.js';
+import type { JsonObject } from '../model/json.js';
 import type { ChangeLog, Clock, CognitoReader } from '../ports.js';
 import { stateAt } from '../replay/stateAt.js';
 import { readLiveEntity } from '../restore/readLiveEntity.js';
@@ -118,12 +119,25 @@ async function entityKeys(
 
 function changeEventOf(event: CognitoEvent): ChangeEvent {
   const { detail } = event;
-  const change: ChangeEvent = { name: detail.eventName, eventId: detail.eventID };
+  const change: ChangeEvent = {
+    name: detail.eventName,
+    eventId: detail.eventID,
+    eventTime: new Date(detail.eventTime).toISOString(),
+    eventType: detail.eventType,
+  };
   if (detail.userIdentity.arn !== undefined) change.actorArn = detail.userIdentity.arn;
   if (detail.userIdentity.type !== undefined) change.actorType = detail.userIdentity.type;
+  if (detail.userIdentity.principalId !== undefined) change.actorPrincipal = detail.userIdentity.principalId;
   if (detail.sourceIPAddress !== undefined) change.sourceIp = detail.sourceIPAddress;
   if (detail.userAgent !== undefined) change.userAgent = detail.userAgent;
   return change;
+}
+
+/** A user event names its subject by `sub` too: the one id of a user that never changes hands. */
+function withSubject(change: ChangeEvent, key: EntityKey, user: JsonObject | null): ChangeEvent {
+  if (!key.startsWith('user:')) return change;
+  const attributes = user?.attributes as Record<string, unknown> | undefined;
+  return typeof attributes?.sub === 'string' ? { ...change, subjectSub: attributes.sub } : change;
 }
 
 async function mfaInUse(reader: CognitoReader, poolId: string): Promise<boolean> {
@@ -170,7 +184,7 @@ export async function captureEntity(
       observedAt: deps.clock.now().toISOString(),
       readAt,
       source: 'cloudtrail',
-      ...(change === undefined ? {} : { event: change }),
+      ...(change === undefined ? {} : { event: withSubject(change, key, after ?? head?.after ?? null) }),
       ...(eventTime === undefined ? {} : { eventTime }),
     });
     if (verdict.kind !== 'records') return { appended: [], duplicate: false };

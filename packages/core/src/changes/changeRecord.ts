@@ -9,8 +9,16 @@ export type ChangeSource = (typeof CHANGE_SOURCES)[number];
 export interface ChangeEvent {
   name: string;
   eventId?: string;
+  /** When CloudTrail says the call happened (canonical). */
+  eventTime?: string;
+  /** `AwsApiCall`, or `AwsServiceEvent` for the hosted UI / managed login pages. */
+  eventType?: string;
   actorArn?: string;
   actorType?: string;
+  /** The caller's principal id (an IAM role session, `Anonymous` for public calls). */
+  actorPrincipal?: string;
+  /** The `sub` of the user the event is about, for user events: usernames change hands, subs do not. */
+  subjectSub?: string;
   sourceIp?: string;
   userAgent?: string;
 }

@@ -28,6 +28,10 @@ export const changeRecordSchema = z.strictObject({
       eventId: optional,
       actorArn: optional,
       actorType: optional,
+      actorPrincipal: optional,
+      eventTime: optional,
+      eventType: optional,
+      subjectSub: optional,
       sourceIp: optional,
       userAgent: optional,
     })
