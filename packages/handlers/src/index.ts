@@ -1,1 +1,40 @@
-export {};
+export {
+  type ArchivePoolDeps,
+  archiveCheckpointName,
+  type PoolArchive,
+  SEGMENT_RECORDS,
+} from './archive/archivePool.js';
+export {
+  type ArchiveHandler,
+  type ArchiveHandlerDeps,
+  type ArchiveRunResult,
+  createArchiveHandler,
+} from './archive/createArchiveHandler.js';
+export type { CaptureCounts } from './capture/captureCounts.js';
+export { captureWiring, reconcileRequester } from './capture/captureWiring.js';
+export {
+  type CaptureHandler,
+  type CaptureHandlerDeps,
+  createCaptureHandler,
+} from './capture/createCaptureHandler.js';
+export { parseRecordBody } from './capture/parseRecordBody.js';
+export type { PoolFailure } from './commons/eachPool.js';
+export { METRICS_NAMESPACE } from './commons/powertools.js';
+export { type HandlerDeps, handlerDepsFromEnv } from './env/handlerDepsFromEnv.js';
+export { type HandlerEnv, readHandlerEnv, readPoolIds } from './env/handlerEnv.js';
+export { HandlerConfigError, MalformedEventError } from './errors.js';
+export {
+  createReconcileHandler,
+  type PoolReconcile,
+  type ReconcileHandler,
+  type ReconcileHandlerDeps,
+  type ReconcileRunResult,
+  type RemainingTime,
+} from './reconcile/createReconcileHandler.js';
+export {
+  createSnapshotHandler,
+  type SnapshotHandler,
+  type SnapshotHandlerDeps,
+  type SnapshotRunResult,
+} from './snapshot/createSnapshotHandler.js';
+export type { PoolSnapshot, SnapshotPoolDeps } from './snapshot/snapshotPool.js';

@@ -11,6 +11,7 @@ import type { AwsCognitoReader } from '../adapters/aws/awsCognitoReader.js';
 import { toArray } from '../asyncIterables.js';
 import { takeBackup } from '../backup/takeBackup.js';
 import { verifyChain } from '../changes/verifyChain.js';
+import { ComponentUnsupportedError } from '../errors.js';
 import type { Clock } from '../ports.js';
 import { SnapshotStore } from '../snapshots/snapshotStore.js';
 import type { Sample } from '../testing/contracts/cognitoReader.sample.js';
@@ -210,6 +211,22 @@ describe('captureEvent on the in-memory Cognito', () => {
     const before = lookups;
     expect(await poolOfClient(sample.webClientId)).toBe(sample.poolId);
     expect(lookups).toBe(before);
+  });
+
+  it('leaves out what the endpoint cannot read (tags on cognito-local) instead of failing the event', async () => {
+    const noTags = new Proxy(reader, {
+      get(target, property, receiver) {
+        if (property !== 'listTags') return Reflect.get(target, property, receiver);
+        return async () => {
+          throw new ComponentUnsupportedError('tags');
+        };
+      },
+    });
+    const event = fixture('TagResource', (d) => {
+      d.requestParameters = { resourceArn: sample.poolArn, tags: { team: 'identity' } };
+    });
+    const outcome = await captureEvent({ reader: noTags, changeLog: log, clock }, event);
+    expect(outcome).toMatchObject({ poolId: sample.poolId, appended: [], unsupported: ['tags'] });
   });
 
   it('ignores read-only and failed calls, and events of no catalogued name', async () => {

@@ -1,6 +1,7 @@
 import type { ChangeEvent, ChangeRecord } from '../changes/changeRecord.js';
 import { nextRecords } from '../changes/nextRecords.js';
 import {
+  ComponentUnsupportedError,
   InvalidInputError,
   SnapshotCorruptError,
   SnapshotMissingError,
@@ -44,6 +45,11 @@ export interface CaptureOutcome {
   /** Entities whose re-read was older than the log, or showed nothing new. */
   unchanged: EntityKey[];
   /**
+   * Entities the endpoint cannot read (an optional component cognito-local lacks, such as tags):
+   * not captured, as a full read leaves them out, rather than failing the whole event forever.
+   */
+  unsupported: EntityKey[];
+  /**
    * What this event touched that capture cannot re-read alone (a user no longer found by sub, a
    * deleted group's members, a whole pool): the next reconcile records it.
    */
@@ -61,7 +67,13 @@ const CONFLICT_ATTEMPTS = 5;
  * record of an event id per entity); an out-of-order one never moves an entity back.
  */
 export async function captureEvent(deps: CaptureDeps, event: CognitoEvent): Promise<CaptureOutcome> {
-  const outcome: CaptureOutcome = { appended: [], duplicates: [], unchanged: [], forReconcile: [] };
+  const outcome: CaptureOutcome = {
+    appended: [],
+    duplicates: [],
+    unchanged: [],
+    unsupported: [],
+    forReconcile: [],
+  };
   const touched = touchedEntities(event);
   if ('ignored' in touched) return { ...outcome, ignored: touched.ignored };
   for (const { reason } of touched.unresolved) outcome.forReconcile.push(reason);
@@ -77,11 +89,17 @@ export async function captureEvent(deps: CaptureDeps, event: CognitoEvent): Prom
   const userMfa = keys.some((key) => key.startsWith('user:')) && (await mfaInUse(deps.reader, poolId));
   const eventTime = new Date(event.detail.eventTime).toISOString();
   for (const key of keys) {
-    const { appended, duplicate } = await captureEntity(deps, poolId, key, {
-      change: source,
-      eventTime,
-      userMfa,
-    });
+    const captured = await captureEntity(deps, poolId, key, { change: source, eventTime, userMfa }).catch(
+      (error: unknown) => {
+        if (error instanceof ComponentUnsupportedError) return undefined;
+        throw error;
+      },
+    );
+    if (captured === undefined) {
+      outcome.unsupported.push(key);
+      continue;
+    }
+    const { appended, duplicate } = captured;
     outcome.appended.push(...appended);
     if (duplicate) outcome.duplicates.push(key);
     else if (appended.length === 0) outcome.unchanged.push(key);
@@ -133,11 +151,20 @@ function changeEventOf(event: CognitoEvent): ChangeEvent {
   return change;
 }
 
-/** A user event names its subject by `sub` too: the one id of a user that never changes hands. */
-function withSubject(change: ChangeEvent, key: EntityKey, user: JsonObject | null): ChangeEvent {
-  if (!key.startsWith('user:')) return change;
-  const attributes = user?.attributes as Record<string, unknown> | undefined;
-  return typeof attributes?.sub === 'string' ? { ...change, subjectSub: attributes.sub } : change;
+/**
+ * The event of a record, if any; a user event names its subject by `sub` too (from the user as read,
+ * or as last recorded when deleted): the one id of a user that never changes hands.
+ */
+function withSubject(
+  change: ChangeEvent | undefined,
+  key: EntityKey,
+  after: JsonObject | null,
+  head: ChangeRecord | undefined,
+): { event?: ChangeEvent } {
+  if (change === undefined) return {};
+  if (!key.startsWith('user:')) return { event: change };
+  const attributes = (after ?? head?.after)?.attributes as Record<string, unknown> | undefined;
+  return { event: typeof attributes?.sub === 'string' ? { ...change, subjectSub: attributes.sub } : change };
 }
 
 async function mfaInUse(reader: CognitoReader, poolId: string): Promise<boolean> {
@@ -184,7 +211,7 @@ export async function captureEntity(
       observedAt: deps.clock.now().toISOString(),
       readAt,
       source: 'cloudtrail',
-      ...(change === undefined ? {} : { event: withSubject(change, key, after ?? head?.after ?? null) }),
+      ...withSubject(change, key, after, head),
       ...(eventTime === undefined ? {} : { eventTime }),
     });
     if (verdict.kind !== 'records') return { appended: [], duplicate: false };

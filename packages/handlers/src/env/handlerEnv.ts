@@ -1,0 +1,86 @@
+import { HandlerConfigError } from '../errors.js';
+
+/** The handlers' settings, as read from the Lambda environment. */
+export interface HandlerEnv {
+  /** REWIND_BUCKET: snapshots, delta segments, oversized records. */
+  bucket: string;
+  /** REWIND_TABLE: the change log table (records, snapshot catalog, checkpoints). */
+  table: string;
+  /** REWIND_PREFIX: key prefix inside the bucket. */
+  prefix?: string;
+  /** REWIND_KMS_KEY_ID: SSE-KMS key for every object written; SSE-S3 without it. */
+  kmsKeyId?: string;
+  /** AWS_REGION, set by Lambda itself. */
+  region?: string;
+  /** REWIND_S3_ENDPOINT, REWIND_DYNAMODB_ENDPOINT, REWIND_COGNITO_ENDPOINT: local servers in tests. */
+  s3Endpoint?: string;
+  dynamodbEndpoint?: string;
+  cognitoEndpoint?: string;
+  /** AWS_ACCESS_KEY_ID is set: the SDK's chain has credentials, so none are made up for a local S3. */
+  hasAccessKey: boolean;
+}
+
+const optional = (env: NodeJS.ProcessEnv, name: string): string | undefined => {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+};
+
+const required = (env: NodeJS.ProcessEnv, name: string): string => {
+  const value = optional(env, name);
+  if (value === undefined) throw new HandlerConfigError(name, 'is not set');
+  return value;
+};
+
+const endpoint = (env: NodeJS.ProcessEnv, name: string): string | undefined => {
+  const value = optional(env, name);
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new HandlerConfigError(name, `is not a URL: ${JSON.stringify(value)}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new HandlerConfigError(name, `is not an http(s) URL: ${JSON.stringify(value)}`);
+  return value;
+};
+
+const some = <T extends object>(entries: T): Partial<T> =>
+  Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined)) as Partial<T>;
+
+/** Reads and checks the handlers' environment; a missing or unusable variable is named. */
+export function readHandlerEnv(env: NodeJS.ProcessEnv): HandlerEnv {
+  return {
+    bucket: required(env, 'REWIND_BUCKET'),
+    table: required(env, 'REWIND_TABLE'),
+    ...some({
+      prefix: optional(env, 'REWIND_PREFIX'),
+      kmsKeyId: optional(env, 'REWIND_KMS_KEY_ID'),
+      region: optional(env, 'AWS_REGION'),
+      s3Endpoint: endpoint(env, 'REWIND_S3_ENDPOINT'),
+      dynamodbEndpoint: endpoint(env, 'REWIND_DYNAMODB_ENDPOINT'),
+      cognitoEndpoint: endpoint(env, 'REWIND_COGNITO_ENDPOINT'),
+    }),
+    hasAccessKey: optional(env, 'AWS_ACCESS_KEY_ID') !== undefined,
+  };
+}
+
+/** Cognito's pattern for pool ids (`us-east-1_Ab12Cd34E`). */
+const POOL_ID = /^[\w-]+_[0-9a-zA-Z]+$/;
+
+/**
+ * REWIND_POOL_IDS: comma-separated pool ids, spaces allowed around the commas. Read when a scheduled
+ * handler asks for its pools, not at start: capture never needs it, and must not fail without it.
+ */
+export function readPoolIds(env: NodeJS.ProcessEnv): string[] {
+  const name = 'REWIND_POOL_IDS';
+  const ids = required(env, name)
+    .split(',')
+    .map((id) => id.trim())
+    .filter((id) => id !== '');
+  const bad = ids.find((id) => !POOL_ID.test(id));
+  if (bad !== undefined)
+    throw new HandlerConfigError(name, `holds ${JSON.stringify(bad)}, not a user pool id`);
+  if (ids.length === 0) throw new HandlerConfigError(name, 'names no pool');
+  return [...new Set(ids)];
+}

@@ -1,0 +1,28 @@
+import { InvalidInputError } from '@cognito-rewind/core';
+
+/**
+ * Named errors of the handlers. They extend core's `InvalidInputError`, so `isRewindError` (a
+ * `Symbol.for` tag) recognises them even when two copies of core are bundled.
+ */
+
+/** An SQS record whose body is not a Cognito CloudTrail event: it fails alone and goes to the DLQ. */
+export class MalformedEventError extends InvalidInputError {
+  constructor(
+    readonly messageId: string,
+    readonly reason: string,
+  ) {
+    super(`SQS message ${messageId} is not a Cognito CloudTrail event: ${reason}`);
+    this.name = 'MalformedEventError';
+  }
+}
+
+/** A Lambda environment variable is missing or unusable: the function is deployed wrong. */
+export class HandlerConfigError extends InvalidInputError {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`environment variable ${variable} ${problem}`);
+    this.name = 'HandlerConfigError';
+  }
+}

@@ -1,0 +1,89 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import {
+  type ReconcileDeps,
+  type ReconcileResult,
+  reconcileDue,
+  reconcilePool,
+  requestReconcile,
+} from '@cognito-rewind/core';
+import { countOutcomes, eachPool, type PoolFailure } from '../commons/eachPool.js';
+import { defaultLogger, defaultMetrics, publishCounts } from '../commons/powertools.js';
+
+export interface ReconcileHandlerDeps extends ReconcileDeps {
+  /** The pools to keep reconciled (in Lambda: `REWIND_POOL_IDS`). */
+  pools: () => Promise<string[]>;
+  /** How often each pool gets a full read, in ms. @default one day */
+  every?: number;
+  /** Time kept back from the Lambda timeout to write the last checkpoint and return. @default 60 s */
+  reserveMs?: number;
+  logger?: Logger;
+  metrics?: Metrics;
+}
+
+/** What one pool's turn did. */
+export type PoolReconcile =
+  | { poolId: string; outcome: 'notDue' }
+  | ({ outcome: 'finished' | 'paused' | 'superseded' } & ReconcileResult);
+
+export interface ReconcileRunResult {
+  pools: (PoolReconcile | PoolFailure)[];
+}
+
+/** The part of the Lambda context the handler reads. */
+export interface RemainingTime {
+  getRemainingTimeInMillis(): number;
+}
+
+export type ReconcileHandler = (event?: unknown, context?: RemainingTime) => Promise<ReconcileRunResult>;
+
+/**
+ * An on-demand invocation (`aws lambda invoke`, the CLI) may name pools to reconcile now:
+ * `{"reconcile": ["us-east-1_AbC123"], "reason": "after an import"}`. A scheduled event has neither.
+ */
+function askedFor(event: unknown): { pools: string[]; reason: string } {
+  if (typeof event !== 'object' || event === null) return { pools: [], reason: '' };
+  const { reconcile, reason } = event as { reconcile?: unknown; reason?: unknown };
+  const pools = Array.isArray(reconcile)
+    ? reconcile.filter((id): id is string => typeof id === 'string')
+    : [];
+  return { pools, reason: typeof reason === 'string' && reason !== '' ? reason : 'asked for' };
+}
+
+const DAY = 24 * 3_600_000;
+
+/**
+ * The reconcile Lambda, on a schedule of every few minutes: for each pool that is due (`reconcileDue`:
+ * a run under way, a request from capture, or a day since the last), one `reconcilePool` until the
+ * invocation is about to time out. A pool too large for one invocation pauses at its checkpoint and
+ * the next scheduled invocation continues it — the rhythm lives in the checkpoint, not the scheduler.
+ */
+export function createReconcileHandler(deps: ReconcileHandlerDeps): ReconcileHandler {
+  const logger = deps.logger ?? defaultLogger('reconcile');
+  const metrics = deps.metrics ?? defaultMetrics('reconcile');
+  const every = deps.every ?? DAY;
+  const reserveMs = deps.reserveMs ?? 60_000;
+  return async (event, context) => {
+    const asked = askedFor(event);
+    for (const poolId of asked.pools)
+      await requestReconcile(deps.checkpoints, poolId, asked.reason, deps.clock);
+    const outOfTime = () => context !== undefined && context.getRemainingTimeInMillis() < reserveMs;
+    const pools = await eachPool(await deps.pools(), logger, async (poolId): Promise<PoolReconcile> => {
+      if (outOfTime() || !(await reconcileDue(deps.checkpoints, poolId, { every, clock: deps.clock })))
+        return { poolId, outcome: 'notDue' };
+      const result = await reconcilePool(deps, poolId, { shouldStop: outOfTime });
+      const outcome = result.done ? 'finished' : result.superseded ? 'superseded' : 'paused';
+      logger.info(`reconcile ${outcome}`, { ...result, staleSamples: result.staleSamples.length });
+      return { ...result, outcome };
+    });
+    const counts = countOutcomes(pools, ['finished', 'paused', 'superseded', 'notDue', 'failed'] as const);
+    const drift = pools.reduce((sum, pool) => sum + ('counts' in pool ? pool.counts.drift : 0), 0);
+    publishCounts(metrics, {
+      PoolsReconciled: counts.finished,
+      PoolsPaused: counts.paused + counts.superseded,
+      PoolsFailed: counts.failed,
+      DriftRecords: drift,
+    });
+    return { pools };
+  };
+}

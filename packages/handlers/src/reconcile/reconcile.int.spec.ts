@@ -1,0 +1,156 @@
+import { takeBackup, toArray } from '@cognito-rewind/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureWiring } from '../capture/captureWiring.js';
+import { createCaptureHandler } from '../capture/createCaptureHandler.js';
+import { cognitoEvent, lambdaContext, messageOf, sqsEvent } from '../testing/lambdaEvents.testing.js';
+import { type LoopbackStack, startLoopbackStack } from '../testing/loopbackStack.testing.js';
+import { RecordingLogger, RecordingMetrics } from '../testing/powertools.testing.js';
+import { createReconcileHandler, type ReconcileHandlerDeps } from './createReconcileHandler.js';
+
+let stack: LoopbackStack;
+
+beforeAll(async () => {
+  stack = await startLoopbackStack();
+}, 60_000);
+
+afterAll(() => stack?.stop());
+
+function reconcileRun(pools: string[], overrides: Partial<ReconcileHandlerDeps> = {}) {
+  const metrics = new RecordingMetrics();
+  const handler = createReconcileHandler({
+    ...stack,
+    pools: async () => pools,
+    logger: new RecordingLogger(),
+    metrics,
+    ...overrides,
+  });
+  return { handler, metrics };
+}
+
+/** A Lambda context with plenty of time for the first `checks` questions, then none. */
+const timeFor = (checks: number) => ({
+  getRemainingTimeInMillis: () => (checks-- > 0 ? 900_000 : 1_000),
+});
+
+const plenty = { getRemainingTimeInMillis: () => 900_000 };
+
+async function poolWithDrift() {
+  const { poolId } = await stack.writer.createUserPool({ PoolName: `reconcile-${Date.now()}` });
+  await stack.writer.createUser(poolId, 'ann', { name: 'Ann' }, { suppressMessages: true });
+  // The first full read (the snapshot handler's, for a new pool): every entity's baseline.
+  await takeBackup(stack, poolId, undefined, { userMfa: false });
+  await new Promise((resolve) => setTimeout(resolve, 1_100));
+  // Changes nobody captured: the events were lost.
+  await stack.writer.createUser(poolId, 'bo', {}, { suppressMessages: true });
+  await stack.writer.updateUserAttributes(poolId, 'ann', { name: 'Ann Drifted' });
+  await stack.writer.createGroup(poolId, { GroupName: 'ops' });
+  return poolId;
+}
+
+describe('the reconcile handler', () => {
+  it('reconciles a due pool to the end, records the drift once, and is not due again until asked', async () => {
+    const poolId = await poolWithDrift();
+    const { handler, metrics } = reconcileRun([poolId]);
+    const first = await handler({ source: 'aws.events' }, plenty);
+    expect(first.pools).toEqual([
+      expect.objectContaining({
+        poolId,
+        outcome: 'finished',
+        counts: { drift: 1, baselines: 2, deletes: 0, stale: 0 },
+      }),
+    ]);
+    expect(metrics.published.at(-1)).toMatchObject({ PoolsReconciled: 1, DriftRecords: 1, PoolsFailed: 0 });
+    const ann = await toArray(stack.changeLog.entityHistory(poolId, 'user:ann'));
+    expect(ann.at(-1)).toMatchObject({ source: 'reconcile', after: { attributes: { name: 'Ann Drifted' } } });
+
+    expect((await handler({ source: 'aws.events' }, plenty)).pools).toEqual([{ poolId, outcome: 'notDue' }]);
+    // Asked for by name (an on-demand invocation): it runs, and finds nothing new.
+    const asked = await handler({ reconcile: [poolId], reason: 'after an import' }, plenty);
+    expect(asked.pools).toEqual([
+      expect.objectContaining({
+        outcome: 'finished',
+        counts: { drift: 0, baselines: 0, deletes: 0, stale: 0 },
+      }),
+    ]);
+  });
+
+  it('pauses a run near the timeout and continues it in the next invocation', async () => {
+    const poolId = await poolWithDrift();
+    const { handler } = reconcileRun([poolId]);
+    // Time for the due check and the settings, not for a page of users.
+    const paused = await handler(undefined, timeFor(1));
+    expect(paused.pools).toEqual([expect.objectContaining({ poolId, outcome: 'paused', pages: 0 })]);
+    const resumed = await handler(undefined, plenty);
+    expect(resumed.pools).toEqual([
+      expect.objectContaining({ poolId, outcome: 'finished', resumed: true, pages: 1 }),
+    ]);
+    const runIds = [paused.pools[0], resumed.pools[0]].map((pool) =>
+      pool && 'runId' in pool ? pool.runId : '',
+    );
+    expect(runIds[0]).toBe(runIds[1]);
+  });
+
+  it('acts at its next check on what capture could not re-read alone, and capture finds the pool of a public call', async () => {
+    const poolId = await poolWithDrift();
+    const { handler } = reconcileRun([poolId]);
+    expect((await handler(undefined, plenty)).pools[0]).toMatchObject({ outcome: 'finished' });
+    expect((await handler(undefined, plenty)).pools).toEqual([{ poolId, outcome: 'notDue' }]);
+
+    const pools = async () => [poolId];
+    const capture = createCaptureHandler({
+      ...stack,
+      ...captureWiring({ ...stack, pools }),
+      logger: new RecordingLogger(),
+      metrics: new RecordingMetrics(),
+    });
+    // A public call will name only its app client: one the log knows (an asked-for run records it).
+    const { clientId } = await stack.writer.createClient(poolId, { ClientName: 'web' });
+    await handler({ reconcile: [poolId] }, plenty);
+    expect((await handler(undefined, plenty)).pools).toEqual([{ poolId, outcome: 'notDue' }]);
+    // A DeleteGroup: its members' documents changed, and the group is gone — a reconcile reads them.
+    await stack.writer.deleteGroup(poolId, 'ops');
+    const deleted = cognitoEvent('DeleteGroup', {
+      poolId,
+      edit: (d) => {
+        d.requestParameters.groupName = 'ops';
+      },
+    });
+    await stack.writer.updateUserAttributes(poolId, 'bo', { name: 'Bo' });
+    const bo = await stack.reader.getUser(poolId, 'bo');
+    const signUp = cognitoEvent('ConfirmSignUp', {
+      poolId,
+      sub: bo?.Attributes?.find((a) => a.Name === 'sub')?.Value ?? '',
+      edit: (d) => {
+        d.requestParameters = { clientId, username: 'HIDDEN_DUE_TO_SECURITY_REASONS' };
+      },
+    });
+    const response = await capture(sqsEvent(messageOf(deleted), messageOf(signUp)), lambdaContext());
+    expect(response.batchItemFailures).toEqual([]);
+    const boHistory = await toArray(stack.changeLog.entityHistory(poolId, 'user:bo'));
+    expect(boHistory.at(-1)).toMatchObject({ source: 'cloudtrail', event: { name: 'ConfirmSignUp' } });
+
+    // The group capture recorded as gone; its members wait for the reconcile capture asked for,
+    // which the reconcile handler finds at its next check.
+    expect(await stack.changeLog.head(poolId, 'group:ops')).toMatchObject({
+      source: 'cloudtrail',
+      after: null,
+    });
+    const next = await handler(undefined, plenty);
+    expect(next.pools[0]).toMatchObject({ poolId, outcome: 'finished' });
+    expect(next.pools[0]).toMatchObject({ counts: { drift: 0, baselines: 0, deletes: 0, stale: 0 } });
+  });
+
+  it('lets one broken pool fail alone', async () => {
+    const poolId = await poolWithDrift();
+    const { handler } = reconcileRun(['us-east-1_NoSuchPool1', poolId]);
+    const result = await handler(undefined, plenty);
+    expect(result.pools).toEqual([
+      expect.objectContaining({
+        poolId: 'us-east-1_NoSuchPool1',
+        outcome: 'failed',
+        error: 'PoolNotFoundError',
+      }),
+      expect.objectContaining({ poolId, outcome: 'finished' }),
+    ]);
+  });
+});

@@ -1,0 +1,186 @@
+import { type JsonObject, readPoolState, type SnapshotManifest, SnapshotStore } from '@cognito-rewind/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCaptureHandler } from '../capture/createCaptureHandler.js';
+import { countingReader, damagedBlobs } from '../testing/faults.testing.js';
+import { cognitoEvent, lambdaContext, messageOf, sqsEvent } from '../testing/lambdaEvents.testing.js';
+import { type LoopbackStack, startLoopbackStack } from '../testing/loopbackStack.testing.js';
+import { RecordingLogger, RecordingMetrics } from '../testing/powertools.testing.js';
+import { createSnapshotHandler, type SnapshotHandlerDeps } from './createSnapshotHandler.js';
+
+let stack: LoopbackStack;
+
+beforeAll(async () => {
+  stack = await startLoopbackStack();
+}, 60_000);
+
+afterAll(() => stack?.stop());
+
+function snapshotRun(pools: string[], overrides: Partial<SnapshotHandlerDeps> = {}) {
+  const metrics = new RecordingMetrics();
+  const logger = new RecordingLogger();
+  const handler = createSnapshotHandler({
+    ...stack,
+    pools: async () => pools,
+    logger,
+    metrics,
+    ...overrides,
+  });
+  return { run: () => handler({ source: 'aws.events' }), metrics, logger };
+}
+
+/** Captures the events through the capture handler, as the queue would deliver them. */
+async function captured(...events: ReturnType<typeof cognitoEvent>[]): Promise<void> {
+  const handler = createCaptureHandler({
+    ...stack,
+    logger: new RecordingLogger(),
+    metrics: new RecordingMetrics(),
+  });
+  const response = await handler(sqsEvent(...events.map((event) => messageOf(event))), lambdaContext());
+  expect(response.batchItemFailures).toEqual([]);
+}
+
+async function snapshotState(
+  manifest: SnapshotManifest,
+  from = stack.snapshots,
+): Promise<Map<string, JsonObject>> {
+  const opened = await from.open(manifest);
+  const state = new Map<string, JsonObject>();
+  for await (const entry of opened.entries) state.set(entry.key, entry.doc);
+  return state;
+}
+
+async function fullRead(poolId: string): Promise<Map<string, JsonObject>> {
+  const scan = await readPoolState(stack.reader, poolId);
+  return new Map(scan.entities.map((entity) => [entity.key, entity.doc]));
+}
+
+const subOf = (user: { Attributes?: { Name?: string; Value?: string }[] }) =>
+  user.Attributes?.find((a) => a.Name === 'sub')?.Value;
+
+const nextSecond = () => new Promise((resolve) => setTimeout(resolve, 1_100));
+
+describe('the hourly snapshot', () => {
+  it('reads a new pool once in full, then compacts with no Cognito call to the state a full read finds', async () => {
+    const { poolId } = await stack.writer.createUserPool({ PoolName: 'hourly' });
+    await stack.writer.createUser(poolId, 'ann', { name: 'Ann' }, { suppressMessages: true });
+    const ben = await stack.writer.createUser(poolId, 'ben', {}, { suppressMessages: true });
+    await stack.writer.createGroup(poolId, { GroupName: 'staff', Precedence: 2 });
+    const counted = countingReader(stack.reader);
+    const { run, metrics } = snapshotRun([poolId], { reader: counted.reader });
+
+    const first = await run();
+    expect(first.pools).toEqual([
+      expect.objectContaining({ poolId, outcome: 'firstRead', records: expect.any(Number) }),
+    ]);
+    // List operations only: no per-user call (AdminGetUser) on a schedule.
+    expect([...counted.calls.keys()].filter((method) => /getUser|findUsernameBySub/.test(method))).toEqual(
+      [],
+    );
+
+    await nextSecond();
+    await stack.writer.updateUserAttributes(poolId, 'ann', { name: 'Ann Lee' });
+    await stack.writer.deleteUser(poolId, 'ben');
+    const cleo = await stack.writer.createUser(poolId, 'cleo', {}, { suppressMessages: true });
+    const annSub = subOf((await stack.reader.getUser(poolId, 'ann')) ?? {});
+    await captured(
+      cognitoEvent('AdminUpdateUserAttributes', { poolId, sub: annSub }),
+      cognitoEvent('AdminDeleteUser', { poolId, sub: subOf(ben) }),
+      cognitoEvent('AdminCreateUser', { poolId, sub: subOf(cleo) }),
+    );
+    await nextSecond();
+
+    counted.calls.clear();
+    const second = await run();
+    const [firstPool] = first.pools;
+    expect(second.pools).toEqual([
+      expect.objectContaining({
+        poolId,
+        outcome: 'compacted',
+        base: firstPool && 'snapshotId' in firstPool ? firstPool.snapshotId : '',
+      }),
+    ]);
+    expect(Object.fromEntries(counted.calls)).toEqual({});
+
+    const manifests = await stack.snapshots.list(poolId);
+    expect(manifests.map((m) => m.kind)).toEqual(['scan', 'compaction']);
+    const compacted = await snapshotState(manifests[1] as SnapshotManifest);
+    expect([...compacted.keys()].filter((key) => key.startsWith('user:'))).toEqual(['user:ann', 'user:cleo']);
+    expect(compacted.get('user:ann')).toMatchObject({ attributes: { name: 'Ann Lee' } });
+    expect(Object.fromEntries(compacted)).toEqual(Object.fromEntries(await fullRead(poolId)));
+    expect(metrics.published).toEqual([
+      { PoolsCompacted: 0, PoolsFirstRead: 1, PoolsFailed: 0 },
+      { PoolsCompacted: 1, PoolsFirstRead: 0, PoolsFailed: 0 },
+    ]);
+  });
+
+  it('one pool failing does not stop the others, and the result says why', async () => {
+    const { poolId } = await stack.writer.createUserPool({ PoolName: 'survivor' });
+    const missing = 'us-east-1_NoSuchPool';
+    const { run, metrics, logger } = snapshotRun([missing, poolId]);
+
+    const result = await run();
+
+    expect(result.pools).toEqual([
+      {
+        poolId: missing,
+        outcome: 'failed',
+        reason: expect.stringContaining(missing),
+        error: 'PoolNotFoundError',
+      },
+      expect.objectContaining({ poolId, outcome: 'firstRead' }),
+    ]);
+    expect(logger.lines).toContainEqual(expect.objectContaining({ level: 'ERROR', poolId: missing }));
+    expect(metrics.published).toEqual([{ PoolsCompacted: 0, PoolsFirstRead: 1, PoolsFailed: 1 }]);
+  });
+
+  it('compacts from the snapshot before a damaged one, and says so', async () => {
+    const { poolId } = await stack.writer.createUserPool({ PoolName: 'damaged' });
+    await stack.writer.createUser(poolId, 'dana', {}, { suppressMessages: true });
+    await snapshotRun([poolId]).run();
+    await nextSecond();
+    await snapshotRun([poolId]).run();
+    const [good, bad] = await stack.snapshots.list(poolId);
+    const damaged = new SnapshotStore(damagedBlobs(stack.blobs, (key) => key === bad?.object));
+    await nextSecond();
+
+    const { pools } = await snapshotRun([poolId], { snapshots: damaged }).run();
+
+    expect(pools).toEqual([
+      expect.objectContaining({
+        outcome: 'compacted',
+        base: good?.snapshotId,
+        warnings: [expect.stringContaining('not used as the base')],
+      }),
+    ]);
+    const newest = (await stack.snapshots.list(poolId)).at(-1) as SnapshotManifest;
+    expect(Object.fromEntries(await snapshotState(newest))).toEqual(
+      Object.fromEntries(await fullRead(poolId)),
+    );
+  });
+});
+
+describe('the Lambda entry modules', () => {
+  it('wire themselves from the environment once per container: snapshot, then archive', async () => {
+    const { poolId } = await stack.writer.createUserPool({ PoolName: 'from-env' });
+    await stack.writer.createUser(poolId, 'eve', {}, { suppressMessages: true });
+    const saved = { ...process.env };
+    Object.assign(process.env, stack.env, { REWIND_POOL_IDS: ` ${poolId} ` });
+    try {
+      const snapshot = await import('../lambda/snapshot.js');
+      const archive = await import('../lambda/archive.js');
+      expect((await snapshot.handler({})).pools).toEqual([
+        expect.objectContaining({ poolId, outcome: 'firstRead' }),
+      ]);
+      expect((await snapshot.handler({})).pools).toEqual([
+        expect.objectContaining({ poolId, outcome: 'compacted' }),
+      ]);
+      const archived = await archive.handler({});
+      expect(archived.pools).toEqual([
+        expect.objectContaining({ poolId, outcome: 'archived', records: expect.any(Number) }),
+      ]);
+      expect(await stack.checkpoints.get(`archive/${poolId}`)).toMatchObject({ revision: 1 });
+    } finally {
+      process.env = saved;
+    }
+  });
+});
