@@ -1,4 +1,5 @@
 import type { Context } from 'aws-lambda';
+import { HandlerConfigError } from '../errors.js';
 import {
   createReconcileHandler,
   type ReconcileHandler,
@@ -8,17 +9,24 @@ import { envDeps } from './envDeps.js';
 
 let reconcile: ReconcileHandler | undefined;
 
+/** `REWIND_RECONCILE_EVERY_HOURS` (default 24) in ms: how often each pool gets a full read. */
+export function reconcileEvery(env: NodeJS.ProcessEnv): number {
+  const raw = env.REWIND_RECONCILE_EVERY_HOURS;
+  if (raw === undefined || raw === '') return 24 * 3_600_000;
+  const hours = Number(raw);
+  if (!Number.isFinite(hours) || hours <= 0)
+    throw new HandlerConfigError(
+      'REWIND_RECONCILE_EVERY_HOURS',
+      `is ${JSON.stringify(raw)}, not a positive number of hours`,
+    );
+  return hours * 3_600_000;
+}
+
 /**
  * Entry point of the reconcile function: an EventBridge schedule every few minutes (each pool runs
  * when due: daily, asked for, or under way), or an on-demand `{"reconcile": ["<poolId>"]}`.
  */
 export const handler = async (event: unknown, context: Context): Promise<ReconcileRunResult> => {
-  if (reconcile === undefined) {
-    const every = Number(process.env.REWIND_RECONCILE_EVERY_HOURS ?? 24) * 3_600_000;
-    reconcile = createReconcileHandler({
-      ...envDeps(),
-      ...(Number.isFinite(every) && every > 0 ? { every } : {}),
-    });
-  }
+  reconcile ??= createReconcileHandler({ ...envDeps(), every: reconcileEvery(process.env) });
   return reconcile(event, context);
 };
