@@ -213,6 +213,39 @@ describe('captureEvent on the in-memory Cognito', () => {
     expect(lookups).toBe(before);
   });
 
+  it("reads the pool's MFA mode from the log, not from Cognito, for every user event", async () => {
+    now += 60_000;
+    await cognito.send(
+      new AdminUpdateUserAttributesCommand({
+        UserPoolId: sample.poolId,
+        Username: 'dörte',
+        UserAttributes: [{ Name: 'custom:tenant', Value: 'counted' }],
+      }),
+    );
+    const calls: string[] = [];
+    const counted = new Proxy(reader, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          calls.push(String(property));
+          return value.apply(target, args);
+        };
+      },
+    });
+    const sub = await subOf('dörte');
+    const dorte = fixture('AdminUpdateUserAttributes', (d) => {
+      d.additionalEventData.sub = sub;
+    });
+    const outcome = await captureEvent({ reader: counted, changeLog: log, clock }, dorte);
+    expect(outcome.appended.map((r) => r.entity)).toEqual(['user:dörte']);
+    // GetUserPoolMfaConfig is allowed 5 a second per pool: the recorded `mfa` entity answers instead.
+    expect(calls).not.toContain('getMfaConfig');
+    // The user was still read with her MFA settings (the recorded mode is OPTIONAL).
+    expect(calls).toContain('getUser');
+    expect(outcome.appended[0]?.after).toHaveProperty('mfa');
+  });
+
   it('leaves out what the endpoint cannot read (tags on cognito-local) instead of failing the event', async () => {
     const noTags = new Proxy(reader, {
       get(target, property, receiver) {

@@ -86,7 +86,7 @@ export async function captureEvent(deps: CaptureDeps, event: CognitoEvent): Prom
   const keys = await entityKeys(deps, poolId, touched.touches, outcome);
   const source = changeEventOf(event);
   // A user's document holds MFA settings exactly when a full read would read them: MFA not OFF.
-  const userMfa = keys.some((key) => key.startsWith('user:')) && (await mfaInUse(deps.reader, poolId));
+  const userMfa = keys.some((key) => key.startsWith('user:')) && (await mfaInUse(deps, poolId));
   const eventTime = new Date(event.detail.eventTime).toISOString();
   for (const key of keys) {
     const captured = await captureEntity(deps, poolId, key, { change: source, eventTime, userMfa }).catch(
@@ -167,9 +167,16 @@ function withSubject(
   return { event: typeof attributes?.sub === 'string' ? { ...change, subjectSub: attributes.sub } : change };
 }
 
-async function mfaInUse(reader: CognitoReader, poolId: string): Promise<boolean> {
-  const { MfaConfiguration } = await reader.getMfaConfig(poolId);
-  return typeof MfaConfiguration === 'string' && MfaConfiguration !== 'OFF';
+/**
+ * Whether the pool's MFA is on. From the recorded `mfa` entity when there is one (capture records
+ * every SetUserPoolMfaConfig): GetUserPoolMfaConfig is allowed 5 calls a second per pool, too few to
+ * spend one on every user event. Cognito is asked only for a pool the log holds no MFA config of.
+ */
+async function mfaInUse(deps: CaptureDeps, poolId: string): Promise<boolean> {
+  const recorded = (await deps.changeLog.head(poolId, 'mfa'))?.after?.MfaConfiguration;
+  const mode =
+    typeof recorded === 'string' ? recorded : (await deps.reader.getMfaConfig(poolId)).MfaConfiguration;
+  return typeof mode === 'string' && mode !== 'OFF';
 }
 
 /** How one entity is captured: the event that named it (if any) and whether users carry MFA settings. */
