@@ -1,8 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { captureLocalLine, captureSnapshotLines, captureThroughputLine } from './captureLines.js';
+import { captureLocalBench } from './captureLocalBench.js';
+import { captureSnapshotBench } from './captureSnapshotBench.js';
+import { type CaptureStoreKind, captureThroughputBench } from './captureThroughputBench.js';
 import { codecBench } from './codecBench.js';
 import { measureLongHistoryState, setUpLongHistory } from './longHistoryBench.js';
 import { measureReplay, setUpReplay } from './replayBench.js';
@@ -21,8 +25,15 @@ const RESTORE_USERS = Number(process.env.BENCH_RESTORE_USERS ?? 20_000);
 const TRANSFER_USERS = (process.env.BENCH_TRANSFER_USERS ?? '100000,1000000').split(',').map(Number);
 /** Fresh processes per pool for state(T) on a long and a young history. */
 const HISTORY_RUNS = Number(process.env.BENCH_HISTORY_RUNS ?? 3);
-/** `store`: only the store benchmarks (the others take about 20 minutes). */
+/** `store`: only the store benchmarks (the others take about 20 minutes); `capture`: only capture's. */
 const ONLY = process.env.BENCH_ONLY ?? 'all';
+/**
+ * Variants of the local pipeline's recovery point: `burst` (calls back to back), `steady`
+ * (BENCH_CAPTURE_LOCAL_RATE calls/s), each optionally `:<events captured at once>` (default 1).
+ */
+const CAPTURE_LOCAL_MODES = (process.env.BENCH_CAPTURE_LOCAL_MODES ?? 'burst,steady,burst:4').split(',');
+/** Change logs of the capture throughput benchmark. */
+const CAPTURE_STORES = (process.env.BENCH_CAPTURE_STORES ?? 'memory,dynamo').split(',');
 const here = fileURLToPath(import.meta.url);
 
 const peakRssMiB = () => Math.round(process.resourceUsage().maxRSS / 1024);
@@ -37,6 +48,12 @@ async function child(task: string, arg: string): Promise<void> {
     snapshotTransfer: () => snapshotTransferBench(Number(arg)),
     historySetup: () => setUpLongHistory(arg),
     historyState: () => measureLongHistoryState(arg),
+    captureLocal: () => {
+      const [dir = '', variant = 'burst'] = arg.split('|');
+      return captureLocalBench(dir, variant);
+    },
+    captureThroughput: () => captureThroughputBench(arg as CaptureStoreKind),
+    captureSnapshot: () => captureSnapshotBench(arg),
   };
   const run = results[task];
   if (!run) throw new Error(`unknown bench task ${task}`);
@@ -132,6 +149,30 @@ function storeBenches(dir: string): Result {
   return { changeLogAppend, snapshotTransfer: { runs }, longHistory: history };
 }
 
+/** Capture: the local pipeline's recovery point, capture throughput, and what an hourly snapshot costs. */
+function captureBenches(dir: string): Result {
+  // The machine's 1-minute load before and after: other work on it skews every figure.
+  const measured = (task: string, arg: string): Result => {
+    const before = loadavg()[0] ?? 0;
+    const result = inChild(task, arg);
+    const load1m = { before: Number(before.toFixed(2)), after: Number((loadavg()[0] ?? 0).toFixed(2)) };
+    return { ...result, load1m };
+  };
+  const local: Result = {};
+  for (const mode of CAPTURE_LOCAL_MODES) {
+    local[mode] = measured('captureLocal', `${join(dir, `capture-local-${mode.replace(':', '-')}`)}|${mode}`);
+    process.stdout.write(`${captureLocalLine(local[mode] as Result)}\n`);
+  }
+  const throughput: Result = {};
+  for (const store of CAPTURE_STORES) {
+    throughput[store] = measured('captureThroughput', store);
+    process.stdout.write(`${captureThroughputLine(throughput[store] as Result)}\n`);
+  }
+  const snapshot = measured('captureSnapshot', join(dir, 'capture-snapshot'));
+  for (const line of captureSnapshotLines(snapshot)) process.stdout.write(`${line}\n`);
+  return { localPipeline: local, throughput, hourlySnapshot: snapshot };
+}
+
 function otherBenches(dir: string): Result {
   const codec = inChild('codec');
   const setup = inChild('setup', dir);
@@ -142,11 +183,13 @@ function otherBenches(dir: string): Result {
 }
 
 function main(): void {
-  if (ONLY !== 'all' && ONLY !== 'store') throw new Error(`BENCH_ONLY=${ONLY}: expected "store" or nothing`);
+  if (!['all', 'store', 'capture'].includes(ONLY))
+    throw new Error(`BENCH_ONLY=${ONLY}: expected "store", "capture" or nothing`);
   const dir = mkdtempSync(join(tmpdir(), 'rewind-bench-'));
   try {
-    const others = ONLY === 'store' ? {} : otherBenches(dir);
-    const store = storeBenches(dir);
+    const others = ONLY === 'all' ? otherBenches(dir) : {};
+    const store = ONLY === 'capture' ? undefined : storeBenches(dir);
+    const capture = ONLY === 'store' ? undefined : captureBenches(dir);
     const report = {
       date: new Date().toISOString(),
       node: process.version,
@@ -157,6 +200,7 @@ function main(): void {
       },
       ...others,
       store,
+      capture,
     };
     const json = JSON.stringify(report, null, 2);
     const resultsDir = join(dirname(here), '..', '..', '..', '..', 'bench', 'results');
