@@ -3,12 +3,15 @@ import { Command, CommanderError, Option } from 'commander';
 import { backupCommand } from './commands/backup.js';
 import type { CommandContext } from './commands/context.js';
 import { demoCommand } from './commands/demo.js';
+import { reconcileCommand } from './commands/reconcile.js';
 import { restoreCommand } from './commands/restore.js';
 import { snapshotsCommand } from './commands/snapshots.js';
+import { startCommand } from './commands/start.js';
 import { stateCommand } from './commands/state.js';
 import { storeInitCommand } from './commands/storeInit.js';
 import { verifyCommand } from './commands/verify.js';
 import type { IoHost } from './io/ioHost.js';
+import { applyLocal, type LocalCapable } from './local/stack/localTarget.js';
 import { addStoreOptions } from './store/storeOptions.js';
 
 export interface ExecOptions {
@@ -31,6 +34,9 @@ function buildProgram(ctx: CommandContext): Command {
     new Option('--pool <id>', 'user pool id, e.g. us-east-1_AbCdEf123').makeOptionMandatory();
 
   const collect = (value: string, previous: string[] = []) => [...previous, value];
+  // `--local` becomes the stack's store (and, for commands that call Cognito, its endpoint).
+  const local = <O extends LocalCapable>(options: O, cognito: boolean) =>
+    applyLocal(options, ctx, { cognito });
   addStoreOptions(program.command('restore', { isDefault: true }))
     .description('put a pool back as it was at a point in time: plan, dry run, apply (the default command)')
     .addOption(pool())
@@ -62,7 +68,8 @@ function buildProgram(ctx: CommandContext): Command {
     )
     .option('--concurrency <n>', 'entities worked on at once', '16')
     .action(async (options) => {
-      const outcome = await restoreCommand(options, ctx);
+      const resolved = await local(options, true);
+      const outcome = await restoreCommand(resolved.options, resolved.ctx);
       if (outcome.exitCode !== 0) throw new RestoreFailed(outcome.exitCode);
     });
 
@@ -71,34 +78,78 @@ function buildProgram(ctx: CommandContext): Command {
     .addOption(pool())
     .option('--endpoint <url>', 'Cognito endpoint (cognito-local or a VPC endpoint); default: AWS')
     .option('--region <region>', 'AWS region; default: from the pool id')
-    .action(async (options) => void (await backupCommand(options, ctx)));
+    .action(async (options) => {
+      const resolved = await local(options, true);
+      await backupCommand(resolved.options, resolved.ctx);
+    });
 
   addStoreOptions(program.command('state'))
     .description('print the canonical pool state at a point in time, as JSON')
     .addOption(pool())
     .requiredOption('--at <time>', 'ISO-8601 time with a zone (2024-06-01T10:00Z) or "now"')
     .option('--out <file>', 'write the JSON to a file instead of stdout')
-    .action(async (options) => void (await stateCommand(options, ctx)));
+    .action(async (options) => {
+      const resolved = await local(options, false);
+      await stateCommand(resolved.options, resolved.ctx);
+    });
 
   addStoreOptions(program.command('snapshots'))
     .description('list the snapshots the store holds for a pool')
     .addOption(pool())
     .option('--json', 'print the manifests as JSON')
-    .action(async (options) => void (await snapshotsCommand(options, ctx)));
+    .action(async (options) => {
+      const resolved = await local(options, false);
+      await snapshotsCommand(resolved.options, resolved.ctx);
+    });
 
   addStoreOptions(program.command('verify'))
     .description('check every snapshot, change record chain and delta segment of a pool; exit 1 on any break')
     .addOption(pool())
     .option('--json', 'print the report as JSON')
     .action(async (options) => {
-      const report = await verifyCommand(options, ctx);
+      const resolved = await local(options, false);
+      const report = await verifyCommand(resolved.options, resolved.ctx);
       if (report.problems.length > 0) throw new RestoreFailed(EXIT.failed);
     });
 
   const store = program.command('store').description('set up where backups live');
   addStoreOptions(store.command('init'))
     .description('create the AWS store: the change log table with its indexes, and the bucket if missing')
-    .action(async (options) => void (await storeInitCommand(options, ctx)));
+    .action(async (options) => {
+      const resolved = await local(options, false);
+      await storeInitCommand(resolved.options, resolved.ctx);
+    });
+
+  addStoreOptions(program.command('reconcile'))
+    .description(
+      'read the whole pool now and record what the change log missed (drift, new entities, deletes), to the end',
+    )
+    .addOption(pool())
+    .option('--endpoint <url>', 'Cognito endpoint (cognito-local or a VPC endpoint); default: AWS')
+    .option('--region <region>', 'AWS region; default: from the pool id')
+    .option('--json', 'print the result as JSON')
+    .action(async (options) => {
+      const resolved = await local(options, true);
+      const result = await reconcileCommand(resolved.options, resolved.ctx);
+      if (!result.done) throw new RestoreFailed(EXIT.failed);
+    });
+
+  program
+    .command('start')
+    .description(
+      'run the whole pipeline locally until Ctrl-C: cognito-local behind a CloudTrail tap, capture, snapshots, archive, reconcile',
+    )
+    .option('--dir <dir>', 'where the local stack keeps its data', '.rewind')
+    .option('--port <port>', 'the Cognito endpoint port (0: a free one)', '9229')
+    .option(
+      '--store <kind>',
+      'directory (<dir>/store) or aws (DynamoDB + S3 adapters on dynalite + s3rver)',
+      'directory',
+    )
+    .option('--snapshot-every <duration>', 'how often the snapshot handler runs', '60s')
+    .option('--archive-every <duration>', 'how often the archive handler runs', '60s')
+    .option('--reconcile-every <duration>', 'how long after a reconcile of a pool the next one is due', '24h')
+    .action(async (options) => void (await startCommand(options, ctx)));
 
   program
     .command('demo')

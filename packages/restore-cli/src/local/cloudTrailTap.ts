@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
+import { InvalidInputError } from '@cognito-rewind/core';
 import { type CallFacts, cloudTrailEvent, emitsEvent } from './cloudTrailRecord.js';
 import { isJsonObject, type JsonObject } from './requestParameters.js';
 import { type Deliver, FaultyDelivery, type TapFaults } from './tapFaults.js';
@@ -25,6 +26,8 @@ export interface CloudTrailTapOptions {
   /** Receives each event; a failure is logged to stderr and swallowed. */
   readonly onEvent: Deliver;
   readonly faults?: TapFaults;
+  /** Loopback port to listen on; 0 picks a free one. @default 0 */
+  readonly port?: number;
 }
 
 export interface CloudTrailTap {
@@ -98,6 +101,17 @@ const sourceIpOf = (req: IncomingMessage): string =>
 const header = (value: string | string[] | undefined): string | undefined =>
   Array.isArray(value) ? value[0] : value;
 
+/** A port someone else holds is the one failure a person can fix: say which port, and how. */
+function listenError(error: NodeJS.ErrnoException, port: number): Error {
+  if (error.code === 'EADDRINUSE')
+    return new InvalidInputError(
+      `port ${port} on 127.0.0.1 is already in use (another local stack?): stop it, or give another --port (0 picks a free one)`,
+    );
+  if (error.code === 'EACCES')
+    return new InvalidInputError(`port ${port} on 127.0.0.1 needs privileges: give a port above 1023`);
+  return error;
+}
+
 export async function startCloudTrailTap(options: CloudTrailTapOptions): Promise<CloudTrailTap> {
   const target = new URL(options.target);
   const subs = new SubFinder(target);
@@ -149,8 +163,8 @@ export async function startCloudTrailTap(options: CloudTrailTapOptions): Promise
     });
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, options.port ?? 0)));
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
 

@@ -5,6 +5,7 @@ import {
   type BlobStore,
   type ChangeLog,
   type ChangeRecord,
+  type CheckpointStore,
   type Clock,
   InvalidInputError,
   SegmentChangeLog,
@@ -14,11 +15,16 @@ import {
   createDynamoClients,
   createS3Client,
   DynamoChangeLog,
+  DynamoCheckpointStore,
   DynamoSnapshotCatalog,
   isLoopbackEndpoint,
   S3BlobStore,
 } from '@cognito-rewind/core/adapters/aws';
-import { DirectoryBlobStore, DirectoryChangeLog } from '@cognito-rewind/core/adapters/local';
+import {
+  DirectoryBlobStore,
+  DirectoryChangeLog,
+  DirectoryCheckpointStore,
+} from '@cognito-rewind/core/adapters/local';
 import { parseEndpoint } from '../io/options.js';
 import type { StoreChoice } from './storeOptions.js';
 
@@ -29,6 +35,8 @@ export interface Store {
   blobs: BlobStore;
   snapshots: SnapshotStore;
   changeLog: ChangeLog;
+  /** Where long jobs (a reconcile) keep their place; the bucket alone has none (it is read-only). */
+  checkpoints?: CheckpointStore;
   /** Where local state of a command (a restore's journal) lives. */
   localDir: string;
   /** Archives records just appended to a delta segment, so the bucket alone stays complete. */
@@ -61,6 +69,7 @@ function openDirectory(dirOption: string, { mustExist, cwd }: OpenStoreOptions):
     blobs,
     snapshots: new SnapshotStore(blobs),
     changeLog: new DirectoryChangeLog(dir),
+    checkpoints: new DirectoryCheckpointStore(dir),
     localDir: dir,
     archive: (poolId, records, clock) => archiveRecords(blobs, poolId, records, clock),
     close: () => {},
@@ -115,6 +124,11 @@ function openAws(choice: Extract<StoreChoice, { kind: 'aws' }>, options: OpenSto
     changeLog: new DynamoChangeLog(dynamo.doc, {
       tableName: choice.table,
       blobs,
+      bucket: choice.bucket,
+      clock: options.clock,
+    }),
+    checkpoints: new DynamoCheckpointStore(dynamo.doc, {
+      tableName: choice.table,
       bucket: choice.bucket,
       clock: options.clock,
     }),

@@ -10,6 +10,8 @@ export interface StoreOptions {
   s3Endpoint?: string;
   dynamodbEndpoint?: string;
   kmsKeyId?: string;
+  /** `--local [dir]`: the store of the local stack (`pnpm start`), filled in before `chooseStore`. */
+  local?: string | true;
 }
 
 /** Each option's environment variable: set once in a shell or CI job, then every command finds the store. */
@@ -21,7 +23,7 @@ export const STORE_ENV = {
   s3Endpoint: 'REWIND_S3_ENDPOINT',
   dynamodbEndpoint: 'REWIND_DYNAMODB_ENDPOINT',
   kmsKeyId: 'REWIND_KMS_KEY_ID',
-} as const satisfies Record<keyof StoreOptions, string>;
+} as const satisfies Record<Exclude<keyof StoreOptions, 'local'>, string>;
 
 /** Adds the store options every command shares. */
 export function addStoreOptions(command: Command): Command {
@@ -58,6 +60,12 @@ export function addStoreOptions(command: Command): Command {
         'AWS store: encrypt new objects with this KMS key (default SSE-S3)',
         STORE_ENV.kmsKeyId,
       ),
+    )
+    .addOption(
+      new Option(
+        '--local [dir]',
+        'the store (and Cognito endpoint) of the local stack `pnpm start` runs in dir (default .rewind, env REWIND_LOCAL_DIR)',
+      ),
     );
 }
 
@@ -93,8 +101,8 @@ export function chooseStore(given: StoreOptions, env: NodeJS.ProcessEnv = {}): S
     throw new InvalidInputError(`--bucket ${options.bucket} is not an S3 bucket name`);
   if (options.table !== undefined && !TABLE.test(options.table))
     throw new InvalidInputError(`--table ${options.table} is not a DynamoDB table name`);
-  const { store: _store, ...rest } = options;
-  return { kind: 'aws', ...(rest as Omit<StoreOptions, 'store'>), bucket: options.bucket };
+  const { store: _store, local: _local, ...rest } = options;
+  return { kind: 'aws', ...(rest as Omit<StoreOptions, 'store' | 'local'>), bucket: options.bucket };
 }
 
 /** Options given on the command line win; unset ones come from the environment. */
@@ -102,7 +110,7 @@ function withEnvironment(given: StoreOptions, env: NodeJS.ProcessEnv): StoreOpti
   const options: StoreOptions = { ...given };
   // One kind of store from the environment only when the command line names none.
   const named = given.store !== undefined || given.bucket !== undefined || given.table !== undefined;
-  for (const [name, variable] of Object.entries(STORE_ENV) as [keyof StoreOptions, string][]) {
+  for (const [name, variable] of Object.entries(STORE_ENV) as [keyof typeof STORE_ENV, string][]) {
     const value = env[variable];
     if (options[name] !== undefined || value === undefined || value === '') continue;
     const choosesKind = name === 'store' || name === 'bucket' || name === 'table';

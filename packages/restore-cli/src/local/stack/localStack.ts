@@ -1,0 +1,228 @@
+import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { type Clock, InvalidInputError, systemClock } from '@cognito-rewind/core';
+import { AwsCognitoReader, createCognitoClient } from '@cognito-rewind/core/adapters/aws';
+import { type CognitoLocal, startCognitoLocal } from '@cognito-rewind/core/testing';
+import { type CloudTrailTap, startCloudTrailTap, type TapFaults } from '../cloudTrailTap.js';
+import { deadLetterFile } from './deadLetterFile.js';
+import { listPools } from './listPools.js';
+import { LocalQueue } from './localQueue.js';
+import { isStackRunning, readStackFile, type StackInfo, writeStackFile } from './stackFile.js';
+import { stackHandlers } from './stackHandlers.js';
+import { describeCaptures } from './stackReport.js';
+import { type ScheduleOptions, type StackSchedule, startSchedule } from './stackSchedule.js';
+import { type RunningStore, type StackStoreKind, startStackStore } from './stackStore.js';
+
+/**
+ * The whole pipeline on one machine: cognito-local behind the CloudTrail tap; every event onto a
+ * local queue that feeds the capture handler in SQS batches (redelivery, a DLQ file); the snapshot,
+ * archive and reconcile jobs on a schedule; all of it writing to a directory store or, with
+ * `store: 'aws'`, to the AWS adapters on dynalite and s3rver. The handlers are the deployed ones.
+ */
+
+export const DEFAULT_PORT = 9229;
+export const REGION = 'us-east-1';
+
+export interface LocalStackOptions extends Partial<ScheduleOptions> {
+  /** Absolute: everything lives under it (`local/` for the servers' data, `store/` for backups). */
+  readonly dir: string;
+  /** The Cognito endpoint's port; 0 picks a free one. @default 9229 */
+  readonly port?: number;
+  /** @default 'directory' */
+  readonly store?: StackStoreKind;
+  /** Delivery faults between the tap and the queue (tests). */
+  readonly faults?: TapFaults;
+  readonly clock?: Clock;
+  /** Write `<dir>/local/stack.json` for `--local` and other tools. @default true */
+  readonly stackFile?: boolean;
+  /** What the stack did, a line at a time (captures, snapshots, reconciles). */
+  readonly onActivity?: (line: string) => void;
+  /** What went wrong (a handler's warning or error, a dead letter, a failed job). */
+  readonly onProblem?: (line: string) => void;
+}
+
+export interface LocalStack {
+  /** Where to point Cognito clients: the tap, so every change is captured. */
+  readonly cognitoEndpoint: string;
+  readonly region: string;
+  readonly store: RunningStore['store'];
+  readonly info: StackInfo;
+  /** The pools it watches: every pool on cognito-local. */
+  pools(): Promise<string[]>;
+  /** Waits until every call made so far is captured, new pools read and requested reconciles run. */
+  settle(): Promise<void>;
+  readonly jobs: Omit<StackSchedule, 'stop'>;
+  /**
+   * Runs `work` with capture held: its calls' events wait in the queue and are captured once it ends,
+   * as CloudTrail's minutes of delivery delay have it in AWS.
+   */
+  withCaptureHeld<T>(work: () => Promise<T>): Promise<T>;
+  /** Stops taking calls, drains the queue, ends the jobs at a checkpoint, stops every server. */
+  stop(): Promise<void>;
+}
+
+const cognitoLocalBin = (): string =>
+  join(
+    dirname(createRequire(import.meta.url).resolve('cognito-local/package.json')),
+    'lib',
+    'bin',
+    'start.js',
+  );
+
+const DEFAULTS: ScheduleOptions = {
+  snapshotEveryMs: 60_000,
+  archiveEveryMs: 60_000,
+  reconcileEveryMs: 24 * 3_600_000,
+  pollEveryMs: 2_000,
+};
+
+async function refuseSecondStack(dir: string): Promise<void> {
+  const info = await readStackFile(dir);
+  if (info !== undefined && isStackRunning(info))
+    throw new InvalidInputError(
+      `a local stack is already running in ${dir} (pid ${info.pid}, Cognito at ${info.cognitoEndpoint}): stop it, or give another --dir`,
+    );
+}
+
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const { dir } = options;
+  const clock = options.clock ?? systemClock;
+  await mkdir(join(dir, 'local'), { recursive: true });
+  await refuseSecondStack(dir);
+  const undo: (() => Promise<void>)[] = [];
+  const unwind = async () => {
+    for (const step of undo.splice(0).reverse()) await step().catch(() => {});
+  };
+  try {
+    const [cognito, running] = await startServers(options, clock, undo);
+    return await assemble(options, clock, cognito, running, undo);
+  } catch (error) {
+    await unwind();
+    throw error;
+  }
+}
+
+/** cognito-local and the store's servers, side by side; whichever started is stopped on failure. */
+async function startServers(
+  options: LocalStackOptions,
+  clock: Clock,
+  undo: (() => Promise<void>)[],
+): Promise<[CognitoLocal, RunningStore]> {
+  const [cognito, running] = await Promise.allSettled([
+    startCognitoLocal({ dataDir: join(options.dir, 'local', 'cognito-local'), binPath: cognitoLocalBin() }),
+    startStackStore(options.store ?? 'directory', options.dir, clock),
+  ]);
+  if (cognito.status === 'fulfilled') undo.push(() => cognito.value.stop());
+  if (running.status === 'fulfilled') undo.push(() => running.value.stop());
+  if (cognito.status === 'rejected') throw cognito.reason;
+  if (running.status === 'rejected') throw running.reason;
+  return [cognito.value, running.value];
+}
+
+async function assemble(
+  options: LocalStackOptions,
+  clock: Clock,
+  cognito: CognitoLocal,
+  running: RunningStore,
+  undo: (() => Promise<void>)[],
+): Promise<LocalStack> {
+  const activity = options.onActivity ?? (() => {});
+  const problem = options.onProblem ?? (() => {});
+  const { store } = running;
+  // The handlers read Cognito directly: reads are not changes, and the tap would only pass them on.
+  const client = createCognitoClient({ endpoint: cognito.endpoint, region: REGION });
+  undo.push(async () => client.destroy());
+  const reader = new AwsCognitoReader(client);
+  const pools = () => listPools(client);
+  const timing = { ...DEFAULTS, ...definedOf(options) };
+  const handlers = stackHandlers({
+    reader,
+    store,
+    clock,
+    pools,
+    reconcileEveryMs: timing.reconcileEveryMs,
+    onProblem: (p) => problem(`${p.handler}: ${p.message}${p.reason === undefined ? '' : `: ${p.reason}`}`),
+  });
+  const deadLetters = join(options.dir, 'local', 'dlq.ndjson');
+  const queue = new LocalQueue({
+    handler: handlers.capture,
+    deadLetters: deadLetterFile(deadLetters),
+    failureOf: (id) => handlers.failures.get(id),
+    onBatch: ({ messages }) => {
+      for (const line of describeCaptures(messages, handlers.captured.appended.splice(0))) activity(line);
+      if (messages.some((m) => m.outcome === 'deadLetter'))
+        problem(`capture: dead letters written to ${deadLetters}`);
+    },
+    region: REGION,
+  });
+  undo.push(() => queue.close());
+  const tap: CloudTrailTap = await startCloudTrailTap({
+    target: cognito.endpoint,
+    region: REGION,
+    onEvent: (event) => queue.send(event),
+    port: options.port ?? DEFAULT_PORT,
+    ...(options.faults === undefined ? {} : { faults: options.faults }),
+  });
+  undo.push(() => tap.stop());
+  const schedule = startSchedule({ handlers, pools, activity, problem }, timing);
+  undo.push(() => schedule.stop());
+  const info: StackInfo = {
+    status: 'running',
+    pid: process.pid,
+    startedAt: clock.now().toISOString(),
+    cognitoEndpoint: tap.endpoint,
+    region: REGION,
+    store: running.info,
+    deadLetters,
+  };
+  if (options.stackFile !== false) await writeStackFile(options.dir, info);
+
+  let stopped: Promise<void> | undefined;
+  const stop = async () => {
+    // The order a deployment drains in: no new calls, every event captured, jobs to a checkpoint.
+    await tap.stop();
+    await queue.close();
+    await schedule.stop();
+    client.destroy();
+    await running.stop();
+    await cognito.stop();
+    undo.splice(0);
+    if (options.stackFile !== false)
+      await writeStackFile(options.dir, { ...info, status: 'stopped', stoppedAt: clock.now().toISOString() });
+  };
+  const { stop: _stop, ...jobs } = schedule;
+  return {
+    cognitoEndpoint: tap.endpoint,
+    region: REGION,
+    store,
+    info,
+    jobs,
+    pools,
+    withCaptureHeld: async (work) => {
+      const release = queue.hold();
+      try {
+        return await work();
+      } finally {
+        release();
+      }
+    },
+    settle: async () => {
+      await tap.flush();
+      await queue.drained();
+      await schedule.pollNow();
+      await queue.drained();
+    },
+    stop: () => {
+      stopped ??= stop();
+      return stopped;
+    },
+  };
+}
+
+function definedOf(options: Partial<ScheduleOptions>): Partial<ScheduleOptions> {
+  const out: Partial<ScheduleOptions> = {};
+  for (const key of Object.keys(DEFAULTS) as (keyof ScheduleOptions)[])
+    if (options[key] !== undefined) out[key] = options[key];
+  return out;
+}

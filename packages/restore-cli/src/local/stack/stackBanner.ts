@@ -1,0 +1,48 @@
+import { isAbsolute, relative } from 'node:path';
+import { DEFAULT_LOCAL_DIR } from './localTarget.js';
+import { type StackInfo, stackFilePath } from './stackFile.js';
+
+/** A path relative to where the command runs when it lies inside it; absolute otherwise. */
+export function shownPath(cwd: string, path: string): string {
+  const rel = relative(cwd, path);
+  if (rel === '') return '.';
+  return rel.startsWith('..') || isAbsolute(rel) ? path : rel;
+}
+
+function describeStore(info: StackInfo, cwd: string): string {
+  const { store } = info;
+  if (store.kind === 'directory') return `directory ${shownPath(cwd, store.dir)}`;
+  return `s3://${store.bucket} on s3rver ${store.s3Endpoint} + table ${store.table} on dynalite ${store.dynamodbEndpoint} (data in ${shownPath(cwd, store.dataDir)})`;
+}
+
+/**
+ * What `pnpm start` prints once the stack serves: where to point clients (the AWS CLI and the SDK,
+ * any credentials), where everything is kept, and the commands to try on it.
+ */
+export function stackBanner(info: StackInfo, dir: string, cwd: string, pools: readonly string[]): string[] {
+  const endpoint = info.cognitoEndpoint;
+  const shownDir = shownPath(cwd, dir);
+  const local = shownDir === DEFAULT_LOCAL_DIR ? '--local' : `--local ${shownDir}`;
+  const pool = pools[0] ?? '<pool id>';
+  return [
+    `▶ Cognito Rewind is running locally (pid ${info.pid})`,
+    `  Cognito endpoint  ${endpoint}  (region ${info.region}; cognito-local behind the CloudTrail tap: every change is captured)`,
+    `  store             ${describeStore(info, cwd)}`,
+    `  dead letters      ${shownPath(cwd, info.deadLetters)}`,
+    `  stack file        ${shownPath(cwd, stackFilePath(dir))}`,
+    `  watching          ${pools.length === 0 ? 'no pools yet: create one through the endpoint' : pools.join(', ')}`,
+    '',
+    'Point any AWS client at the endpoint (any credentials will do):',
+    `  AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local aws cognito-idp list-user-pools --max-results 10 --endpoint-url ${endpoint} --region ${info.region}`,
+    `  new CognitoIdentityProviderClient({ endpoint: '${endpoint}', region: '${info.region}', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } })`,
+    '',
+    'Then, in another terminal:',
+    `  pnpm restore-cli state ${local} --pool ${pool} --at now`,
+    `  pnpm restore-cli snapshots ${local} --pool ${pool}`,
+    `  pnpm restore-cli restore ${local} --pool ${pool} --at <time> --dry-run`,
+    `  pnpm restore-cli reconcile ${local} --pool ${pool}`,
+    `  pnpm restore-cli verify ${local} --pool ${pool}`,
+    '',
+    'Ctrl-C stops it; the data stays for the next `pnpm start`.',
+  ];
+}

@@ -1,0 +1,104 @@
+import { join } from 'node:path';
+import { type CheckpointStore, type Clock, systemClock } from '@cognito-rewind/core';
+import {
+  createChangeLogTable,
+  createDynamoClients,
+  createS3Client,
+  ensureBucket,
+} from '@cognito-rewind/core/adapters/aws';
+import { type S3rver, startS3rver } from '@cognito-rewind/core/testing';
+import { awsClientOptions, openStore, type Store } from '../../store/openStore.js';
+import type { StoreChoice } from '../../store/storeOptions.js';
+import { type PersistentDynalite, startPersistentDynalite } from './persistentDynalite.js';
+import type { StackStore } from './stackFile.js';
+
+export type StackStoreKind = 'directory' | 'aws';
+
+/** The store a local stack writes to, open, with what it needs to stop. */
+export interface RunningStore {
+  /** As the stack file describes it. */
+  readonly info: StackStore;
+  readonly store: Store & { checkpoints: CheckpointStore };
+  /** Closes the store's clients, then stops the emulators it runs on (their data stays). */
+  stop(): Promise<void>;
+}
+
+const BUCKET = 'rewind-local';
+const TABLE = 'rewind-local-changes';
+
+/**
+ * The directory store is `<dir>/store`. The AWS store runs the same adapters as in the cloud on
+ * dynalite (its LevelDB in `<dir>/local/dynalite`) and s3rver (`<dir>/local/s3rver`): the table and
+ * bucket are created on the first start and found again on the next.
+ */
+export async function startStackStore(
+  kind: StackStoreKind,
+  dir: string,
+  clock: Clock = systemClock,
+): Promise<RunningStore> {
+  const options = { mustExist: false, cwd: dir, env: {}, clock };
+  if (kind === 'directory') {
+    const storeDir = join(dir, 'store');
+    const store = withCheckpoints(openStore({ kind: 'directory', dir: storeDir }, options));
+    return { info: { kind, dir: storeDir }, store, stop: async () => store.close() };
+  }
+  const dataDir = join(dir, 'local');
+  let dynalite: PersistentDynalite | undefined;
+  let s3rver: S3rver | undefined;
+  const stopEmulators = () => Promise.all([dynalite?.stop(), s3rver?.stop()]).then(() => {});
+  try {
+    [dynalite, s3rver] = await Promise.all([
+      startPersistentDynalite(join(dataDir, 'dynalite')),
+      startS3rver({ directory: join(dataDir, 's3rver') }),
+    ]);
+    const choice: Extract<StoreChoice, { kind: 'aws' }> = {
+      kind: 'aws',
+      bucket: BUCKET,
+      table: TABLE,
+      s3Endpoint: s3rver.endpoint,
+      dynamodbEndpoint: dynalite.endpoint,
+    };
+    await createTableAndBucket(choice);
+    const store = withCheckpoints(openStore(choice, options));
+    const info: StackStore = {
+      kind,
+      bucket: BUCKET,
+      table: TABLE,
+      s3Endpoint: s3rver.endpoint,
+      dynamodbEndpoint: dynalite.endpoint,
+      dataDir,
+    };
+    return {
+      info,
+      store,
+      stop: async () => {
+        store.close();
+        await stopEmulators();
+      },
+    };
+  } catch (error) {
+    await stopEmulators();
+    throw error;
+  }
+}
+
+/** `store init`, done for the user: both calls leave what already exists alone. */
+async function createTableAndBucket(choice: Extract<StoreChoice, { kind: 'aws' }>): Promise<void> {
+  const clients = awsClientOptions(choice, {});
+  const s3 = createS3Client(clients.s3);
+  const dynamo = createDynamoClients(clients.dynamo);
+  try {
+    await ensureBucket(s3, choice.bucket, {});
+    await createChangeLogTable(dynamo.client, choice.table ?? TABLE);
+  } finally {
+    s3.destroy();
+    dynamo.client.destroy();
+  }
+}
+
+function withCheckpoints(store: Store): Store & { checkpoints: CheckpointStore } {
+  const { checkpoints } = store;
+  // Both kinds the stack opens have a table or a directory to keep checkpoints in.
+  if (checkpoints === undefined) throw new Error(`the stack's store ${store.label} has no checkpoints`);
+  return { ...store, checkpoints };
+}

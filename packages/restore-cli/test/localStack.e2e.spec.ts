@@ -1,0 +1,276 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  AdminAddUserToGroupCommand,
+  AdminCreateUserCommand,
+  AdminDeleteUserCommand,
+  AdminDisableUserCommand,
+  AdminUpdateUserAttributesCommand,
+  type CognitoIdentityProviderClient,
+  CreateGroupCommand,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+  DeleteGroupCommand,
+  UpdateUserPoolClientCommand,
+  UpdateUserPoolCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { type ChangeRecord, deepEqual, toArray } from '@cognito-rewind/core';
+import { createCognitoClient } from '@cognito-rewind/core/adapters/aws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalStack, startLocalStack } from '../src/local/stack/localStack.js';
+import { nextSecond, run, stateAtViaCli, truth } from './localStackTruth.testing.js';
+
+/**
+ * The local stack end to end, in this process: API calls through the tap's endpoint with the SDK,
+ * captured by the capture handler through the local queue, with no backup command anywhere; then
+ * `restore-cli state --local` at each step's time equals the pool as a full read found it then.
+ */
+
+let work: string;
+let stack: LocalStack;
+let cognito: CognitoIdentityProviderClient;
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'rewind-local-stack-'));
+  stack = await startLocalStack({
+    dir: join(work, '.rewind'),
+    port: 0,
+    // Compaction and archiving run while the calls come in, as they would in a deployment.
+    snapshotEveryMs: 3_000,
+    archiveEveryMs: 2_000,
+  });
+  cognito = createCognitoClient({ endpoint: stack.cognitoEndpoint, region: stack.region });
+}, 60_000);
+
+afterAll(async () => {
+  cognito?.destroy();
+  await stack?.stop();
+  await rm(work, { recursive: true, force: true });
+});
+
+const send = (command: Parameters<CognitoIdentityProviderClient['send']>[0]) => cognito.send(command);
+
+async function steps(
+  poolId: string,
+  clientId: string,
+): Promise<{ name: string; run: () => Promise<unknown> }[]> {
+  const user = (Username: string) => ({ UserPoolId: poolId, Username });
+  return [
+    {
+      name: 'create alice',
+      run: () =>
+        send(
+          new AdminCreateUserCommand({
+            ...user('alice'),
+            MessageAction: 'SUPPRESS',
+            TemporaryPassword: 'Secret-Temp-1!',
+          }),
+        ),
+    },
+    {
+      name: 'set her tenant',
+      run: () =>
+        send(
+          new AdminUpdateUserAttributesCommand({
+            ...user('alice'),
+            UserAttributes: [{ Name: 'custom:tenant', Value: 'acme' }],
+          }),
+        ),
+    },
+    {
+      name: 'create admins, add her',
+      run: async () => {
+        await send(new CreateGroupCommand({ UserPoolId: poolId, GroupName: 'admins', Precedence: 1 }));
+        await send(new AdminAddUserToGroupCommand({ ...user('alice'), GroupName: 'admins' }));
+      },
+    },
+    {
+      name: 'create bob in a temporary group',
+      run: async () => {
+        await send(new AdminCreateUserCommand({ ...user('bob'), MessageAction: 'SUPPRESS' }));
+        await send(new CreateGroupCommand({ UserPoolId: poolId, GroupName: 'temp' }));
+        await send(new AdminAddUserToGroupCommand({ ...user('bob'), GroupName: 'temp' }));
+      },
+    },
+    { name: 'disable alice', run: () => send(new AdminDisableUserCommand(user('alice'))) },
+    // Capture cannot tell which users a deleted group had: it asks for a reconcile, which settles.
+    {
+      name: 'delete the group',
+      run: () => send(new DeleteGroupCommand({ UserPoolId: poolId, GroupName: 'temp' })),
+    },
+    { name: 'delete bob', run: () => send(new AdminDeleteUserCommand(user('bob'))) },
+    {
+      name: 'pool settings',
+      run: () =>
+        send(
+          new UpdateUserPoolCommand({
+            UserPoolId: poolId,
+            Policies: { PasswordPolicy: { MinimumLength: 14, RequireNumbers: true } },
+          }),
+        ),
+    },
+    {
+      name: 'client settings',
+      run: () =>
+        send(
+          new UpdateUserPoolClientCommand({
+            UserPoolId: poolId,
+            ClientId: clientId,
+            ClientName: 'web-renamed',
+            RefreshTokenValidity: 7,
+          }),
+        ),
+    },
+  ];
+}
+
+async function newPool(name: string): Promise<{ poolId: string; clientId: string }> {
+  const created = await send(
+    new CreateUserPoolCommand({
+      PoolName: name,
+      Schema: [{ Name: 'tenant', AttributeDataType: 'String', Mutable: true }],
+    }),
+  );
+  const poolId = created.UserPool?.Id ?? '';
+  const client = await send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'web' }));
+  // Capture, then the snapshot handler's first full read of the new pool, then its first reconcile.
+  await stack.settle();
+  return { poolId, clientId: client.UserPoolClient?.ClientId ?? '' };
+}
+
+describe('the local stack: capture alone, state --local at every step', () => {
+  it('equals the truth after each call, through users, groups, the pool and a client', async () => {
+    const { poolId, clientId } = await newPool('tapped');
+    const checkpoints: { name: string; at: string; truth: Awaited<ReturnType<typeof truth>> }[] = [];
+    for (const step of await steps(poolId, clientId)) {
+      await nextSecond();
+      await step.run();
+      await stack.settle();
+      checkpoints.push({
+        name: step.name,
+        at: new Date().toISOString(),
+        truth: await truth(cognito, poolId),
+      });
+    }
+    for (const [index, { name, at, truth: expected }] of checkpoints.entries())
+      expect({ name, state: await stateAtViaCli(work, poolId, at, `step-${index}`) }).toEqual({
+        name,
+        state: expected,
+      });
+
+    // Nothing secret reached the store: the tap masks the temporary password, and capture re-reads.
+    const journal = await readFile(
+      join(work, '.rewind', 'store', 'cognito-backup', poolId, 'changes', 'journal.log'),
+      'utf8',
+    );
+    expect(journal).not.toContain('Secret-Temp-1!');
+    expect(existsSync(join(work, '.rewind', 'local', 'dlq.ndjson'))).toBe(false);
+    // Capture recorded every change but one: the member of the deleted group, which the reconcile
+    // capture asked for recorded. (The new pool's first full read may also have written a baseline,
+    // a version 1, for what it read before capture got there.)
+    const records = await toArray(stack.store.changeLog.timeline(poolId));
+    const notCaptured = records.filter((r) => r.source !== 'cloudtrail' && r.version > 1);
+    expect(notCaptured.map((r) => `${r.entity} ${r.source}`)).toEqual(['user:bob reconcile']);
+    // The scheduled handlers ran alongside: compacted snapshots and delta segments exist.
+    const pool = join(work, '.rewind', 'store', 'cognito-backup', poolId);
+    expect(
+      (await readdir(join(pool, 'deltas'), { recursive: true })).some((f) => f.endsWith('.ndjson.gz')),
+    ).toBe(true);
+    const snapshots = await run(work, ['snapshots', '--local', '--pool', poolId, '--json']);
+    expect(JSON.parse(snapshots.out).length).toBeGreaterThan(1);
+  }, 60_000);
+});
+
+/** Whether any entity has two records of one event, or a record that repeats the state before it. */
+function recordedTwice(records: readonly ChangeRecord[]): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  const last = new Map<string, ChangeRecord>();
+  for (const record of [...records].sort((a, b) => a.version - b.version)) {
+    const eventId = record.event?.eventId;
+    const key = `${record.entity} ${eventId}`;
+    if (eventId !== undefined && seen.has(key)) problems.push(`${key}: twice`);
+    seen.add(key);
+    const previous = last.get(record.entity);
+    if (previous !== undefined && deepEqual(previous.after ?? undefined, record.after ?? undefined))
+      problems.push(`${record.entity} v${record.version} repeats v${previous.version}`);
+    last.set(record.entity, record);
+  }
+  return problems;
+}
+
+describe('the local stack with delivery faults', () => {
+  let faulty: LocalStack;
+  let client: CognitoIdentityProviderClient;
+  const dir = () => join(work, 'faulty');
+
+  beforeAll(async () => {
+    faulty = await startLocalStack({
+      dir: join(dir(), '.rewind'),
+      port: 0,
+      faults: { duplicate: true, reorder: 3, drop: ({ eventName }) => eventName === 'AdminDisableUser' },
+    });
+    client = createCognitoClient({ endpoint: faulty.cognitoEndpoint, region: faulty.region });
+  }, 60_000);
+
+  afterAll(async () => {
+    client?.destroy();
+    await faulty?.stop();
+  });
+
+  it('duplicated and reordered events: the final state equals the truth, each change recorded once', async () => {
+    const created = await client.send(new CreateUserPoolCommand({ PoolName: 'faulty' }));
+    const poolId = created.UserPool?.Id ?? '';
+    await faulty.settle();
+    const user = (Username: string) => ({ UserPoolId: poolId, Username });
+    const web = await client.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'web' }));
+    await client.send(new AdminCreateUserCommand({ ...user('carol'), MessageAction: 'SUPPRESS' }));
+    await client.send(new AdminCreateUserCommand({ ...user('dan'), MessageAction: 'SUPPRESS' }));
+    await client.send(new CreateGroupCommand({ UserPoolId: poolId, GroupName: 'staff' }));
+    await client.send(new AdminAddUserToGroupCommand({ ...user('carol'), GroupName: 'staff' }));
+    await client.send(
+      new AdminUpdateUserAttributesCommand({
+        ...user('dan'),
+        UserAttributes: [{ Name: 'email', Value: 'd@example.com' }],
+      }),
+    );
+    await client.send(
+      new UpdateUserPoolClientCommand({
+        UserPoolId: poolId,
+        ClientId: web.UserPoolClient?.ClientId,
+        ClientName: 'web-2',
+      }),
+    );
+    await faulty.settle();
+    const at = new Date().toISOString();
+    expect(await stateAtViaCli(dir(), poolId, at, 'faulty-final')).toEqual(await truth(client, poolId));
+    const records = await toArray(faulty.store.changeLog.timeline(poolId));
+    expect(records.filter((r) => r.source === 'cloudtrail').length).toBeGreaterThan(0);
+    expect(recordedTwice(records)).toEqual([]);
+
+    // A dropped event: the log does not know carol was disabled, until a reconcile reads the pool.
+    await nextSecond();
+    await client.send(new AdminDisableUserCommand(user('carol')));
+    await faulty.settle();
+    const dropped = new Date().toISOString();
+    const before = await stateAtViaCli(dir(), poolId, dropped, 'faulty-dropped');
+    expect(before.users.carol).toMatchObject({ enabled: true });
+    expect((await truth(client, poolId)).users.carol).toMatchObject({ enabled: false });
+
+    await nextSecond();
+    const reconciled = await run(dir(), ['reconcile', '--local', '--pool', poolId]);
+    expect(reconciled.err).toBe('');
+    expect(reconciled.code).toBe(0);
+    expect(reconciled.out).toMatch(/drift {6}1 record/);
+    const repaired = new Date().toISOString();
+    expect(await stateAtViaCli(dir(), poolId, repaired, 'faulty-repaired')).toEqual(
+      await truth(client, poolId),
+    );
+    // The repair is dated when the reconcile read it, never back at the dropped call.
+    expect((await stateAtViaCli(dir(), poolId, dropped, 'faulty-dropped-again')).users.carol).toMatchObject({
+      enabled: true,
+    });
+  }, 60_000);
+});

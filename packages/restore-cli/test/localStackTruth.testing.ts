@@ -1,0 +1,51 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { type JsonObject, type PoolStateDocument, readPoolState, toPoolDocument } from '@cognito-rewind/core';
+import { AwsCognitoReader } from '@cognito-rewind/core/adapters/aws';
+import { exec } from '../src/cli.js';
+import { RecordingIoHost } from '../src/io/ioHost.js';
+
+/**
+ * What the local-stack specs compare: the pool document `restore-cli state` prints, against the
+ * document a full read of the live pool makes at the same moment (the truth).
+ */
+
+/** The CLI as a person runs it, in `cwd`, with an environment of nothing but `env`. */
+export async function run(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}) {
+  const io = new RecordingIoHost();
+  const code = await exec(args, io, { cwd, env });
+  return { code, out: io.output, err: io.errors };
+}
+
+/**
+ * cognito-local moves a group's LastModifiedDate when a member is added or removed (real Cognito does
+ * not, and capture re-reads only the user for membership calls): groups are compared without it, and
+ * documents without the instant they describe.
+ */
+export function comparable(document: PoolStateDocument): Omit<PoolStateDocument, 'at'> {
+  const { at: _at, ...rest } = document;
+  const groups: Record<string, JsonObject> = {};
+  for (const [name, group] of Object.entries(rest.groups)) {
+    const { LastModifiedDate: _moved, ...kept } = group;
+    groups[name] = kept;
+  }
+  return { ...rest, groups };
+}
+
+/** The pool as a full read finds it now. */
+export async function truth(client: CognitoIdentityProviderClient, poolId: string) {
+  const scan = await readPoolState(new AwsCognitoReader(client), poolId);
+  return comparable(toPoolDocument(poolId, new Date().toISOString(), scan.notCaptured, scan.entities));
+}
+
+/** `restore-cli state --local --pool … --at … --out …`, read back. */
+export async function stateAtViaCli(cwd: string, poolId: string, at: string, name: string) {
+  const out = join(cwd, `${name}.json`);
+  const result = await run(cwd, ['state', '--local', '--pool', poolId, '--at', at, '--out', out]);
+  if (result.code !== 0) throw new Error(`state --local failed (${result.code}): ${result.err}`);
+  return comparable(JSON.parse(await readFile(out, 'utf8')) as PoolStateDocument);
+}
+
+/** Cognito dates changes in whole seconds: one step a second keeps each state its own instant. */
+export const nextSecond = () => new Promise((resolve) => setTimeout(resolve, 1_100));
