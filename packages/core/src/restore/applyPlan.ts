@@ -139,6 +139,7 @@ export async function applyPlan(
 
   async function runEntity(task: EntityTask): Promise<void> {
     const liveKey = liveKeyOf(task);
+    const beforeReadAt = at();
     const before = await reread(task, liveKey);
     if (before === LEFT_ALONE) return;
     let failed: string | undefined;
@@ -147,7 +148,7 @@ export async function applyPlan(
       else if (!(await runOne(a))) failed = `${a.id} failed`;
     }
     // A re-created client has its new id by now.
-    await recordAfter(task, liveKeyOf(task), before);
+    await recordAfter(task, liveKeyOf(task), before, beforeReadAt);
   }
 
   /** The entity as it is now, or LEFT_ALONE (reported) when it cannot be read or changed since the plan. */
@@ -207,7 +208,12 @@ export async function applyPlan(
     }
   }
 
-  async function recordAfter(task: EntityTask, liveKey: EntityKey, before: JsonObject | null): Promise<void> {
+  async function recordAfter(
+    task: EntityTask,
+    liveKey: EntityKey,
+    before: JsonObject | null,
+    beforeReadAt: string,
+  ): Promise<void> {
     let after: JsonObject | null;
     try {
       after = await readLiveEntity(read, liveKey);
@@ -227,7 +233,7 @@ export async function applyPlan(
         plan.targetPoolId,
         liveKey,
         chainBase(liveKey, before),
-        before,
+        { doc: before, readAt: beforeReadAt },
         after,
         at,
       );
@@ -241,6 +247,7 @@ export async function applyPlan(
     plan.sourcePoolId === plan.targetPoolId ? (context.target.get(key) ?? null) : before;
 
   const sideBefore = new Map<EntityKey, JsonObject | null>();
+  const sideReadAt = at();
   if (deps.changeLog !== undefined)
     for (const key of sideEffects(plan))
       sideBefore.set(key, await readLiveEntity(read, key).catch(() => null));
@@ -265,7 +272,7 @@ export async function applyPlan(
         plan.targetPoolId,
         key,
         chainBase(key, before),
-        before,
+        { doc: before, readAt: sideReadAt },
         after,
         at,
       );

@@ -28,7 +28,7 @@ export async function appendRestoreRecord(
   poolId: string,
   key: EntityKey,
   base: JsonObject | null,
-  before: JsonObject | null,
+  before: { doc: JsonObject | null; readAt: string },
   after: JsonObject | null,
   at: () => string,
 ): Promise<void> {
@@ -40,7 +40,10 @@ export async function appendRestoreRecord(
       doc: head === undefined ? base : head.after,
     };
     let validFrom = head?.validFrom;
-    const steps = historySteps(chain.doc, before, after);
+    // Capture, beside the restore, may have recorded this entity since `before` was read (the
+    // restore's own call, with its CloudTrail event): then `before` is older than the log.
+    const headIsNewer = head !== undefined && head.observedAt > before.readAt;
+    const steps = historySteps(chain.doc, before.doc, after, { headIsNewer });
     try {
       for (const step of steps) {
         const observedAt = at();
@@ -67,13 +70,20 @@ export async function appendRestoreRecord(
 
 const same = (a: JsonObject | null, b: JsonObject | null) => deepEqual(a ?? undefined, b ?? undefined);
 
-/** The records that take a chain from its last state to `after`: the unseen damage first, if any. */
-function historySteps(
+/**
+ * The records that take a chain from its last state to `after`: the unseen damage first, if any.
+ * `headIsNewer`: the log recorded the entity after `before` was read (capture, running beside the
+ * restore, recorded the restore's own call). Then `before` is no damage the log missed — writing it
+ * would put the state before the restore after it — and a chain already at `after` needs nothing.
+ */
+export function historySteps(
   chain: JsonObject | null,
   before: JsonObject | null,
   after: JsonObject | null,
+  { headIsNewer = false }: { headIsNewer?: boolean } = {},
 ): { doc: JsonObject | null; source: 'reconcile' | 'restore' }[] {
-  const damage = !same(chain, before) && !same(before, after);
+  if (headIsNewer && same(chain, after)) return [];
+  const damage = !headIsNewer && !same(chain, before) && !same(before, after);
   const steps: { doc: JsonObject | null; source: 'reconcile' | 'restore' }[] = [];
   if (damage) steps.push({ doc: before, source: 'reconcile' });
   if (!same(damage ? before : chain, after)) steps.push({ doc: after, source: 'restore' });
