@@ -1,4 +1,4 @@
-import { makeRecord } from '../changes/makeRecord.js';
+import { type EntityHead, makeRecord } from '../changes/makeRecord.js';
 import { resolveValidFrom } from '../changes/validFrom.js';
 import { VersionConflictError } from '../errors.js';
 import type { EntityKey } from '../model/entityKey.js';
@@ -34,37 +34,53 @@ export async function appendRestoreRecord(
 ): Promise<void> {
   for (let attempt = 0; attempt < 3; attempt++) {
     const head = await changeLog.head(poolId, key);
-    let chain = {
+    const chain = {
       version: head?.version ?? 0,
       hash: head?.hash ?? null,
       doc: head === undefined ? base : head.after,
     };
-    let validFrom = head?.validFrom;
     // Capture, beside the restore, may have recorded this entity since `before` was read (the
     // restore's own call, with its CloudTrail event): then `before` is older than the log.
     const headIsNewer = head !== undefined && head.observedAt > before.readAt;
     const steps = historySteps(chain.doc, before.doc, after, { headIsNewer });
     try {
-      for (const step of steps) {
-        const observedAt = at();
-        validFrom = resolveValidFrom({ observedAt, previousValidFrom: validFrom });
-        const record = makeRecord({
-          poolId,
-          entity: key,
-          head: chain,
-          after: step.doc,
-          validFrom,
-          observedAt,
-          source: step.source,
-          ...(step.source === 'restore' ? { event: { name: 'restore-cli restore' } } : {}),
-        });
-        await changeLog.append(record);
-        chain = { version: record.version, hash: record.hash, doc: record.after };
-      }
+      await appendSteps(changeLog, { poolId, key, chain, validFrom: head?.validFrom, steps, at });
       return;
     } catch (error) {
       if (!(error instanceof VersionConflictError)) throw error;
     }
+  }
+}
+
+type Step = { doc: JsonObject | null; source: 'reconcile' | 'restore' };
+
+async function appendSteps(
+  changeLog: ChangeLog,
+  run: {
+    poolId: string;
+    key: EntityKey;
+    chain: EntityHead;
+    validFrom: string | undefined;
+    steps: readonly Step[];
+    at: () => string;
+  },
+): Promise<void> {
+  let { chain, validFrom } = run;
+  for (const step of run.steps) {
+    const observedAt = run.at();
+    validFrom = resolveValidFrom({ observedAt, previousValidFrom: validFrom });
+    const record = makeRecord({
+      poolId: run.poolId,
+      entity: run.key,
+      head: chain,
+      after: step.doc,
+      validFrom,
+      observedAt,
+      source: step.source,
+      ...(step.source === 'restore' ? { event: { name: 'restore-cli restore' } } : {}),
+    });
+    await changeLog.append(record);
+    chain = { version: record.version, hash: record.hash, doc: record.after };
   }
 }
 
@@ -81,10 +97,10 @@ export function historySteps(
   before: JsonObject | null,
   after: JsonObject | null,
   { headIsNewer = false }: { headIsNewer?: boolean } = {},
-): { doc: JsonObject | null; source: 'reconcile' | 'restore' }[] {
+): Step[] {
   if (headIsNewer && same(chain, after)) return [];
   const damage = !headIsNewer && !same(chain, before) && !same(before, after);
-  const steps: { doc: JsonObject | null; source: 'reconcile' | 'restore' }[] = [];
+  const steps: Step[] = [];
   if (damage) steps.push({ doc: before, source: 'reconcile' });
   if (!same(damage ? before : chain, after)) steps.push({ doc: after, source: 'restore' });
   return steps;
