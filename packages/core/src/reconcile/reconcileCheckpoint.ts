@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { CheckpointCorruptError } from '../errors.js';
-import type { JsonObject } from '../model/json.js';
+import { CheckpointConflictError, CheckpointCorruptError } from '../errors.js';
+import { deepEqual, type JsonObject } from '../model/json.js';
 import type { CheckpointStore } from '../ports.js';
 
 /** Where a reconcile of one pool stands, between invocations: `reconcile/<poolId>`. */
@@ -80,4 +80,26 @@ export async function writeReconcileState(
     stored.revision,
   );
   return { state: stored.state, revision };
+}
+
+/**
+ * Writes `update(state)` over the state as last read. When the put loses only to a request (the run
+ * in the store is still the one this invocation last wrote), the request is kept and the update made
+ * again on top of it; when another invocation moved the run, `CheckpointConflictError` stands.
+ */
+export async function updateReconcileState(
+  checkpoints: CheckpointStore,
+  poolId: string,
+  stored: StoredReconcileState,
+  update: (state: ReconcileState) => ReconcileState,
+): Promise<StoredReconcileState> {
+  try {
+    return await writeReconcileState(checkpoints, poolId, { ...stored, state: update(stored.state) });
+  } catch (error) {
+    if (!(error instanceof CheckpointConflictError)) throw error;
+    const fresh = await readReconcileState(checkpoints, poolId);
+    const runOf = (state: ReconcileState) => (state.run ?? null) as JsonObject | null;
+    if (!deepEqual(runOf(fresh.state) ?? undefined, runOf(stored.state) ?? undefined)) throw error;
+    return writeReconcileState(checkpoints, poolId, { ...fresh, state: update(fresh.state) });
+  }
 }

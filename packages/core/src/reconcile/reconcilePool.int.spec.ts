@@ -231,6 +231,34 @@ describe('reconcile: a full read by list operations, diffed page by page', () =>
     expect((await deps.changeLog.head(sample.poolId, 'user:late'))?.after).not.toBeNull();
   });
 
+  it('keeps running when a request arrives mid-run, and keeps the request for the next run', async () => {
+    let pages = 0;
+    const asking: CognitoReader = new Proxy(deps.reader, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver);
+        if (property !== 'listUsersPage' || typeof value !== 'function') return value;
+        return async (...args: unknown[]) => {
+          if (++pages === 2) {
+            tick(1_000);
+            await requestReconcile(
+              deps.checkpoints,
+              sample.poolId,
+              'the members of deleted group admins',
+              clock,
+            );
+          }
+          return value.apply(target, args);
+        };
+      },
+    });
+    const result = await reconcilePool({ ...deps, reader: asking }, sample.poolId);
+    expect(result).toMatchObject({ done: true });
+    expect(result.superseded).toBeUndefined();
+    const { state } = await readReconcileState(deps.checkpoints, sample.poolId);
+    expect(state.requested?.reason).toBe('the members of deleted group admins');
+    expect(await reconcileDue(deps.checkpoints, sample.poolId, { every: 86_400_000, clock })).toBe(true);
+  });
+
   it('is due when never run, while a run is under way, when asked for, and once a day', async () => {
     const day = 24 * 3_600_000;
     expect(await reconcileDue(deps.checkpoints, sample.poolId, { every: day, clock })).toBe(true);

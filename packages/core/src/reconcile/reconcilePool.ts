@@ -14,7 +14,7 @@ import {
   readReconcileState,
   type StoredReconcileState,
   seenChunkName,
-  writeReconcileState,
+  updateReconcileState,
 } from './reconcileCheckpoint.js';
 import { reconcileEntity, tally } from './reconcileEntity.js';
 import { findVanished } from './reconcileVanished.js';
@@ -85,10 +85,10 @@ export async function reconcilePool(
     ? { ...stored.state.run, invocations: stored.state.run.invocations + 1 }
     : newRun(deps.clock);
   const save = async (next: ReconcileRun) => {
-    stored = await writeReconcileState(deps.checkpoints, poolId, {
-      ...stored,
-      state: { ...stored.state, run: next },
-    });
+    stored = await updateReconcileState(deps.checkpoints, poolId, stored, (state) => ({
+      ...state,
+      run: next,
+    }));
     run = next;
   };
   const result = (done: boolean, superseded?: string): ReconcileResult => ({
@@ -116,16 +116,17 @@ export async function reconcilePool(
     if (shouldStop()) return result(false);
     const { counts, staleSamples } = await findVanished(deps, poolId, run);
     const finishedAt = deps.clock.now().toISOString();
-    const { run: _done, requested, ...rest } = stored.state;
-    const keepRequest = requested !== undefined && requested.at > run.startedAt;
-    stored = await writeReconcileState(deps.checkpoints, poolId, {
-      revision: stored.revision,
-      state: {
+    stored = await updateReconcileState(
+      deps.checkpoints,
+      poolId,
+      stored,
+      ({ run: _done, requested, ...rest }) => ({
         ...rest,
-        ...(keepRequest ? { requested } : {}),
+        // Asked for while this run read the pool: what prompted it may be after the pages read.
+        ...(requested !== undefined && requested.at > run.startedAt ? { requested } : {}),
         lastRun: { runId: run.runId, startedAt: run.startedAt, finishedAt, counts },
-      },
-    });
+      }),
+    );
     run = { ...run, counts, staleSamples: [...run.staleSamples, ...staleSamples].slice(0, STALE_SAMPLES) };
     return result(true);
   } catch (error) {
