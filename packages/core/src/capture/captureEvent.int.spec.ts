@@ -246,8 +246,28 @@ describe('captureEvent on the in-memory Cognito', () => {
     expect(outcome.appended[0]?.after).toHaveProperty('mfa');
   });
 
-  it('leaves out what the endpoint cannot read (tags on cognito-local) instead of failing the event', async () => {
-    const noTags = new Proxy(reader, {
+  it('leaves out what the endpoint cannot read instead of failing the event', async () => {
+    const noRisk = new Proxy(reader, {
+      get(target, property, receiver) {
+        if (property !== 'getRiskConfiguration') return Reflect.get(target, property, receiver);
+        return async () => {
+          throw new ComponentUnsupportedError('riskConfiguration');
+        };
+      },
+    });
+    const outcome = await captureEvent(
+      { reader: noRisk, changeLog: log, clock },
+      fixture('SetRiskConfiguration'),
+    );
+    expect(outcome).toMatchObject({
+      poolId: sample.poolId,
+      appended: [],
+      unsupported: ['riskConfiguration'],
+    });
+  });
+
+  it('reads tags from DescribeUserPool where ListTagsForResource is missing (cognito-local)', async () => {
+    const noListTags = new Proxy(reader, {
       get(target, property, receiver) {
         if (property !== 'listTags') return Reflect.get(target, property, receiver);
         return async () => {
@@ -258,8 +278,9 @@ describe('captureEvent on the in-memory Cognito', () => {
     const event = fixture('TagResource', (d) => {
       d.requestParameters = { resourceArn: sample.poolArn, tags: { team: 'identity' } };
     });
-    const outcome = await captureEvent({ reader: noTags, changeLog: log, clock }, event);
-    expect(outcome).toMatchObject({ poolId: sample.poolId, appended: [], unsupported: ['tags'] });
+    const outcome = await captureEvent({ reader: noListTags, changeLog: log, clock }, event);
+    expect(outcome.unsupported).toEqual([]);
+    expect(outcome.appended.length + outcome.unchanged.length).toBe(1);
   });
 
   it('ignores read-only and failed calls, and events of no catalogued name', async () => {

@@ -1,3 +1,4 @@
+import { ComponentUnsupportedError } from '../errors.js';
 import {
   canonicalClient,
   canonicalComponent,
@@ -79,12 +80,22 @@ export async function readLiveEntity(read: LiveRead, key: EntityKey): Promise<Js
         await paced('DescribeRiskConfiguration', () => reader.getRiskConfiguration(poolId)),
         canonicalComponent,
       );
-    case 'tags': {
-      const arn = read.arn;
-      if (arn === undefined) return null;
-      return canonicalObject(await paced('ListTagsForResource', () => reader.listTags(arn)));
-    }
+    case 'tags':
+      return readTags(read);
   }
+}
+
+/** ListTagsForResource, or the pool's `UserPoolTags` where the endpoint lacks it (as a full read does). */
+async function readTags(read: LiveRead): Promise<JsonObject | null> {
+  const arn = read.arn;
+  if (arn === undefined) return null;
+  try {
+    return canonicalObject(await read.paced('ListTagsForResource', () => read.reader.listTags(arn)));
+  } catch (error) {
+    if (!(error instanceof ComponentUnsupportedError)) throw error;
+  }
+  const pool = await read.paced('DescribeUserPool', () => read.reader.describeUserPool(read.poolId));
+  return canonicalObject(pool.UserPoolTags ?? {});
 }
 
 const orNull = (raw: RawRecord | undefined, canonical: (raw: RawRecord) => JsonObject): JsonObject | null =>
