@@ -24,6 +24,8 @@ const run = z.object({
   /** `settings`: everything but users; `users`: ListUsers pages from `token`; `vanished`: the deletes. */
   phase: z.enum(['settings', 'users', 'vanished']),
   token: z.string().optional(),
+  /** The listing started again from the first page (an expired token): earlier pages are counted. */
+  relisted: z.boolean().optional(),
   pages: z.number().int().nonnegative(),
   /** Seen-hash chunks written so far (chunk 0: the settings). */
   chunks: z.number().int().nonnegative(),
@@ -41,6 +43,8 @@ const finished = z.object({
   startedAt: z.string(),
   finishedAt: z.string(),
   counts,
+  /** Closed unfinished (too old: see `maxRunAgeMs`); a new run started from the first page. */
+  abandoned: z.boolean().optional(),
 });
 
 const state = z.object({

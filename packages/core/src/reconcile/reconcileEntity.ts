@@ -12,14 +12,23 @@ export type ReconcileEntityOutcome =
   | { kind: 'baseline' | 'drift' | 'delete' | 'unchanged' }
   | { kind: 'stale'; reason: string };
 
+export interface ReconcileTimes {
+  /** When the read of the entity began (see `nextRecords`). */
+  readAt: string;
+  runStartedAt: string;
+  /** Entities this run has counted already (pages listed again after an expired token). */
+  counted?: (key: EntityKey) => boolean;
+}
+
 /** One entity: head, the document as read (given the head), the never-regress verdict, appended. */
 export async function reconcileEntity(
   deps: { changeLog: ChangeLog; clock: Clock },
   poolId: string,
   key: EntityKey,
   docOf: (head: ChangeRecord | undefined) => JsonObject | null,
-  { readAt, runStartedAt }: { readAt: string; runStartedAt: string },
+  times: ReconcileTimes,
 ): Promise<ReconcileEntityOutcome> {
+  const { readAt } = times;
   for (let attempt = 1; ; attempt++) {
     const head = await deps.changeLog.head(poolId, key);
     const after = docOf(head);
@@ -33,12 +42,21 @@ export async function reconcileEntity(
       source: 'reconcile',
     });
     if (verdict.kind === 'stale') return { kind: 'stale', reason: verdict.reason };
-    if (verdict.kind === 'unchanged') return { kind: writtenByThisRun(head, runStartedAt) ?? 'unchanged' };
+    if (verdict.kind === 'unchanged') return { kind: unchangedKind(key, head, times) };
     if (await appendedAll(deps.changeLog, verdict.records, attempt)) {
       if (after === null) return { kind: 'delete' };
       return { kind: head === undefined ? 'baseline' : 'drift' };
     }
   }
+}
+
+function unchangedKind(
+  key: EntityKey,
+  head: ChangeRecord | undefined,
+  { runStartedAt, counted }: ReconcileTimes,
+): 'baseline' | 'drift' | 'delete' | 'unchanged' {
+  if (counted?.(key) === true) return 'unchanged';
+  return writtenByThisRun(head, runStartedAt) ?? 'unchanged';
 }
 
 /**

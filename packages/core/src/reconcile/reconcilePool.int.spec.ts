@@ -14,6 +14,7 @@ import { takeBackup } from '../backup/takeBackup.js';
 import { captureEntity } from '../capture/captureEvent.js';
 import type { ChangeRecord } from '../changes/changeRecord.js';
 import { verifyChain } from '../changes/verifyChain.js';
+import { CheckpointCorruptError } from '../errors.js';
 import type { JsonObject } from '../model/json.js';
 import type { ChangeLog, Clock, CognitoReader } from '../ports.js';
 import { stateAt } from '../replay/stateAt.js';
@@ -23,7 +24,7 @@ import { MemoryBlobStore } from '../testing/memoryBlobStore.js';
 import { MemoryChangeLog } from '../testing/memoryChangeLog.js';
 import { MemoryCheckpointStore } from '../testing/memoryCheckpointStore.js';
 import { type SamplePoolOnFake, startSamplePoolOnFake } from '../testing/samplePoolOnFake.js';
-import { readReconcileState } from './reconcileCheckpoint.js';
+import { readReconcileState, seenChunkName } from './reconcileCheckpoint.js';
 import { type ReconcileDeps, reconcilePool } from './reconcilePool.js';
 import { reconcileDue, requestReconcile } from './reconcileSchedule.js';
 
@@ -144,9 +145,11 @@ describe('reconcile: a full read by list operations, diffed page by page', () =>
     for (const entity of new Set(records.map((record) => record.entity)))
       expect(verifyChain(await toArray(deps.changeLog.entityHistory(sample.poolId, entity)))).toEqual([]);
 
-    // List operations only: pages of users and of group members, never a call per user.
-    for (const perUser of ['getUser', 'getUserMfa', 'listGroupsForUser', 'findUsernameBySub'])
+    // List operations: pages of users and of group members, never a call per user — but one for
+    // each deletion candidate (bob), confirmed gone before his delete is written.
+    for (const perUser of ['getUserMfa', 'listGroupsForUser', 'findUsernameBySub'])
       expect(calls.get(perUser) ?? 0).toBe(0);
+    expect(calls.get('getUser')).toBe(1);
     // Six users listed in pages of two (zoe in, bob out): three pages, the last without a token.
     expect(calls.get('listUsersPage')).toBe(3);
     expect(result.pages).toBe(3);
@@ -257,6 +260,98 @@ describe('reconcile: a full read by list operations, diffed page by page', () =>
     const { state } = await readReconcileState(deps.checkpoints, sample.poolId);
     expect(state.requested?.reason).toBe('the members of deleted group admins');
     expect(await reconcileDue(deps.checkpoints, sample.poolId, { every: 86_400_000, clock })).toBe(true);
+  });
+
+  it('stops on a damaged seen-hash chunk instead of deleting the entities it held', async () => {
+    let checks = 0;
+    // Every page read, the vanished phase not yet run.
+    expect((await reconcilePool(deps, sample.poolId, { shouldStop: () => checks++ >= 3 })).done).toBe(false);
+    const { state } = await readReconcileState(deps.checkpoints, sample.poolId);
+    const name = seenChunkName(sample.poolId, state.run?.runId ?? '', 1);
+    const chunk = await deps.checkpoints.get(name);
+    await deps.checkpoints.put(name, { count: 2, hashes: '' }, chunk?.revision);
+    await expect(reconcilePool(deps, sample.poolId)).rejects.toBeInstanceOf(CheckpointCorruptError);
+    expect((await reconcileRecords(deps.changeLog)).filter((record) => record.after === null)).toEqual([]);
+  });
+
+  it('confirms each deletion candidate: a user a listing skipped is not recorded as gone', async () => {
+    const skipping: CognitoReader = new Proxy(deps.reader, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver);
+        if (property !== 'listUsersPage' || typeof value !== 'function') return value;
+        return async (...args: unknown[]) => {
+          const page = await value.apply(target, args);
+          return {
+            ...page,
+            users: page.users.filter((user: { Username?: string }) => user.Username !== 'eve'),
+          };
+        };
+      },
+    });
+    const result = await reconcilePool({ ...deps, reader: skipping }, sample.poolId);
+    expect(result.counts.deletes).toBe(0);
+    expect((await deps.changeLog.head(sample.poolId, 'user:eve'))?.after).not.toBeNull();
+  });
+
+  it('starts the listing again when a stored token has expired, counting each drift once', async () => {
+    await driftThePool();
+    let checks = 0;
+    await reconcilePool(deps, sample.poolId, { shouldStop: () => checks++ >= 1 });
+    let refused = 0;
+    const expiring: CognitoReader = new Proxy(deps.reader, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver);
+        if (property !== 'listUsersPage' || typeof value !== 'function') return value;
+        return async (poolId: string, token?: string) => {
+          if (token !== undefined && refused === 0) {
+            refused += 1;
+            throw Object.assign(new Error(`Paging marker ${token} is invalid for request`), {
+              name: 'InvalidParameterException',
+            });
+          }
+          return value.call(target, poolId, token);
+        };
+      },
+    });
+    const done = await reconcilePool({ ...deps, reader: expiring }, sample.poolId);
+    expect(refused).toBe(1);
+    expect(done).toMatchObject({ done: true, resumed: true, counts: { drift: 3, baselines: 1, deletes: 2 } });
+    expect(await reconcileRecords(deps.changeLog)).toHaveLength(8);
+    expect(await recorded()).toEqual(await truth());
+  });
+
+  it('closes a run too old to continue as abandoned and starts a new one', async () => {
+    let checks = 0;
+    const first = await reconcilePool(deps, sample.poolId, { shouldStop: () => checks++ >= 1 });
+    tick(49 * 3_600_000);
+    const next = await reconcilePool(deps, sample.poolId);
+    expect(next).toMatchObject({ done: true, resumed: false });
+    expect(next.runId).not.toBe(first.runId);
+  });
+
+  it('gives way when another invocation took the run over', async () => {
+    const name = `reconcile/${sample.poolId}`;
+    let puts = 0;
+    const contested = new Proxy(deps.checkpoints, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver);
+        if (property !== 'put' || typeof value !== 'function') return value;
+        return async (key: string, stored: JsonObject, revision: number | undefined) => {
+          const answer = await value.call(target, key, stored, revision);
+          // After this invocation's second checkpoint, another one starts a run of its own.
+          if (key === name && ++puts === 2) {
+            const other = { ...stored, run: { ...(stored.run as JsonObject), runId: 'another' } };
+            await value.call(target, key, other, answer);
+          }
+          return answer;
+        };
+      },
+    });
+    const result = await reconcilePool({ ...deps, checkpoints: contested }, sample.poolId);
+    expect(result.done).toBe(false);
+    expect(result.superseded).toMatch(/another run moved it/);
+    const { state } = await readReconcileState(deps.checkpoints, sample.poolId);
+    expect(state.run?.runId).toBe('another');
   });
 
   it('is due when never run, while a run is under way, when asked for, and once a day', async () => {

@@ -4,7 +4,7 @@ import { type PoolSettingsScan, readPoolSettings } from '../backup/readPoolState
 import type { ChangeRecord } from '../changes/changeRecord.js';
 import { CheckpointConflictError } from '../errors.js';
 import { canonicalUser } from '../model/canonical.js';
-import { entityKey } from '../model/entityKey.js';
+import { type EntityKey, entityKey } from '../model/entityKey.js';
 import type { JsonObject } from '../model/json.js';
 import type { ChangeLog, CheckpointStore, Clock, CognitoReader } from '../ports.js';
 import type { SnapshotStore } from '../snapshots/snapshotStore.js';
@@ -18,7 +18,8 @@ import {
 } from './reconcileCheckpoint.js';
 import { reconcileEntity, tally } from './reconcileEntity.js';
 import { findVanished } from './reconcileVanished.js';
-import { encodeHashes, keyHash } from './seenSet.js';
+import { seenChunks } from './seenChunks.js';
+import { encodeHashes, keyHash, SeenSet } from './seenSet.js';
 
 export interface ReconcileDeps {
   reader: CognitoReader;
@@ -34,6 +35,32 @@ export interface ReconcilePoolOptions {
   shouldStop?: () => boolean;
   /** Users worked on at once within a page (head reads and appends). @default 8 */
   concurrency?: number;
+  /**
+   * A run started longer ago than this is closed as abandoned and a new one starts: a run that keeps
+   * failing on one page must not hold the pool's reconciles forever. @default 48 hours
+   */
+  maxRunAgeMs?: number;
+}
+
+const MAX_RUN_AGE_MS = 48 * 3_600_000;
+
+function tooOld(run: ReconcileRun, clock: Clock, options: ReconcilePoolOptions): boolean {
+  return clock.now().getTime() - Date.parse(run.startedAt) > (options.maxRunAgeMs ?? MAX_RUN_AGE_MS);
+}
+
+/** Closes a run that never finished: `lastRun` says so, and the next run starts from the first page. */
+async function abandonRun(
+  deps: ReconcileDeps,
+  poolId: string,
+  stored: StoredReconcileState,
+): Promise<StoredReconcileState> {
+  const run = stored.state.run;
+  if (run === undefined) return stored;
+  const finishedAt = deps.clock.now().toISOString();
+  return updateReconcileState(deps.checkpoints, poolId, stored, ({ run: _old, ...rest }) => ({
+    ...rest,
+    lastRun: { runId: run.runId, startedAt: run.startedAt, finishedAt, counts: run.counts, abandoned: true },
+  }));
 }
 
 export interface ReconcileResult {
@@ -56,7 +83,6 @@ export interface ReconcileResult {
 }
 
 const STALE_SAMPLES = 20;
-const _CONFLICT_ATTEMPTS = 5;
 const nextRunId = monotonicFactory();
 
 /**
@@ -80,7 +106,9 @@ export async function reconcilePool(
 ): Promise<ReconcileResult> {
   const shouldStop = options.shouldStop ?? (() => false);
   let stored = await readReconcileState(deps.checkpoints, poolId);
-  const resumed = stored.state.run !== undefined;
+  const resumed = stored.state.run !== undefined && !tooOld(stored.state.run, deps.clock, options);
+  const abandoned = stored.state.run !== undefined && tooOld(stored.state.run, deps.clock, options);
+  if (abandoned) stored = await abandonRun(deps, poolId, stored);
   let run: ReconcileRun = stored.state.run
     ? { ...stored.state.run, invocations: stored.state.run.invocations + 1 }
     : newRun(deps.clock);
@@ -104,15 +132,7 @@ export async function reconcilePool(
   });
   try {
     await save(run);
-    // This invocation's reads of memberships begin here: user documents hold them (undated).
-    const readAt = deps.clock.now().toISOString();
-    const settings = await readPoolSettings(deps.reader, poolId);
-    if (run.phase === 'settings') await save(await settingsPhase(deps, poolId, run, settings, readAt));
-    const work = { deps, poolId, settings, readAt, concurrency: options.concurrency ?? 8 };
-    while (run.phase === 'users') {
-      if (shouldStop()) return result(false);
-      await save(await usersPage(work, run));
-    }
+    if (run.phase !== 'vanished') run = await readPhases(deps, poolId, run, { ...options, shouldStop, save });
     if (shouldStop()) return result(false);
     const { counts, staleSamples } = await findVanished(deps, poolId, run);
     const finishedAt = deps.clock.now().toISOString();
@@ -133,6 +153,30 @@ export async function reconcilePool(
     if (error instanceof CheckpointConflictError) return result(false, error.message);
     throw error;
   }
+}
+
+/**
+ * The settings, then ListUsers pages until the last or until `shouldStop`, each checkpointed by
+ * `save`; returns the run as last saved.
+ */
+async function readPhases(
+  deps: ReconcileDeps,
+  poolId: string,
+  start: ReconcileRun,
+  options: ReconcilePoolOptions & { shouldStop: () => boolean; save: (run: ReconcileRun) => Promise<void> },
+): Promise<ReconcileRun> {
+  let run = start;
+  const save = async (next: ReconcileRun) => {
+    await options.save(next);
+    run = next;
+  };
+  // This invocation's reads of memberships begin here: user documents hold them (undated).
+  const readAt = deps.clock.now().toISOString();
+  const settings = await readPoolSettings(deps.reader, poolId);
+  if (run.phase === 'settings') await save(await settingsPhase(deps, poolId, run, settings, readAt));
+  const work: UsersWork = { deps, poolId, settings, readAt, concurrency: options.concurrency ?? 8 };
+  while (run.phase === 'users' && !options.shouldStop()) await save(await usersPage(work, run));
+  return run;
 }
 
 function newRun(clock: Clock): ReconcileRun {
@@ -183,6 +227,8 @@ async function settingsPhase(
 }
 
 interface UsersWork {
+  /** The entities of the run's earlier pages, once the listing started again (see `usersPageFrom`). */
+  counted?: SeenSet;
   deps: ReconcileDeps;
   poolId: string;
   settings: PoolSettingsScan;
@@ -193,7 +239,12 @@ interface UsersWork {
 /** One ListUsers page: each user diffed against its head, the page's hashes stored, the token moved on. */
 async function usersPage(work: UsersWork, run: ReconcileRun): Promise<ReconcileRun> {
   const { deps, poolId, settings, readAt } = work;
-  const page = await deps.reader.listUsersPage(poolId, run.token);
+  const { page, relisted } = await usersPageFrom(deps.reader, poolId, run.token);
+  // Listed again from the first page: what earlier pages held is counted already.
+  if (relisted || (run.relisted === true && work.counted === undefined))
+    work.counted = new SeenSet(await seenChunks(deps, poolId, run));
+  const counted =
+    work.counted === undefined ? {} : { counted: (key: EntityKey) => work.counted?.has(key) === true };
   let counts = run.counts;
   const stale: string[] = [];
   const hashes: number[] = [];
@@ -209,7 +260,7 @@ async function usersPage(work: UsersWork, run: ReconcileRun): Promise<ReconcileR
       key,
       (head) => userDoc(user, listedGroups, head, readAt),
       // The page was read after the memberships: the earlier instant is when this document's read began.
-      { readAt, runStartedAt: run.startedAt },
+      { readAt, runStartedAt: run.startedAt, ...counted },
     );
     counts = tally(counts, outcome, stale, key);
   });
@@ -220,9 +271,29 @@ async function usersPage(work: UsersWork, run: ReconcileRun): Promise<ReconcileR
     ...(page.next === undefined ? { phase: 'vanished' as const } : { token: page.next }),
     pages: run.pages + 1,
     chunks: run.chunks + 1,
+    ...(relisted ? { relisted: true } : {}),
     counts,
     staleSamples: [...run.staleSamples, ...stale].slice(0, STALE_SAMPLES),
   };
+}
+
+/**
+ * One ListUsers page. A token from an earlier invocation may have expired (Cognito answers
+ * InvalidParameterException, "Paging marker … is invalid"): the listing starts again from the first
+ * page — the pages read again find their drift already recorded, so nothing is written or counted twice.
+ */
+async function usersPageFrom(
+  reader: CognitoReader,
+  poolId: string,
+  token: string | undefined,
+): Promise<{ page: Awaited<ReturnType<CognitoReader['listUsersPage']>>; relisted: boolean }> {
+  try {
+    return { page: await reader.listUsersPage(poolId, token), relisted: false };
+  } catch (error) {
+    if (token === undefined || (error as { name?: unknown }).name !== 'InvalidParameterException')
+      throw error;
+    return { page: await reader.listUsersPage(poolId), relisted: true };
+  }
 }
 
 /**
@@ -252,7 +323,9 @@ async function putChunk(
   name: string,
   hashes: readonly number[],
 ): Promise<void> {
-  const value = { hashes: encodeHashes(hashes) };
+  // The count lets the vanished phase tell a whole chunk from a damaged one: a chunk lost or cut
+  // short would make every entity it held look gone.
+  const value = { count: hashes.length, hashes: encodeHashes(hashes) };
   const existing = await checkpoints.get(name);
   await checkpoints.put(name, value, existing?.revision);
 }

@@ -8,7 +8,7 @@ import {
   ListUsersCommand,
   ListUsersInGroupCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { EntityGoneError } from '../../errors.js';
+import { EntityGoneError, RewindError } from '../../errors.js';
 import type { RawRecord, RawUser, RawUserMfa } from '../../model/raw.js';
 import type { CognitoReader } from '../../ports.js';
 import { chooseClient, type SharedClientOptions } from './clientChoice.js';
@@ -112,7 +112,11 @@ export class AwsCognitoReader implements CognitoReader {
   async listUsersPage(poolId: string, token?: string): Promise<{ users: RawUser[]; next?: string }> {
     const site = { component: 'users', operation: 'ListUsers', poolId };
     const page = await this.calls.call(site, () => this.fetchUsersPage(poolId, token));
-    const next = page.next === '' || page.next === token ? undefined : page.next;
+    // A token handed back unchanged would read the same page forever; taking it as the end would
+    // hide every user after it (a reconcile would record them deleted).
+    if (page.next !== undefined && page.next !== '' && page.next === token)
+      throw new RewindError('ListUsers returned the same pagination token twice; stopping');
+    const next = page.next === '' ? undefined : page.next;
     return { users: [...(page.items ?? [])], ...(next === undefined ? {} : { next }) };
   }
 
