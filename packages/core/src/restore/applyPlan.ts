@@ -1,4 +1,5 @@
 import { inParallel } from '../asyncIterables.js';
+import { VersionConflictError } from '../errors.js';
 import { type EntityKey, entityKey, parseEntityKey } from '../model/entityKey.js';
 import { deepEqual, type JsonObject } from '../model/json.js';
 import type { ChangeLog, Clock, CognitoReader, CognitoWriter } from '../ports.js';
@@ -55,6 +56,8 @@ export interface ApplyResult {
   subs: SubLedgerEntry[];
   clients: ClientLedgerEntry[];
   users: { username: string; statusAtT: string; statusNow: string | null }[];
+  /** Entities changed but whose restore record could not be appended (other writers kept winning). */
+  historyNotWritten: string[];
   startedAt: string;
   finishedAt: string;
   ok: boolean;
@@ -85,6 +88,7 @@ export async function applyPlan(
     subs: [],
     clients: [],
     users: [],
+    historyNotWritten: [],
     startedAt,
     finishedAt: startedAt,
     ok: true,
@@ -228,15 +232,30 @@ export async function applyPlan(
         statusNow: after === null ? null : String(after.status),
       });
     if (deps.changeLog !== undefined && !deepEqual(before ?? undefined, after ?? undefined))
+      await recordHistory(deps.changeLog, liveKey, { doc: before, readAt: beforeReadAt }, after);
+  }
+
+  /** The restore's record of one entity; an entity other writers kept taking is reported, not lost. */
+  async function recordHistory(
+    changeLog: ChangeLog,
+    key: EntityKey,
+    before: { doc: JsonObject | null; readAt: string },
+    after: JsonObject | null,
+  ): Promise<void> {
+    try {
       await appendRestoreRecord(
-        deps.changeLog,
+        changeLog,
         plan.targetPoolId,
-        liveKey,
-        chainBase(liveKey, before),
-        { doc: before, readAt: beforeReadAt },
+        key,
+        chainBase(key, before.doc),
+        before,
         after,
         at,
       );
+    } catch (error) {
+      if (!(error instanceof VersionConflictError)) throw error;
+      result.historyNotWritten.push(key);
+    }
   }
 
   // An entity the change log has no record of stands in its chain as every snapshot holds it: in its
@@ -267,15 +286,7 @@ export async function applyPlan(
   for (const [key, before] of sideBefore) {
     const after = await readLiveEntity(read, key).catch(() => undefined);
     if (after !== undefined && deps.changeLog !== undefined)
-      await appendRestoreRecord(
-        deps.changeLog,
-        plan.targetPoolId,
-        key,
-        chainBase(key, before),
-        { doc: before, readAt: sideReadAt },
-        after,
-        at,
-      );
+      await recordHistory(deps.changeLog, key, { doc: before, readAt: sideReadAt }, after);
   }
   result.finishedAt = at();
   result.ok = result.outcomes.every((o) => o.status === 'done');

@@ -2,7 +2,9 @@ import { AdminDeleteUserCommand } from '@aws-sdk/client-cognito-identity-provide
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { toArray } from '../asyncIterables.js';
 import { captureEntity } from '../capture/captureEvent.js';
+import type { ChangeRecord } from '../changes/changeRecord.js';
 import { verifyChain } from '../changes/verifyChain.js';
+import { VersionConflictError } from '../errors.js';
 import type { CognitoWriter } from '../ports.js';
 import {
   backupNow,
@@ -69,4 +71,35 @@ it('a restore beside live capture writes no false history: the re-created user i
   const afterwards = history.slice(deletion + 1);
   expect(afterwards.every((record) => record.after !== null)).toBe(true);
   expect(afterwards.map((record) => record.source)).toEqual(['cloudtrail', 'restore']);
+});
+
+it('reports the entities whose history other writers kept it from writing, and still restores them', async () => {
+  const { poolId } = await seedFullPool(env);
+  const at = await backupNow(env, poolId);
+  const username = [...(await livePool(env, poolId)).keys()]
+    .find((key) => key.startsWith('user:'))
+    ?.slice('user:'.length);
+  if (username === undefined) throw new Error('the full pool has users');
+  env.advance(60_000);
+  await env.cognito.send(new AdminDeleteUserCommand({ UserPoolId: poolId, Username: username }));
+  env.advance(60_000);
+  const log = env.store.changeLog;
+  const contested = new Proxy(log, {
+    get(target, property, receiver) {
+      if (property !== 'append') return Reflect.get(target, property, receiver);
+      return async (record: ChangeRecord) => {
+        if (record.entity === `user:${username}`)
+          throw new VersionConflictError(record.entity, record.version);
+        return target.append(record);
+      };
+    },
+  });
+  const { result } = await runRestore(
+    env,
+    { sourcePoolId: poolId, at, mode: 'undo', users: [username] },
+    { apply: { changeLog: contested } },
+  );
+  expect(result.ok).toBe(true);
+  expect(result.historyNotWritten).toEqual([`user:${username}`]);
+  expect((await livePool(env, poolId)).has(`user:${username}`)).toBe(true);
 });

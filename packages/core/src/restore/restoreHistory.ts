@@ -32,7 +32,7 @@ export async function appendRestoreRecord(
   after: JsonObject | null,
   at: () => string,
 ): Promise<void> {
-  for (let attempt = 0; attempt < 3; attempt++) {
+  for (let attempt = 1; ; attempt++) {
     const head = await changeLog.head(poolId, key);
     const chain = {
       version: head?.version ?? 0,
@@ -47,10 +47,14 @@ export async function appendRestoreRecord(
       await appendSteps(changeLog, { poolId, key, chain, validFrom: head?.validFrom, steps, at });
       return;
     } catch (error) {
-      if (!(error instanceof VersionConflictError)) throw error;
+      // Capture writing the same entity meanwhile: read the head again. Past the last attempt the
+      // caller reports the entity's history as not written (the next reconcile records its state).
+      if (!(error instanceof VersionConflictError) || attempt >= HISTORY_ATTEMPTS) throw error;
     }
   }
 }
+
+const HISTORY_ATTEMPTS = 6;
 
 type Step = { doc: JsonObject | null; source: 'reconcile' | 'restore' };
 

@@ -33,6 +33,8 @@ export interface RestoreReport {
   /** Old → new id of every re-created app client, this run's and earlier runs'. */
   clientLedger: ClientLedgerEntry[];
   users: ApplyResult['users'];
+  /** Entities the restore changed but could not record in the change log (the next reconcile does). */
+  historyNotWritten: string[];
   notes: RestoreNote[];
   kept: EntityKey[];
   /** Cognito calls per quota category, and the throttling answers among them. */
@@ -83,6 +85,7 @@ export function buildRestoreReport(
     subLedger: unique([...previous.subs, ...result.subs], (e) => e.username),
     clientLedger: unique([...previous.clients, ...result.clients], (e) => e.oldClientId),
     users: result.users,
+    historyNotWritten: result.historyNotWritten,
     notes: plan.notes,
     kept: plan.kept,
     calls: Object.fromEntries(stats.calls),
