@@ -50,8 +50,8 @@ export function recordCapture(ctx: RecordCaptureContext): (record: SQSRecord) =>
       appended: outcome.appended.length,
       duplicates: outcome.duplicates.length,
       unchanged: outcome.unchanged.length,
-      // Entity names and subs at most: CloudTrail itself keeps those in clear.
-      forReconcile: outcome.forReconcile,
+      // A count only: the reasons name users (subs, usernames) and go to the reconcile request.
+      forReconcile: outcome.forReconcile.length,
     });
   };
 }
@@ -73,7 +73,18 @@ function logFailure(logger: Logger, ids: Record<string, string>, error: unknown)
   if (error instanceof CognitoThrottledError)
     logger.warn('Cognito throttled the re-read; SQS delivers the event again after its visibility timeout', {
       ...ids,
-      reason: error.message,
+      reason: redactEntities(error.message),
     });
-  else logger.error('capture failed; SQS delivers the event again', { ...ids, error: error as Error });
+  else
+    logger.error('capture failed; SQS delivers the event again', {
+      ...ids,
+      error: error instanceof Error ? error.name : 'Error',
+      // Core messages may name an entity (`user:<username>`, often an email): redacted.
+      reason: redactEntities(reasonOf(error)),
+    });
+}
+
+/** `user:alice@example.com` → `user:…`: entity kinds stay for the reader, the names do not. */
+export function redactEntities(text: string): string {
+  return text.replace(/\buser:[^\s,;)]+/g, 'user:…').replace(/[^\s@,;()]+@[^\s@,;()]+\.[^\s@,;()]+/g, '…@…');
 }

@@ -5,6 +5,7 @@ import {
   poolOfClientFromLog,
   requestReconcile,
 } from '@cognito-rewind/core';
+import { HandlerConfigError } from '../errors.js';
 import type { CaptureHandlerDeps } from './createCaptureHandler.js';
 
 /**
@@ -29,8 +30,18 @@ export function captureWiring(deps: {
   clock: Clock;
   pools: () => Promise<string[]>;
 }): Pick<CaptureHandlerDeps, 'onForReconcile' | 'poolOfClient'> {
+  // Without a pool list (REWIND_POOL_IDS unset on the capture function) no pool is watched: a public
+  // call that names only its client goes to reconcile instead of failing on every delivery.
+  const watched = async () => {
+    try {
+      return await deps.pools();
+    } catch (error) {
+      if (error instanceof HandlerConfigError) return [];
+      throw error;
+    }
+  };
   return {
     onForReconcile: reconcileRequester(deps.checkpoints, deps.clock),
-    poolOfClient: poolOfClientFromLog(deps.changeLog, deps.pools),
+    poolOfClient: poolOfClientFromLog(deps.changeLog, watched),
   };
 }

@@ -27,7 +27,7 @@ export interface HandlerDeps {
   blobs: BlobStore;
   checkpoints: CheckpointStore;
   clock: Clock;
-  /** REWIND_POOL_IDS, checked when asked for (capture never asks). */
+  /** REWIND_POOL_IDS, checked when asked for (capture asks only to find a public call's pool, and goes on without). */
   pools: () => Promise<string[]>;
   /** Releases the SDK clients' sockets: for tests and local runs, a Lambda container never needs it. */
   close(): void;

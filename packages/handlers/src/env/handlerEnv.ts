@@ -70,7 +70,7 @@ const POOL_ID = /^[\w-]+_[0-9a-zA-Z]+$/;
 
 /**
  * REWIND_POOL_IDS: comma-separated pool ids, spaces allowed around the commas. Read when a scheduled
- * handler asks for its pools, not at start: capture never needs it, and must not fail without it.
+ * handler asks for its pools, not at start: capture needs it only to find the pool of a public call, and goes on without it.
  */
 export function readPoolIds(env: NodeJS.ProcessEnv): string[] {
   const name = 'REWIND_POOL_IDS';

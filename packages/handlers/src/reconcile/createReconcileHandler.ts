@@ -28,6 +28,8 @@ export type PoolReconcile =
 
 export interface ReconcileRunResult {
   pools: (PoolReconcile | PoolFailure)[];
+  /** Ids an on-demand invocation named that are not pool ids this function keeps (as JSON). */
+  refused?: string[];
 }
 
 /** The part of the Lambda context the handler reads. */
@@ -37,17 +39,29 @@ export interface RemainingTime {
 
 export type ReconcileHandler = (event?: unknown, context?: RemainingTime) => Promise<ReconcileRunResult>;
 
+/** Cognito's pool ids: `<region>_<id>`. */
+const POOL_ID = /^[\w-]+_[0-9a-zA-Z]+$/;
+
 /**
  * An on-demand invocation (`aws lambda invoke`, the CLI) may name pools to reconcile now:
  * `{"reconcile": ["us-east-1_AbC123"], "reason": "after an import"}`. A scheduled event has neither.
+ * Ids that are not pool ids, or not among the pools this function keeps, are reported, not stored.
  */
-function askedFor(event: unknown): { pools: string[]; reason: string } {
-  if (typeof event !== 'object' || event === null) return { pools: [], reason: '' };
+function askedFor(
+  event: unknown,
+  watched: readonly string[],
+): { pools: string[]; refused: string[]; reason: string } {
+  if (typeof event !== 'object' || event === null || !('reconcile' in event))
+    return { pools: [], refused: [], reason: '' };
   const { reconcile, reason } = event as { reconcile?: unknown; reason?: unknown };
-  const pools = Array.isArray(reconcile)
-    ? reconcile.filter((id): id is string => typeof id === 'string')
-    : [];
-  return { pools, reason: typeof reason === 'string' && reason !== '' ? reason : 'asked for' };
+  const named: unknown[] = Array.isArray(reconcile) ? reconcile : [reconcile];
+  const known = (id: unknown): id is string =>
+    typeof id === 'string' && POOL_ID.test(id) && watched.includes(id);
+  return {
+    pools: named.filter(known),
+    refused: named.filter((id) => !known(id)).map((id) => JSON.stringify(id) ?? String(id)),
+    reason: typeof reason === 'string' && reason !== '' ? reason : 'asked for',
+  };
 }
 
 const DAY = 24 * 3_600_000;
@@ -64,11 +78,14 @@ export function createReconcileHandler(deps: ReconcileHandlerDeps): ReconcileHan
   const every = deps.every ?? DAY;
   const reserveMs = deps.reserveMs ?? 60_000;
   return async (event, context) => {
-    const asked = askedFor(event);
+    const watched = await deps.pools();
+    const asked = askedFor(event, watched);
     for (const poolId of asked.pools)
       await requestReconcile(deps.checkpoints, poolId, asked.reason, deps.clock);
+    if (asked.refused.length > 0)
+      logger.warn('asked to reconcile what is not a watched pool id; ignored', { refused: asked.refused });
     const outOfTime = () => context !== undefined && context.getRemainingTimeInMillis() < reserveMs;
-    const pools = await eachPool(await deps.pools(), logger, async (poolId): Promise<PoolReconcile> => {
+    const pools = await eachPool(watched, logger, async (poolId): Promise<PoolReconcile> => {
       if (outOfTime() || !(await reconcileDue(deps.checkpoints, poolId, { every, clock: deps.clock })))
         return { poolId, outcome: 'notDue' };
       const result = await reconcilePool(deps, poolId, { shouldStop: outOfTime });
@@ -84,6 +101,6 @@ export function createReconcileHandler(deps: ReconcileHandlerDeps): ReconcileHan
       PoolsFailed: counts.failed,
       DriftRecords: drift,
     });
-    return { pools };
+    return { pools, ...(asked.refused.length > 0 ? { refused: asked.refused } : {}) };
   };
 }

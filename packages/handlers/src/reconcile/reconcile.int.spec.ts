@@ -140,6 +140,15 @@ describe('the reconcile handler', () => {
     expect(next.pools[0]).toMatchObject({ counts: { drift: 0, baselines: 0, deletes: 0, stale: 0 } });
   });
 
+  it('refuses to store requests for ids that are not watched pool ids', async () => {
+    const poolId = await poolWithDrift();
+    const { handler } = reconcileRun([poolId]);
+    const result = await handler({ reconcile: ['us-east-1_NotWatched1', 'bad id', 7] }, plenty);
+    expect(result.refused).toEqual(['"us-east-1_NotWatched1"', '"bad id"', '7']);
+    expect(await stack.checkpoints.get('reconcile/us-east-1_NotWatched1')).toBeUndefined();
+    expect(result.pools).toEqual([expect.objectContaining({ poolId, outcome: 'finished' })]);
+  });
+
   it('lets one broken pool fail alone', async () => {
     const poolId = await poolWithDrift();
     const { handler } = reconcileRun(['us-east-1_NoSuchPool1', poolId]);
