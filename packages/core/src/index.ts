@@ -29,6 +29,7 @@ export * from './reconcile/reconcileCheckpoint.js';
 export * from './reconcile/reconcileEntity.js';
 export * from './reconcile/reconcilePool.js';
 export * from './reconcile/reconcileSchedule.js';
+export * from './replay/recordedEntities.js';
 export * from './replay/replayEntities.js';
 export * from './replay/replayRecords.js';
 export * from './replay/stateAt.js';

@@ -1,16 +1,10 @@
 import type { ChangeEvent, ChangeRecord } from '../changes/changeRecord.js';
 import { nextRecords } from '../changes/nextRecords.js';
-import {
-  ComponentUnsupportedError,
-  InvalidInputError,
-  SnapshotCorruptError,
-  SnapshotMissingError,
-  VersionConflictError,
-} from '../errors.js';
+import { ComponentUnsupportedError, VersionConflictError } from '../errors.js';
 import type { EntityKey } from '../model/entityKey.js';
 import type { JsonObject } from '../model/json.js';
 import type { ChangeLog, Clock, CognitoReader } from '../ports.js';
-import { stateAt } from '../replay/stateAt.js';
+import { recordedEntities } from '../replay/recordedEntities.js';
 import { readLiveEntity } from '../restore/readLiveEntity.js';
 import type { SnapshotStore } from '../snapshots/snapshotStore.js';
 import type { CognitoEvent } from './eventSchema.js';
@@ -247,24 +241,12 @@ async function appendAll(log: ChangeLog, records: readonly ChangeRecord[]): Prom
  */
 async function recordedUsername(deps: CaptureDeps, poolId: string, sub: string): Promise<string | undefined> {
   if (deps.snapshots === undefined) return undefined;
-  let state: Awaited<ReturnType<typeof stateAt>>;
-  try {
-    state = await stateAt(
-      { snapshots: deps.snapshots, changeLog: deps.changeLog },
-      poolId,
-      deps.clock.now().toISOString(),
-    );
-  } catch (error) {
-    // No snapshot yet (or none usable): nothing recorded to name the user by.
-    if (
-      error instanceof InvalidInputError ||
-      error instanceof SnapshotCorruptError ||
-      error instanceof SnapshotMissingError
-    )
-      return undefined;
-    throw error;
-  }
-  for await (const { key, doc } of state.entities) {
+  const entities = await recordedEntities(
+    { snapshots: deps.snapshots, changeLog: deps.changeLog },
+    poolId,
+    deps.clock.now().toISOString(),
+  );
+  for await (const { key, doc } of entities) {
     if (!key.startsWith('user:')) continue;
     const attributes = doc.attributes as Record<string, unknown> | undefined;
     if (attributes?.sub === sub) return key.slice('user:'.length);

@@ -1,10 +1,7 @@
-import { toArray } from '../asyncIterables.js';
 import { COMPONENT_KINDS } from '../backup/reconcileScan.js';
-import { InvalidInputError, SnapshotCorruptError, SnapshotMissingError } from '../errors.js';
 import { parseEntityKey } from '../model/entityKey.js';
-import type { EntityEntry, OptionalComponent } from '../model/poolState.js';
-import { replayEntities } from '../replay/replayEntities.js';
-import { stateAt } from '../replay/stateAt.js';
+import type { OptionalComponent } from '../model/poolState.js';
+import { recordedEntities } from '../replay/recordedEntities.js';
 import { readLiveEntity } from '../restore/readLiveEntity.js';
 import type { ReconcileCounts, ReconcileRun } from './reconcileCheckpoint.js';
 import { reconcileEntity, tally } from './reconcileEntity.js';
@@ -47,23 +44,4 @@ export async function findVanished(
     counts = tally(counts, outcome, stale, key);
   }
   return { counts, staleSamples: stale };
-}
-
-/** The pool as recorded at `now`: the newest snapshot and the records since, or the log alone without one. */
-async function recordedEntities(
-  deps: ReconcileDeps,
-  poolId: string,
-  now: string,
-): Promise<AsyncIterable<EntityEntry>> {
-  try {
-    return (await stateAt(deps, poolId, now)).entities;
-  } catch (error) {
-    const noSnapshot =
-      error instanceof InvalidInputError ||
-      error instanceof SnapshotCorruptError ||
-      error instanceof SnapshotMissingError;
-    if (!noSnapshot) throw error;
-  }
-  const records = await toArray(deps.changeLog.timeline(poolId, { upTo: now }));
-  return replayEntities([], records, now);
 }

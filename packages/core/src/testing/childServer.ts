@@ -15,6 +15,13 @@ export interface ChildServerOptions {
   readonly timeoutMs: number;
   /** Cleans what the server was given (a temp dir) after it exits. */
   readonly afterStop?: () => Promise<void>;
+  /**
+   * Run the server in a process group (and session) of its own. A terminal's Ctrl-C signals its whole
+   * foreground process group: without this the server dies with the parent's SIGINT, before a parent
+   * that drains on Ctrl-C (the local stack) is done with it. Stopping it is then `stop()`'s job alone.
+   * @default false
+   */
+  readonly ownProcessGroup?: boolean;
 }
 
 export interface ChildServer {
@@ -28,6 +35,16 @@ const KEEP_OUTPUT = 4_000;
 // pino-pretty (cognito-local) colours its output even into a pipe: drop its ESC [ … m sequences.
 const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
 
+/**
+ * Preloaded into the child: its stdin is a pipe the parent never writes to, so it ends exactly when
+ * the parent's end closes, which the kernel does however the parent ends (SIGKILL, a crash, a closed
+ * terminal's SIGHUP), not only on the `exit` event a normal exit has. The child then stops itself as
+ * `stop()` would have stopped it. Unreferenced: it never keeps a server that closed from exiting.
+ */
+const PARENT_WATCH = `data:text/javascript,${encodeURIComponent(
+  "process.stdin.on('end', () => process.kill(process.pid, 'SIGTERM')).on('error', () => {}).resume().unref();",
+)}`;
+
 const exited = (child: ChildProcess): Promise<void> =>
   child.exitCode !== null || child.signalCode !== null
     ? Promise.resolve()
@@ -35,16 +52,20 @@ const exited = (child: ChildProcess): Promise<void> =>
 
 /**
  * Starts a local server as a child `node` process and resolves once it prints its ready line. Both
- * pipes are drained for the server's whole life (a full pipe would block it), the last few KB kept
- * for error messages; a server that never gets ready is stopped and reported as
- * `LocalServiceStartError`; and a stray server never outlives the process that started it.
+ * output pipes are drained for the server's whole life (a full pipe would block it), the last few KB
+ * kept for error messages; a server that never gets ready is stopped and reported as
+ * `LocalServiceStartError`; and a stray server never outlives the process that started it: it is
+ * killed on the parent's `exit` event, and stops itself when the parent dies without one.
  */
 export async function startChildServer(options: ChildServerOptions): Promise<ChildServer> {
-  const child = spawn(process.execPath, [...options.args], {
+  const child = spawn(process.execPath, ['--import', PARENT_WATCH, ...options.args], {
     ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
     env: options.env ?? process.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
+    detached: options.ownProcessGroup === true,
   });
+  // Nothing is written to it; an EPIPE after the child exited is no news.
+  child.stdin?.on('error', () => {});
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
 

@@ -11,6 +11,11 @@ export interface CognitoLocalOptions {
   readonly binPath?: string;
   /** How long to wait for the "running on" line (ms). @default 20000 */
   readonly startTimeoutMs?: number;
+  /**
+   * Keep the server out of the caller's process group, so a terminal's Ctrl-C reaches only the
+   * caller, which stops the server itself (see `ChildServerOptions.ownProcessGroup`). @default false
+   */
+  readonly ownProcessGroup?: boolean;
 }
 
 export interface CognitoLocal {
@@ -59,6 +64,7 @@ export async function startCognitoLocal(options: CognitoLocalOptions = {}): Prom
     ready: READY,
     readyLine: 'running on',
     timeoutMs: options.startTimeoutMs ?? 20_000,
+    ownProcessGroup: options.ownProcessGroup,
     afterStop: async () => {
       if (ownDir) await rm(dataDir, { recursive: true, force: true });
     },

@@ -24,6 +24,11 @@ export interface S3rverOptions {
   readonly s3KeyOrder?: boolean;
   /** How long to wait for the "listening" line (ms). @default 20000 */
   readonly startTimeoutMs?: number;
+  /**
+   * Keep the server out of the caller's process group, so a terminal's Ctrl-C reaches only the
+   * caller, which stops the server itself (see `ChildServerOptions.ownProcessGroup`). @default false
+   */
+  readonly ownProcessGroup?: boolean;
 }
 
 export interface S3rver {
@@ -89,6 +94,7 @@ export async function startS3rver(options: S3rverOptions = {}): Promise<S3rver> 
     ready: READY,
     readyLine: 'ready',
     timeoutMs: options.startTimeoutMs ?? 20_000,
+    ownProcessGroup: options.ownProcessGroup,
     afterStop: async () => {
       if (ownDir) await rm(directory, { recursive: true, force: true });
     },
