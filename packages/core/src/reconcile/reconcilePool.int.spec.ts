@@ -20,6 +20,7 @@ import type { ChangeLog, Clock, CognitoReader } from '../ports.js';
 import { stateAt } from '../replay/stateAt.js';
 import { SnapshotStore } from '../snapshots/snapshotStore.js';
 import type { Sample } from '../testing/contracts/cognitoReader.sample.js';
+import { countingReader } from '../testing/countingReader.js';
 import { MemoryBlobStore } from '../testing/memoryBlobStore.js';
 import { MemoryChangeLog } from '../testing/memoryChangeLog.js';
 import { MemoryCheckpointStore } from '../testing/memoryCheckpointStore.js';
@@ -42,26 +43,13 @@ let calls: Map<string, number>;
 /** After the first full read's baselines (also `source: reconcile`). */
 let afterBaseline: string;
 
-/** Counts every reader call by method: a reconcile must make no per-user admin call. */
-function counting(reader: CognitoReader): CognitoReader {
-  return new Proxy(reader, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver);
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        calls.set(String(property), (calls.get(String(property)) ?? 0) + 1);
-        return value.apply(target, args);
-      };
-    },
-  });
-}
-
 beforeEach(async () => {
   fake = await startSamplePoolOnFake(clock);
   ({ cognito, sample } = fake);
-  calls = new Map();
+  const counted = countingReader(fake.reader);
+  calls = counted.calls;
   deps = {
-    reader: counting(fake.reader),
+    reader: counted.reader,
     changeLog: new MemoryChangeLog(),
     snapshots: new SnapshotStore(new MemoryBlobStore()),
     checkpoints: new MemoryCheckpointStore(),

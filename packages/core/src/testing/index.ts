@@ -2,6 +2,7 @@
 // suites import vitest, so they live behind their own subpath: `@cognito-rewind/core/testing/contracts`.
 export * from './cognitoFake/index.js';
 export { type CognitoLocal, type CognitoLocalOptions, startCognitoLocal } from './cognitoLocal.js';
+export { countingReader } from './countingReader.js';
 export { type Dynalite, startDynalite } from './dynalite.js';
 export { MemoryBlobStore } from './memoryBlobStore.js';
 export { MemoryChangeLog } from './memoryChangeLog.js';

@@ -1,20 +1,6 @@
-import type { BlobStore, ChangeLog, ChangeRecord, CognitoReader } from '@cognito-rewind/core';
+export { countingReader } from '@cognito-rewind/core/testing';
 
-/** A reader that counts the calls made through it, by method, and otherwise passes them on. */
-export function countingReader(reader: CognitoReader): { reader: CognitoReader; calls: Map<string, number> } {
-  const calls = new Map<string, number>();
-  const counted = new Proxy(reader, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver);
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        calls.set(String(property), (calls.get(String(property)) ?? 0) + 1);
-        return value.apply(target, args);
-      };
-    },
-  });
-  return { reader: counted, calls };
-}
+import type { BlobStore, ChangeLog, ChangeRecord, CognitoReader } from '@cognito-rewind/core';
 
 /** A reader whose method `method` throws `fault` once, on the first call whose arguments match. */
 export function failOnce<M extends keyof CognitoReader>(

@@ -11,7 +11,12 @@ import {
   perPoolOperationLimit,
   type QuotaCategory,
 } from '@cognito-rewind/core';
-import { type CognitoFake, OPERATIONS, type SeedUser } from '@cognito-rewind/core/testing';
+import {
+  type CognitoFake,
+  countingReader as countingReaderOf,
+  OPERATIONS,
+  type SeedUser,
+} from '@cognito-rewind/core/testing';
 import { userDoc, username } from './synthetic.js';
 
 /** What the capture benchmarks share: counting, percentiles, quota bounds, the fake pool, events. */
@@ -39,26 +44,13 @@ export function latencySummary(ms: readonly number[]) {
   };
 }
 
-/**
- * A CognitoReader that counts its method calls. A listing (listUsers, listGroups…) counts once per
- * call, whatever pages it follows: the fake's own per-operation counts give the HTTP calls.
- */
+/** A listing counts once per call, whatever pages it follows: the fake's own per-operation counts give the HTTP calls. */
 export function countingReader(reader: CognitoReader): {
   reader: CognitoReader;
   counts: Map<string, number>;
 } {
-  const counts = new Map<string, number>();
-  const proxy = new Proxy(reader, {
-    get(target, property, receiver) {
-      const value: unknown = Reflect.get(target, property, receiver);
-      if (typeof value !== 'function' || typeof property !== 'string') return value;
-      return (...args: unknown[]) => {
-        counts.set(property, (counts.get(property) ?? 0) + 1);
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-  return { reader: proxy, counts };
+  const { reader: counted, calls } = countingReaderOf(reader);
+  return { reader: counted, counts: calls };
 }
 
 export const sortedCounts = (counts: ReadonlyMap<string, number>): Record<string, number> =>
