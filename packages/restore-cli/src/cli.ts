@@ -139,7 +139,7 @@ function buildProgram(ctx: CommandContext): Command {
     .description(
       'run the whole pipeline locally until Ctrl-C: cognito-local behind a CloudTrail tap, capture, snapshots, archive, reconcile',
     )
-    .option('--dir <dir>', 'where the local stack keeps its data', '.rewind')
+    .option('--dir <dir>', 'where the local stack keeps its data (default: REWIND_LOCAL_DIR, else .rewind)')
     .option('--port <port>', 'the Cognito endpoint port (0: a free one)', '9229')
     .option(
       '--store <kind>',

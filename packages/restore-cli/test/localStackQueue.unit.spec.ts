@@ -1,6 +1,6 @@
 import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { type DeadLetter, LocalQueue } from '../src/local/stack/localQueue.js';
+import { type BatchOutcome, type DeadLetter, LocalQueue } from '../src/local/stack/localQueue.js';
 
 /** The local queue behaves as SQS with a redrive policy does towards a Lambda with partial batch responses. */
 
@@ -91,6 +91,78 @@ describe('LocalQueue', () => {
     release();
     await q.drained();
     expect(seen).toEqual(['{"n":1}']);
+  });
+
+  it('removes a message only once its dead letter is written; a failed write loses nothing', async () => {
+    const dead: DeadLetter[] = [];
+    const batches: BatchOutcome[] = [];
+    let writes = 0;
+    const q = new LocalQueue({
+      handler: async (event) => ({
+        batchItemFailures: event.Records.filter((r) => JSON.parse(r.body).bad === true).map((r) => ({
+          itemIdentifier: r.messageId,
+        })),
+      }),
+      deadLetters: async (letter) => {
+        writes += 1;
+        if (writes === 1) throw new Error('ENOSPC: no space left on device');
+        dead.push(letter);
+      },
+      onBatch: (outcome) => batches.push(outcome),
+      maxReceives: 2,
+      // Redelivered at once, so the failed messages stay together in one batch.
+      backoffMs: 0,
+    });
+    const release = q.hold();
+    q.send({ bad: true, n: 1 });
+    q.send({ bad: true, n: 2 });
+    q.send({ bad: false });
+    release();
+    await q.drained();
+    const settled = batches.map((b) => b.messages.map((m) => [m.body, m.outcome]));
+    expect(settled).toEqual([
+      [
+        ['{"bad":true,"n":1}', 'retry'],
+        ['{"bad":true,"n":2}', 'retry'],
+        ['{"bad":false}', 'done'],
+      ],
+      // n 1's dead letter failed: it stays queued, and the batch still settles n 2.
+      [
+        ['{"bad":true,"n":1}', 'retry'],
+        ['{"bad":true,"n":2}', 'deadLetter'],
+      ],
+      [['{"bad":true,"n":1}', 'deadLetter']],
+    ]);
+    expect(String(batches[1]?.messages[0]?.deadLetterError)).toContain('ENOSPC');
+    expect(dead.map((d) => [d.body, d.receiveCount])).toEqual([
+      ['{"bad":true,"n":2}', 2],
+      ['{"bad":true,"n":1}', 3],
+    ]);
+    expect(q.depth).toBe(0);
+  });
+
+  it('forgets a message once it leaves the queue, handled or dead-lettered, not while it is retried', async () => {
+    const forgotten: string[] = [];
+    const bodies = new Map<string, string>();
+    const q = new LocalQueue({
+      handler: async (event) => {
+        for (const r of event.Records) bodies.set(r.messageId, r.body);
+        return {
+          batchItemFailures: event.Records.filter((r) => JSON.parse(r.body).bad === true).map((r) => ({
+            itemIdentifier: r.messageId,
+          })),
+        };
+      },
+      deadLetters: async () => {},
+      forget: (id) => forgotten.push(bodies.get(id) ?? id),
+      maxReceives: 3,
+      backoffMs: 1,
+      maxBackoffMs: 4,
+    });
+    q.send({ bad: true });
+    q.send({ bad: false });
+    await q.drained();
+    expect(forgotten).toEqual(['{"bad":false}', '{"bad":true}']);
   });
 
   it('close refuses new messages and still delivers what was sent', async () => {

@@ -1,13 +1,14 @@
-import { resolve } from 'node:path';
 import { InvalidInputError } from '@cognito-rewind/core';
 import { parseDuration } from '../local/stack/duration.js';
 import { DEFAULT_PORT, type LocalStack, startLocalStack } from '../local/stack/localStack.js';
+import { localDir } from '../local/stack/localTarget.js';
 import { shownPath, stackBanner } from '../local/stack/stackBanner.js';
 import type { StackStoreKind } from '../local/stack/stackStore.js';
 import type { CommandContext } from './context.js';
 
 export interface StartOptions {
-  dir: string;
+  /** @default REWIND_LOCAL_DIR when set, else `.rewind`: the directory a bare `--local` reads */
+  dir?: string;
   port?: string;
   store?: string;
   snapshotEvery?: string;
@@ -15,12 +16,13 @@ export interface StartOptions {
   reconcileEvery?: string;
 }
 
-function parsePort(value: string | undefined): number {
+/** Decimal digits only: `Number` would also take "", " ", "0x50" and "1e3". */
+export function parsePort(value: string | undefined): number {
   if (value === undefined) return DEFAULT_PORT;
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+  const port = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!(port >= 0 && port <= 65_535))
     throw new InvalidInputError(
-      `--port ${JSON.stringify(value)} is not a port (0-65535; 0 picks a free one)`,
+      `--port ${JSON.stringify(value)} is not a port (a whole number 0-65535; 0 picks a free one)`,
     );
   return port;
 }
@@ -60,21 +62,30 @@ function stopRequested(ctx: CommandContext): Promise<string> {
  * Cognito endpoint on a stable port so clients and scripts can be pointed at it once.
  */
 export async function startCommand(options: StartOptions, ctx: CommandContext): Promise<void> {
-  const dir = resolve(ctx.cwd, options.dir);
-  const log = (line: string) => ctx.io.out(`${clockTime()} ${line}`);
-  const stack: LocalStack = await startLocalStack({
+  // The same directory a bare `--local` reads, so `start` and the commands pointed at it agree.
+  const dir = localDir(options.dir ?? true, ctx);
+  // Every option checked before anything starts.
+  const settings = {
     dir,
     port: parsePort(options.port),
     store: parseStoreKind(options.store),
     snapshotEveryMs: parseDuration(options.snapshotEvery ?? '60s', '--snapshot-every'),
     archiveEveryMs: parseDuration(options.archiveEvery ?? '60s', '--archive-every'),
     reconcileEveryMs: parseDuration(options.reconcileEvery ?? '24h', '--reconcile-every'),
+  };
+  const log = (line: string) => ctx.io.out(`${clockTime()} ${line}`);
+  const stack: LocalStack = await startLocalStack({
+    ...settings,
     clock: ctx.clock,
     onActivity: log,
     onProblem: (line) => ctx.io.err(`${clockTime()} ${line}`),
   });
   try {
-    for (const line of stackBanner(stack.info, dir, ctx.cwd, await stack.pools())) ctx.io.out(line);
+    // A bare `--local` in the banner only when it means this directory in any terminal, whether or
+    // not REWIND_LOCAL_DIR is set there.
+    const bareLocal = localDir(true, ctx) === dir && localDir(true, { cwd: ctx.cwd, env: {} }) === dir;
+    for (const line of stackBanner(stack.info, dir, ctx.cwd, await stack.pools(), bareLocal))
+      ctx.io.out(line);
     ctx.io.out('');
     const signal = await stopRequested(ctx);
     ctx.io.out(

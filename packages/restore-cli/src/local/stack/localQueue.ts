@@ -20,6 +20,8 @@ export interface DeliveredMessage {
   receiveCount: number;
   /** Handled; to be received again after a delay; or sent to the dead letters. */
   outcome: 'done' | 'retry' | 'deadLetter';
+  /** Why its dead letter could not be written: it stays queued (outcome `retry`) and is tried again. */
+  deadLetterError?: unknown;
 }
 
 /** What one delivery did, for the console. */
@@ -35,6 +37,8 @@ export interface LocalQueueOptions {
   readonly onBatch?: (outcome: BatchOutcome) => void;
   /** Why the handler failed a message, when it said so (its log line names the message). */
   readonly failureOf?: (messageId: string) => string | undefined;
+  /** Called once a message has left the queue (handled or dead-lettered): what was kept on it can go. */
+  readonly forget?: (messageId: string) => void;
   /** @default 10 (Lambda's default batch size for SQS) */
   readonly batchSize?: number;
   /** Receives before a message goes to the dead letters (SQS `maxReceiveCount`). @default 5 */
@@ -56,8 +60,8 @@ export class LocalQueue {
   private holds = 0;
   private timer: NodeJS.Timeout | undefined;
   private drainedWaiters: (() => void)[] = [];
-  private readonly options: Required<Omit<LocalQueueOptions, 'onBatch' | 'failureOf'>> &
-    Pick<LocalQueueOptions, 'onBatch' | 'failureOf'>;
+  private readonly options: Required<Omit<LocalQueueOptions, 'onBatch' | 'failureOf' | 'forget'>> &
+    Pick<LocalQueueOptions, 'onBatch' | 'failureOf' | 'forget'>;
 
   constructor(options: LocalQueueOptions) {
     this.options = {
@@ -162,10 +166,12 @@ export class LocalQueue {
       failedIds = new Set(batch.map((m) => m.messageId));
     }
     const messages: DeliveredMessage[] = [];
-    for (const message of batch) {
-      const outcome = await this.settle(message, failedIds.has(message.messageId), error);
-      messages.push({ body: message.body, receiveCount: message.receiveCount, outcome });
-    }
+    for (const message of batch)
+      messages.push({
+        body: message.body,
+        receiveCount: message.receiveCount,
+        ...(await this.settle(message, failedIds.has(message.messageId), error)),
+      });
     this.options.onBatch?.({ messages, ...(error === undefined ? {} : { error }) });
   }
 
@@ -173,23 +179,34 @@ export class LocalQueue {
     message: QueuedMessage,
     failed: boolean,
     error: unknown,
-  ): Promise<DeliveredMessage['outcome']> {
+  ): Promise<Pick<DeliveredMessage, 'outcome' | 'deadLetterError'>> {
     if (!failed) {
       this.remove(message);
-      return 'done';
+      return { outcome: 'done' };
     }
     if (message.receiveCount < this.options.maxReceives) {
-      message.visibleAt = Date.now() + this.backoff(message.receiveCount);
-      return 'retry';
+      this.retryLater(message);
+      return { outcome: 'retry' };
     }
-    this.remove(message);
     const said = this.options.failureOf?.(message.messageId);
     const reason =
       error !== undefined
         ? `the capture handler failed: ${error instanceof Error ? error.message : String(error)}`
         : `the capture handler failed it on each of ${message.receiveCount} receives${said === undefined ? '' : `, last: ${said}`}`;
-    await this.options.deadLetters(deadLetterOf(message, reason));
-    return 'deadLetter';
+    // The dead letter first: a message leaves the queue only once it is kept somewhere. One that could
+    // not be written stays, is received again, and its dead letter tried again on that receive's failure.
+    try {
+      await this.options.deadLetters(deadLetterOf(message, reason));
+    } catch (deadLetterError) {
+      this.retryLater(message);
+      return { outcome: 'retry', deadLetterError };
+    }
+    this.remove(message);
+    return { outcome: 'deadLetter' };
+  }
+
+  private retryLater(message: QueuedMessage): void {
+    message.visibleAt = Date.now() + this.backoff(message.receiveCount);
   }
 
   private backoff(receiveCount: number): number {
@@ -199,5 +216,6 @@ export class LocalQueue {
   private remove(message: QueuedMessage): void {
     const index = this.waiting.indexOf(message);
     if (index >= 0) this.waiting.splice(index, 1);
+    this.options.forget?.(message.messageId);
   }
 }

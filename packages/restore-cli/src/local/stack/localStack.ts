@@ -8,6 +8,7 @@ import { type CloudTrailTap, startCloudTrailTap, type TapFaults } from '../cloud
 import { deadLetterFile } from './deadLetterFile.js';
 import { listPools } from './listPools.js';
 import { LocalQueue } from './localQueue.js';
+import { runEvery } from './runEvery.js';
 import { isStackRunning, readStackFile, type StackInfo, writeStackFile } from './stackFile.js';
 import { stackHandlers } from './stackHandlers.js';
 import { describeCaptures } from './stackReport.js';
@@ -58,7 +59,18 @@ export interface LocalStack {
    * as CloudTrail's minutes of delivery delay have it in AWS.
    */
   withCaptureHeld<T>(work: () => Promise<T>): Promise<T>;
-  /** Stops taking calls, drains the queue, ends the jobs at a checkpoint, stops every server. */
+  /**
+   * Stops taking calls, drains the queue, ends the jobs at a checkpoint, stops every server, marks the
+   * stack file stopped: each step even when one before it failed, the failures thrown together after.
+   *
+   * cognito-local and s3rver run in process groups of their own, so a terminal's Ctrl-C reaches this
+   * process alone and they serve the drain; this is what stops them. When this process ends without
+   * it: on a normal exit (a second Ctrl-C included) they are killed on its `exit` event; when it is
+   * killed or crashes without one, each stops itself as its stdin pipe from this process closes;
+   * dynalite runs in this process. The stack file then still says running, with a pid no process has,
+   * which the next start and `--local` take for a stack that is not running; events still queued are
+   * not captured, and the next reconcile reads what they changed.
+   */
   stop(): Promise<void>;
 }
 
@@ -110,7 +122,13 @@ async function startServers(
   undo: (() => Promise<void>)[],
 ): Promise<[CognitoLocal, RunningStore]> {
   const [cognito, running] = await Promise.allSettled([
-    startCognitoLocal({ dataDir: join(options.dir, 'local', 'cognito-local'), binPath: cognitoLocalBin() }),
+    startCognitoLocal({
+      dataDir: join(options.dir, 'local', 'cognito-local'),
+      binPath: cognitoLocalBin(),
+      // A terminal's Ctrl-C signals its whole process group: cognito-local must outlive it until the
+      // queue has drained (capture re-reads Cognito), and is stopped by `stop()` after that.
+      ownProcessGroup: true,
+    }),
     startStackStore(options.store ?? 'directory', options.dir, clock),
   ]);
   if (cognito.status === 'fulfilled') undo.push(() => cognito.value.stop());
@@ -149,10 +167,16 @@ async function assemble(
     handler: handlers.capture,
     deadLetters: deadLetterFile(deadLetters),
     failureOf: (id) => handlers.failures.get(id),
+    forget: (id) => handlers.failures.delete(id),
     onBatch: ({ messages }) => {
       for (const line of describeCaptures(messages, handlers.captured.appended.splice(0))) activity(line);
       if (messages.some((m) => m.outcome === 'deadLetter'))
         problem(`capture: dead letters written to ${deadLetters}`);
+      for (const m of messages)
+        if (m.deadLetterError !== undefined)
+          problem(
+            `capture: could not write a dead letter to ${deadLetters} (${errorText(m.deadLetterError)}): the message stays queued`,
+          );
     },
     region: REGION,
   });
@@ -179,17 +203,21 @@ async function assemble(
   if (options.stackFile !== false) await writeStackFile(options.dir, info);
 
   let stopped: Promise<void> | undefined;
-  const stop = async () => {
-    // The order a deployment drains in: no new calls, every event captured, jobs to a checkpoint.
-    await tap.stop();
-    await queue.close();
-    await schedule.stop();
-    client.destroy();
-    await running.stop();
-    await cognito.stop();
+  // The order a deployment drains in: no new calls, every event captured, jobs to a checkpoint. Each
+  // step runs even when one before it failed: every server is stopped, the stack file marked stopped.
+  const stop = () => {
     undo.splice(0);
-    if (options.stackFile !== false)
-      await writeStackFile(options.dir, { ...info, status: 'stopped', stoppedAt: clock.now().toISOString() });
+    return runEvery('stopping the local stack', [
+      () => tap.stop(),
+      () => queue.close(),
+      () => schedule.stop(),
+      () => client.destroy(),
+      () => running.stop(),
+      () => cognito.stop(),
+      () =>
+        options.stackFile === false ||
+        writeStackFile(options.dir, { ...info, status: 'stopped', stoppedAt: clock.now().toISOString() }),
+    ]);
   };
   const { stop: _stop, ...jobs } = schedule;
   return {
@@ -219,6 +247,8 @@ async function assemble(
     },
   };
 }
+
+const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 function definedOf(options: Partial<ScheduleOptions>): Partial<ScheduleOptions> {
   const out: Partial<ScheduleOptions> = {};

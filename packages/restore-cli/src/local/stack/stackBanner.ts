@@ -1,5 +1,4 @@
 import { isAbsolute, relative } from 'node:path';
-import { DEFAULT_LOCAL_DIR } from './localTarget.js';
 import { type StackInfo, stackFilePath } from './stackFile.js';
 
 /** A path relative to where the command runs when it lies inside it; absolute otherwise. */
@@ -17,12 +16,18 @@ function describeStore(info: StackInfo, cwd: string): string {
 
 /**
  * What `pnpm start` prints once the stack serves: where to point clients (the AWS CLI and the SDK,
- * any credentials), where everything is kept, and the commands to try on it.
+ * any credentials), where everything is kept, and the commands to try on it. `bareLocal`: a bare
+ * `--local` means `dir` (in another terminal too), so the commands need not name it.
  */
-export function stackBanner(info: StackInfo, dir: string, cwd: string, pools: readonly string[]): string[] {
+export function stackBanner(
+  info: StackInfo,
+  dir: string,
+  cwd: string,
+  pools: readonly string[],
+  bareLocal: boolean,
+): string[] {
   const endpoint = info.cognitoEndpoint;
-  const shownDir = shownPath(cwd, dir);
-  const local = shownDir === DEFAULT_LOCAL_DIR ? '--local' : `--local ${shownDir}`;
+  const local = bareLocal ? '--local' : `--local ${shownPath(cwd, dir)}`;
   const pool = pools[0] ?? '<pool id>';
   return [
     `▶ Cognito Rewind is running locally (pid ${info.pid})`,

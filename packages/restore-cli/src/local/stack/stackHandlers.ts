@@ -36,7 +36,10 @@ export interface StackHandlers {
   reconcile: ReconcileHandler;
   /** What capture appended since the caller last emptied it, for the console. */
   captured: RecordingChangeLog;
-  /** The reason the capture handler logged for a failed message, by message id (for the DLQ). */
+  /**
+   * The reason the capture handler logged for a failed message, by message id (for the DLQ). The
+   * queue's owner deletes an entry once its message has left the queue: it never outgrows the queue.
+   */
   failures: Map<string, string>;
 }
 

@@ -10,6 +10,7 @@ import { type S3rver, startS3rver } from '@cognito-rewind/core/testing';
 import { awsClientOptions, openStore, type Store } from '../../store/openStore.js';
 import type { StoreChoice } from '../../store/storeOptions.js';
 import { type PersistentDynalite, startPersistentDynalite } from './persistentDynalite.js';
+import { runEvery } from './runEvery.js';
 import type { StackStore } from './stackFile.js';
 
 export type StackStoreKind = 'directory' | 'aws';
@@ -45,18 +46,28 @@ export async function startStackStore(
   const dataDir = join(dir, 'local');
   let dynalite: PersistentDynalite | undefined;
   let s3rver: S3rver | undefined;
-  const stopEmulators = () => Promise.all([dynalite?.stop(), s3rver?.stop()]).then(() => {});
+  const stopEmulators = () =>
+    runEvery('stopping the emulators', [() => dynalite?.stop(), () => s3rver?.stop()]);
   try {
-    [dynalite, s3rver] = await Promise.all([
+    // Side by side, and settled both: the one that started is stopped when the other fails.
+    const [dynaliteStart, s3rverStart] = await Promise.allSettled([
       startPersistentDynalite(join(dataDir, 'dynalite')),
-      startS3rver({ directory: join(dataDir, 's3rver') }),
+      // Out of the terminal's process group: the stack stops it after the drain (see localStack).
+      startS3rver({ directory: join(dataDir, 's3rver'), ownProcessGroup: true }),
     ]);
+    if (dynaliteStart.status === 'fulfilled') dynalite = dynaliteStart.value;
+    if (s3rverStart.status === 'fulfilled') s3rver = s3rverStart.value;
+    if (dynaliteStart.status === 'rejected') throw dynaliteStart.reason;
+    if (s3rverStart.status === 'rejected') throw s3rverStart.reason;
+    const endpoints = {
+      s3Endpoint: s3rverStart.value.endpoint,
+      dynamodbEndpoint: dynaliteStart.value.endpoint,
+    };
     const choice: Extract<StoreChoice, { kind: 'aws' }> = {
       kind: 'aws',
       bucket: BUCKET,
       table: TABLE,
-      s3Endpoint: s3rver.endpoint,
-      dynamodbEndpoint: dynalite.endpoint,
+      ...endpoints,
     };
     await createTableAndBucket(choice);
     const store = withCheckpoints(openStore(choice, options));
@@ -64,20 +75,17 @@ export async function startStackStore(
       kind,
       bucket: BUCKET,
       table: TABLE,
-      s3Endpoint: s3rver.endpoint,
-      dynamodbEndpoint: dynalite.endpoint,
+      ...endpoints,
       dataDir,
     };
     return {
       info,
       store,
-      stop: async () => {
-        store.close();
-        await stopEmulators();
-      },
+      stop: () => runEvery('stopping the aws store', [() => store.close(), stopEmulators]),
     };
   } catch (error) {
-    await stopEmulators();
+    // Why the start failed is the news; an emulator that also fails to stop would only hide it.
+    await stopEmulators().catch(() => {});
     throw error;
   }
 }
