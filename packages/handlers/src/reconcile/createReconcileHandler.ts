@@ -24,6 +24,8 @@ export interface ReconcileHandlerDeps extends ReconcileDeps {
 /** What one pool's turn did. */
 export type PoolReconcile =
   | { poolId: string; outcome: 'notDue' }
+  /** Due, but the invocation had no time left for it: the next scheduled one tries again. */
+  | { poolId: string; outcome: 'deferred' }
   | ({ outcome: 'finished' | 'paused' | 'superseded' } & ReconcileResult);
 
 export interface ReconcileRunResult {
@@ -86,18 +88,28 @@ export function createReconcileHandler(deps: ReconcileHandlerDeps): ReconcileHan
       logger.warn('asked to reconcile what is not a watched pool id; ignored', { refused: asked.refused });
     const outOfTime = () => context !== undefined && context.getRemainingTimeInMillis() < reserveMs;
     const pools = await eachPool(watched, logger, async (poolId): Promise<PoolReconcile> => {
-      if (outOfTime() || !(await reconcileDue(deps.checkpoints, poolId, { every, clock: deps.clock })))
+      if (!(await reconcileDue(deps.checkpoints, poolId, { every, clock: deps.clock })))
         return { poolId, outcome: 'notDue' };
+      if (outOfTime()) return { poolId, outcome: 'deferred' };
       const result = await reconcilePool(deps, poolId, { shouldStop: outOfTime });
       const outcome = result.done ? 'finished' : result.superseded ? 'superseded' : 'paused';
       logger.info(`reconcile ${outcome}`, { ...result, staleSamples: result.staleSamples.length });
       return { ...result, outcome };
     });
-    const counts = countOutcomes(pools, ['finished', 'paused', 'superseded', 'notDue', 'failed'] as const);
+    const counts = countOutcomes(pools, [
+      'finished',
+      'paused',
+      'superseded',
+      'deferred',
+      'notDue',
+      'failed',
+    ] as const);
     const drift = pools.reduce((sum, pool) => sum + ('counts' in pool ? pool.counts.drift : 0), 0);
     publishCounts(metrics, {
       PoolsReconciled: counts.finished,
       PoolsPaused: counts.paused + counts.superseded,
+      // Due pools an invocation had no time for: a steady count means one schedule is too little.
+      PoolsDeferred: counts.deferred,
       PoolsFailed: counts.failed,
       DriftRecords: drift,
     });

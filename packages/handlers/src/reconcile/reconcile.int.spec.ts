@@ -149,6 +149,20 @@ describe('the reconcile handler', () => {
     expect(result.pools).toEqual([expect.objectContaining({ poolId, outcome: 'finished' })]);
   });
 
+  it('says which due pools an invocation had no time for', async () => {
+    const [first, second] = [await poolWithDrift(), await poolWithDrift()];
+    const { handler, metrics } = reconcileRun([first, second]);
+    // Time for the first pool's run (its check, one page, the vanished phase), none for the second.
+    const result = await handler(undefined, timeFor(3));
+    expect(result.pools).toEqual([
+      expect.objectContaining({ poolId: first, outcome: 'finished' }),
+      { poolId: second, outcome: 'deferred' },
+    ]);
+    expect(metrics.published.at(-1)).toMatchObject({ PoolsReconciled: 1, PoolsDeferred: 1 });
+    const next = await handler(undefined, plenty);
+    expect(next.pools.map((pool) => pool.outcome)).toEqual(['notDue', 'finished']);
+  });
+
   it('lets one broken pool fail alone', async () => {
     const poolId = await poolWithDrift();
     const { handler } = reconcileRun(['us-east-1_NoSuchPool1', poolId]);

@@ -32,7 +32,7 @@ export function describeArchives({ pools }: ArchiveRunResult): string[] {
   });
 }
 
-function describeReconcile(pool: Exclude<PoolReconcile, { outcome: 'notDue' }>): string {
+function describeReconcile(pool: Exclude<PoolReconcile, { outcome: 'notDue' | 'deferred' }>): string {
   const { drift, baselines, deletes, stale } = pool.counts;
   const how =
     pool.outcome === 'finished'
@@ -48,6 +48,7 @@ export function describeReconciles({ pools }: ReconcileRunResult): string[] {
   return pools.flatMap((pool) => {
     if (pool.outcome === 'failed') return [`reconcile  ${failed(pool)}`];
     if (pool.outcome === 'notDue') return [];
+    if (pool.outcome === 'deferred') return [`reconcile  ${pool.poolId}: due, deferred to the next check`];
     return [describeReconcile(pool)];
   });
 }
