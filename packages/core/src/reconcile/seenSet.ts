@@ -16,16 +16,19 @@ export function keyHash(key: EntityKey): number {
   return value;
 }
 
-/** A chunk of hashes as checkpoint text (base64 of the doubles). */
+/** A chunk of hashes as checkpoint text (base64 of the doubles; chunks are one page, so small). */
 export function encodeHashes(hashes: readonly number[]): string {
-  return Buffer.from(Float64Array.from(hashes).buffer).toString('base64');
+  const bytes = new Uint8Array(Float64Array.from(hashes).buffer);
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary);
 }
 
 export function decodeHashes(text: string): Float64Array {
-  const bytes = Buffer.from(text, 'base64');
-  const copy = new Uint8Array(bytes.byteLength);
-  copy.set(bytes);
-  return new Float64Array(copy.buffer, 0, Math.floor(copy.byteLength / 8));
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return new Float64Array(bytes.buffer, 0, Math.floor(bytes.byteLength / 8));
 }
 
 /** Every hash of a run, sorted once, then asked by binary search. */
