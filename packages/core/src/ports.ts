@@ -275,4 +275,6 @@ export interface CheckpointStore {
   get(name: string): Promise<Checkpoint | undefined>;
   /** Stores `value` as the next revision and returns it. */
   put(name: string, value: JsonObject, expectedRevision: number | undefined): Promise<number>;
+  /** Removes a checkpoint a job no longer needs (a finished run's scratch); a missing one is fine. */
+  delete(name: string): Promise<void>;
 }

@@ -142,6 +142,10 @@ describe('reconcile: a full read by list operations, diffed page by page', () =>
     expect(calls.get('listUsersPage')).toBe(3);
     expect(result.pages).toBe(3);
 
+    // The run's seen hashes are scratch: gone once it finished.
+    expect(await deps.checkpoints.get(seenChunkName(sample.poolId, result.runId, 0))).toBeUndefined();
+    expect(await deps.checkpoints.get(seenChunkName(sample.poolId, result.runId, 2))).toBeUndefined();
+
     // Nothing has drifted since: a second run writes nothing.
     tick(60_000);
     const again = await reconcilePool(deps, sample.poolId);

@@ -57,6 +57,7 @@ async function abandonRun(
   const run = stored.state.run;
   if (run === undefined) return stored;
   const finishedAt = deps.clock.now().toISOString();
+  await dropChunks(deps.checkpoints, poolId, run);
   return updateReconcileState(deps.checkpoints, poolId, stored, ({ run: _old, ...rest }) => ({
     ...rest,
     lastRun: { runId: run.runId, startedAt: run.startedAt, finishedAt, counts: run.counts, abandoned: true },
@@ -148,6 +149,7 @@ export async function reconcilePool(
       }),
     );
     run = { ...run, counts, staleSamples: [...run.staleSamples, ...staleSamples].slice(0, STALE_SAMPLES) };
+    await dropChunks(deps.checkpoints, poolId, run);
     return result(true);
   } catch (error) {
     if (error instanceof CheckpointConflictError) return result(false, error.message);
@@ -315,6 +317,16 @@ function userDoc(
       : listedGroups;
   const doc = canonicalUser(user, groups);
   return recorded?.mfa === undefined ? doc : { ...doc, mfa: recorded.mfa };
+}
+
+/**
+ * A closed run's seen hashes are scratch: dropped, so a pool's checkpoints stay one item plus one run's
+ * pages. Best effort — a chunk left behind by a failed delete is unused data, never read again (the
+ * next run has another id).
+ */
+async function dropChunks(checkpoints: CheckpointStore, poolId: string, run: ReconcileRun): Promise<void> {
+  for (let chunk = 0; chunk < run.chunks; chunk++)
+    await checkpoints.delete(seenChunkName(poolId, run.runId, chunk)).catch(() => undefined);
 }
 
 /** A page re-read after a crash replaces the chunk its first reading stored: the newer listing wins. */

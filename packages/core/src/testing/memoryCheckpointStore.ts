@@ -23,4 +23,9 @@ export class MemoryCheckpointStore implements CheckpointStore {
     this.entries.set(name, { json, revision });
     return revision;
   }
+
+  async delete(name: string): Promise<void> {
+    checkCheckpointName(name);
+    this.entries.delete(name);
+  }
 }

@@ -120,6 +120,7 @@ describe('the archiver', () => {
     let dead = false;
     const dying: CheckpointStore = {
       get: (name) => stack.checkpoints.get(name),
+      delete: (name) => stack.checkpoints.delete(name),
       put: async (name) => {
         dead = true;
         throw new Error(`the invocation died before checkpoint ${name} moved (simulated)`);
@@ -156,6 +157,7 @@ describe('the archiver', () => {
     // Another run of the archiver moves the raced pool's checkpoint while this one is writing.
     const racing: CheckpointStore = {
       get: (name) => stack.checkpoints.get(name),
+      delete: (name) => stack.checkpoints.delete(name),
       put: async (name, value, revision) => {
         if (name === archiveCheckpointName(raced)) await stack.checkpoints.put(name, value, revision);
         return stack.checkpoints.put(name, value, revision);

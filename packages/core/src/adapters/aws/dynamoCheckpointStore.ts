@@ -6,7 +6,7 @@
  * A put is one conditional PutItem (`attribute_not_exists(pk)` for the first revision, `revision =
  * :expected` after), so two invocations racing for one job cannot both move it.
  */
-import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { checkCheckpointName, checkpointJson, checkRevision } from '../../checkpoints/checkpointName.js';
 import { CheckpointConflictError, CheckpointCorruptError } from '../../errors.js';
 import type { JsonObject } from '../../model/json.js';
@@ -80,5 +80,12 @@ export class DynamoCheckpointStore implements CheckpointStore {
       throw error;
     }
     return revision;
+  }
+
+  async delete(name: string): Promise<void> {
+    checkCheckpointName(name);
+    await call(this.ctx, () =>
+      this.ctx.doc.send(new DeleteCommand({ TableName: this.ctx.tableName, Key: checkpointKey(name) })),
+    );
   }
 }

@@ -54,6 +54,17 @@ export class DirectoryCheckpointStore implements CheckpointStore {
     );
   }
 
+  async delete(name: string): Promise<void> {
+    checkCheckpointName(name);
+    const file = this.fileOf(name);
+    // Under the name's lock: a put in flight finishes first, and never resurrects a half-deleted name.
+    await withFileLock(`${file}.lock`, () => unlink(file).catch(ignoreMissing), { timeoutMs: 10_000 }).catch(
+      (error: unknown) => {
+        if ((error as { code?: string }).code !== 'ENOENT') throw error;
+      },
+    );
+  }
+
   private fileOf(name: string): string {
     return join(this.root, `${name}.json`);
   }

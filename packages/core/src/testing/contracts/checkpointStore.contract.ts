@@ -58,6 +58,17 @@ export function checkpointStoreContract(name: string, create: () => Promise<Chec
       expect(await fixture.store.get('race')).toEqual({ revision: 2, value: { winner: won[0] } });
     });
 
+    it('deletes a checkpoint: gone for every handle, a missing one is no error, and the name starts over', async () => {
+      await fixture.store.put('scratch/1', { n: 1 }, undefined);
+      await fixture.store.put('scratch/1', { n: 2 }, 1);
+      await fixture.other().delete('scratch/1');
+      expect(await fixture.store.get('scratch/1')).toBeUndefined();
+      await fixture.store.delete('scratch/1');
+      await fixture.store.delete('never/written');
+      expect(await fixture.store.put('scratch/1', { n: 3 }, undefined)).toBe(1);
+      await expect(fixture.store.delete('../escape')).rejects.toBeInstanceOf(InvalidInputError);
+    });
+
     it('does not share a value with the caller: editing it after the put changes nothing stored', async () => {
       const value = { list: [1, 2] };
       await fixture.store.put('copy', value, undefined);
