@@ -18,6 +18,16 @@ const bound = (quota: unknown): string => {
   return `${field(quota, 'minSeconds')} s (${String(busiest)} ${category} s${pool})`;
 };
 
+export function captureStackLine(r: Result): string {
+  const f = (path: string) => field(r, path);
+  return (
+    `captureStack (pnpm start's pipeline: tap → local queue → capture handler → directory store, steady ${r.ratePerSecond}/s): ` +
+    `${r.calls} calls in ${r.callsSeconds} s; call resolved → batch captured p50 ${f('recoveryPoint.p50Ms')} ms, ` +
+    `p99 ${f('recoveryPoint.p99Ms')} ms, max ${f('recoveryPoint.maxMs')} ms over ${f('recoveryPoint.count')} calls ` +
+    `(${r.coveredOrMissing} covered by an earlier re-read); ${r.problems} problem(s); peak RSS ${r.peakRssMiB} MiB`
+  );
+}
+
 export function captureLocalLine(r: Result): string {
   const f = (path: string) => field(r, path);
   const pace = r.mode === 'steady' ? `steady ${r.ratePerSecond}/s` : 'back to back';

@@ -3,9 +3,15 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { captureLocalLine, captureSnapshotLines, captureThroughputLine } from './captureLines.js';
+import {
+  captureLocalLine,
+  captureSnapshotLines,
+  captureStackLine,
+  captureThroughputLine,
+} from './captureLines.js';
 import { captureLocalBench } from './captureLocalBench.js';
 import { captureSnapshotBench } from './captureSnapshotBench.js';
+import { captureStackBench } from './captureStackBench.js';
 import { type CaptureStoreKind, captureThroughputBench } from './captureThroughputBench.js';
 import { codecBench } from './codecBench.js';
 import { measureLongHistoryState, setUpLongHistory } from './longHistoryBench.js';
@@ -52,6 +58,7 @@ async function child(task: string, arg: string): Promise<void> {
       const [dir = '', variant = 'burst'] = arg.split('|');
       return captureLocalBench(dir, variant);
     },
+    captureStack: () => captureStackBench(arg),
     captureThroughput: () => captureThroughputBench(arg as CaptureStoreKind),
     captureSnapshot: () => captureSnapshotBench(arg),
   };
@@ -163,6 +170,8 @@ function captureBenches(dir: string): Result {
     local[mode] = measured('captureLocal', `${join(dir, `capture-local-${mode.replace(':', '-')}`)}|${mode}`);
     process.stdout.write(`${captureLocalLine(local[mode] as Result)}\n`);
   }
+  const stack = measured('captureStack', join(dir, 'capture-stack'));
+  process.stdout.write(`${captureStackLine(stack)}\n`);
   const throughput: Result = {};
   for (const store of CAPTURE_STORES) {
     throughput[store] = measured('captureThroughput', store);
@@ -170,7 +179,7 @@ function captureBenches(dir: string): Result {
   }
   const snapshot = measured('captureSnapshot', join(dir, 'capture-snapshot'));
   for (const line of captureSnapshotLines(snapshot)) process.stdout.write(`${line}\n`);
-  return { localPipeline: local, throughput, hourlySnapshot: snapshot };
+  return { localPipeline: local, localStack: stack, throughput, hourlySnapshot: snapshot };
 }
 
 function otherBenches(dir: string): Result {
