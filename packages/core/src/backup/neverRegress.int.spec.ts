@@ -6,7 +6,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AwsCognitoReader } from '../adapters/aws/awsCognitoReader.js';
 import { toArray } from '../asyncIterables.js';
-import { captureEntity } from '../capture/captureEvent.js';
+import { captureEntity } from '../capture/captureEntity.js';
 import { verifyChain } from '../changes/verifyChain.js';
 import type { RawUser } from '../model/raw.js';
 import type { ChangeLog, Clock, CognitoReader } from '../ports.js';

@@ -18,8 +18,9 @@ import type { Sample } from '../testing/contracts/cognitoReader.sample.js';
 import { MemoryBlobStore } from '../testing/memoryBlobStore.js';
 import { MemoryChangeLog } from '../testing/memoryChangeLog.js';
 import { type SamplePoolOnFake, startSamplePoolOnFake } from '../testing/samplePoolOnFake.js';
-import { captureEvent, poolOfClientFromLog } from './captureEvent.js';
+import { captureEvent } from './captureEvent.js';
 import { type CognitoEvent, parseCognitoEvent } from './eventSchema.js';
+import { poolOfClientFromLog } from './poolOfClient.js';
 
 let now = Date.parse('2024-06-01T10:00:00.000Z');
 const clock: Clock = { now: () => new Date(now) };

@@ -1,31 +1,11 @@
 import type { ChangeEvent, ChangeRecord } from '../changes/changeRecord.js';
-import { nextRecords } from '../changes/nextRecords.js';
-import { ComponentUnsupportedError, VersionConflictError } from '../errors.js';
+import { ComponentUnsupportedError } from '../errors.js';
 import type { EntityKey } from '../model/entityKey.js';
-import type { JsonObject } from '../model/json.js';
-import type { ChangeLog, Clock, CognitoReader } from '../ports.js';
 import { recordedEntities } from '../replay/recordedEntities.js';
-import { readLiveEntity } from '../restore/readLiveEntity.js';
-import type { SnapshotStore } from '../snapshots/snapshotStore.js';
+import type { CaptureDeps } from './captureDeps.js';
+import { captureEntity } from './captureEntity.js';
 import type { CognitoEvent } from './eventSchema.js';
 import { type ResolvedTouch, touchedEntities } from './touchedEntities.js';
-
-export interface CaptureDeps {
-  reader: CognitoReader;
-  changeLog: ChangeLog;
-  clock: Clock;
-  /**
-   * Where the head state is replayed from, to name a user Cognito no longer has (a deletion: the
-   * event gives only the sub, and ListUsers finds nobody). Without it such users go to reconcile.
-   */
-  snapshots?: SnapshotStore;
-  /**
-   * The pool holding an app client: public calls (SignUp, ConfirmSignUp, ForgotPassword…) name only
-   * their client. Without it, or when no watched pool has the client, the event goes to reconcile.
-   * `poolOfClientFromLog` answers from the recorded clients of the watched pools.
-   */
-  poolOfClient?: (clientId: string) => Promise<string | undefined>;
-}
 
 /** What capturing one event did. Nothing here is an error: a malformed event never gets this far. */
 export interface CaptureOutcome {
@@ -49,9 +29,6 @@ export interface CaptureOutcome {
    */
   forReconcile: string[];
 }
-
-/** Attempts at one entity when other writers keep taking its next version. */
-const CONFLICT_ATTEMPTS = 5;
 
 /**
  * Capture of one Cognito event: the entities it touched (the catalogue), each re-read from Cognito
@@ -146,22 +123,6 @@ function changeEventOf(event: CognitoEvent): ChangeEvent {
 }
 
 /**
- * The event of a record, if any; a user event names its subject by `sub` too (from the user as read,
- * or as last recorded when deleted): the one id of a user that never changes hands.
- */
-function withSubject(
-  change: ChangeEvent | undefined,
-  key: EntityKey,
-  after: JsonObject | null,
-  head: ChangeRecord | undefined,
-): { event?: ChangeEvent } {
-  if (change === undefined) return {};
-  if (!key.startsWith('user:')) return { event: change };
-  const attributes = (after ?? head?.after)?.attributes as Record<string, unknown> | undefined;
-  return { event: typeof attributes?.sub === 'string' ? { ...change, subjectSub: attributes.sub } : change };
-}
-
-/**
  * Whether the pool's MFA is on. From the recorded `mfa` entity when there is one (capture records
  * every SetUserPoolMfaConfig): GetUserPoolMfaConfig is allowed 5 calls a second per pool, too few to
  * spend one on every user event. Cognito is asked only for a pool the log holds no MFA config of.
@@ -171,67 +132,6 @@ async function mfaInUse(deps: CaptureDeps, poolId: string): Promise<boolean> {
   const mode =
     typeof recorded === 'string' ? recorded : (await deps.reader.getMfaConfig(poolId)).MfaConfiguration;
   return typeof mode === 'string' && mode !== 'OFF';
-}
-
-/** How one entity is captured: the event that named it (if any) and whether users carry MFA settings. */
-export interface EntityCapture {
-  change?: ChangeEvent;
-  eventTime?: string;
-  userMfa: boolean;
-}
-
-/** What capturing one entity did: records appended (perhaps cut short by a redelivery), or none. */
-export interface EntityOutcome {
-  appended: ChangeRecord[];
-  duplicate: boolean;
-}
-
-/**
- * What capture does for one entity: read the chain's head, re-read the entity from Cognito, append
- * what `nextRecords` makes of it; when another writer took the version, read both again and retry.
- */
-export async function captureEntity(
-  deps: CaptureDeps,
-  poolId: string,
-  key: EntityKey,
-  { change, eventTime, userMfa }: EntityCapture,
-): Promise<EntityOutcome> {
-  const arn = key === 'tags' ? String((await deps.reader.describeUserPool(poolId)).Arn ?? '') : undefined;
-  for (let attempt = 1; ; attempt++) {
-    const head = await deps.changeLog.head(poolId, key);
-    const readAt = deps.clock.now().toISOString();
-    const after = await readLiveEntity(
-      { reader: deps.reader, poolId, arn, paced: (_operation, call) => call(), userMfa },
-      key,
-    );
-    const verdict = nextRecords({
-      poolId,
-      entity: key,
-      head,
-      after,
-      observedAt: deps.clock.now().toISOString(),
-      readAt,
-      source: 'cloudtrail',
-      ...withSubject(change, key, after, head),
-      ...(eventTime === undefined ? {} : { eventTime }),
-    });
-    if (verdict.kind !== 'records') return { appended: [], duplicate: false };
-    try {
-      return await appendAll(deps.changeLog, verdict.records);
-    } catch (error) {
-      if (!(error instanceof VersionConflictError) || attempt >= CONFLICT_ATTEMPTS) throw error;
-    }
-  }
-}
-
-/** One entity's records in order; a record of this event already there ends it (redelivery). */
-async function appendAll(log: ChangeLog, records: readonly ChangeRecord[]): Promise<EntityOutcome> {
-  const appended: ChangeRecord[] = [];
-  for (const record of records) {
-    if ((await log.append(record)) === 'duplicate') return { appended, duplicate: true };
-    appended.push(record);
-  }
-  return { appended, duplicate: false };
 }
 
 /**
@@ -252,27 +152,4 @@ async function recordedUsername(deps: CaptureDeps, poolId: string, sub: string):
     if (attributes?.sub === sub) return key.slice('user:'.length);
   }
   return undefined;
-}
-
-/**
- * `CaptureDeps.poolOfClient` from the change log: the watched pool whose recorded clients include
- * this one (one strongly consistent head read per pool, remembered: a client never changes pools).
- */
-export function poolOfClientFromLog(
-  changeLog: ChangeLog,
-  pools: () => Promise<readonly string[]>,
-): (clientId: string) => Promise<string | undefined> {
-  const known = new Map<string, string>();
-  return async (clientId) => {
-    const cached = known.get(clientId);
-    if (cached !== undefined) return cached;
-    for (const poolId of await pools()) {
-      const head = await changeLog.head(poolId, `client:${clientId}`);
-      if (head !== undefined && head.after !== null) {
-        known.set(clientId, poolId);
-        return poolId;
-      }
-    }
-    return undefined;
-  };
 }

@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { toArray } from '../asyncIterables.js';
 import { readPoolState } from '../backup/readPoolState.js';
 import { takeBackup } from '../backup/takeBackup.js';
-import { captureEntity } from '../capture/captureEvent.js';
+import { captureEntity } from '../capture/captureEntity.js';
 import type { ChangeRecord } from '../changes/changeRecord.js';
 import { verifyChain } from '../changes/verifyChain.js';
 import { CheckpointCorruptError } from '../errors.js';

@@ -1,7 +1,7 @@
 import { AdminDeleteUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { toArray } from '../asyncIterables.js';
-import { captureEntity } from '../capture/captureEvent.js';
+import { captureEntity } from '../capture/captureEntity.js';
 import type { ChangeRecord } from '../changes/changeRecord.js';
 import { verifyChain } from '../changes/verifyChain.js';
 import { VersionConflictError } from '../errors.js';
