@@ -12,12 +12,9 @@ import {
   SnapshotStore,
 } from '@cognito-rewind/core';
 import {
-  createDynamoClients,
   createS3Client,
-  DynamoChangeLog,
-  DynamoCheckpointStore,
-  DynamoSnapshotCatalog,
   isLoopbackEndpoint,
+  openAwsStore,
   S3BlobStore,
 } from '@cognito-rewind/core/adapters/aws';
 import {
@@ -90,54 +87,63 @@ export function awsClientOptions(choice: Extract<StoreChoice, { kind: 'aws' }>, 
       ...(localS3 && env.AWS_ACCESS_KEY_ID === undefined ? { credentials: S3RVER_CREDENTIALS } : {}),
     },
     dynamo: dynamodbEndpoint === undefined ? {} : { endpoint: dynamodbEndpoint },
+    endpoints: {
+      ...(s3Endpoint === undefined ? {} : { s3Endpoint }),
+      ...(dynamodbEndpoint === undefined ? {} : { dynamodbEndpoint }),
+    },
   };
 }
 
 function openAws(choice: Extract<StoreChoice, { kind: 'aws' }>, options: OpenStoreOptions): Store {
   const clients = awsClientOptions(choice, options.env);
-  const s3 = createS3Client(clients.s3);
+  const where = `s3://${choice.bucket}${choice.prefix === undefined ? '' : `/${choice.prefix}`}`;
+  const localDir = resolve(options.cwd, '.rewind');
+  if (choice.table === undefined) return openBucketAlone(choice, clients.s3, where, localDir, options.clock);
+  const store = openAwsStore({
+    bucket: choice.bucket,
+    table: choice.table,
+    ...(choice.prefix === undefined ? {} : { prefix: choice.prefix }),
+    ...(choice.kmsKeyId === undefined ? {} : { kmsKeyId: choice.kmsKeyId }),
+    ...clients.endpoints,
+    hasAccessKey: options.env.AWS_ACCESS_KEY_ID !== undefined,
+    clock: options.clock,
+  });
+  return {
+    label: `${where} + table ${choice.table}`,
+    blobs: store.blobs,
+    snapshots: store.snapshots,
+    changeLog: store.changeLog,
+    checkpoints: store.checkpoints,
+    localDir,
+    archive: (poolId, records, clock) => archiveRecords(store.blobs, poolId, records, clock),
+    close: () => store.close(),
+  };
+}
+
+/** The bucket with no table: the change log read back from its delta segments (what a DR region holds). */
+function openBucketAlone(
+  choice: Extract<StoreChoice, { kind: 'aws' }>,
+  s3Options: ReturnType<typeof awsClientOptions>['s3'],
+  where: string,
+  localDir: string,
+  clock: Clock,
+): Store {
+  const s3 = createS3Client(s3Options);
   const blobs = new S3BlobStore(s3, {
     bucket: choice.bucket,
     ...(choice.prefix === undefined ? {} : { prefix: choice.prefix }),
     ...(choice.kmsKeyId === undefined ? {} : { sse: { kmsKeyId: choice.kmsKeyId } }),
   });
-  const where = `s3://${choice.bucket}${choice.prefix === undefined ? '' : `/${choice.prefix}`}`;
-  const localDir = resolve(options.cwd, '.rewind');
-  if (choice.table === undefined)
-    return {
-      label: `${where} (the bucket alone: delta segments, read-only)`,
-      blobs,
-      snapshots: new SnapshotStore(blobs),
-      changeLog: new SegmentChangeLog(blobs, { clock: options.clock }),
-      localDir,
-      archive: async () => {
-        throw new InvalidInputError('the bucket alone is read-only: give --table to write to the AWS store');
-      },
-      close: () => s3.destroy(),
-    };
-  const dynamo = createDynamoClients(clients.dynamo);
-  const catalog = new DynamoSnapshotCatalog(dynamo.doc, { tableName: choice.table, bucket: choice.bucket });
   return {
-    label: `${where} + table ${choice.table}`,
+    label: `${where} (the bucket alone: delta segments, read-only)`,
     blobs,
-    snapshots: new SnapshotStore(blobs, { catalog }),
-    changeLog: new DynamoChangeLog(dynamo.doc, {
-      tableName: choice.table,
-      blobs,
-      bucket: choice.bucket,
-      clock: options.clock,
-    }),
-    checkpoints: new DynamoCheckpointStore(dynamo.doc, {
-      tableName: choice.table,
-      bucket: choice.bucket,
-      clock: options.clock,
-    }),
+    snapshots: new SnapshotStore(blobs),
+    changeLog: new SegmentChangeLog(blobs, { clock }),
     localDir,
-    archive: (poolId, records, clock) => archiveRecords(blobs, poolId, records, clock),
-    close: () => {
-      s3.destroy();
-      dynamo.client.destroy();
+    archive: async () => {
+      throw new InvalidInputError('the bucket alone is read-only: give --table to write to the AWS store');
     },
+    close: () => s3.destroy(),
   };
 }
 

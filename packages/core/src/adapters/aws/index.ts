@@ -1,5 +1,6 @@
 export { AwsCognitoReader, type AwsCognitoReaderOptions } from './awsCognitoReader.js';
 export { AwsCognitoWriter, type AwsCognitoWriterOptions } from './awsCognitoWriter.js';
+export { type AwsStore, type AwsStoreConfig, openAwsStore } from './awsStore.js';
 export type { SharedClientOptions } from './clientChoice.js';
 export {
   type CognitoClientOptions,
