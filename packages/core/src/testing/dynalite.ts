@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +13,7 @@ export interface Dynalite {
 
 /** The part of dynalite's options we use (the package ships no types). */
 interface DynaliteOptions {
+  path?: string;
   createTableMs: number;
   deleteTableMs: number;
   updateTableMs: number;
@@ -19,13 +21,28 @@ interface DynaliteOptions {
 
 type DynaliteFactory = (options: DynaliteOptions) => Server;
 
+export interface DynaliteStartOptions {
+  /**
+   * Keep the tables in a LevelDB directory (created if missing), so they survive a restart: the
+   * local stack's AWS store. @default in memory
+   */
+  path?: string;
+}
+
 /**
- * Starts dynalite (DynamoDB on an in-memory LevelDB) inside this process on a free loopback port.
- * Table state changes are immediate (`*TableMs: 0`), so `createChangeLogTable` needs no waiting.
+ * Starts dynalite (DynamoDB on LevelDB, in memory unless `path` is given) inside this process on a
+ * free loopback port. Table state changes are immediate (`*TableMs: 0`), so `createChangeLogTable`
+ * needs no waiting.
  */
-export async function startDynalite(): Promise<Dynalite> {
+export async function startDynalite({ path }: DynaliteStartOptions = {}): Promise<Dynalite> {
+  if (path !== undefined) await mkdir(path, { recursive: true });
   const dynalite = createRequire(import.meta.url)('dynalite') as DynaliteFactory;
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const server = dynalite({
+    ...(path === undefined ? {} : { path }),
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+  });
   await new Promise<void>((resolve, reject) => {
     const fail = (error: Error) =>
       reject(new LocalServiceStartError('dynalite', error.message, { cause: error }));

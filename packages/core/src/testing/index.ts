@@ -3,7 +3,7 @@
 export * from './cognitoFake/index.js';
 export { type CognitoLocal, type CognitoLocalOptions, startCognitoLocal } from './cognitoLocal.js';
 export { countingReader } from './countingReader.js';
-export { type Dynalite, startDynalite } from './dynalite.js';
+export { type Dynalite, type DynaliteStartOptions, startDynalite } from './dynalite.js';
 export { MemoryBlobStore } from './memoryBlobStore.js';
 export { MemoryChangeLog } from './memoryChangeLog.js';
 export { MemoryCheckpointStore } from './memoryCheckpointStore.js';

@@ -6,10 +6,9 @@ import {
   createS3Client,
   ensureBucket,
 } from '@cognito-rewind/core/adapters/aws';
-import { type S3rver, startS3rver } from '@cognito-rewind/core/testing';
+import { type Dynalite, type S3rver, startDynalite, startS3rver } from '@cognito-rewind/core/testing';
 import { awsClientOptions, openStore, type Store } from '../../store/openStore.js';
 import type { StoreChoice } from '../../store/storeOptions.js';
-import { type PersistentDynalite, startPersistentDynalite } from './persistentDynalite.js';
 import { runEvery } from './runEvery.js';
 import type { StackStore } from './stackFile.js';
 
@@ -44,14 +43,14 @@ export async function startStackStore(
     return { info: { kind, dir: storeDir }, store, stop: async () => store.close() };
   }
   const dataDir = join(dir, 'local');
-  let dynalite: PersistentDynalite | undefined;
+  let dynalite: Dynalite | undefined;
   let s3rver: S3rver | undefined;
   const stopEmulators = () =>
     runEvery('stopping the emulators', [() => dynalite?.stop(), () => s3rver?.stop()]);
   try {
     // Side by side, and settled both: the one that started is stopped when the other fails.
     const [dynaliteStart, s3rverStart] = await Promise.allSettled([
-      startPersistentDynalite(join(dataDir, 'dynalite')),
+      startDynalite({ path: join(dataDir, 'dynalite') }),
       // Out of the terminal's process group: the stack stops it after the drain (see localStack).
       startS3rver({ directory: join(dataDir, 's3rver'), ownProcessGroup: true }),
     ]);
