@@ -3,6 +3,7 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import {
   type ReconcileDeps,
   type ReconcileResult,
+  readReconcileState,
   reconcileDue,
   reconcilePool,
   requestReconcile,
@@ -69,6 +70,19 @@ function askedFor(
 const DAY = 24 * 3_600_000;
 
 /**
+ * Pools with no run under way first: a pool too large for one invocation then continues after the
+ * others had their turn, instead of holding every pool after it back until it finishes.
+ */
+async function fairOrder(deps: ReconcileHandlerDeps, watched: readonly string[]): Promise<string[]> {
+  const underWay = new Set<string>();
+  for (const poolId of watched) {
+    const stored = await readReconcileState(deps.checkpoints, poolId).catch(() => undefined);
+    if (stored?.state.run !== undefined) underWay.add(poolId);
+  }
+  return [...watched.filter((id) => !underWay.has(id)), ...watched.filter((id) => underWay.has(id))];
+}
+
+/**
  * The reconcile Lambda, on a schedule of every few minutes: for each pool that is due (`reconcileDue`:
  * a run under way, a request from capture, or a day since the last), one `reconcilePool` until the
  * invocation is about to time out. A pool too large for one invocation pauses at its checkpoint and
@@ -87,15 +101,19 @@ export function createReconcileHandler(deps: ReconcileHandlerDeps): ReconcileHan
     if (asked.refused.length > 0)
       logger.warn('asked to reconcile what is not a watched pool id; ignored', { refused: asked.refused });
     const outOfTime = () => context !== undefined && context.getRemainingTimeInMillis() < reserveMs;
-    const pools = await eachPool(watched, logger, async (poolId): Promise<PoolReconcile> => {
-      if (!(await reconcileDue(deps.checkpoints, poolId, { every, clock: deps.clock })))
-        return { poolId, outcome: 'notDue' };
-      if (outOfTime()) return { poolId, outcome: 'deferred' };
-      const result = await reconcilePool(deps, poolId, { shouldStop: outOfTime });
-      const outcome = result.done ? 'finished' : result.superseded ? 'superseded' : 'paused';
-      logger.info(`reconcile ${outcome}`, { ...result, staleSamples: result.staleSamples.length });
-      return { ...result, outcome };
-    });
+    const pools = await eachPool(
+      await fairOrder(deps, watched),
+      logger,
+      async (poolId): Promise<PoolReconcile> => {
+        if (!(await reconcileDue(deps.checkpoints, poolId, { every, clock: deps.clock })))
+          return { poolId, outcome: 'notDue' };
+        if (outOfTime()) return { poolId, outcome: 'deferred' };
+        const result = await reconcilePool(deps, poolId, { shouldStop: outOfTime });
+        const outcome = result.done ? 'finished' : result.superseded ? 'superseded' : 'paused';
+        logger.info(`reconcile ${outcome}`, { ...result, staleSamples: result.staleSamples.length });
+        return { ...result, outcome };
+      },
+    );
     const counts = countOutcomes(pools, [
       'finished',
       'paused',

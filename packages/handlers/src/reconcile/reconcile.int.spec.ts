@@ -163,6 +163,20 @@ describe('the reconcile handler', () => {
     expect(next.pools.map((pool) => pool.outcome)).toEqual(['notDue', 'finished']);
   });
 
+  it('lets the other due pools go before a run that is under way', async () => {
+    const [big, small] = [await poolWithDrift(), await poolWithDrift()];
+    // The big pool's run pauses before its users: under way.
+    const { handler: onlyBig } = reconcileRun([big]);
+    expect((await onlyBig(undefined, timeFor(1))).pools[0]).toMatchObject({ outcome: 'paused' });
+    // Next invocation, time for one run: the small pool goes first, the big one waits its turn.
+    const { handler } = reconcileRun([big, small]);
+    const result = await handler(undefined, timeFor(3));
+    expect(result.pools).toEqual([
+      expect.objectContaining({ poolId: small, outcome: 'finished' }),
+      { poolId: big, outcome: 'deferred' },
+    ]);
+  });
+
   it('lets one broken pool fail alone', async () => {
     const poolId = await poolWithDrift();
     const { handler } = reconcileRun(['us-east-1_NoSuchPool1', poolId]);
