@@ -40,7 +40,11 @@ function capturedWriter(poolId: string): CognitoWriter {
   });
 }
 
-it('a restore beside live capture writes no false history: the re-created user is not recorded deleted again', async () => {
+/**
+ * A full pool backed up at `at`, then one of its users deleted a minute later (captured when
+ * `captured`): what each test restores.
+ */
+async function userDeletedAfterBackup({ captured }: { captured: boolean }) {
   const { poolId } = await seedFullPool(env);
   const at = await backupNow(env, poolId);
   const username = [...(await livePool(env, poolId)).keys()]
@@ -49,9 +53,16 @@ it('a restore beside live capture writes no false history: the re-created user i
   if (username === undefined) throw new Error('the full pool has users');
   env.advance(60_000);
   await env.cognito.send(new AdminDeleteUserCommand({ UserPoolId: poolId, Username: username }));
-  const deps = { reader: env.reader, changeLog: env.store.changeLog, clock: env.clock };
-  await captureEntity(deps, poolId, `user:${username}`, { userMfa: true });
+  if (captured) {
+    const deps = { reader: env.reader, changeLog: env.store.changeLog, clock: env.clock };
+    await captureEntity(deps, poolId, `user:${username}`, { userMfa: true });
+  }
   env.advance(60_000);
+  return { poolId, at, username };
+}
+
+it('a restore beside live capture writes no false history: the re-created user is not recorded deleted again', async () => {
+  const { poolId, at, username } = await userDeletedAfterBackup({ captured: true });
 
   const { result } = await runRestore(
     env,
@@ -74,15 +85,7 @@ it('a restore beside live capture writes no false history: the re-created user i
 });
 
 it('reports the entities whose history other writers kept it from writing, and still restores them', async () => {
-  const { poolId } = await seedFullPool(env);
-  const at = await backupNow(env, poolId);
-  const username = [...(await livePool(env, poolId)).keys()]
-    .find((key) => key.startsWith('user:'))
-    ?.slice('user:'.length);
-  if (username === undefined) throw new Error('the full pool has users');
-  env.advance(60_000);
-  await env.cognito.send(new AdminDeleteUserCommand({ UserPoolId: poolId, Username: username }));
-  env.advance(60_000);
+  const { poolId, at, username } = await userDeletedAfterBackup({ captured: false });
   const log = env.store.changeLog;
   const contested = new Proxy(log, {
     get(target, property, receiver) {
