@@ -1,20 +1,13 @@
+import type { AwsStoreConfig } from '@cognito-rewind/core/adapters/aws';
 import { HandlerConfigError } from '../errors.js';
 
-/** The handlers' settings, as read from the Lambda environment. */
-export interface HandlerEnv {
-  /** REWIND_BUCKET: snapshots, delta segments, oversized records. */
-  bucket: string;
-  /** REWIND_TABLE: the change log table (records, snapshot catalog, checkpoints). */
-  table: string;
-  /** REWIND_PREFIX: key prefix inside the bucket. */
-  prefix?: string;
-  /** REWIND_KMS_KEY_ID: SSE-KMS key for every object written; SSE-S3 without it. */
-  kmsKeyId?: string;
-  /** AWS_REGION, set by Lambda itself. */
-  region?: string;
-  /** REWIND_S3_ENDPOINT, REWIND_DYNAMODB_ENDPOINT, REWIND_COGNITO_ENDPOINT: local servers in tests. */
-  s3Endpoint?: string;
-  dynamodbEndpoint?: string;
+/**
+ * The handlers' settings, as read from the Lambda environment: where the AWS store is
+ * (`REWIND_BUCKET`, `REWIND_TABLE`, `REWIND_PREFIX`, `REWIND_KMS_KEY_ID`, `AWS_REGION`, and
+ * `REWIND_S3_ENDPOINT` / `REWIND_DYNAMODB_ENDPOINT` for local servers in tests), plus Cognito's.
+ */
+export interface HandlerEnv extends Omit<AwsStoreConfig, 'clock' | 'hasAccessKey'> {
+  /** REWIND_COGNITO_ENDPOINT: cognito-local in tests. */
   cognitoEndpoint?: string;
   /** AWS_ACCESS_KEY_ID is set: the SDK's chain has credentials, so none are made up for a local S3. */
   hasAccessKey: boolean;
