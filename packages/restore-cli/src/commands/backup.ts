@@ -1,29 +1,17 @@
 import { type BackupResult, takeBackup } from '@cognito-rewind/core';
-import { AwsCognitoReader, createCognitoClient } from '@cognito-rewind/core/adapters/aws';
 import { formatBytes, formatCounts } from '../io/format.js';
-import { parseEndpoint, parsePoolId, regionFor } from '../io/options.js';
-import { openReadyStore } from '../store/openStore.js';
-import { chooseStore, type StoreOptions } from '../store/storeOptions.js';
 import type { CommandContext } from './context.js';
+import { openPoolAccess, type PoolAccessOptions } from './poolAccess.js';
 
-export interface BackupOptions extends StoreOptions {
-  pool: string;
-  endpoint?: string;
-  region?: string;
-}
+export type BackupOptions = PoolAccessOptions;
 
 /** `restore-cli backup`: a full read of the pool into a snapshot, plus reconcile records of what changed. */
 export async function backupCommand(options: BackupOptions, ctx: CommandContext): Promise<BackupResult> {
-  const poolId = parsePoolId(options.pool);
-  const endpoint = parseEndpoint(options.endpoint ?? ctx.env.COGNITO_ENDPOINT);
-  const region = regionFor(poolId, options.region, ctx.env);
-  // Checked before reading the pool: a scan can take hours, and must not end in "cannot write".
-  const store = await openReadyStore(chooseStore(options, ctx.env), { mustExist: false, ...ctx }, poolId);
-  const client = createCognitoClient({ endpoint, region });
+  const { poolId, store, reader, close } = await openPoolAccess(options, ctx);
   try {
     const bar = ctx.io.progress('backup');
     const result = await takeBackup(
-      { reader: new AwsCognitoReader(client), ...store, clock: ctx.clock },
+      { reader, ...store, clock: ctx.clock },
       poolId,
       ({ component, count, total }) => bar.update(count, total, component),
     ).finally(() => bar.stop());
@@ -33,8 +21,7 @@ export async function backupCommand(options: BackupOptions, ctx: CommandContext)
     if (segment !== undefined) ctx.io.out(`  archived   ${result.records.length} record(s) to ${segment}`);
     return result;
   } finally {
-    client.destroy();
-    store.close();
+    close();
   }
 }
 

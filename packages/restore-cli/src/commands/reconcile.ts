@@ -1,14 +1,8 @@
 import { InvalidInputError, type ReconcileResult, reconcilePool } from '@cognito-rewind/core';
-import { AwsCognitoReader, createCognitoClient } from '@cognito-rewind/core/adapters/aws';
-import { parseEndpoint, parsePoolId, regionFor } from '../io/options.js';
-import { openReadyStore } from '../store/openStore.js';
-import { chooseStore, type StoreOptions } from '../store/storeOptions.js';
 import type { CommandContext } from './context.js';
+import { openPoolAccess, type PoolAccessOptions } from './poolAccess.js';
 
-export interface ReconcileOptions extends StoreOptions {
-  pool: string;
-  endpoint?: string;
-  region?: string;
+export interface ReconcileOptions extends PoolAccessOptions {
   json?: boolean;
 }
 
@@ -21,11 +15,7 @@ export async function reconcileCommand(
   options: ReconcileOptions,
   ctx: CommandContext,
 ): Promise<ReconcileResult> {
-  const poolId = parsePoolId(options.pool);
-  const endpoint = parseEndpoint(options.endpoint ?? ctx.env.COGNITO_ENDPOINT);
-  const region = regionFor(poolId, options.region, ctx.env);
-  const store = await openReadyStore(chooseStore(options, ctx.env), { mustExist: false, ...ctx }, poolId);
-  const client = createCognitoClient({ endpoint, region });
+  const { poolId, store, reader, close } = await openPoolAccess(options, ctx);
   try {
     const { checkpoints } = store;
     if (checkpoints === undefined)
@@ -35,7 +25,7 @@ export async function reconcileCommand(
     const started = Date.now();
     const result = await reconcilePool(
       {
-        reader: new AwsCognitoReader(client),
+        reader,
         changeLog: store.changeLog,
         snapshots: store.snapshots,
         checkpoints,
@@ -47,8 +37,7 @@ export async function reconcileCommand(
     else printResult(result, store.label, (Date.now() - started) / 1000, ctx);
     return result;
   } finally {
-    client.destroy();
-    store.close();
+    close();
   }
 }
 
