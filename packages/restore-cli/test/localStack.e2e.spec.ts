@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   AdminAddUserToGroupCommand,
@@ -20,7 +19,14 @@ import { type ChangeRecord, deepEqual, toArray } from '@cognito-rewind/core';
 import { createCognitoClient } from '@cognito-rewind/core/adapters/aws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../src/local/stack/localStack.js';
-import { nextSecond, run, stateAtViaCli, truth } from './localStackTruth.testing.js';
+import {
+  nextSecond,
+  run,
+  type StackInTempDir,
+  stackInTempDir,
+  stateAtViaCli,
+  truth,
+} from './localStackTruth.testing.js';
 
 /**
  * The local stack end to end, in this process: API calls through the tap's endpoint with the SDK,
@@ -31,24 +37,15 @@ import { nextSecond, run, stateAtViaCli, truth } from './localStackTruth.testing
 let work: string;
 let stack: LocalStack;
 let cognito: CognitoIdentityProviderClient;
+let running: StackInTempDir;
 
 beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'rewind-local-stack-'));
-  stack = await startLocalStack({
-    dir: join(work, '.rewind'),
-    port: 0,
-    // Compaction and archiving run while the calls come in, as they would in a deployment.
-    snapshotEveryMs: 3_000,
-    archiveEveryMs: 2_000,
-  });
-  cognito = createCognitoClient({ endpoint: stack.cognitoEndpoint, region: stack.region });
+  // Compaction and archiving run while the calls come in, as they would in a deployment.
+  running = await stackInTempDir('local-stack', { snapshotEveryMs: 3_000, archiveEveryMs: 2_000 });
+  ({ work, stack, cognito } = running);
 }, 60_000);
 
-afterAll(async () => {
-  cognito?.destroy();
-  await stack?.stop();
-  await rm(work, { recursive: true, force: true });
-});
+afterAll(() => running?.stop());
 
 const send = (command: Parameters<CognitoIdentityProviderClient['send']>[0]) => cognito.send(command);
 

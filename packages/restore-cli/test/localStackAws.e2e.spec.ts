@@ -1,5 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   AdminCreateUserCommand,
@@ -8,10 +7,16 @@ import {
   CreateGroupCommand,
   CreateUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { createCognitoClient } from '@cognito-rewind/core/adapters/aws';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type LocalStack, startLocalStack } from '../src/local/stack/localStack.js';
-import { nextSecond, run, stateAtViaCli, truth } from './localStackTruth.testing.js';
+import type { LocalStack } from '../src/local/stack/localStack.js';
+import {
+  nextSecond,
+  run,
+  type StackInTempDir,
+  stackInTempDir,
+  stateAtViaCli,
+  truth,
+} from './localStackTruth.testing.js';
 
 /**
  * `start --store aws`: the same handlers through the AWS adapters — the DynamoDB change log and
@@ -21,18 +26,14 @@ import { nextSecond, run, stateAtViaCli, truth } from './localStackTruth.testing
 let work: string;
 let stack: LocalStack;
 let cognito: CognitoIdentityProviderClient;
+let running: StackInTempDir;
 
 beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'rewind-local-aws-'));
-  stack = await startLocalStack({ dir: join(work, '.rewind'), port: 0, store: 'aws' });
-  cognito = createCognitoClient({ endpoint: stack.cognitoEndpoint, region: stack.region });
+  running = await stackInTempDir('local-aws', { store: 'aws' });
+  ({ work, stack, cognito } = running);
 }, 60_000);
 
-afterAll(async () => {
-  cognito?.destroy();
-  await stack?.stop();
-  await rm(work, { recursive: true, force: true });
-});
+afterAll(() => running?.stop());
 
 it('captures into DynamoDB and S3 on loopback, and state --local reads the truth back', async () => {
   const created = await cognito.send(new CreateUserPoolCommand({ PoolName: 'aws-store' }));

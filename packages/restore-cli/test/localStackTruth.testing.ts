@@ -1,10 +1,12 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { type JsonObject, type PoolStateDocument, readPoolState, toPoolDocument } from '@cognito-rewind/core';
-import { AwsCognitoReader } from '@cognito-rewind/core/adapters/aws';
+import { AwsCognitoReader, createCognitoClient } from '@cognito-rewind/core/adapters/aws';
 import { exec } from '../src/cli.js';
 import { RecordingIoHost } from '../src/io/ioHost.js';
+import { type LocalStack, type LocalStackOptions, startLocalStack } from '../src/local/stack/localStack.js';
 
 /**
  * What the local-stack specs compare: the pool document `restore-cli state` prints, against the
@@ -49,3 +51,32 @@ export async function stateAtViaCli(cwd: string, poolId: string, at: string, nam
 
 /** Cognito dates changes in whole seconds: one step a second keeps each state its own instant. */
 export const nextSecond = () => new Promise((resolve) => setTimeout(resolve, 1_100));
+
+/** A local stack in a fresh temporary directory (its `.rewind` inside), and an SDK client on its endpoint. */
+export interface StackInTempDir {
+  /** The directory commands run in: `--local` finds `<work>/.rewind`. */
+  work: string;
+  stack: LocalStack;
+  cognito: CognitoIdentityProviderClient;
+  /** Stops the client and the stack, and removes the directory. */
+  stop(): Promise<void>;
+}
+
+export async function stackInTempDir(
+  name: string,
+  options: Omit<LocalStackOptions, 'dir' | 'port'> = {},
+): Promise<StackInTempDir> {
+  const work = await mkdtemp(join(tmpdir(), `rewind-${name}-`));
+  const stack = await startLocalStack({ dir: join(work, '.rewind'), port: 0, ...options });
+  const cognito = createCognitoClient({ endpoint: stack.cognitoEndpoint, region: stack.region });
+  return {
+    work,
+    stack,
+    cognito,
+    stop: async () => {
+      cognito.destroy();
+      await stack.stop();
+      await rm(work, { recursive: true, force: true });
+    },
+  };
+}
