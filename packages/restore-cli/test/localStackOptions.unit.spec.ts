@@ -2,22 +2,16 @@ import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InvalidInputError, systemClock } from '@cognito-rewind/core';
+import { InvalidInputError } from '@cognito-rewind/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RecordingIoHost } from '../src/io/ioHost.js';
 import { applyLocal } from '../src/local/stack/localTarget.js';
 import { type StackInfo, writeStackFile } from '../src/local/stack/stackFile.js';
-import { run } from './localStackTruth.testing.js';
+import { commandContext, run } from './localStackTruth.testing.js';
 
 /** `--local`: the stack file turned into a command's options, and every way that can be wrong. */
 
 let work: string;
-const ctx = (env: NodeJS.ProcessEnv = {}) => ({
-  io: new RecordingIoHost(),
-  clock: systemClock,
-  env,
-  cwd: work,
-});
+const ctx = (env: NodeJS.ProcessEnv = {}) => commandContext(work, env);
 
 /** A pid no process has: one that just exited. */
 const deadPid = () => spawnSync(process.execPath, ['-e', '']).pid ?? 2 ** 22;

@@ -1,23 +1,17 @@
 import { access, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InvalidInputError, systemClock } from '@cognito-rewind/core';
+import { InvalidInputError } from '@cognito-rewind/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePort, type StartOptions, startCommand } from '../src/commands/start.js';
-import { RecordingIoHost } from '../src/io/ioHost.js';
 import { MAX_TIMER_MS, parseDuration } from '../src/local/stack/duration.js';
 import { writeStackFile } from '../src/local/stack/stackFile.js';
-import { run } from './localStackTruth.testing.js';
+import { commandContext, run } from './localStackTruth.testing.js';
 
 /** `restore-cli start`'s options: refused before anything starts, and where it keeps its data. */
 
 let work: string;
-const ctx = (env: NodeJS.ProcessEnv = {}) => ({
-  io: new RecordingIoHost(),
-  clock: systemClock,
-  env,
-  cwd: work,
-});
+const ctx = (env: NodeJS.ProcessEnv = {}) => commandContext(work, env);
 const exists = (path: string) =>
   access(path).then(
     () => true,

@@ -2,7 +2,13 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { type JsonObject, type PoolStateDocument, readPoolState, toPoolDocument } from '@cognito-rewind/core';
+import {
+  type JsonObject,
+  type PoolStateDocument,
+  readPoolState,
+  systemClock,
+  toPoolDocument,
+} from '@cognito-rewind/core';
 import { AwsCognitoReader, createCognitoClient } from '@cognito-rewind/core/adapters/aws';
 import { exec } from '../src/cli.js';
 import { RecordingIoHost } from '../src/io/ioHost.js';
@@ -80,3 +86,11 @@ export async function stackInTempDir(
     },
   };
 }
+
+/** A command's context as `exec` makes it, in `cwd`, with an environment of nothing but `env`. */
+export const commandContext = (cwd: string, env: NodeJS.ProcessEnv = {}) => ({
+  io: new RecordingIoHost(),
+  clock: systemClock,
+  env,
+  cwd,
+});
