@@ -10,6 +10,7 @@ export * from './capture/eventRulePattern.js';
 export * from './capture/eventSchema.js';
 export * from './capture/poolOfClient.js';
 export * from './capture/touchedEntities.js';
+export * from './capture/uncapturedEvents.js';
 export * from './changes/canonicalTime.js';
 export * from './changes/changeRecord.js';
 export * from './changes/changeSteps.js';

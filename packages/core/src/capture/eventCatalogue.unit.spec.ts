@@ -1,7 +1,8 @@
 import * as cognito from '@aws-sdk/client-cognito-identity-provider';
 import { describe, expect, it } from 'vitest';
 import { SINGLETON_KINDS } from '../model/entityKey.js';
-import { CATALOGUED_EVENT_NAMES, EVENT_CATALOGUE, SUB_PATHS, UNCAPTURED_EVENTS } from './eventCatalogue.js';
+import { CATALOGUED_EVENT_NAMES, EVENT_CATALOGUE, SUB_PATHS } from './eventCatalogue.js';
+import { UNCAPTURED_EVENTS } from './uncapturedEvents.js';
 
 /** Every operation of the Cognito user pools API the SDK knows, by name. */
 const sdkOperations = Object.keys(cognito)

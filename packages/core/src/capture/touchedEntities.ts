@@ -1,13 +1,8 @@
 import { type EntityKey, entityKey } from '../model/entityKey.js';
-import {
-  catalogueEntry,
-  type RecordPath,
-  SUB_PATHS,
-  type Touch,
-  uncapturedReason,
-} from './eventCatalogue.js';
+import { catalogueEntry, type RecordPath, SUB_PATHS, type Touch } from './eventCatalogue.js';
 import type { CloudTrailRecord, CognitoEvent } from './eventSchema.js';
 import { firstIdAt, type IdLookup, idAt } from './recordFields.js';
+import { uncapturedReason } from './uncapturedEvents.js';
 
 /** A touch with its id read from the event: what capture re-reads. */
 export type ResolvedTouch =
