@@ -1,34 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  AdminAddUserToGroupCommand,
-  AdminCreateUserCommand,
-  AdminDeleteUserCommand,
-  AdminDisableUserCommand,
-  AdminUpdateUserAttributesCommand,
-  type CognitoIdentityProviderClient,
-  CreateGroupCommand,
-  CreateUserPoolCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
-import {
-  type AppendOutcome,
-  type CaptureDeps,
-  type CaptureOutcome,
-  type ChangeLog,
-  type ChangeRecord,
-  captureEvent,
-  type EntityKey,
-  type LogPosition,
-  parseCognitoEvent,
-  SnapshotStore,
-  systemClock,
-  type TimeRange,
-  takeBackup,
-} from '@cognito-rewind/core';
+import { CreateGroupCommand, CreateUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { type CaptureDeps, SnapshotStore, systemClock, takeBackup } from '@cognito-rewind/core';
 import { AwsCognitoReader, createCognitoClient } from '@cognito-rewind/core/adapters/aws';
 import { DirectoryBlobStore, DirectoryChangeLog } from '@cognito-rewind/core/adapters/local';
 import { startCognitoLocal } from '@cognito-rewind/core/testing';
 import { startCloudTrailTap } from '../local/cloudTrailTap.js';
+import { createUser, GROUP, makeCalls, OPERATIONS, oldUser } from './captureLocalCalls.js';
+import { CaptureConsumer, type Captured, TimedChangeLog } from './captureLocalConsumer.js';
 import { countingReader, latencySummary, round, seconds, sortedCounts, sum } from './captureShared.js';
 
 /**
@@ -42,9 +21,6 @@ const CALLS = Number(process.env.BENCH_CAPTURE_LOCAL_CALLS ?? 300);
 const RATE = Number(process.env.BENCH_CAPTURE_LOCAL_RATE ?? 20);
 /** Events captured at once unless the variant says (one consumer, in order: one SQS message group per pool). */
 const CONSUMERS = Number(process.env.BENCH_CAPTURE_LOCAL_CONSUMERS ?? 1);
-/** Calls between two calls about the same user, so most re-reads see one change at a time. */
-const STAGGER = 3;
-const GROUP = 'bench-group';
 
 export type LocalMode = 'burst' | 'steady';
 
@@ -56,183 +32,6 @@ export function parseVariant(variant: string): { mode: LocalMode; consumers: num
   const n = consumers === undefined ? CONSUMERS : Number(consumers);
   if (!Number.isInteger(n) || n < 1) throw new Error(`capture local variant ${variant}: consumers ≥ 1`);
   return { mode, consumers: n };
-}
-
-/** The change log, remembering when each event's first record was appended (the append resolved). */
-class TimedChangeLog implements ChangeLog {
-  readonly appendedAt = new Map<string, number>();
-
-  constructor(private readonly inner: ChangeLog) {}
-
-  async append(record: ChangeRecord): Promise<AppendOutcome> {
-    const outcome = await this.inner.append(record);
-    const eventId = record.event?.eventId;
-    if (outcome === 'appended' && eventId !== undefined && !this.appendedAt.has(eventId))
-      this.appendedAt.set(eventId, performance.now());
-    return outcome;
-  }
-  head(poolId: string, entity: EntityKey): Promise<ChangeRecord | undefined> {
-    return this.inner.head(poolId, entity);
-  }
-  entityHistory(poolId: string, entity: EntityKey): AsyncIterable<ChangeRecord> {
-    return this.inner.entityHistory(poolId, entity);
-  }
-  timeline(poolId: string, range?: TimeRange): AsyncIterable<ChangeRecord> {
-    return this.inner.timeline(poolId, range);
-  }
-  position(poolId: string): Promise<LogPosition> {
-    return this.inner.position(poolId);
-  }
-  appendedSince(poolId: string, since: LogPosition, filter?: { validUpTo?: string }) {
-    return this.inner.appendedSince(poolId, since, filter);
-  }
-}
-
-interface Captured {
-  eventName: string;
-  eventId: string;
-  emittedAt: number;
-  startedAt?: number;
-  doneAt?: number;
-  outcome?: CaptureOutcome;
-  error?: string;
-}
-
-/** Takes the tap's events in emission order and captures them, `concurrency` at a time. */
-class CaptureConsumer {
-  readonly events: Captured[] = [];
-  private readonly waiting: { captured: Captured; json: unknown }[] = [];
-  private active = 0;
-  private idle: (() => void)[] = [];
-
-  constructor(
-    private readonly deps: CaptureDeps,
-    private readonly concurrency: number,
-  ) {}
-
-  push(json: unknown): void {
-    const detail = (json as { detail?: { eventName?: string; eventID?: string } }).detail;
-    const captured: Captured = {
-      eventName: detail?.eventName ?? '?',
-      eventId: detail?.eventID ?? '?',
-      emittedAt: performance.now(),
-    };
-    this.events.push(captured);
-    this.waiting.push({ captured, json });
-    this.pump();
-  }
-
-  /** Resolves once every event pushed so far is captured. */
-  drained(): Promise<void> {
-    if (this.active === 0 && this.waiting.length === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idle.push(resolve));
-  }
-
-  private pump(): void {
-    while (this.active < this.concurrency) {
-      const next = this.waiting.shift();
-      if (next === undefined) break;
-      this.active++;
-      void this.capture(next.captured, next.json).finally(() => {
-        this.active--;
-        this.pump();
-        if (this.active === 0 && this.waiting.length === 0) for (const done of this.idle.splice(0)) done();
-      });
-    }
-  }
-
-  private async capture(captured: Captured, json: unknown): Promise<void> {
-    captured.startedAt = performance.now();
-    try {
-      const parsed = parseCognitoEvent(json);
-      if (!parsed.ok) throw new Error(parsed.reason);
-      captured.outcome = await captureEvent(this.deps, parsed.event);
-    } catch (error) {
-      captured.error = String(error);
-    }
-    captured.doneAt = performance.now();
-  }
-}
-
-const OPERATIONS = [
-  'AdminCreateUser',
-  'AdminUpdateUserAttributes',
-  'AdminAddUserToGroup',
-  'AdminDisableUser',
-  'AdminDeleteUser',
-] as const;
-type Operation = (typeof OPERATIONS)[number];
-
-/**
- * `total` calls: each new user is created, updated, added to the group and disabled, and one user
- * that was there before the run (in the first full read) is deleted, the users staggered so that calls
- * about different users interleave. Deletions name older users: a user deleted a moment after its
- * creation would be gone before a lagging capture re-read it, and only reconcile would record it.
- */
-function plan(total: number): { operation: Operation; user: number }[] {
-  const users = Math.ceil(total / OPERATIONS.length);
-  const calls: { operation: Operation; user: number }[] = [];
-  for (let t = 0; calls.length < total; t++)
-    for (const [stage, operation] of OPERATIONS.entries()) {
-      const user = t - stage * STAGGER;
-      if (user >= 0 && user < users && calls.length < total) calls.push({ operation, user });
-    }
-  return calls;
-}
-
-const newUser = (user: number) => `bench-user-${String(user).padStart(4, '0')}`;
-const oldUser = (user: number) => `old-user-${String(user).padStart(4, '0')}`;
-
-const createUser = (cognito: CognitoIdentityProviderClient, poolId: string, username: string) =>
-  cognito.send(
-    new AdminCreateUserCommand({
-      UserPoolId: poolId,
-      Username: username,
-      MessageAction: 'SUPPRESS',
-      UserAttributes: [
-        { Name: 'email', Value: `${username}@example.com` },
-        { Name: 'custom:tenant', Value: 'acme' },
-      ],
-    }),
-  );
-
-function send(cognito: CognitoIdentityProviderClient, poolId: string, operation: Operation, user: number) {
-  const base = { UserPoolId: poolId, Username: newUser(user) };
-  switch (operation) {
-    case 'AdminCreateUser':
-      return createUser(cognito, poolId, base.Username);
-    case 'AdminUpdateUserAttributes':
-      return cognito.send(
-        new AdminUpdateUserAttributesCommand({
-          ...base,
-          UserAttributes: [{ Name: 'custom:tenant', Value: 'globex' }],
-        }),
-      );
-    case 'AdminAddUserToGroup':
-      return cognito.send(new AdminAddUserToGroupCommand({ ...base, GroupName: GROUP }));
-    case 'AdminDisableUser':
-      return cognito.send(new AdminDisableUserCommand(base));
-    case 'AdminDeleteUser':
-      return cognito.send(new AdminDeleteUserCommand({ UserPoolId: poolId, Username: oldUser(user) }));
-  }
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** The calls, one after another: back to back, or each started on a fixed schedule of `rate` a second. */
-async function makeCalls(cognito: CognitoIdentityProviderClient, poolId: string, rate: number | undefined) {
-  const calls = plan(CALLS);
-  const resolvedAt: number[] = [];
-  const callMs: number[] = [];
-  const start = performance.now();
-  for (const [n, { operation, user }] of calls.entries()) {
-    if (rate !== undefined) await sleep(start + (n * 1000) / rate - performance.now());
-    const sent = performance.now();
-    await send(cognito, poolId, operation, user);
-    resolvedAt.push(performance.now());
-    callMs.push(performance.now() - sent);
-  }
-  return { calls, resolvedAt, callMs, start, seconds: seconds(start) };
 }
 
 type Kind = 'ownRecord' | 'covered' | 'noRecord';
@@ -336,7 +135,7 @@ export async function captureLocalBench(dir: string, variant: string) {
     await takeBackup({ reader: counted.reader, snapshots, changeLog, clock: systemClock }, poolId);
     counted.counts.clear();
 
-    const made = await makeCalls(cognito, poolId, mode === 'steady' ? RATE : undefined);
+    const made = await makeCalls(cognito, poolId, CALLS, mode === 'steady' ? RATE : undefined);
     await tap.idle();
     await consumer.drained();
     const drainedSeconds = seconds(made.start);
