@@ -14,6 +14,7 @@ export * from './capture/uncapturedEvents.js';
 export * from './changes/canonicalTime.js';
 export * from './changes/changeRecord.js';
 export * from './changes/changeSteps.js';
+export * from './changes/forwardingChangeLog.js';
 export * from './changes/hash.js';
 export * from './changes/makeRecord.js';
 export * from './changes/nextRecords.js';

@@ -2,44 +2,24 @@ import {
   type AppendOutcome,
   type CaptureDeps,
   type CaptureOutcome,
-  type ChangeLog,
   type ChangeRecord,
   captureEvent,
-  type EntityKey,
-  type LogPosition,
+  ForwardingChangeLog,
   parseCognitoEvent,
-  type TimeRange,
 } from '@cognito-rewind/core';
 
 /** What the local recovery-point benchmark puts between the tap and the log: a timed log and a consumer. */
 
 /** The change log, remembering when each event's first record was appended (the append resolved). */
-export class TimedChangeLog implements ChangeLog {
+export class TimedChangeLog extends ForwardingChangeLog {
   readonly appendedAt = new Map<string, number>();
 
-  constructor(private readonly inner: ChangeLog) {}
-
-  async append(record: ChangeRecord): Promise<AppendOutcome> {
+  override async append(record: ChangeRecord): Promise<AppendOutcome> {
     const outcome = await this.inner.append(record);
     const eventId = record.event?.eventId;
     if (outcome === 'appended' && eventId !== undefined && !this.appendedAt.has(eventId))
       this.appendedAt.set(eventId, performance.now());
     return outcome;
-  }
-  head(poolId: string, entity: EntityKey): Promise<ChangeRecord | undefined> {
-    return this.inner.head(poolId, entity);
-  }
-  entityHistory(poolId: string, entity: EntityKey): AsyncIterable<ChangeRecord> {
-    return this.inner.entityHistory(poolId, entity);
-  }
-  timeline(poolId: string, range?: TimeRange): AsyncIterable<ChangeRecord> {
-    return this.inner.timeline(poolId, range);
-  }
-  position(poolId: string): Promise<LogPosition> {
-    return this.inner.position(poolId);
-  }
-  appendedSince(poolId: string, since: LogPosition, filter?: { validUpTo?: string }) {
-    return this.inner.appendedSince(poolId, since, filter);
   }
 }
 

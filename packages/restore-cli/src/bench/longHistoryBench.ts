@@ -1,16 +1,14 @@
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import {
-  type AppendOutcome,
   type BlobInfo,
   type BlobStore,
   type ByteSource,
-  type ChangeLog,
   type ChangeRecord,
   changeId,
   countByKind,
-  type EntityKey,
   entityKey,
+  ForwardingChangeLog,
   type LogPosition,
   SnapshotStore,
   stateAt,
@@ -226,36 +224,18 @@ export async function setUpLongHistory(dir: string) {
 }
 
 /** A change log that counts the records its pool-wide reads hand out. */
-class CountingChangeLog implements ChangeLog {
+class CountingChangeLog extends ForwardingChangeLog {
   timelineRecords = 0;
   appendedSinceRecords = 0;
 
-  constructor(private readonly inner: ChangeLog) {}
-
-  append(record: ChangeRecord): Promise<AppendOutcome> {
-    return this.inner.append(record);
-  }
-
-  head(poolId: string, entity: EntityKey): Promise<ChangeRecord | undefined> {
-    return this.inner.head(poolId, entity);
-  }
-
-  entityHistory(poolId: string, entity: EntityKey): AsyncIterable<ChangeRecord> {
-    return this.inner.entityHistory(poolId, entity);
-  }
-
-  async *timeline(poolId: string, range?: TimeRange): AsyncIterable<ChangeRecord> {
+  override async *timeline(poolId: string, range?: TimeRange): AsyncIterable<ChangeRecord> {
     for await (const record of this.inner.timeline(poolId, range)) {
       this.timelineRecords++;
       yield record;
     }
   }
 
-  position(poolId: string): Promise<LogPosition> {
-    return this.inner.position(poolId);
-  }
-
-  async *appendedSince(
+  override async *appendedSince(
     poolId: string,
     since: LogPosition,
     filter?: { validUpTo?: string },
