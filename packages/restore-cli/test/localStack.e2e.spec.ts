@@ -168,7 +168,13 @@ describe('the local stack: capture alone, state --local at every step', () => {
     // capture asked for recorded. (The new pool's first full read may also have written a baseline,
     // a version 1, for what it read before capture got there.)
     const records = await toArray(stack.store.changeLog.timeline(poolId));
-    const notCaptured = records.filter((r) => r.source !== 'cloudtrail' && r.version > 1);
+    // cognito-local also moves a group's LastModifiedDate when its members change (real Cognito does
+    // not, and capture re-reads only the user): a reconcile that runs a second later records the move.
+    const movedDateOnly = (r: ChangeRecord) =>
+      r.entity.startsWith('group:') && r.patch.every((op) => op.path === '/LastModifiedDate');
+    const notCaptured = records.filter(
+      (r) => r.source !== 'cloudtrail' && r.version > 1 && !movedDateOnly(r),
+    );
     expect(notCaptured.map((r) => `${r.entity} ${r.source}`)).toEqual(['user:bob reconcile']);
     // The scheduled handlers ran alongside: compacted snapshots and delta segments exist.
     const pool = join(work, '.rewind', 'store', 'cognito-backup', poolId);
