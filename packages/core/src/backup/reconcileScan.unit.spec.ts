@@ -99,15 +99,21 @@ describe('reconciling a scan with the head state', () => {
     const { records, entries } = reconcileRecords('us-east-1_x', diff, new Map(), observedAt, {
       readAt: observedAt,
     });
-    expect(records.map((r) => [r.entity, r.version, r.prevHash])).toEqual([
-      ['user:alice', 1, null],
-      ['user:carol', 1, null],
-      ['user:dan', 1, null],
+    // Each exists from its creation date; what it held is known from its modification date (both
+    // whole seconds here: true by the end of that second).
+    expect(records.map((r) => [r.entity, r.version, r.validFrom])).toEqual([
+      ['user:alice', 1, '2024-01-01T00:00:00.999Z'],
+      ['user:alice', 2, '2024-06-01T09:00:00.999Z'],
+      ['user:carol', 1, '2024-01-01T00:00:00.999Z'],
+      ['user:carol', 2, '2024-06-01T11:30:07.999Z'],
+      ['user:dan', 1, '2024-01-01T00:00:00.999Z'],
+      ['user:dan', 2, '2024-06-01T11:45:00.999Z'],
     ]);
+    expect(records.filter((r) => r.version === 1).every((r) => r.prevHash === null)).toBe(true);
     expect(entries.map((e) => [e.key, e.version])).toEqual([
-      ['user:alice', 1],
-      ['user:carol', 1],
-      ['user:dan', 1],
+      ['user:alice', 2],
+      ['user:carol', 2],
+      ['user:dan', 2],
     ]);
   });
 

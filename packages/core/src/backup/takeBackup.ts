@@ -134,7 +134,9 @@ async function headState(
     }
   }
   const records = await toArray(deps.changeLog.timeline(poolId, { upTo: at }));
-  const head = await byKey(replayEntities([], records, at));
+  const head = await byKey(
+    replayEntities([], records, at, { history: (entity) => deps.changeLog.entityHistory(poolId, entity) }),
+  );
   return { head, first: true, lastChangeId: newestId(records.map((record) => record.id)) };
 }
 

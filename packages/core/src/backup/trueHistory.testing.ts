@@ -7,8 +7,10 @@ import { deepEqual, type JsonObject, type JsonValue } from '../model/json.js';
  */
 export type TrueKind = 'users' | 'groups';
 export type TrueState = Record<TrueKind, Map<string, JsonObject>>;
-/** The slice of a replayed `PoolStateDocument` these checks look at. */
-export type ShownState = Record<TrueKind, Record<string, JsonObject>>;
+/** The slice of a replayed `PoolStateDocument` these checks look at, with the fields it says are unknown. */
+export type ShownState = Record<TrueKind, Record<string, JsonObject>> & {
+  unknown?: Record<string, string[]>;
+};
 
 const KIND_OF_ENTITY: Record<string, TrueKind> = { user: 'users', group: 'groups' };
 const KINDS: TrueKind[] = ['users', 'groups'];
@@ -100,7 +102,8 @@ export function pointInTimeViolations(
     const names = new Set([...history.names(kind), ...Object.keys(shown[kind])]);
     for (const name of [...names].sort()) {
       const truths = states.map((state) => state[kind].get(name));
-      for (const problem of entityViolations(kind, shown[kind][name], truths))
+      const unknown = shown.unknown?.[`${kind === 'users' ? 'user' : 'group'}:${name}`] ?? [];
+      for (const problem of entityViolations(kind, shown[kind][name], truths, unknown))
         out.push(`${where}: ${kind} ${name} ${problem}`);
     }
   }
@@ -112,6 +115,7 @@ function entityViolations(
   kind: TrueKind,
   shown: JsonObject | undefined,
   truths: readonly (JsonObject | undefined)[],
+  unknown: readonly string[],
 ): string[] {
   const existing = truths.filter((doc): doc is JsonObject => doc !== undefined);
   if (shown === undefined)
@@ -124,7 +128,7 @@ function entityViolations(
     const seen = [...new Set(existing.map((doc) => incarnationOf(kind, doc)))].join(' | ');
     return [`is shown as incarnation ${incarnation}, which did not exist in the window (true: ${seen})`];
   }
-  return fieldViolations(shown, same);
+  return fieldViolations(shown, same, unknown);
 }
 
 /** What tells one life of a name from the next: its creation date, and a user's `sub` too. */
@@ -133,10 +137,20 @@ function incarnationOf(kind: TrueKind, doc: JsonObject): string {
   return `created ${show(doc.createdAt)} sub ${show(attributesOf(doc).sub)}`;
 }
 
-/** Fields of `shown` whose value matches none of the true documents. */
-function fieldViolations(shown: JsonObject, truths: readonly JsonObject[]): string[] {
+/**
+ * Fields of `shown` whose value matches none of the true documents. A field the state marks unknown
+ * (a JSON pointer: `/status`, `/attributes/email`) claims nothing, so it cannot be wrong.
+ */
+function fieldViolations(
+  shown: JsonObject,
+  truths: readonly JsonObject[],
+  unknown: readonly string[],
+): string[] {
   const out: string[] = [];
-  const check = (label: string, pick: (doc: JsonObject) => JsonValue | undefined) => {
+  const check = (label: string, pick: (doc: JsonObject) => JsonValue | undefined, pointer?: string) => {
+    // A field is unknown when it, or the whole member holding it (`/attributes`), is marked so.
+    if (pointer !== undefined && unknown.some((path) => pointer === path || pointer.startsWith(`${path}/`)))
+      return;
     const value = pick(shown);
     const seen = truths.map(pick);
     if (!seen.some((truth) => same(truth, value)))
@@ -148,10 +162,15 @@ function fieldViolations(shown: JsonObject, truths: readonly JsonObject[]): stri
   for (const field of [...fields].sort()) {
     if (field === 'attributes') continue;
     if (field === 'groups') check('groups', (doc) => asSet(doc.groups));
-    else check(field, (doc) => doc[field]);
+    else check(field, (doc) => doc[field], `/${field}`);
   }
   const attributes = new Set([shown, ...truths].flatMap((doc) => Object.keys(attributesOf(doc))));
-  for (const name of [...attributes].sort()) check(`attribute ${name}`, (doc) => attributesOf(doc)[name]);
+  for (const name of [...attributes].sort())
+    check(
+      `attribute ${name}`,
+      (doc) => attributesOf(doc)[name],
+      `/attributes/${name.replaceAll('~', '~0').replaceAll('/', '~1')}`,
+    );
   return out;
 }
 

@@ -1,4 +1,4 @@
-import type { ChangeLog, Clock, CognitoReader } from '../ports.js';
+import type { ChangeLog, Clock, CognitoReader, EventTrail } from '../ports.js';
 import type { SnapshotStore } from '../snapshots/snapshotStore.js';
 
 export interface CaptureDeps {
@@ -16,4 +16,6 @@ export interface CaptureDeps {
    * `poolOfClientFromLog` answers from the recorded clients of the watched pools.
    */
   poolOfClient?: (clientId: string) => Promise<string | undefined>;
+  /** Where every event received is kept once, failed calls included: the audit trail. */
+  trail?: EventTrail;
 }

@@ -1,39 +1,109 @@
+import { toArray } from '../asyncIterables.js';
 import type { ChangeEvent, ChangeRecord } from '../changes/changeRecord.js';
+import { ABSENT, foldChanges } from '../changes/foldEntity.js';
 import { nextRecords } from '../changes/nextRecords.js';
+import { chainRecords } from '../changes/plannedChanges.js';
+import { resolveValidFrom } from '../changes/validFrom.js';
 import { VersionConflictError } from '../errors.js';
-import type { EntityKey } from '../model/entityKey.js';
+import { type EntityKey, parseEntityKey } from '../model/entityKey.js';
 import type { JsonObject } from '../model/json.js';
 import type { ChangeLog } from '../ports.js';
 import { readLiveEntity } from '../restore/readLiveEntity.js';
 import type { CaptureDeps } from './captureDeps.js';
+import { eventChanges } from './eventChanges.js';
+import { eventEffect } from './eventEffects.js';
+import type { CloudTrailRecord } from './eventSchema.js';
 
 /** Attempts at one entity when other writers keep taking its next version. */
 const CONFLICT_ATTEMPTS = 5;
 
-/** How one entity is captured: the event that named it (if any) and whether users carry MFA settings. */
-export interface EntityCapture {
-  change?: ChangeEvent;
-  eventTime?: string;
+/** The event capture turns into records of one entity, and whether users carry MFA settings. */
+export interface EventCapture {
+  change: ChangeEvent;
+  record: CloudTrailRecord;
+  /** CloudTrail's eventTime, canonical. */
+  eventTime: string;
   userMfa: boolean;
 }
+
+/** An event to capture, or — with no event — a plain re-read recorded as a full read records it. */
+export type EntityCapture = EventCapture | { userMfa: boolean };
 
 /** What capturing one entity did: records appended (perhaps cut short by a redelivery), or none. */
 export interface EntityOutcome {
   appended: ChangeRecord[];
+  /** The entity already held this event's record: a redelivery. `ids`: the records it holds of it. */
   duplicate: boolean;
+  ids: string[];
 }
 
 /**
- * What capture does for one entity: read the chain's head, re-read the entity from Cognito, append
- * what `nextRecords` makes of it; when another writer took the version, read both again and retry.
+ * What capture does for one entity: read its chain (strongly consistent), re-read the entity from
+ * Cognito, and append what the event says of it (`eventChanges`) at the time each part became true —
+ * in the past when the event arrived late. When another writer took the version, read both again.
  */
 export async function captureEntity(
   deps: CaptureDeps,
   poolId: string,
   key: EntityKey,
-  { change, eventTime, userMfa }: EntityCapture,
+  capture: EntityCapture,
 ): Promise<EntityOutcome> {
+  const { kind } = parseEntityKey(key);
   const arn = key === 'tags' ? String((await deps.reader.describeUserPool(poolId)).Arn ?? '') : undefined;
+  if (!('change' in capture)) return observeEntity(deps, poolId, key, { arn, userMfa: capture.userMfa });
+  for (let attempt = 1; ; attempt++) {
+    const history = await toArray(deps.changeLog.entityHistory(poolId, key));
+    const mine = history.filter((record) => record.event?.eventId === capture.change.eventId);
+    if (capture.change.eventId !== undefined && mine.length > 0)
+      return { appended: [], duplicate: true, ids: mine.map((record) => record.id) };
+    const read = await readLiveEntity(
+      { reader: deps.reader, poolId, arn, paced: (_operation, call) => call(), userMfa: capture.userMfa },
+      key,
+    );
+    const observedAt = deps.clock.now().toISOString();
+    const eventAt = resolveValidFrom({ observedAt, eventTime: capture.eventTime });
+    const image = sameSubject(kind, read, capture.change.subjectSub) ? read : null;
+    const planned = eventChanges({
+      kind,
+      effect: eventEffect(capture.change.name, kind),
+      record: capture.record,
+      eventTime: capture.eventTime,
+      eventAt,
+      before: foldChanges(
+        kind,
+        ABSENT,
+        history.filter((record) => record.validFrom <= eventAt),
+      ),
+      known: history.length > 0,
+      image,
+      observedAt,
+    });
+    const event = withSubject(capture.change, kind, image, history.at(-1));
+    const records = chainRecords({ history, head: history.at(-1) }, planned, {
+      poolId,
+      entity: key,
+      observedAt,
+      source: 'cloudtrail',
+      event,
+    });
+    try {
+      return await appendAll(deps.changeLog, records);
+    } catch (error) {
+      if (!(error instanceof VersionConflictError) || attempt >= CONFLICT_ATTEMPTS) throw error;
+    }
+  }
+}
+
+/**
+ * A re-read with no event: what changed since the chain's head, by the rule full reads follow
+ * (`nextRecords`: never regress; dated by Cognito's dates, else by the read).
+ */
+async function observeEntity(
+  deps: CaptureDeps,
+  poolId: string,
+  key: EntityKey,
+  { arn, userMfa }: { arn: string | undefined; userMfa: boolean },
+): Promise<EntityOutcome> {
   for (let attempt = 1; ; attempt++) {
     const head = await deps.changeLog.head(poolId, key);
     const readAt = deps.clock.now().toISOString();
@@ -49,10 +119,8 @@ export async function captureEntity(
       observedAt: deps.clock.now().toISOString(),
       readAt,
       source: 'cloudtrail',
-      ...withSubject(change, key, after, head),
-      ...(eventTime === undefined ? {} : { eventTime }),
     });
-    if (verdict.kind !== 'records') return { appended: [], duplicate: false };
+    if (verdict.kind !== 'records') return { appended: [], duplicate: false, ids: [] };
     try {
       return await appendAll(deps.changeLog, verdict.records);
     } catch (error) {
@@ -62,27 +130,33 @@ export async function captureEntity(
 }
 
 /** One entity's records in order; a record of this event already there ends it (redelivery). */
-async function appendAll(log: ChangeLog, records: readonly ChangeRecord[]): Promise<EntityOutcome> {
+export async function appendAll(log: ChangeLog, records: readonly ChangeRecord[]): Promise<EntityOutcome> {
   const appended: ChangeRecord[] = [];
   for (const record of records) {
-    if ((await log.append(record)) === 'duplicate') return { appended, duplicate: true };
+    if ((await log.append(record)) === 'duplicate')
+      return { appended, duplicate: true, ids: appended.map((each) => each.id) };
     appended.push(record);
   }
-  return { appended, duplicate: false };
+  return { appended, duplicate: false, ids: appended.map((each) => each.id) };
+}
+
+/** A user read under the event's username is the event's user only if it has the event's sub. */
+function sameSubject(kind: string, read: JsonObject | null, sub: string | undefined): boolean {
+  if (read === null || kind !== 'user' || sub === undefined) return true;
+  return (read.attributes as Record<string, unknown> | undefined)?.sub === sub;
 }
 
 /**
- * The event of a record, if any; a user event names its subject by `sub` too (from the user as read,
- * or as last recorded when deleted): the one id of a user that never changes hands.
+ * The event of a record; a user event names its subject by `sub` too (from the event, the user as
+ * read, or as last recorded): the one id of a user that never changes hands.
  */
 function withSubject(
-  change: ChangeEvent | undefined,
-  key: EntityKey,
-  after: JsonObject | null,
+  change: ChangeEvent,
+  kind: string,
+  image: JsonObject | null,
   head: ChangeRecord | undefined,
-): { event?: ChangeEvent } {
-  if (change === undefined) return {};
-  if (!key.startsWith('user:')) return { event: change };
-  const attributes = (after ?? head?.after)?.attributes as Record<string, unknown> | undefined;
-  return { event: typeof attributes?.sub === 'string' ? { ...change, subjectSub: attributes.sub } : change };
+): ChangeEvent {
+  if (kind !== 'user' || change.subjectSub !== undefined) return change;
+  const attributes = (image ?? head?.after)?.attributes as Record<string, unknown> | undefined;
+  return typeof attributes?.sub === 'string' ? { ...change, subjectSub: attributes.sub } : change;
 }

@@ -107,7 +107,7 @@ describe('captureEvent on the in-memory Cognito', () => {
     expect([...again.duplicates, ...again.unchanged]).toEqual(['user:alice']);
   });
 
-  it('never moves an entity back when an older event arrives after a newer one', async () => {
+  it('lands an older event that arrives after a newer one in the past: the present stays, what it wrote is unknown', async () => {
     now += 60_000;
     const older = fixture('UpdateGroup', (d) => {
       d.requestParameters.groupName = 'admins';
@@ -127,9 +127,14 @@ describe('captureEvent on the in-memory Cognito', () => {
     expect((await captureEvent({ reader, changeLog: log, clock }, newer)).appended).toHaveLength(1);
     now += 1_000;
     const late = await captureEvent({ reader, changeLog: log, clock }, older);
-    expect(late.appended).toEqual([]);
+    // The group was read only after the newer call: what the older one wrote was never observed.
+    expect(late.appended.map((r) => r.change)).toEqual([{ unknown: ['/Description', '/LastModifiedDate'] }]);
+    expect(late.appended[0]?.validFrom).toBe(
+      new Date(Date.parse(older.detail.eventTime) + 999).toISOString(),
+    );
     const head = await log.head(sample.poolId, 'group:admins');
     expect(head?.after).toMatchObject({ Description: 'second' });
+    expect(head?.patch).toEqual([]);
   });
 
   it('records a membership change, and a user gone before the re-read as deleted, at the event time', async () => {
@@ -146,12 +151,16 @@ describe('captureEvent on the in-memory Cognito', () => {
       { reader, changeLog: log, clock },
       fixture('AdminAddUserToGroup', (d) => {
         d.additionalEventData.sub = sub;
+        d.requestParameters.groupName = 'viewers';
       }),
     );
     expect(added.appended.map((r) => r.entity)).toEqual(['user:bob/builder']);
+    // The group is logged in clear: the event itself says which membership it added.
+    expect(added.appended[0]?.change).toEqual({ set: { '/groups/viewers': true } });
     expect(added.appended[0]?.after).toMatchObject({ groups: expect.arrayContaining(['viewers']) });
-    // Cognito does not date memberships: the event's time is the best truth there is.
-    expect(added.appended[0]?.validFrom).toBe(new Date(Math.floor(now / 1000) * 1000).toISOString());
+    // The event's time (by the end of CloudTrail's whole second, never after it was observed: here
+    // the same instant).
+    expect(added.appended[0]?.validFrom).toBe(new Date(now).toISOString());
 
     now += 60_000;
     const eveSub = await subOf('eve');

@@ -1,11 +1,15 @@
 import type { ChangeEvent, ChangeRecord } from '../changes/changeRecord.js';
-import { ComponentUnsupportedError } from '../errors.js';
-import type { EntityKey } from '../model/entityKey.js';
+import { field } from '../changes/entityFields.js';
+import { chainRecords } from '../changes/plannedChanges.js';
+import { resolveValidFrom } from '../changes/validFrom.js';
+import { ComponentUnsupportedError, VersionConflictError } from '../errors.js';
+import { type EntityKey, entityKey } from '../model/entityKey.js';
 import { recordedEntities } from '../replay/recordedEntities.js';
 import type { CaptureDeps } from './captureDeps.js';
-import { captureEntity } from './captureEntity.js';
+import { appendAll, captureEntity } from './captureEntity.js';
 import type { CognitoEvent } from './eventSchema.js';
 import { type ResolvedTouch, touchedEntities } from './touchedEntities.js';
+import { recordTrail } from './trailEntry.js';
 
 /** What capturing one event did. Nothing here is an error: a malformed event never gets this far. */
 export interface CaptureOutcome {
@@ -16,6 +20,8 @@ export interface CaptureOutcome {
   appended: ChangeRecord[];
   /** Entities whose record of this event was already in the log (a redelivered event). */
   duplicates: EntityKey[];
+  /** The ids of the records of this event already in the log (a redelivery finds them). */
+  duplicateIds: string[];
   /** Entities whose re-read was older than the log, or showed nothing new. */
   unchanged: EntityKey[];
   /**
@@ -38,9 +44,17 @@ export interface CaptureOutcome {
  * record of an event id per entity); an out-of-order one never moves an entity back.
  */
 export async function captureEvent(deps: CaptureDeps, event: CognitoEvent): Promise<CaptureOutcome> {
+  const outcome = await captureChanges(deps, event);
+  await recordTrail(deps, event, outcome);
+  return outcome;
+}
+
+/** The change records of one event (see {@link captureEvent}); the trail entry is written after. */
+async function captureChanges(deps: CaptureDeps, event: CognitoEvent): Promise<CaptureOutcome> {
   const outcome: CaptureOutcome = {
     appended: [],
     duplicates: [],
+    duplicateIds: [],
     unchanged: [],
     unsupported: [],
     forReconcile: [],
@@ -54,59 +68,122 @@ export async function captureEvent(deps: CaptureDeps, event: CognitoEvent): Prom
     outcome.forReconcile.push(`the pool of app client ${clientId} (a public call names only its client)`);
     return outcome;
   }
-  const keys = await entityKeys(deps, poolId, touched.touches, outcome);
+  const eventTime = new Date(event.detail.eventTime).toISOString();
+  const keys = await entityKeys(deps, poolId, eventTime, touched.touches, outcome);
   const source = changeEventOf(event);
   // A user's document holds MFA settings exactly when a full read would read them: MFA not OFF.
-  const userMfa = keys.some((key) => key.startsWith('user:')) && (await mfaInUse(deps, poolId));
-  const eventTime = new Date(event.detail.eventTime).toISOString();
-  for (const key of keys) {
-    const captured = await captureEntity(deps, poolId, key, { change: source, eventTime, userMfa }).catch(
-      (error: unknown) => {
-        if (error instanceof ComponentUnsupportedError) return undefined;
-        throw error;
-      },
-    );
+  const userMfa = keys.some(({ key }) => key.startsWith('user:')) && (await mfaInUse(deps, poolId));
+  for (const { key, sub } of keys) {
+    const change = sub === undefined ? source : { ...source, subjectSub: sub };
+    const captured = await captureEntity(deps, poolId, key, {
+      change,
+      record: event.detail,
+      eventTime,
+      userMfa,
+    }).catch((error: unknown) => {
+      if (error instanceof ComponentUnsupportedError) return undefined;
+      throw error;
+    });
     if (captured === undefined) {
       outcome.unsupported.push(key);
       continue;
     }
-    const { appended, duplicate } = captured;
-    outcome.appended.push(...appended);
-    if (duplicate) outcome.duplicates.push(key);
-    else if (appended.length === 0) outcome.unchanged.push(key);
+    tally(outcome, key, captured);
   }
+  for (const touch of touched.touches)
+    if (touch.kind === 'groupMembers')
+      await endMemberships(deps, poolId, touch.group, source, eventTime, outcome);
   return { ...outcome, poolId };
+}
+
+function tally(
+  outcome: CaptureOutcome,
+  key: EntityKey,
+  captured: { appended: ChangeRecord[]; duplicate: boolean; ids: string[] },
+): void {
+  outcome.appended.push(...captured.appended);
+  if (captured.duplicate) {
+    outcome.duplicates.push(key);
+    outcome.duplicateIds.push(...captured.ids.filter((id) => !captured.appended.some((r) => r.id === id)));
+  } else if (captured.appended.length === 0) outcome.unchanged.push(key);
+}
+
+/**
+ * A deleted group's memberships end with it, at the deletion's time: its members are the users the
+ * recorded state holds in the group then (Cognito no longer knows). Each gets a record caused by the
+ * DeleteGroup event. Without the recorded state at hand (no snapshot store), reconcile does it.
+ */
+async function endMemberships(
+  deps: CaptureDeps,
+  poolId: string,
+  group: string,
+  event: ChangeEvent,
+  eventTime: string,
+  outcome: CaptureOutcome,
+): Promise<void> {
+  if (deps.snapshots === undefined) {
+    outcome.forReconcile.push(`the members of deleted group ${group}`);
+    return;
+  }
+  const observedAt = deps.clock.now().toISOString();
+  const at = resolveValidFrom({ observedAt, eventTime });
+  const members: EntityKey[] = [];
+  const state = await recordedEntities({ snapshots: deps.snapshots, changeLog: deps.changeLog }, poolId, at);
+  for await (const { key, doc } of state)
+    if (key.startsWith('user:') && Array.isArray(doc.groups) && doc.groups.includes(group)) members.push(key);
+  for (const key of members) {
+    for (let attempt = 1; ; attempt++) {
+      const history: ChangeRecord[] = [];
+      for await (const record of deps.changeLog.entityHistory(poolId, key)) history.push(record);
+      const mine = history.filter((record) => record.event?.eventId === event.eventId);
+      if (mine.length > 0) {
+        tally(outcome, key, { appended: [], duplicate: true, ids: mine.map((record) => record.id) });
+        break;
+      }
+      const records = chainRecords(
+        { history, head: history.at(-1) },
+        [{ validFrom: at, change: { unset: [field('groups', group)] }, caused: true }],
+        { poolId, entity: key, observedAt, source: 'cloudtrail', event },
+      );
+      try {
+        tally(outcome, key, await appendAll(deps.changeLog, records));
+        break;
+      } catch (error) {
+        if (!(error instanceof VersionConflictError) || attempt >= 5) throw error;
+      }
+    }
+  }
 }
 
 /** The entity keys to re-read; what needs the pool's whole state goes to reconcile. */
 async function entityKeys(
   deps: CaptureDeps,
   poolId: string,
+  eventTime: string,
   touches: readonly ResolvedTouch[],
   outcome: CaptureOutcome,
-): Promise<EntityKey[]> {
-  const keys: EntityKey[] = [];
+): Promise<{ key: EntityKey; sub?: string }[]> {
+  const keys = new Map<EntityKey, string | undefined>();
   for (const touch of touches) {
-    if (touch.kind === 'entity') keys.push(touch.key);
+    if (touch.kind === 'entity') keys.set(touch.key, keys.get(touch.key));
     else if (touch.kind === 'userBySub') {
       const username =
         (await deps.reader.findUsernameBySub(poolId, touch.sub)) ??
-        (await recordedUsername(deps, poolId, touch.sub));
-      if (username !== undefined) keys.push(`user:${username}`);
+        (await recordedUsername(deps, poolId, touch.sub, eventTime));
+      if (username !== undefined) keys.set(entityKey('user', username), touch.sub);
       else
         outcome.forReconcile.push(
           `the user with sub ${touch.sub}: neither in ${poolId} nor in its recorded state`,
         );
-    } else if (touch.kind === 'groupMembers')
-      outcome.forReconcile.push(`the members of deleted group ${touch.group}`);
+    } else if (touch.kind === 'groupMembers') continue;
     else if (touch.kind === 'everyUi') outcome.forReconcile.push('every UI customization of the pool');
     else
       outcome.forReconcile.push(touch.end ? `the whole pool ${poolId}: deleted` : `the whole pool ${poolId}`);
   }
-  return [...new Set(keys)];
+  return [...keys].map(([key, sub]) => (sub === undefined ? { key } : { key, sub }));
 }
 
-function changeEventOf(event: CognitoEvent): ChangeEvent {
+export function changeEventOf(event: CognitoEvent): ChangeEvent {
   const { detail } = event;
   const change: ChangeEvent = {
     name: detail.eventName,
@@ -139,12 +216,20 @@ async function mfaInUse(deps: CaptureDeps, poolId: string): Promise<boolean> {
  * how a deleted user is named. One pass over the pool's state, streamed, stopping at the match —
  * paid only for users Cognito no longer has.
  */
-async function recordedUsername(deps: CaptureDeps, poolId: string, sub: string): Promise<string | undefined> {
+async function recordedUsername(
+  deps: CaptureDeps,
+  poolId: string,
+  sub: string,
+  eventTime: string,
+): Promise<string | undefined> {
   if (deps.snapshots === undefined) return undefined;
+  // As recorded just before the call: the name the user had then (another may hold it now), and
+  // still there for a redelivered deletion that the log already holds.
+  const at = new Date(Math.min(Date.parse(eventTime) - 1, deps.clock.now().getTime())).toISOString();
   const entities = await recordedEntities(
     { snapshots: deps.snapshots, changeLog: deps.changeLog },
     poolId,
-    deps.clock.now().toISOString(),
+    at,
   );
   for await (const { key, doc } of entities) {
     if (!key.startsWith('user:')) continue;

@@ -91,7 +91,7 @@ export function recordTouches(record: CloudTrailRecord): TouchedEntities {
   return { ignored: `${name} names no user pool and no app client (${poolId.missing}; ${client.missing})` };
 }
 
-function poolIdOf(record: CloudTrailRecord): IdLookup {
+export function poolIdOf(record: CloudTrailRecord): IdLookup {
   const direct = firstIdAt(record, POOL_ID_PATHS, POOL_ID);
   if ('id' in direct) return direct;
   // Tag calls name the pool by ARN.

@@ -2,7 +2,7 @@ import fastJsonPatch from 'fast-json-patch';
 import { monotonicFactory } from 'ulid';
 import type { EntityKey } from '../model/entityKey.js';
 import type { JsonObject } from '../model/json.js';
-import type { ChangeEvent, ChangeRecord, ChangeSource } from './changeRecord.js';
+import type { ChangeCause, ChangeEvent, ChangeRecord, ChangeSource, EntityChange } from './changeRecord.js';
 import { recordHash } from './hash.js';
 
 /** Where the entity stands before this change: its version and the hash of its last record. */
@@ -21,6 +21,9 @@ export interface NewChange {
   observedAt: string;
   source: ChangeSource;
   event?: ChangeEvent;
+  cause?: ChangeCause;
+  /** What the record changes at validFrom; without it, the whole entity becomes `after`. */
+  change?: EntityChange;
 }
 
 let lastTime = Number.NaN;
@@ -54,6 +57,8 @@ export function makeRecord(change: NewChange): ChangeRecord {
     observedAt: change.observedAt,
     source: change.source,
     ...(change.event ? { event: change.event } : {}),
+    ...(change.cause ? { cause: change.cause } : {}),
+    ...(change.change ? { change: change.change } : {}),
     patch: diffEntity(change.head.doc, change.after),
     after: change.after,
     prevHash: change.head.hash,

@@ -1,10 +1,19 @@
-import type { EntityKey } from '../model/entityKey.js';
+import { type EntityKey, parseEntityKey } from '../model/entityKey.js';
 import { deepEqual, type JsonObject } from '../model/json.js';
 import { canonicalTime } from './canonicalTime.js';
-import type { ChangeEvent, ChangeRecord, ChangeSource } from './changeRecord.js';
-import { changeSteps, createdAtOf, modifiedAtOf } from './changeSteps.js';
-import { type EntityHead, makeRecord } from './makeRecord.js';
-import { resolveValidFrom } from './validFrom.js';
+import type { ChangeCause, ChangeEvent, ChangeRecord, ChangeSource } from './changeRecord.js';
+import { createdAtOf, isDatedField, modifiedAtOf, sameIncarnation } from './entityDates.js';
+import type { Field } from './entityFields.js';
+import type { EntityHead } from './makeRecord.js';
+import {
+  chainRecords,
+  compactChange,
+  creationChanges,
+  dateOf,
+  fieldDiff,
+  isEmptyChange,
+  type PlannedChange,
+} from './plannedChanges.js';
 
 /** What was just read of one entity, and against which chain head. */
 export interface Observation {
@@ -27,9 +36,15 @@ export interface Observation {
    */
   readAt?: string;
   source: ChangeSource;
-  /** The CloudTrail event that prompted the read, and when it happened. */
+  /** The CloudTrail event that prompted the read. */
   event?: ChangeEvent;
-  eventTime?: string;
+  /** Who wrote it when no event did (a restore, a reconcile run). */
+  cause?: ChangeCause;
+  /**
+   * Leave to capture what Cognito dates within `ms` before `now`: its event may still be in flight
+   * (CloudTrail delivers in about 5 minutes). Reconcile sets it; full reads someone asked for do not.
+   */
+  grace?: { now: string; ms: number };
 }
 
 export type Verdict =
@@ -68,39 +83,88 @@ export function nextRecords(observation: Observation): Verdict {
   const stale = staleness(head, after, readAt);
   if (stale !== undefined) return { kind: 'stale', reason: stale };
 
-  return { kind: 'records', records: chainOf(observation, start, observedAt) };
+  const kind = parseEntityKey(observation.entity).kind;
+  const planned = observedChanges(kind, before, after, observedAt, readAt);
+  const grace = withinGrace(observation, before, after);
+  if (grace !== undefined) return { kind: 'stale', reason: grace };
+  const chainHead = head ?? (observation.base === undefined ? undefined : baseRecord(observation, start));
+  const records = chainRecords({ head: chainHead }, planned, {
+    poolId: observation.poolId,
+    entity: observation.entity,
+    observedAt,
+    source: observation.source,
+    ...(observation.event === undefined ? {} : { event: observation.event }),
+    ...(observation.cause === undefined ? {} : { cause: observation.cause }),
+  });
+  return { kind: 'records', records };
 }
 
-/** The records from `start` to what was read: one per step `changeSteps` finds. */
-function chainOf(observation: Observation, start: EntityHead, observedAt: string): ChangeRecord[] {
-  const records: ChangeRecord[] = [];
-  let chain = start;
-  let validFrom = observation.head?.validFrom;
-  const steps = changeSteps(observation.entity, start.doc ?? undefined, observation.after);
-  for (const [index, step] of steps.entries()) {
-    validFrom = resolveValidFrom({
-      observedAt,
-      entityModifiedAt: step.date,
-      eventTime: step.date === undefined ? observation.eventTime : undefined,
-      previousValidFrom: validFrom,
-    });
-    const record = makeRecord({
-      poolId: observation.poolId,
-      entity: observation.entity,
-      head: chain,
-      after: step.doc,
-      validFrom,
-      observedAt,
-      source: observation.source,
-      // The event names the last state only: the log keeps one record per (entity, event id), and an
-      // earlier step (the part Cognito dated) is inferred, not what the event reported.
-      ...(observation.event === undefined || index < steps.length - 1 ? {} : { event: observation.event }),
-    });
-    records.push(record);
-    chain = { version: record.version, hash: record.hash, doc: record.after };
-  }
-  return records;
+/** A chain that starts from a snapshot's version-0 entry: its doc, with no record behind it. */
+const baseRecord = (observation: Observation, start: EntityHead): ChangeRecord =>
+  ({
+    version: start.version,
+    hash: start.hash,
+    after: start.doc,
+    poolId: observation.poolId,
+  }) as ChangeRecord;
+
+/**
+ * Why a change is left to its event for now: Cognito dates it (creation or modification) within the
+ * grace period, so its CloudTrail event may still be on its way, and that event will record it with
+ * its cause. Past the grace period, what no event explained is drift.
+ */
+function withinGrace(
+  observation: Observation,
+  before: JsonObject | null,
+  after: JsonObject | null,
+): string | undefined {
+  const { grace } = observation;
+  if (grace === undefined || grace.ms <= 0 || after === null) return undefined;
+  const date = before === null || !sameIncarnation(before, after) ? createdAtOf(after) : modifiedAtOf(after);
+  if (date === undefined || Date.parse(date) <= Date.parse(grace.now) - grace.ms) return undefined;
+  return `changed at ${date}, within the ${Math.round(grace.ms / 1000)} s grace period: left to its event`;
 }
+
+/**
+ * What a read with no event says, as changes at the times they became true: a new entity exists from
+ * its creation date (`creationChanges`); fields Cognito's date covers changed at that date (or, if the
+ * date did not move, by the time of the read); fields it does not date (memberships, MFA settings)
+ * and deletions are known only from the read. The event, if any, names the last record: the log keeps
+ * one record per (entity, event id).
+ */
+function observedChanges(
+  kind: string,
+  before: JsonObject | null,
+  after: JsonObject | null,
+  observedAt: string,
+  readAt: string,
+): PlannedChange[] {
+  if (after === null) return [{ validFrom: observedAt, change: { whole: null }, caused: true }];
+  const undated = (path: Field) => !isDatedField(kind, path);
+  if (before === null || !sameIncarnation(before, after)) {
+    const { creation, later } = creationChanges(kind, after, observedAt, readAt);
+    const rest = fieldDiff(kind, creation.change.whole ?? null, after, undated);
+    return [
+      creation,
+      ...(later === undefined || isEmptyChange(later.change) ? [] : [later]),
+      ...stepAt(observedAt, rest),
+    ].map((step, index, all) => ({ ...step, caused: index === all.length - 1 }));
+  }
+  const modified = modifiedAtOf(after);
+  const moved = modified !== undefined && modified !== modifiedAtOf(before);
+  const dated = fieldDiff(kind, before, after, (path) => isDatedField(kind, path));
+  const rest = fieldDiff(kind, before, after, undated);
+  const steps = [
+    ...stepAt(moved ? dateOf(modified, observedAt) : observedAt, dated),
+    ...stepAt(observedAt, rest),
+  ];
+  return steps.map((step, index) => ({ ...step, caused: index === steps.length - 1 }));
+}
+
+const stepAt = (validFrom: string, diff: { set: JsonObject; unset: Field[] }): PlannedChange[] => {
+  const change = compactChange(diff);
+  return isEmptyChange(change) ? [] : [{ validFrom, change, caused: false }];
+};
 
 /** Why `after` (read from `readAt` on) must not be written over `head`; undefined when it may be. */
 function staleness(

@@ -33,16 +33,38 @@ function observe(partial: Partial<Observation> & Pick<Observation, 'after' | 'ob
 
 /** The chain's head after a first sight of `doc` at `at`. */
 function headOf(doc: JsonObject | null, at: string, head?: ChangeRecord): ChangeRecord {
-  const [record] = records(observe({ head, after: doc, observedAt: at }));
+  const record = records(observe({ head, after: doc, observedAt: at })).at(-1);
   if (record === undefined) throw new Error('no record');
   return record;
 }
 
 describe('nextRecords', () => {
-  it('writes a baseline on first sight, dated by Cognito, and nothing when nothing changed', () => {
-    const [baseline] = records(observe({ after: alice(1), observedAt: t(5) }));
-    expect(baseline).toMatchObject({ version: 1, prevHash: null, validFrom: t(1, 999), observedAt: t(5) });
-    expect(observe({ head: baseline, after: alice(1), observedAt: t(9) })).toEqual({ kind: 'unchanged' });
+  it("writes a baseline on first sight: from Cognito's creation date, known from its modification date", () => {
+    const [created, modified] = records(observe({ after: alice(1), observedAt: t(5) }));
+    // alice exists from her creation; what she held before her last modification was never read.
+    expect(created).toMatchObject({ version: 1, prevHash: null, validFrom: t(0, 999), observedAt: t(5) });
+    // Only what never changes is in her document as created; the rest is marked unknown, her
+    // attributes as a whole (one she no longer has may have been there).
+    const { enabled: _e, status: _s, ...immutable } = alice(0);
+    expect(created?.change).toEqual({
+      whole: { ...immutable, attributes: { sub: 'sub-alice' } },
+      unknown: ['/attributes', '/enabled', '/status'],
+    });
+    expect(modified).toMatchObject({ version: 2, validFrom: t(1, 999), after: alice(1) });
+    expect(modified?.change?.set).toMatchObject({ '/attributes': alice(1).attributes, '/enabled': true });
+    expect(observe({ head: modified, after: alice(1), observedAt: t(9) })).toEqual({ kind: 'unchanged' });
+    // Created and last modified in the same second: one record, all known.
+    const [once] = records(observe({ after: alice(0), observedAt: t(5) }));
+    expect(once?.change).toEqual({ whole: alice(0) });
+  });
+
+  it('leaves to capture what Cognito dates within the grace period, and records it once past it', () => {
+    const head = headOf(alice(1), t(2));
+    const grace = { now: t(50), ms: 30_000 };
+    const recent = observe({ head, after: alice(40, { enabled: false }), observedAt: t(50), grace });
+    expect(recent).toEqual({ kind: 'stale', reason: expect.stringContaining('grace period') });
+    const old = observe({ head, after: alice(10, { enabled: false }), observedAt: t(50), grace });
+    expect(records(old).map((r) => r.validFrom)).toEqual([t(10, 999)]);
   });
 
   it('keeps an image older than the head out: the scan read alice before capture recorded her change', () => {
@@ -57,7 +79,7 @@ describe('nextRecords', () => {
     expect(observe({ head, after: alice(1), observedAt: t(10), readAt: t(4) }).kind).toBe('stale');
     const later = records(observe({ head, after: alice(1), observedAt: t(10), readAt: t(7) }));
     expect(later).toHaveLength(1);
-    expect(later[0]).toMatchObject({ version: 3, after: alice(1), validFrom: t(10) });
+    expect(later[0]).toMatchObject({ version: 4, after: alice(1), validFrom: t(10) });
   });
 
   it('never brings back a user whose deletion was recorded after the read began', () => {
@@ -72,23 +94,12 @@ describe('nextRecords', () => {
     );
   });
 
-  it('stamps a delete with the event time, never before the head, and chains every record', () => {
-    const first = headOf(alice(1), t(2));
-    const [gone] = records(
-      observe({
-        head: first,
-        after: null,
-        observedAt: t(20),
-        source: 'cloudtrail',
-        event: { name: 'AdminDeleteUser', eventId: 'evt-1' },
-        eventTime: t(12, 345),
-      }),
-    );
-    expect(gone).toMatchObject({ version: 2, validFrom: t(12, 345), source: 'cloudtrail', after: null });
-    expect(verifyChain([first, gone as ChangeRecord])).toEqual([]);
-    // An event time before the head's validFrom (clock skew) is raised to it.
-    const [early] = records(observe({ head: first, after: null, observedAt: t(20), eventTime: t(0) }));
-    expect(early?.validFrom).toBe(first.validFrom);
+  it('dates a deletion found by a read at the read (it is known from then on), and chains every record', () => {
+    const chain = records(observe({ after: alice(1), observedAt: t(2) }));
+    const [gone] = records(observe({ head: chain.at(-1), after: null, observedAt: t(20) }));
+    expect(gone).toMatchObject({ version: 3, validFrom: t(20), source: 'reconcile', after: null });
+    expect(gone?.change).toEqual({ whole: null });
+    expect(verifyChain([...chain, gone as ChangeRecord])).toEqual([]);
   });
 
   it('splits a dated change from undated fields read with it, and writes canonical times and sortable ids', () => {

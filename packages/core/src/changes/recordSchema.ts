@@ -9,6 +9,9 @@ import { CHANGE_SOURCES, type ChangeRecord } from './changeRecord.js';
 const time = z.string().refine(isCanonicalTime, 'not a canonical time (YYYY-MM-DDTHH:mm:ss.sssZ)');
 const optional = z.string().optional();
 
+/** A JSON pointer into the entity: `/enabled`, `/attributes/email`. */
+const field = z.string().regex(/^(\/[^/]*)+$/, 'not a JSON pointer');
+
 const patchOperation = z.looseObject({
   op: z.enum(['add', 'remove', 'replace', 'move', 'copy', 'test']),
   path: z.string(),
@@ -34,6 +37,15 @@ export const changeRecordSchema = z.strictObject({
       subjectSub: optional,
       sourceIp: optional,
       userAgent: optional,
+    })
+    .optional(),
+  cause: z.strictObject({ restoreId: optional, operatorArn: optional, reconcileRun: optional }).optional(),
+  change: z
+    .strictObject({
+      whole: jsonObjectSchema.nullable().optional(),
+      set: jsonObjectSchema.optional(),
+      unset: z.array(field).optional(),
+      unknown: z.array(field).optional(),
     })
     .optional(),
   patch: z.array(patchOperation),

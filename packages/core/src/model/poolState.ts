@@ -32,6 +32,8 @@ export interface EntityEntry {
   version: number;
   hash: string | null;
   doc: JsonObject;
+  /** Fields whose value at that time is not known (changed to a value nobody observed); sorted. */
+  unknown?: string[];
 }
 
 /** The canonical shape of a user entity. */
@@ -61,6 +63,11 @@ export interface PoolStateDocument {
   identityProviders: Record<string, JsonObject>;
   resourceServers: Record<string, JsonObject>;
   uiCustomization: Record<string, JsonObject>;
+  /**
+   * Per entity key, the fields (JSON pointers) whose value at `at` is not known: changed to a value
+   * nobody observed. Their doc holds the last known value, if any. Absent when every field is known.
+   */
+  unknown?: Record<string, string[]>;
 }
 
 /** Builds the nested document from entities (in any order; output keys come out sorted). */
@@ -68,7 +75,7 @@ export function toPoolDocument(
   poolId: string,
   at: string,
   notCaptured: readonly string[],
-  entities: Iterable<Pick<EntityEntry, 'key' | 'doc'>>,
+  entities: Iterable<Pick<EntityEntry, 'key' | 'doc' | 'unknown'>>,
 ): PoolStateDocument {
   const document: PoolStateDocument = {
     poolId,
@@ -87,7 +94,11 @@ export function toPoolDocument(
     uiCustomization: {},
   };
   const sorted = [...entities].sort((a, b) => compareKeys(a.key, b.key));
-  for (const { key, doc } of sorted) {
+  for (const { key, doc, unknown } of sorted) {
+    if (unknown !== undefined && unknown.length > 0) {
+      document.unknown ??= {};
+      document.unknown[key] = [...unknown];
+    }
     const { kind, id } = parseEntityKey(key);
     if (id === undefined) {
       (document as unknown as Record<string, JsonObject | null>)[kind] = doc;

@@ -18,6 +18,10 @@ export interface ReconcileTimes {
   runStartedAt: string;
   /** Entities this run has counted already (pages listed again after an expired token). */
   counted?: (key: EntityKey) => boolean;
+  /** The run the records name as their cause. */
+  runId?: string;
+  /** Changes Cognito dates within this long are left to capture (see `ReconcilePoolOptions`). */
+  graceMs?: number;
 }
 
 /** One entity: head, the document as read (given the head), the never-regress verdict, appended. */
@@ -40,6 +44,10 @@ export async function reconcileEntity(
       observedAt: deps.clock.now().toISOString(),
       readAt,
       source: 'reconcile',
+      ...(times.runId === undefined ? {} : { cause: { reconcileRun: times.runId } }),
+      ...(times.graceMs === undefined || times.graceMs <= 0
+        ? {}
+        : { grace: { now: deps.clock.now().toISOString(), ms: times.graceMs } }),
     });
     if (verdict.kind === 'stale') return { kind: 'stale', reason: verdict.reason };
     if (verdict.kind === 'unchanged') return { kind: unchangedKind(key, head, times) };

@@ -363,4 +363,30 @@ describe('reconcile: a full read by list operations, diffed page by page', () =>
     tick(day);
     expect(await reconcileDue(deps.checkpoints, sample.poolId, { every: day, clock })).toBe(true);
   });
+
+  it('leaves to capture what Cognito dates within the grace period, then records it as drift of this run', async () => {
+    await send(
+      new AdminUpdateUserAttributesCommand({
+        UserPoolId: sample.poolId,
+        Username: 'alice',
+        UserAttributes: [{ Name: 'custom:tenant', Value: 'grace' }],
+      }),
+    );
+    tick(60_000);
+    // A minute later its event may still be on its way (CloudTrail is ~5 minutes late): not drift yet.
+    const early = await reconcilePool(deps, sample.poolId, { graceMs: 15 * 60_000 });
+    expect(early.counts).toMatchObject({ drift: 0 });
+    expect((await deps.changeLog.head(sample.poolId, 'user:alice'))?.after).not.toMatchObject({
+      attributes: { 'custom:tenant': 'grace' },
+    });
+    tick(15 * 60_000);
+    const late = await reconcilePool(deps, sample.poolId, { graceMs: 15 * 60_000 });
+    expect(late.counts).toMatchObject({ drift: 1 });
+    const head = await deps.changeLog.head(sample.poolId, 'user:alice');
+    // No event explained it: drift of unknown cause, dated by Cognito, naming the run that found it.
+    expect(head).toMatchObject({ source: 'reconcile', after: { attributes: { 'custom:tenant': 'grace' } } });
+    expect(head?.event).toBeUndefined();
+    expect(head?.cause?.reconcileRun).toEqual(expect.any(String));
+    expect(Date.parse(head?.validFrom ?? '')).toBeLessThan(Date.parse(afterBaseline) + 1_000);
+  });
 });

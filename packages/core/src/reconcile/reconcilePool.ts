@@ -40,6 +40,13 @@ export interface ReconcilePoolOptions {
    * failing on one page must not hold the pool's reconciles forever. @default 48 hours
    */
   maxRunAgeMs?: number;
+  /**
+   * A change Cognito dates within this long before the read is left to capture: its CloudTrail event
+   * may still be on its way (about 5 minutes in AWS), and it will record the change with its cause.
+   * Past it, what no event explained is drift of unknown cause. The Lambda handler passes its
+   * setting (15 minutes by default); 0 records every difference at once. @default 0
+   */
+  graceMs?: number;
 }
 
 const MAX_RUN_AGE_MS = 48 * 3_600_000;
@@ -175,8 +182,17 @@ async function readPhases(
   // This invocation's reads of memberships begin here: user documents hold them (undated).
   const readAt = deps.clock.now().toISOString();
   const settings = await readPoolSettings(deps.reader, poolId);
-  if (run.phase === 'settings') await save(await settingsPhase(deps, poolId, run, settings, readAt));
-  const work: UsersWork = { deps, poolId, settings, readAt, concurrency: options.concurrency ?? 8 };
+  const graceMs = options.graceMs ?? 0;
+  if (run.phase === 'settings')
+    await save(await settingsPhase(deps, poolId, run, settings, { readAt, graceMs }));
+  const work: UsersWork = {
+    deps,
+    poolId,
+    settings,
+    readAt,
+    graceMs,
+    concurrency: options.concurrency ?? 8,
+  };
   while (run.phase === 'users' && !options.shouldStop()) await save(await usersPage(work, run));
   return run;
 }
@@ -202,7 +218,7 @@ async function settingsPhase(
   poolId: string,
   run: ReconcileRun,
   settings: PoolSettingsScan,
-  readAt: string,
+  { readAt, graceMs }: { readAt: string; graceMs: number },
 ): Promise<ReconcileRun> {
   let counts = run.counts;
   const stale: string[] = [];
@@ -210,6 +226,8 @@ async function settingsPhase(
     const outcome = await reconcileEntity(deps, poolId, key, () => doc, {
       readAt,
       runStartedAt: run.startedAt,
+      runId: run.runId,
+      graceMs,
     });
     counts = tally(counts, outcome, stale, key);
   }
@@ -235,6 +253,7 @@ interface UsersWork {
   poolId: string;
   settings: PoolSettingsScan;
   readAt: string;
+  graceMs: number;
   concurrency: number;
 }
 
@@ -262,7 +281,7 @@ async function usersPage(work: UsersWork, run: ReconcileRun): Promise<ReconcileR
       key,
       (head) => userDoc(user, listedGroups, head, readAt),
       // The page was read after the memberships: the earlier instant is when this document's read began.
-      { readAt, runStartedAt: run.startedAt, ...counted },
+      { readAt, runStartedAt: run.startedAt, runId: run.runId, graceMs: work.graceMs, ...counted },
     );
     counts = tally(counts, outcome, stale, key);
   });

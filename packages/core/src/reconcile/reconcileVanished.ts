@@ -39,7 +39,7 @@ export async function findVanished(
     // Deletions are rare: each candidate is confirmed by one read of it before a delete is written,
     // so nothing a listing missed (a page Cognito skipped, a collision) is ever recorded as gone.
     if ((await readLiveEntity(live, key)) !== null) continue;
-    const times = { readAt: run.startedAt, runStartedAt: run.startedAt };
+    const times = { readAt: run.startedAt, runStartedAt: run.startedAt, runId: run.runId };
     const outcome = await reconcileEntity(deps, poolId, key, () => null, times);
     counts = tally(counts, outcome, stale, key);
   }

@@ -24,5 +24,7 @@ export async function recordedEntities(
     if (!noSnapshot) throw error;
   }
   const records = await toArray(deps.changeLog.timeline(poolId, { upTo: at }));
-  return replayEntities([], records, at);
+  return replayEntities([], records, at, {
+    history: (entity) => deps.changeLog.entityHistory(poolId, entity),
+  });
 }

@@ -12,7 +12,7 @@ import { MemoryBlobStore } from '../testing/memoryBlobStore.js';
 import { MemoryChangeLog } from '../testing/memoryChangeLog.js';
 import { replayEntities } from './replayEntities.js';
 import { stateAt } from './stateAt.js';
-import { TestHistory, truthAt } from './testHistory.testing.js';
+import { historyIn, TestHistory, truthAt } from './testHistory.testing.js';
 
 const POOL = 'us-east-1_Props';
 const T0 = Date.UTC(2024, 1, 1);
@@ -133,11 +133,23 @@ describe('replay properties', () => {
           const store = new SnapshotStore(new MemoryBlobStore());
           const clock = { now: () => new Date(T0 + 10 * 86_400_000) };
           const scan = await firstScan(store, scenario.initial);
-          const once = await compactSnapshot(store, scan, history.records, iso(t1), { clock });
+          const history$ = historyIn(history.records);
+          const once = await compactSnapshot(store, scan, history.records, iso(t1), {
+            clock,
+            history: history$,
+          });
           // Compacting a compaction must hold as well: hourly snapshots chain.
-          const twice = await compactSnapshot(store, once, history.records, iso(t1b), { clock });
+          const twice = await compactSnapshot(store, once, history.records, iso(t1b), {
+            clock,
+            history: history$,
+          });
           const replayFrom = async (manifest: SnapshotManifest) =>
-            toArray(replayEntities((await store.open(manifest)).entries, history.records, iso(t2)));
+            toArray(
+              replayEntities((await store.open(manifest)).entries, history.records, iso(t2), {
+                baseAt: manifest.at,
+                history: history$,
+              }),
+            );
           const expected = await replayFrom(scan);
           expect(await replayFrom(once)).toEqual(expected);
           expect(await replayFrom(twice)).toEqual(expected);

@@ -10,7 +10,7 @@ import type { ChangeLog } from '../ports.js';
 import type { OpenedSnapshot } from '../snapshots/codec.js';
 import type { SnapshotManifest } from '../snapshots/format.js';
 import type { SnapshotStore } from '../snapshots/snapshotStore.js';
-import { parseInstant, replayEntities } from './replayEntities.js';
+import { parseInstant, type ReplayOptions, replayEntities } from './replayEntities.js';
 import { recordsForReplay } from './replayRecords.js';
 
 export interface StateAtDeps {
@@ -84,9 +84,15 @@ export async function stateAt(deps: StateAtDeps, poolId: string, at: string): Pr
     lastChangeId: newestId([manifest.lastChangeId, ...records.map((record) => record.id)]),
     notCaptured: [...manifest.notCaptured],
     warnings,
-    entities: replayEntities(opened.entries, records, requested),
+    entities: replayEntities(opened.entries, records, requested, historyOf(deps.changeLog, manifest)),
   };
 }
+
+/** What replay from `base` needs to fold an entity whose records arrived late from its whole history. */
+export const historyOf = (changeLog: ChangeLog, base: { poolId: string; at: string }): ReplayOptions => ({
+  baseAt: base.at,
+  history: (entity) => changeLog.entityHistory(base.poolId, entity),
+});
 
 /** Reads the whole state into the nested document `restore-cli state` prints. */
 export async function collectState(result: StateAtResult): Promise<PoolStateDocument> {

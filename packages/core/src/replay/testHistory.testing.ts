@@ -68,3 +68,9 @@ export function truthAt(
       heads.set(record.entity, { version: record.version, hash: record.hash, doc: record.after });
   return liveEntries(heads);
 }
+
+/** An entity's history out of `records`, in version order: what `entityHistory` answers. */
+export const historyIn = (records: readonly ChangeRecord[]) =>
+  async function* (entity: string): AsyncGenerator<ChangeRecord> {
+    yield* records.filter((record) => record.entity === entity).sort((a, b) => a.version - b.version);
+  };

@@ -25,7 +25,13 @@ export interface EncodedSnapshot {
 }
 
 export const entityLine = (entry: EntityEntry): string =>
-  JSON.stringify({ key: entry.key, version: entry.version, hash: entry.hash, doc: entry.doc });
+  JSON.stringify({
+    key: entry.key,
+    version: entry.version,
+    hash: entry.hash,
+    doc: entry.doc,
+    ...(entry.unknown === undefined || entry.unknown.length === 0 ? {} : { unknown: entry.unknown }),
+  });
 
 const sameCounts = (a: ComponentCounts, b: ComponentCounts): boolean =>
   canonicalStringify(a) === canonicalStringify(b);

@@ -4,7 +4,7 @@ import { InvalidInputError } from '../errors.js';
 import { parseEntityKey } from '../model/entityKey.js';
 import type { ComponentCounts } from '../model/poolState.js';
 import type { ChangeLog, Clock } from '../ports.js';
-import { parseInstant, replayEntities } from '../replay/replayEntities.js';
+import { parseInstant, type ReplayOptions, replayEntities } from '../replay/replayEntities.js';
 import { recordsForReplay } from '../replay/replayRecords.js';
 import type { SnapshotManifest } from './format.js';
 import type { SnapshotStore } from './snapshotStore.js';
@@ -15,6 +15,8 @@ export interface CompactOptions {
   newId?: () => string;
   /** The change log position taken before `records` were read (see `SnapshotHeader.logPosition`). */
   logPosition?: string;
+  /** One entity's whole history, for entities whose records arrived late for `base` (see `replayEntities`). */
+  history?: ReplayOptions['history'];
 }
 
 export interface CompactDeps {
@@ -36,7 +38,11 @@ export async function compactFromLog(
   const until = new Date(parseInstant(at)).toISOString();
   const logPosition = await deps.changeLog.position(base.poolId);
   const records = await recordsForReplay(deps.changeLog, base, until);
-  return compactSnapshot(deps.snapshots, base, records, until, { ...options, logPosition });
+  return compactSnapshot(deps.snapshots, base, records, until, {
+    ...options,
+    logPosition,
+    history: (entity) => deps.changeLog.entityHistory(base.poolId, entity),
+  });
 }
 
 const nextUlid = monotonicFactory();
@@ -75,7 +81,8 @@ export async function compactSnapshot(
   const onApply = (record: ChangeRecord) => {
     lastChangeId = maxId(lastChangeId, record.id);
   };
-  for await (const entry of replayEntities(counting.entries, own, until, { onApply })) {
+  const replay = { baseAt: base.at, ...(options.history === undefined ? {} : { history: options.history }) };
+  for await (const entry of replayEntities(counting.entries, own, until, { ...replay, onApply })) {
     const { kind } = parseEntityKey(entry.key);
     counts[kind] = (counts[kind] ?? 0) + 1;
   }
@@ -97,6 +104,6 @@ export async function compactSnapshot(
       counts,
       notCaptured: [...base.notCaptured],
     },
-    replayEntities(encoding.entries, own, until),
+    replayEntities(encoding.entries, own, until, replay),
   );
 }

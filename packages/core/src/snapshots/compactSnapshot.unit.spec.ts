@@ -5,7 +5,7 @@ import { InvalidInputError, SnapshotCorruptError } from '../errors.js';
 import { countByKind } from '../model/poolState.js';
 import type { Clock } from '../ports.js';
 import { replayEntities } from '../replay/replayEntities.js';
-import { TestHistory, truthAt } from '../replay/testHistory.testing.js';
+import { historyIn, TestHistory, truthAt } from '../replay/testHistory.testing.js';
 import { MemoryBlobStore } from '../testing/memoryBlobStore.js';
 import { compactSnapshot } from './compactSnapshot.js';
 import { SnapshotStore } from './snapshotStore.js';
@@ -69,11 +69,17 @@ describe('compactSnapshot', () => {
     const { store, history, base } = await setup();
     const compacted = await compactSnapshot(store, base, history.records, t(25), { clock });
     for (const minute of [25, 30, 45]) {
+      const options = (at: string) => ({ baseAt: at, history: historyIn(history.records) });
       const viaBase = await toArray(
-        replayEntities((await store.open(base)).entries, history.records, t(minute)),
+        replayEntities((await store.open(base)).entries, history.records, t(minute), options(base.at)),
       );
       const viaCompacted = await toArray(
-        replayEntities((await store.open(compacted)).entries, history.records, t(minute)),
+        replayEntities(
+          (await store.open(compacted)).entries,
+          history.records,
+          t(minute),
+          options(compacted.at),
+        ),
       );
       expect(viaCompacted).toEqual(viaBase);
     }

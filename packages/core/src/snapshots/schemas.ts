@@ -33,6 +33,7 @@ export const entityEntrySchema = z.object({
   version: z.number().int().nonnegative(),
   hash: z.string().nullable(),
   doc: jsonObjectSchema,
+  unknown: z.array(z.string()).optional(),
 }) satisfies z.ZodType<EntityEntry>;
 
 export const snapshotManifestSchema = z.object({

@@ -1,0 +1,202 @@
+import type { EntityChange } from '../changes/changeRecord.js';
+import {
+  createdAtOf,
+  isDatedField,
+  isImmutableField,
+  modifiedAtOf,
+  sameIncarnation,
+} from '../changes/entityDates.js';
+import {
+  type Field,
+  field,
+  fromFields,
+  isNestedMember,
+  memberOf,
+  toFields,
+} from '../changes/entityFields.js';
+import type { FoldedState } from '../changes/foldEntity.js';
+import {
+  compactChange,
+  creationChanges,
+  dateOf,
+  fieldDiff,
+  isEmptyChange,
+  type PlannedChange,
+} from '../changes/plannedChanges.js';
+import { deepEqual, type JsonObject } from '../model/json.js';
+import type { EventEffect } from './eventEffects.js';
+import type { CloudTrailRecord } from './eventSchema.js';
+
+/** One event's view of one entity: what capture knows when it turns the event into records. */
+export interface EventRead {
+  kind: string;
+  effect: EventEffect;
+  record: CloudTrailRecord;
+  /** CloudTrail's eventTime (canonical; CloudTrail gives whole seconds). */
+  eventTime: string;
+  /** The event's time as a validFrom: the end of its whole second, never after `observedAt`. */
+  eventAt: string;
+  /** The entity as recorded at the event's time (its records valid by then, in valid-time order). */
+  before: FoldedState;
+  /** Whether the chain holds any record at all. */
+  known: boolean;
+  /** The entity as re-read after the event: null when gone, or when another incarnation holds the name. */
+  image: JsonObject | null;
+  observedAt: string;
+}
+
+/**
+ * How far a Cognito date may lie outside CloudTrail's whole-second eventTime and still be that
+ * call's: CloudTrail stamps the request's arrival (cut to the second), Cognito its write moments
+ * later; a little slack either side covers the write crossing into the next second and clock skew.
+ * Wider would attribute the next second's call to this one.
+ */
+const BEFORE_EVENT_MS = 250;
+const AFTER_EVENT_MS = 1_050;
+
+/**
+ * Whether a Cognito date is the event's own (`match`), from before it (the call moved no date), or
+ * from after it (a later call's: the read shows what came after the event, not what it did).
+ * Resolution: CloudTrail's seconds — two calls to one entity within one second cannot be told apart.
+ */
+export function dateAgainstEvent(date: string, eventTime: string): 'before' | 'match' | 'after' {
+  const floor = Math.floor(Date.parse(eventTime) / 1000) * 1000;
+  const at = Date.parse(date);
+  if (at < floor - BEFORE_EVENT_MS) return 'before';
+  return at >= floor + AFTER_EVENT_MS ? 'after' : 'match';
+}
+
+/**
+ * The records one event makes of one entity, by the rules of a true history:
+ * - what the call itself determines (a deletion, enabled, a membership, a status) comes from the
+ *   event, at its time;
+ * - what CloudTrail hides (attributes…) comes from the re-read, dated by Cognito's own date, and only
+ *   when that date is the event's: a read dated later shows a later call's result, so the fields it
+ *   shows changed are "changed at the event's time to a value not observed";
+ * - nothing outside the members the call can change (`effect.reread`) is recorded;
+ * - a created entity exists from Cognito's creation date;
+ * - what Cognito does not date (MFA settings, a config without a date) is known only from the read:
+ *   unknown from the event's time until the read, then the value read.
+ */
+export function eventChanges(read: EventRead): PlannedChange[] {
+  const { effect, before, image } = read;
+  if (effect.whole === 'delete') {
+    if (before.doc === null && !read.known) return [];
+    if (before.doc !== null && image !== null && sameIncarnation(before.doc, image)) return [];
+    return [{ validFrom: read.eventAt, change: { whole: null }, caused: true }];
+  }
+  const determined = determinedChange(read);
+  const creating = effect.whole === 'create' || (read.kind !== 'user' && before.doc === null);
+  if (creating && image !== null && (before.doc === null || !sameIncarnation(before.doc, image)))
+    return creation(read, image, determined);
+  const change: EntityChange = { set: { ...determined.set }, unset: [...determined.unset], unknown: [] };
+  const rereadable = rereadableFields(read, determined);
+  const planned: PlannedChange[] = [];
+  let validFrom = read.eventAt;
+  if (image === null) {
+    // Changed, then gone before any read: what the call wrote was never observed.
+    if (before.doc !== null) change.unknown = [...toFields(read.kind, before.doc).keys()].filter(rereadable);
+  } else {
+    const imageDate = modifiedAtOf(image);
+    const dated = (path: Field) =>
+      rereadable(path) && imageDate !== undefined && isDatedField(read.kind, path);
+    const datedDiff = fieldDiff(read.kind, before.doc, image, dated);
+    const datedKeys = [...Object.keys(datedDiff.set), ...datedDiff.unset];
+    if (imageDate !== undefined && datedKeys.length > 0) {
+      const where = dateAgainstEvent(imageDate, read.eventTime);
+      if (where === 'match') {
+        Object.assign(change.set ?? {}, datedDiff.set);
+        change.unset?.push(...datedDiff.unset);
+        knowMembers(read, image, change);
+        validFrom = dateOf(imageDate, read.observedAt);
+      } else if (where === 'after') change.unknown?.push(...datedKeys);
+    }
+    const undated = (path: Field) => rereadable(path) && !dated(path);
+    const undatedDiff = fieldDiff(read.kind, before.doc, image, undated);
+    const undatedKeys = [...Object.keys(undatedDiff.set), ...undatedDiff.unset];
+    if (undatedKeys.length > 0) {
+      if (read.observedAt <= read.eventAt) {
+        Object.assign(change.set ?? {}, undatedDiff.set);
+        change.unset?.push(...undatedDiff.unset);
+      } else {
+        change.unknown?.push(...undatedKeys);
+        planned.push({ validFrom: read.observedAt, change: compactChange(undatedDiff), caused: false });
+      }
+    }
+  }
+  const main = compactChange(change);
+  return isEmptyChange(main) ? planned : [{ validFrom, change: main, caused: true }, ...planned];
+}
+
+/**
+ * A read dated by the event shows whole members (a user's attributes) as the call left them: where
+ * the record held a member unknown — or holds no entity yet at that time, its creation still on its
+ * way — the read makes all of it known, names it lost included.
+ */
+function knowMembers(read: EventRead, image: JsonObject, change: EntityChange): void {
+  for (const member of read.effect.reread ?? []) {
+    const path = field(member);
+    if (member === '*' || !isNestedMember(read.kind, path) || !(member in image)) continue;
+    const unknownInside = read.before.unknown.some(
+      (unknown) => unknown === path || unknown.startsWith(`${path}/`),
+    );
+    const changedInside =
+      Object.keys(change.set ?? {}).some((inner) => inner.startsWith(`${path}/`)) ||
+      (change.unset ?? []).some((inner) => inner.startsWith(`${path}/`));
+    // Not recorded yet at that time (its creation is still on its way), or partly unknown: say it all.
+    if (!unknownInside && !(read.before.doc === null && changedInside)) continue;
+    for (const inner of Object.keys(change.set ?? {}))
+      if (inner.startsWith(`${path}/`)) delete change.set?.[inner];
+    change.unset = (change.unset ?? []).filter((inner) => !inner.startsWith(`${path}/`));
+    change.set ??= {};
+    change.set[path] = image[member] ?? {};
+  }
+}
+
+/** What the event itself says, less what the entity already held at the event's time. */
+function determinedChange(read: EventRead): { set: JsonObject; unset: Field[] } {
+  const set = read.effect.set?.(read.record) ?? {};
+  const unset = read.effect.unset?.(read.record) ?? [];
+  if (read.before.doc === null) return { set, unset };
+  const fields = toFields(read.kind, read.before.doc);
+  const unknown = new Set(read.before.unknown);
+  const kept: JsonObject = {};
+  for (const [path, value] of Object.entries(set))
+    if (unknown.has(path) || !deepEqual(fields.get(path), value)) kept[path] = value;
+  return { set: kept, unset: unset.filter((path) => unknown.has(path) || fields.has(path)) };
+}
+
+/**
+ * The fields the re-read may speak for: those of the members the call changes with hidden values,
+ * less what the event itself determined, what never changes, and memberships (each has its own event).
+ */
+function rereadableFields(read: EventRead, determined: { set: JsonObject; unset: Field[] }) {
+  const members = read.effect.reread ?? [];
+  return (path: Field): boolean =>
+    (members.includes('*') || members.includes(memberOf(path))) &&
+    !(path in determined.set) &&
+    !determined.unset.includes(path) &&
+    !isImmutableField(path) &&
+    !(read.kind === 'user' && memberOf(path) === 'groups');
+}
+
+/**
+ * The entity was created by this call (or exists, never recorded, since before it): it exists from
+ * Cognito's creation date. A read created after the event's window is a later incarnation: nothing.
+ */
+function creation(
+  read: EventRead,
+  image: JsonObject,
+  determined: { set: JsonObject; unset: Field[] },
+): PlannedChange[] {
+  const created = createdAtOf(image);
+  if (created !== undefined && dateAgainstEvent(created, read.eventTime) === 'after') return [];
+  const { creation } = creationChanges(read.kind, image, read.observedAt, read.eventAt);
+  const whole = creation.change.whole as JsonObject;
+  const fields = toFields(read.kind, whole);
+  for (const [path, value] of Object.entries(determined.set)) fields.set(path, value);
+  const unknown = (creation.change.unknown ?? []).filter((path) => !(path in determined.set));
+  const change = compactChange({ whole: fromFields(read.kind, fields), unknown });
+  const caused = created === undefined || dateAgainstEvent(created, read.eventTime) === 'match';
+  return [{ validFrom: creation.validFrom, change, caused }];
+}
