@@ -252,3 +252,18 @@ export class CheckpointCorruptError extends RewindError {
     this.name = 'CheckpointCorruptError';
   }
 }
+
+/**
+ * A stored trail entry (or an index line pointing at one) does not decode: damage, reported with
+ * where it is, never skipped — an audit trail that silently loses entries would be trusted wrongly.
+ */
+export class TrailCorruptError extends RewindError {
+  constructor(
+    readonly where: string,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`the event trail at ${where} is damaged: ${reason}`, options);
+    this.name = 'TrailCorruptError';
+  }
+}

@@ -57,4 +57,6 @@ export * from './snapshots/compactSnapshot.js';
 export * from './snapshots/format.js';
 export * from './snapshots/snapshotLayout.js';
 export * from './snapshots/snapshotStore.js';
+export * from './trail/trailQuery.js';
+export * from './trail/trailSchema.js';
 export * from './verify/verifyPool.js';

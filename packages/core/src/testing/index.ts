@@ -7,6 +7,7 @@ export { type Dynalite, type DynaliteStartOptions, startDynalite } from './dynal
 export { MemoryBlobStore } from './memoryBlobStore.js';
 export { MemoryChangeLog } from './memoryChangeLog.js';
 export { MemoryCheckpointStore } from './memoryCheckpointStore.js';
+export { MemoryEventTrail } from './memoryEventTrail.js';
 export {
   createBucket,
   deleteBucket,

@@ -4,6 +4,7 @@ import {
   type CheckpointStore,
   type Clock,
   type CognitoReader,
+  type EventTrail,
   type SnapshotStore,
   systemClock,
 } from '@cognito-rewind/core';
@@ -17,6 +18,8 @@ export interface HandlerDeps {
   snapshots: SnapshotStore;
   blobs: BlobStore;
   checkpoints: CheckpointStore;
+  /** The audit trail of captured events, in the store's table. */
+  trail: EventTrail;
   clock: Clock;
   /** REWIND_POOL_IDS, checked when asked for (capture asks only to find a public call's pool, and goes on without). */
   pools: () => Promise<string[]>;
@@ -44,6 +47,7 @@ export function handlerDepsFromEnv(env: NodeJS.ProcessEnv): HandlerDeps {
     snapshots: store.snapshots,
     blobs: store.blobs,
     checkpoints: store.checkpoints,
+    trail: store.trail,
     clock,
     pools: async () => readPoolIds(env),
     close: () => {

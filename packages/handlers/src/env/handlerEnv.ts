@@ -4,7 +4,8 @@ import { HandlerConfigError } from '../errors.js';
 /**
  * The handlers' settings, as read from the Lambda environment: where the AWS store is
  * (`REWIND_BUCKET`, `REWIND_TABLE`, `REWIND_PREFIX`, `REWIND_KMS_KEY_ID`, `AWS_REGION`, and
- * `REWIND_S3_ENDPOINT` / `REWIND_DYNAMODB_ENDPOINT` for local servers in tests), plus Cognito's.
+ * `REWIND_S3_ENDPOINT` / `REWIND_DYNAMODB_ENDPOINT` for local servers in tests), plus Cognito's, and
+ * `REWIND_PERSONAL_DATA_RETENTION_DAYS`: how long the event trail keeps callers' IPs and user agents.
  */
 export interface HandlerEnv extends Omit<AwsStoreConfig, 'clock' | 'hasAccessKey'> {
   /** REWIND_COGNITO_ENDPOINT: cognito-local in tests. */
@@ -38,6 +39,16 @@ const endpoint = (env: NodeJS.ProcessEnv, name: string): string | undefined => {
   return value;
 };
 
+/** A positive number of days (fractions allowed), or undefined when not set. */
+const days = (env: NodeJS.ProcessEnv, name: string): number | undefined => {
+  const value = optional(env, name);
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed <= 0)
+    throw new HandlerConfigError(name, `is not a positive number of days: ${JSON.stringify(value)}`);
+  return parsed;
+};
+
 const some = <T extends object>(entries: T): Partial<T> =>
   Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined)) as Partial<T>;
 
@@ -53,6 +64,7 @@ export function readHandlerEnv(env: NodeJS.ProcessEnv): HandlerEnv {
       s3Endpoint: endpoint(env, 'REWIND_S3_ENDPOINT'),
       dynamodbEndpoint: endpoint(env, 'REWIND_DYNAMODB_ENDPOINT'),
       cognitoEndpoint: endpoint(env, 'REWIND_COGNITO_ENDPOINT'),
+      personalDataRetentionDays: days(env, 'REWIND_PERSONAL_DATA_RETENTION_DAYS'),
     }),
     hasAccessKey: optional(env, 'AWS_ACCESS_KEY_ID') !== undefined,
   };

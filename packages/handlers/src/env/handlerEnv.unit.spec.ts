@@ -19,11 +19,20 @@ describe('readHandlerEnv', () => {
     });
   });
 
+  it('reads the retention of personal data in the event trail, in days', () => {
+    expect(readHandlerEnv({ ...base, REWIND_PERSONAL_DATA_RETENTION_DAYS: ' 90 ' })).toMatchObject({
+      personalDataRetentionDays: 90,
+    });
+    expect(readHandlerEnv(base)).not.toHaveProperty('personalDataRetentionDays');
+  });
+
   it.each([
     [{ REWIND_TABLE: 'changes' }, 'environment variable REWIND_BUCKET is not set'],
     [{ REWIND_BUCKET: 'backups', REWIND_TABLE: '  ' }, 'environment variable REWIND_TABLE is not set'],
     [{ ...base, REWIND_S3_ENDPOINT: 'localhost:4569' }, 'REWIND_S3_ENDPOINT is not an http(s) URL'],
     [{ ...base, REWIND_COGNITO_ENDPOINT: 'not a url' }, 'REWIND_COGNITO_ENDPOINT is not a URL: "not a url"'],
+    [{ ...base, REWIND_PERSONAL_DATA_RETENTION_DAYS: '0' }, 'is not a positive number of days: "0"'],
+    [{ ...base, REWIND_PERSONAL_DATA_RETENTION_DAYS: '90d' }, 'is not a positive number of days: "90d"'],
   ])('names what is wrong: %j', (env, message) => {
     let thrown: unknown;
     try {

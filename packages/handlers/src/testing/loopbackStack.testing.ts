@@ -7,6 +7,7 @@ import {
   createS3Client,
   DynamoChangeLog,
   DynamoCheckpointStore,
+  DynamoEventTrail,
   DynamoSnapshotCatalog,
   S3BlobStore,
 } from '@cognito-rewind/core/adapters/aws';
@@ -30,7 +31,7 @@ const TABLE = 'rewind-handlers-test';
 
 /**
  * The AWS store on loopback servers, reached through the real SDK v3 clients: dynalite (the change
- * log table, checkpoints, snapshot catalog), s3rver (snapshots, segments) and cognito-local. `env` is
+ * log table, checkpoints, snapshot catalog, event trail), s3rver (snapshots, segments) and cognito-local. `env` is
  * the same wiring as Lambda environment variables, for `handlerDepsFromEnv`.
  */
 export async function startLoopbackStack(options: StackOptions = {}) {
@@ -58,6 +59,7 @@ export async function startLoopbackStack(options: StackOptions = {}) {
     changeLog: new DynamoChangeLog(dynamo.doc, { ...table, blobs, clock }),
     snapshots: new SnapshotStore(blobs, { catalog: new DynamoSnapshotCatalog(dynamo.doc, table) }),
     checkpoints: new DynamoCheckpointStore(dynamo.doc, { ...table, clock }),
+    trail: new DynamoEventTrail(dynamo.doc, table),
     env: {
       AWS_REGION: 'us-east-1',
       REWIND_BUCKET: BUCKET,

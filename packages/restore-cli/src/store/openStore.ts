@@ -7,6 +7,7 @@ import {
   type ChangeRecord,
   type CheckpointStore,
   type Clock,
+  type EventTrail,
   InvalidInputError,
   SegmentChangeLog,
   SnapshotStore,
@@ -21,6 +22,7 @@ import {
   DirectoryBlobStore,
   DirectoryChangeLog,
   DirectoryCheckpointStore,
+  DirectoryEventTrail,
 } from '@cognito-rewind/core/adapters/local';
 import { parseEndpoint } from '../io/options.js';
 import type { StoreChoice } from './storeOptions.js';
@@ -34,6 +36,8 @@ export interface Store {
   changeLog: ChangeLog;
   /** Where long jobs (a reconcile) keep their place; the bucket alone has none (it is read-only). */
   checkpoints?: CheckpointStore;
+  /** The audit trail of captured events; the bucket alone has none (the trail lives in the table). */
+  trail?: EventTrail;
   /** Where local state of a command (a restore's journal) lives. */
   localDir: string;
   /** Archives records just appended to a delta segment, so the bucket alone stays complete. */
@@ -67,6 +71,7 @@ function openDirectory(dirOption: string, { mustExist, cwd }: OpenStoreOptions):
     snapshots: new SnapshotStore(blobs),
     changeLog: new DirectoryChangeLog(dir),
     checkpoints: new DirectoryCheckpointStore(dir),
+    trail: new DirectoryEventTrail(dir),
     localDir: dir,
     archive: (poolId, records, clock) => archiveRecords(blobs, poolId, records, clock),
     close: () => {},
@@ -114,6 +119,7 @@ function openAws(choice: Extract<StoreChoice, { kind: 'aws' }>, options: OpenSto
     snapshots: store.snapshots,
     changeLog: store.changeLog,
     checkpoints: store.checkpoints,
+    trail: store.trail,
     localDir,
     archive: (poolId, records, clock) => archiveRecords(store.blobs, poolId, records, clock),
     close: () => store.close(),

@@ -1,10 +1,11 @@
-import type { BlobStore, ChangeLog, CheckpointStore, Clock } from '../../ports.js';
+import type { BlobStore, ChangeLog, CheckpointStore, Clock, EventTrail } from '../../ports.js';
 import { systemClock } from '../../ports.js';
 import { SnapshotStore } from '../../snapshots/snapshotStore.js';
 import { isLoopbackEndpoint } from './cognitoClient.js';
 import { DynamoChangeLog } from './dynamoChangeLog.js';
 import { DynamoCheckpointStore } from './dynamoCheckpointStore.js';
 import { createDynamoClients } from './dynamoClient.js';
+import { DynamoEventTrail } from './dynamoEventTrail.js';
 import { DynamoSnapshotCatalog } from './dynamoSnapshotCatalog.js';
 import { S3BlobStore } from './s3BlobStore.js';
 import { createS3Client } from './s3Client.js';
@@ -23,6 +24,11 @@ export interface AwsStoreConfig {
   /** Whether the environment has AWS credentials of its own (else a loopback S3 gets s3rver's pair). */
   hasAccessKey?: boolean;
   clock?: Clock;
+  /**
+   * Days the event trail keeps an event's sourceIp and userAgent before DynamoDB's TTL deletes them.
+   * @default kept until `trail.forgetPersonalData`
+   */
+  personalDataRetentionDays?: number;
 }
 
 /** The AWS store's parts, sharing one S3 and one DynamoDB client. */
@@ -31,6 +37,8 @@ export interface AwsStore {
   changeLog: ChangeLog;
   snapshots: SnapshotStore;
   checkpoints: CheckpointStore;
+  /** Every CloudTrail event capture received, queryable by caller, event name, entity and time. */
+  trail: EventTrail;
   /** Releases the clients' sockets (tests, CLI runs; a Lambda container never needs it). */
   close(): void;
 }
@@ -41,7 +49,8 @@ const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 /**
  * The S3 bucket and DynamoDB table wired as every part of the system uses them — the CLI and the
  * Lambda handlers alike: snapshots with the table's catalog, the change log with the bucket for
- * oversized records, checkpoints in the same table. Credentials come from the SDK's chain.
+ * oversized records, checkpoints and the event trail in the same table. Credentials come from the
+ * SDK's chain.
  */
 export function openAwsStore(config: AwsStoreConfig): AwsStore {
   const clock = config.clock ?? systemClock;
@@ -67,6 +76,12 @@ export function openAwsStore(config: AwsStoreConfig): AwsStore {
     changeLog: new DynamoChangeLog(dynamo.doc, { ...table, blobs, clock }),
     snapshots: new SnapshotStore(blobs, { catalog: new DynamoSnapshotCatalog(dynamo.doc, table) }),
     checkpoints: new DynamoCheckpointStore(dynamo.doc, { ...table, clock }),
+    trail: new DynamoEventTrail(dynamo.doc, {
+      ...table,
+      ...(config.personalDataRetentionDays === undefined
+        ? {}
+        : { personalDataRetentionDays: config.personalDataRetentionDays }),
+    }),
     close: () => {
       s3.destroy();
       dynamo.client.destroy();

@@ -7,9 +7,11 @@ import {
   CreateTableCommand,
   type CreateTableCommandInput,
   DescribeTableCommand,
+  DescribeTimeToLiveCommand,
   type DynamoDBClient,
   type KeySchemaElement,
   type TableDescription,
+  UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import { InvalidInputError } from '../../errors.js';
@@ -27,6 +29,12 @@ export const INDEX = {
   /** LSI pk, tlSk: one entity's history within a time range. */
   entityTime: 'entityTime',
 } as const;
+
+/**
+ * The attribute DynamoDB's TTL deletes items by (epoch seconds): only the event trail's personal items
+ * carry it, when a retention is configured (`dynamoEventTrail.ts`).
+ */
+export const EXPIRY_ATTRIBUTE = 'expiresAt';
 
 const key = (hash: string, range: string): KeySchemaElement[] => [
   { AttributeName: hash, KeyType: 'HASH' },
@@ -73,10 +81,10 @@ const isNamed = (error: unknown, name: string): boolean =>
   typeof error === 'object' && error !== null && (error as { name?: unknown }).name === name;
 
 /**
- * Creates the change log table (on-demand, encrypted at rest) and waits until it is ACTIVE. Safe to
- * run again: when the table exists it only checks that its keys and our indexes are as defined, and
- * refuses one that differs. Indexes the table has beyond ours are left alone. Resolves whether it
- * created the table.
+ * Creates the change log table (on-demand, encrypted at rest), waits until it is ACTIVE and turns on
+ * its TTL on `expiresAt`. Safe to run again: when the table exists it only checks that its keys and our
+ * indexes are as defined, and refuses one that differs. Indexes the table has beyond ours are left
+ * alone. Resolves whether it created the table.
  */
 export async function createChangeLogTable(client: DynamoDBClient, tableName: string): Promise<boolean> {
   const definition = changeLogTableDefinition(tableName);
@@ -100,7 +108,35 @@ export async function createChangeLogTable(client: DynamoDBClient, tableName: st
         `table ${tableName} exists but is not a change log table: ${differences.join('; ')}`,
       );
   }
+  await enableExpiry(client, tableName);
   return created;
+}
+
+/**
+ * Turns on DynamoDB's TTL on `expiresAt`, so the trail's personal data goes by itself once its retention
+ * is over. A table expiring items by another attribute is refused: its personal data would never go.
+ */
+async function enableExpiry(client: DynamoDBClient, tableName: string): Promise<void> {
+  const { TimeToLiveDescription: ttl } = await client.send(
+    new DescribeTimeToLiveCommand({ TableName: tableName }),
+  );
+  if (ttl?.TimeToLiveStatus === 'ENABLED' || ttl?.TimeToLiveStatus === 'ENABLING') {
+    if (ttl.AttributeName === EXPIRY_ATTRIBUTE) return;
+    throw new InvalidInputError(
+      `table ${tableName} expires items by ${ttl.AttributeName}, not ${EXPIRY_ATTRIBUTE}: the event trail's personal data would never expire`,
+    );
+  }
+  try {
+    await client.send(
+      new UpdateTimeToLiveCommand({
+        TableName: tableName,
+        TimeToLiveSpecification: { AttributeName: EXPIRY_ATTRIBUTE, Enabled: true },
+      }),
+    );
+  } catch (error) {
+    // dynalite has no TTL at all; `forgetPersonalData` does the same deletions explicitly.
+    if (!isNamed(error, 'UnknownOperationException')) throw error;
+  }
 }
 
 /** `pk S HASH, sk S RANGE`: a key schema with its attribute types, as people compare them. */

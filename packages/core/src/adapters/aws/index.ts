@@ -25,10 +25,12 @@ export {
   type DynamoClients,
   type DynamoCredentials,
 } from './dynamoClient.js';
+export { DynamoEventTrail, type DynamoEventTrailOptions } from './dynamoEventTrail.js';
 export { DynamoSnapshotCatalog, type DynamoSnapshotCatalogOptions } from './dynamoSnapshotCatalog.js';
 export {
   changeLogTableDefinition,
   createChangeLogTable,
+  EXPIRY_ATTRIBUTE,
   INDEX as CHANGE_LOG_INDEXES,
 } from './dynamoTable.js';
 export { type CallSite, mapCognitoError } from './mapCognitoError.js';

@@ -1,4 +1,5 @@
 export { DirectoryBlobStore, type DirectoryBlobStoreOptions } from './directoryBlobStore.js';
 export { DirectoryChangeLog, type DirectoryChangeLogOptions } from './directoryChangeLog.js';
 export { DirectoryCheckpointStore } from './directoryCheckpointStore.js';
+export { DirectoryEventTrail, type DirectoryEventTrailOptions } from './directoryEventTrail.js';
 export { FileRestoreJournal } from './fileRestoreJournal.js';

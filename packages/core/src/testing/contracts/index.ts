@@ -11,3 +11,4 @@ export {
   type CognitoWriterSupport,
   cognitoWriterContract,
 } from './cognitoWriter.contract.js';
+export { type EventTrailFixture, eventTrailContract } from './eventTrail.contract.js';

@@ -1,0 +1,302 @@
+/**
+ * `DynamoEventTrail`: the event trail in the change log's table (items and keys in
+ * `dynamoTrailItems.ts`, the design in the package README). Every read is a Query or a GetItem /
+ * BatchGetItem by key; nothing scans.
+ *
+ * A record writes, in this order, with no transactions:
+ *
+ * 1. one small index item per entity the entry names (plain puts: rewriting one is harmless);
+ * 2. the entry item, a PutItem conditional on `attribute_not_exists(pk)`: the one write that decides
+ *    whether this event is recorded, and by whom (the `writer` it carries);
+ * 3. the winner alone: the personal item (sourceIp, userAgent, with `expiresAt` for DynamoDB's TTL).
+ *
+ * So an entry that exists is always fully indexed by entity; a crash before (2) leaves index items
+ * pointing at nothing, and a writer that loses (2) may leave items pointing at entities or a time the
+ * winner does not have. Readers check every index item against the entry it names and skip those; the
+ * loser deletes its own on the way out. The personal item comes last so only the winner's data can be
+ * joined with the entry: a crash between (2) and (3) loses that entry's personal data, nothing else,
+ * and a reader racing the write may see the entry a moment without it.
+ *
+ * Consistency: `get` and queries by entity read the table (strongly consistent); queries by time,
+ * caller and event name read GSIs, which may lag a write by a moment.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  PutCommand,
+  paginateQuery,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { canonicalTime } from '../../changes/canonicalTime.js';
+import { InvalidInputError, TrailCorruptError } from '../../errors.js';
+import type { EventTrail, TrailEntry, TrailPage, TrailQuery } from '../../ports.js';
+import {
+  checkTrailQuery,
+  compareTrailPositions,
+  matchesTrailIndex,
+  type TrailWindow,
+  trailPageOf,
+} from '../../trail/trailQuery.js';
+import {
+  checkRecordable,
+  checkTrailEventId,
+  checkTrailPoolId,
+  splitPersonalData,
+} from '../../trail/trailSchema.js';
+import { batchGet, batchWrite } from './dynamoBatch.js';
+import { call, getItem, putIfAbsent, type TableContext } from './dynamoCalls.js';
+import { mapTableError } from './dynamoItems.js';
+import { INDEX } from './dynamoTable.js';
+import {
+  beforeCondition,
+  ENTRY_SK,
+  entityIndexKey,
+  entityItems,
+  entryItem,
+  entryKey,
+  entryOfItem,
+  eventPartition,
+  PERSONAL_SK,
+  personalItem,
+  personalKey,
+  positionOfIndexItem,
+  type TrailPartition,
+  trailPartition,
+  windowCondition,
+} from './dynamoTrailItems.js';
+
+export interface DynamoEventTrailOptions {
+  readonly tableName: string;
+  /** The store's bucket, only named in `StoreNotInitializedError`'s advice. */
+  readonly bucket?: string;
+  /**
+   * Days after an event's time its sourceIp and userAgent expire: their item carries `expiresAt` and
+   * DynamoDB's TTL deletes it (usually within a few days of that time; `forgetPersonalData` is the exact
+   * cut). @default kept until `forgetPersonalData`
+   */
+  readonly personalDataRetentionDays?: number;
+}
+
+type Item = Record<string, unknown>;
+
+/** Deletes `forgetPersonalData` has in flight at once. */
+const FORGET_CONCURRENCY = 16;
+type Query = Omit<QueryCommandInput, 'TableName'>;
+
+export class DynamoEventTrail implements EventTrail {
+  private readonly ctx: TableContext;
+  private readonly retentionSeconds: number | undefined;
+
+  constructor(doc: DynamoDBDocumentClient, options: DynamoEventTrailOptions) {
+    this.ctx = { doc, tableName: options.tableName, bucket: options.bucket };
+    const days = options.personalDataRetentionDays;
+    if (days !== undefined && !(Number.isFinite(days) && days > 0))
+      throw new InvalidInputError(`personal data retention ${days} is not a positive number of days`);
+    this.retentionSeconds = days === undefined ? undefined : Math.round(days * 86_400);
+  }
+
+  async record(entry: TrailEntry): Promise<'recorded' | 'duplicate'> {
+    checkRecordable(entry);
+    const { kept, personal } = splitPersonalData(entry);
+    const writer = randomUUID();
+    await batchWrite(
+      this.ctx,
+      entityItems(entry).map((Item) => ({ PutRequest: { Item } })),
+    );
+    const item = entryItem(entry, kept, writer, personal !== undefined);
+    if (!(await putIfAbsent(this.ctx, item))) {
+      const stored = await getItem(this.ctx, entryKey(entry.poolId, entry.eventId));
+      // Our own put, landed, whose retry (the SDK's, after a lost answer) the condition refused: go on.
+      if (stored?.writer !== writer) {
+        await this.dropLosingIndexItems(entry, stored);
+        return 'duplicate';
+      }
+    }
+    if (personal !== undefined) {
+      const expiresAt =
+        this.retentionSeconds === undefined
+          ? undefined
+          : Math.floor(Date.parse(entry.eventTime) / 1000) + this.retentionSeconds;
+      await call(this.ctx, () =>
+        this.ctx.doc.send(
+          new PutCommand({ TableName: this.ctx.tableName, Item: personalItem(entry, personal, expiresAt) }),
+        ),
+      );
+    }
+    return 'recorded';
+  }
+
+  async get(poolId: string, eventId: string): Promise<TrailEntry | undefined> {
+    checkTrailPoolId(poolId);
+    checkTrailEventId(eventId);
+    // The entry and its personal item share a partition: one strongly consistent Query reads both.
+    const { Items = [] } = await call(this.ctx, () =>
+      this.ctx.doc.send(
+        new QueryCommand({
+          TableName: this.ctx.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': eventPartition(poolId, eventId) },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    const item = Items.find((i) => i.sk === ENTRY_SK);
+    const personal = Items.find((i) => i.sk === PERSONAL_SK);
+    return item && entryOfItem(item, personal, this.ctx.tableName);
+  }
+
+  async query(poolId: string, query?: TrailQuery): Promise<TrailPage> {
+    checkTrailPoolId(poolId);
+    const window = checkTrailQuery(query);
+    const partition = trailPartition(poolId, window.index);
+    const condition = windowCondition(partition, window);
+    if (condition === 'empty') return { entries: [] };
+    const found: TrailEntry[] = [];
+    let start: Item | undefined;
+    do {
+      // One more than the page (is there another?), and one for the cursor's own entry, which the
+      // inclusive lower bound returns again.
+      const { Items = [], LastEvaluatedKey } = await this.send({
+        ...(partition.index === undefined ? { ConsistentRead: true } : { IndexName: partition.index }),
+        KeyConditionExpression: condition.expression,
+        ExpressionAttributeValues: condition.values,
+        Limit: window.limit + 2 - found.length,
+        ...(start === undefined ? {} : { ExclusiveStartKey: start }),
+      });
+      const items = Items.filter((item) => !isCursorItem(item, window));
+      found.push(
+        ...(partition.index === undefined
+          ? await this.entriesOfIndexItems(poolId, items, window)
+          : await this.entriesOfEntryItems(items, window, partition)),
+      );
+      start = LastEvaluatedKey;
+    } while (start !== undefined && found.length <= window.limit);
+    return trailPageOf(found, window.limit);
+  }
+
+  async forgetPersonalData(poolId: string, before: string): Promise<number> {
+    checkTrailPoolId(poolId);
+    const condition = beforeCondition(poolId, canonicalTime(before));
+    const input = {
+      TableName: this.ctx.tableName,
+      IndexName: INDEX.timeline,
+      KeyConditionExpression: condition.expression,
+      ExpressionAttributeValues: condition.values,
+      ProjectionExpression: 'pk, sk',
+    };
+    let changed = 0;
+    try {
+      for await (const page of paginateQuery({ client: this.ctx.doc }, input)) {
+        const keys = page.Items ?? [];
+        // A page can hold thousands of keys: delete them a few at a time, not all at once.
+        for (let i = 0; i < keys.length; i += FORGET_CONCURRENCY) {
+          const removed = await Promise.all(
+            keys.slice(i, i + FORGET_CONCURRENCY).map(({ pk, sk }) => this.deleteCounted({ pk, sk })),
+          );
+          changed += removed.filter(Boolean).length;
+        }
+      }
+    } catch (error) {
+      throw mapTableError(error, this.ctx.tableName, this.ctx.bucket);
+    }
+    return changed;
+  }
+
+  /**
+   * Deletes one personal item; true when this call removed it. ALL_OLD tells: an item that TTL or
+   * another forget took already is not counted twice.
+   */
+  private async deleteCounted(key: { pk: unknown; sk: unknown }): Promise<boolean> {
+    const { Attributes } = await this.ctx.doc.send(
+      new DeleteCommand({ TableName: this.ctx.tableName, Key: key, ReturnValues: 'ALL_OLD' }),
+    );
+    return Attributes !== undefined;
+  }
+
+  /** Entry items from a GSI, joined with their personal items. Each must be what the index says it is. */
+  private async entriesOfEntryItems(
+    items: readonly Item[],
+    window: TrailWindow,
+    partition: TrailPartition,
+  ): Promise<TrailEntry[]> {
+    const personal = await this.personalItems(items.filter((item) => item.personal === true));
+    return items.map((item) => {
+      const entry = entryOfItem(item, personal.get(String(item.pk)), this.ctx.tableName);
+      if (!matchesTrailIndex(entry, window.index))
+        throw new TrailCorruptError(
+          `table ${this.ctx.tableName} item ${JSON.stringify(item.pk)} T`,
+          `it is indexed under ${JSON.stringify(partition.value)}, which its entry does not belong to`,
+        );
+      return entry;
+    });
+  }
+
+  /**
+   * Entity index items, in order, joined with the entries they name. An item whose entry is missing
+   * (a writer crashed before its entry) or does not name this entity at this time (a writer that lost
+   * the race) is skipped: only entries are trusted, never index items alone.
+   */
+  private async entriesOfIndexItems(
+    poolId: string,
+    items: readonly Item[],
+    window: TrailWindow,
+  ): Promise<TrailEntry[]> {
+    const positions = items.map((item) => positionOfIndexItem(item, this.ctx.tableName));
+    const keys = positions.flatMap((p) => [entryKey(poolId, p.eventId), personalKey(poolId, p.eventId)]);
+    const fetched = new Map(
+      (await batchGet(this.ctx, keys)).map((item) => [`${item.pk}\u0000${item.sk}`, item]),
+    );
+    const entries: TrailEntry[] = [];
+    for (const position of positions) {
+      const pk = eventPartition(poolId, position.eventId);
+      const item = fetched.get(`${pk}\u0000${ENTRY_SK}`);
+      if (item === undefined) continue;
+      const entry = entryOfItem(item, fetched.get(`${pk}\u0000${PERSONAL_SK}`), this.ctx.tableName);
+      if (entry.eventTime === position.eventTime && matchesTrailIndex(entry, window.index))
+        entries.push(entry);
+    }
+    return entries;
+  }
+
+  /** The personal items of these entry items, by partition key. */
+  private async personalItems(items: readonly Item[]): Promise<Map<string, Item>> {
+    if (items.length === 0) return new Map();
+    const keys = items.map((item) => ({ pk: String(item.pk), sk: PERSONAL_SK }));
+    return new Map((await batchGet(this.ctx, keys)).map((item) => [String(item.pk), item]));
+  }
+
+  /**
+   * After losing the race for an event: deletes the entity index items this writer put that the
+   * winner's entry does not have. Best effort — readers skip such items anyway — so a failure here is
+   * not the caller's: the answer stays `duplicate`.
+   */
+  private async dropLosingIndexItems(entry: TrailEntry, stored: Item | undefined): Promise<void> {
+    try {
+      const winner = stored && entryOfItem(stored, undefined, this.ctx.tableName);
+      const shared = (entity: string) =>
+        winner !== undefined && winner.eventTime === entry.eventTime && winner.entities.includes(entity);
+      const requests = entry.entities
+        .filter((entity) => !shared(entity))
+        .map((entity) => ({ DeleteRequest: { Key: entityIndexKey(entry.poolId, entity, entry) } }));
+      await batchWrite(this.ctx, requests);
+    } catch {
+      // see above: leftovers are index items without their entry, which no reader trusts
+    }
+  }
+
+  private send(input: Query) {
+    return call(this.ctx, () =>
+      this.ctx.doc.send(new QueryCommand({ ...input, TableName: this.ctx.tableName })),
+    );
+  }
+}
+
+/** Is this the cursor's own item, which an inclusive lower bound returns again? */
+function isCursorItem(item: Item, window: TrailWindow): boolean {
+  const { after } = window;
+  if (after === undefined || typeof item.eventTime !== 'string' || typeof item.eventId !== 'string')
+    return false;
+  return compareTrailPositions({ eventTime: item.eventTime, eventId: item.eventId }, after) === 0;
+}
