@@ -1,4 +1,5 @@
 import { inParallel } from '../asyncIterables.js';
+import type { ChangeCause } from '../changes/changeRecord.js';
 import { VersionConflictError } from '../errors.js';
 import { type EntityKey, entityKey, parseEntityKey } from '../model/entityKey.js';
 import { deepEqual, type JsonObject } from '../model/json.js';
@@ -22,6 +23,8 @@ export interface ApplyDeps {
   sleep: (ms: number) => Promise<void>;
   /** Where `source: restore` records of each change go; none: history is not written. */
   changeLog?: ChangeLog;
+  /** Who runs the restore, and which restore it is: named by every record it writes. */
+  cause?: ChangeCause;
   /** Entities worked on at once (each entity's own actions stay in order). @default 16 */
   concurrency?: number;
   /** Retries of a throttled call, after slowing its category down. @default 8 */
@@ -251,6 +254,7 @@ export async function applyPlan(
         before,
         after,
         at,
+        deps.cause,
       );
     } catch (error) {
       if (!(error instanceof VersionConflictError)) throw error;

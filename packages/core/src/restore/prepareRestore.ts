@@ -10,6 +10,7 @@ import { keysOf } from './planContext.js';
 import { type PlanInput, planRestore } from './planRestore.js';
 import type { JournalSummary } from './restoreJournal.js';
 import type { RestoreMode, RestorePlan, RestoreScope } from './restorePlan.js';
+import { settleUnknownFields } from './unknownFields.js';
 
 export interface RestoreRequest {
   sourcePoolId: string;
@@ -50,10 +51,15 @@ export async function prepareRestore(
       );
     throw error;
   });
-  const target = new Map<EntityKey, JsonObject>();
-  for await (const entry of state.entities) target.set(entry.key, entry.doc);
+  const recorded = new Map<EntityKey, JsonObject>();
+  const unknown = new Map<EntityKey, string[]>();
+  for await (const entry of state.entities) {
+    recorded.set(entry.key, entry.doc);
+    if (entry.unknown !== undefined && entry.unknown.length > 0) unknown.set(entry.key, entry.unknown);
+  }
   const scan = await readPoolState(deps.reader, request.targetPoolId);
   const live = new Map(scan.entities.map((e) => [e.key, e.doc] as const));
+  const { target, notes: unknownNotes } = settleUnknownFields(recorded, live, unknown);
   const input: PlanInput = {
     sourcePoolId: request.sourcePoolId,
     targetPoolId: request.targetPoolId,
@@ -73,9 +79,24 @@ export async function prepareRestore(
     ...(revert ? revertScope(revert.entity) : {}),
   };
   let plan = planRestore(input);
+  plan = { ...plan, notes: [...plan.notes, ...unknownNotes.filter((note) => inScope(input, note.entity))] };
   if (revert !== undefined && input.users === undefined && input.groups === undefined)
     plan = onlyEntity(plan, revert.entity);
   return { plan, target, userMfa: scan.userMfaRead, warnings: state.warnings };
+}
+
+/** Whether a restore limited to some users or groups is about this entity. */
+function inScope(input: PlanInput, entity: EntityKey): boolean {
+  const { kind, id = '' } = parseEntityKey(entity);
+  if (input.users !== undefined || input.groups !== undefined)
+    return (
+      (kind === 'user' && (input.users ?? []).includes(id)) ||
+      (kind === 'group' && (input.groups ?? []).includes(id))
+    );
+  return (
+    input.only === undefined ||
+    input.only.includes(kind === 'user' ? 'users' : kind === 'group' ? 'groups' : (kind as never))
+  );
 }
 
 async function findRecord(changeLog: ChangeLog, request: RestoreRequest): Promise<ChangeRecord> {

@@ -1,3 +1,4 @@
+import type { ChangeCause } from '../changes/changeRecord.js';
 import { type EntityHead, makeRecord } from '../changes/makeRecord.js';
 import { resolveValidFrom } from '../changes/validFrom.js';
 import { VersionConflictError } from '../errors.js';
@@ -31,6 +32,7 @@ export async function appendRestoreRecord(
   before: { doc: JsonObject | null; readAt: string },
   after: JsonObject | null,
   at: () => string,
+  cause?: ChangeCause,
 ): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     const head = await changeLog.head(poolId, key);
@@ -44,7 +46,7 @@ export async function appendRestoreRecord(
     const headIsNewer = head !== undefined && head.observedAt > before.readAt;
     const steps = historySteps(chain.doc, before.doc, after, { headIsNewer });
     try {
-      await appendSteps(changeLog, { poolId, key, chain, validFrom: head?.validFrom, steps, at });
+      await appendSteps(changeLog, { poolId, key, chain, validFrom: head?.validFrom, steps, at, cause });
       return;
     } catch (error) {
       // Capture writing the same entity meanwhile: read the head again. Past the last attempt the
@@ -67,6 +69,7 @@ async function appendSteps(
     validFrom: string | undefined;
     steps: readonly Step[];
     at: () => string;
+    cause: ChangeCause | undefined;
   },
 ): Promise<void> {
   let { chain, validFrom } = run;
@@ -82,6 +85,7 @@ async function appendSteps(
       observedAt,
       source: step.source,
       ...(step.source === 'restore' ? { event: { name: 'restore-cli restore' } } : {}),
+      ...(run.cause === undefined ? {} : { cause: run.cause }),
     });
     await changeLog.append(record);
     chain = { version: record.version, hash: record.hash, doc: record.after };

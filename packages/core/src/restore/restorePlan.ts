@@ -126,7 +126,9 @@ export type NoteKind =
   | 'identityProviderSecret'
   | 'uiImage'
   | 'createdAfter'
-  | 'notCaptured';
+  | 'notCaptured'
+  /** A field changed by T to a value nobody observed: left as it is, never guessed. */
+  | 'unknownValue';
 
 /** What Cognito cannot take back, or what the restore leaves alone on purpose: never silent. */
 export interface RestoreNote {
