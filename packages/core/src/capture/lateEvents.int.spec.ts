@@ -12,6 +12,7 @@ import { createCognitoClient } from '../adapters/aws/cognitoClient.js';
 import { toArray } from '../asyncIterables.js';
 import { verifyChain } from '../changes/verifyChain.js';
 import type { Clock } from '../ports.js';
+import { prepareRestore } from '../restore/prepareRestore.js';
 import { cloudTrailEvent, newCapturedPool, stateOf } from '../testing/capturedPool.js';
 import { type RunningCognitoFake, startCognitoFake } from '../testing/cognitoFake/index.js';
 import { captureEvent } from './captureEvent.js';
@@ -117,6 +118,18 @@ describe('capture of late, bursty and reordered events', () => {
       expect(updated).toMatchObject({ validFrom: '2024-06-01T10:01:00.999Z' });
       expect(updated?.change).toEqual({ unknown: ['/attributes/custom:tenant'] });
       expect(verifyChain(history)).toEqual([]);
+      // A restore to 10:02 brings bob back; the value nobody observed is said, not guessed.
+      const { plan } = await prepareRestore(pool.deps, {
+        sourcePoolId: pool.poolId,
+        targetPoolId: pool.poolId,
+        at: iso(at(2)),
+        mode: 'undo',
+      });
+      const bob = plan.tasks.find((task) => task.entity === 'user:bob');
+      expect(bob?.actions.map((action) => action.kind)).toContain('createUser');
+      expect(plan.notes).toContainEqual(
+        expect.objectContaining({ kind: 'unknownValue', entity: 'user:bob' }),
+      );
     });
 
   it('a membership added at 10:03 and an update at 10:05, captured at 10:08, each land at their own time', async () => {
@@ -270,5 +283,42 @@ describe('capture of late, bursty and reordered events', () => {
     expect((await show(at(1)))?.attributes).toMatchObject({ sub: oldSub, 'custom:tenant': 'acme' });
     expect(await show(at(3))).toBeUndefined();
     expect((await show(at(5)))?.attributes).toMatchObject({ sub: newSub, 'custom:tenant': 'evil' });
+  });
+
+  it('a restore leaves a field nobody observed as it is live, and says so', async () => {
+    now = at(0);
+    const pool = await newCapturedPool(cognito, reader, clock);
+    const sub = await seedUser(pool, 'gail', 'acme');
+    const update = async (tenant: string) => {
+      await cognito.send(
+        new AdminUpdateUserAttributesCommand({
+          UserPoolId: pool.poolId,
+          Username: 'gail',
+          UserAttributes: [{ Name: 'custom:tenant', Value: tenant }],
+        }),
+      );
+      return cloudTrailEvent('AdminUpdateUserAttributes', pool.poolId, now, (d) => {
+        d.additionalEventData.sub = sub;
+      });
+    };
+    now = at(1);
+    const first = await update('initech');
+    now = at(2);
+    await update('globex');
+    now = at(7);
+    // Only the first event ever arrives: what it wrote was overwritten before the read.
+    await captureEvent(pool.deps, first);
+    const { plan } = await prepareRestore(pool.deps, {
+      sourcePoolId: pool.poolId,
+      targetPoolId: pool.poolId,
+      at: iso(at(1, 30)),
+      mode: 'exact',
+    });
+    expect(plan.tasks.filter((task) => task.entity === 'user:gail')).toEqual([]);
+    expect(plan.notes).toContainEqual({
+      kind: 'unknownValue',
+      entity: 'user:gail',
+      message: expect.stringContaining('/attributes/custom:tenant'),
+    });
   });
 });
