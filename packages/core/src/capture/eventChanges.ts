@@ -48,11 +48,12 @@ export interface EventRead {
 /**
  * How far a Cognito date may lie outside CloudTrail's whole-second eventTime and still be that
  * call's: CloudTrail stamps the request's arrival (cut to the second), Cognito its write moments
- * later; a little slack either side covers the write crossing into the next second and clock skew.
- * Wider would attribute the next second's call to this one.
+ * later. A little slack before covers clock skew; none after, since Cognito dates often come in whole
+ * seconds and the next second's date is the next second's call. A write that crosses into the next
+ * second is then "not observed" (unknown) rather than attributed: never a guess.
  */
 const BEFORE_EVENT_MS = 250;
-const AFTER_EVENT_MS = 1_050;
+const AFTER_EVENT_MS = 1_000;
 
 /**
  * Whether a Cognito date is the event's own (`match`), from before it (the call moved no date), or
@@ -108,6 +109,9 @@ export function eventChanges(read: EventRead): PlannedChange[] {
         Object.assign(change.set ?? {}, datedDiff.set);
         change.unset?.push(...datedDiff.unset);
         knowMembers(read, image, change);
+        // The call's own stamp: Cognito moved it to this date.
+        for (const member of ['modifiedAt', 'LastModifiedDate'])
+          if (member in image && before.doc?.[member] !== image[member]) (change.set ?? {})[field(member)] = image[member] ?? null;
         validFrom = dateOf(imageDate, read.observedAt);
       } else if (where === 'after') change.unknown?.push(...datedKeys);
     }
