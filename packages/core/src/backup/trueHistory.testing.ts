@@ -1,3 +1,4 @@
+import { fromFields, toFields } from '../changes/entityFields.js';
 import { type EntityKey, parseEntityKey } from '../model/entityKey.js';
 import { deepEqual, type JsonObject, type JsonValue } from '../model/json.js';
 
@@ -13,6 +14,7 @@ export type ShownState = Record<TrueKind, Record<string, JsonObject>> & {
 };
 
 const KIND_OF_ENTITY: Record<string, TrueKind> = { user: 'users', group: 'groups' };
+const ENTITY_OF_KIND: Record<TrueKind, string> = { users: 'user', groups: 'group' };
 const KINDS: TrueKind[] = ['users', 'groups'];
 const iso = (ms: number) => new Date(ms).toISOString();
 const show = (value: JsonValue | undefined) => (value === undefined ? 'absent' : JSON.stringify(value));
@@ -66,20 +68,35 @@ export class TrueHistory {
   }
 }
 
-/** (a) The replayed users and groups equal the true ones at `at`, document for document. */
+/**
+ * (a) The replayed users and groups equal the true ones at `at`, document for document. A field the
+ * state marks unknown (or inside a member marked so) claims nothing and is left out on both sides;
+ * every other field, and whether the entity exists at all, must match exactly.
+ */
 export function exactViolations(history: TrueHistory, shown: ShownState, at: number): string[] {
   const truth = history.at(at);
   const out: string[] = [];
   for (const kind of KINDS) {
     const names = new Set([...truth[kind].keys(), ...Object.keys(shown[kind])]);
     for (const name of [...names].sort()) {
-      const want = truth[kind].get(name);
-      const got = shown[kind][name];
+      const unknown = shown.unknown?.[`${ENTITY_OF_KIND[kind]}:${name}`] ?? [];
+      const want = known(kind, truth[kind].get(name), unknown);
+      const got = known(kind, shown[kind][name], unknown);
       if (!same(want, got))
         out.push(`at backup ${iso(at)}: ${kind} ${name} replays as ${show(got)}, truly ${show(want)}`);
     }
   }
   return out;
+}
+
+/** `doc` without the fields `unknown` covers (a pointer covers itself and every field inside it). */
+function known(kind: TrueKind, doc: JsonObject | undefined, unknown: readonly string[]) {
+  if (doc === undefined || unknown.length === 0) return doc;
+  const entity = ENTITY_OF_KIND[kind];
+  const fields = toFields(entity, doc);
+  for (const path of [...fields.keys()])
+    if (unknown.some((pointer) => path === pointer || path.startsWith(`${pointer}/`))) fields.delete(path);
+  return fromFields(entity, fields);
 }
 
 /**
@@ -102,7 +119,7 @@ export function pointInTimeViolations(
     const names = new Set([...history.names(kind), ...Object.keys(shown[kind])]);
     for (const name of [...names].sort()) {
       const truths = states.map((state) => state[kind].get(name));
-      const unknown = shown.unknown?.[`${kind === 'users' ? 'user' : 'group'}:${name}`] ?? [];
+      const unknown = shown.unknown?.[`${ENTITY_OF_KIND[kind]}:${name}`] ?? [];
       for (const problem of entityViolations(kind, shown[kind][name], truths, unknown))
         out.push(`${where}: ${kind} ${name} ${problem}`);
     }
@@ -122,8 +139,10 @@ function entityViolations(
     return existing.length === truths.length ? ['is absent, yet existed all through the window'] : [];
   if (existing.length === 0) return ['is shown, yet did not exist in the window'];
   // A name deleted and created again is another entity: its fields are judged against its own past only.
-  const incarnation = incarnationOf(kind, shown);
-  const same = existing.filter((doc) => incarnationOf(kind, doc) === incarnation);
+  // A creation date the state marks unknown (created and gone before any read) leaves the sub to tell.
+  const dateUnknown = unknown.includes('/createdAt');
+  const incarnation = incarnationOf(kind, shown, dateUnknown);
+  const same = existing.filter((doc) => incarnationOf(kind, doc, dateUnknown) === incarnation);
   if (same.length === 0) {
     const seen = [...new Set(existing.map((doc) => incarnationOf(kind, doc)))].join(' | ');
     return [`is shown as incarnation ${incarnation}, which did not exist in the window (true: ${seen})`];
@@ -132,8 +151,9 @@ function entityViolations(
 }
 
 /** What tells one life of a name from the next: its creation date, and a user's `sub` too. */
-function incarnationOf(kind: TrueKind, doc: JsonObject): string {
+function incarnationOf(kind: TrueKind, doc: JsonObject, dateUnknown = false): string {
   if (kind === 'groups') return `created ${show(doc.CreationDate)}`;
+  if (dateUnknown) return `sub ${show(attributesOf(doc).sub)}`;
   return `created ${show(doc.createdAt)} sub ${show(attributesOf(doc).sub)}`;
 }
 

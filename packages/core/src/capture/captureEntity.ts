@@ -77,6 +77,7 @@ export async function captureEntity(
       known: history.length > 0,
       image,
       observedAt,
+      ...identityOf(kind, key, capture.change.subjectSub),
     });
     const event = withSubject(capture.change, kind, image, history.at(-1));
     const records = chainRecords({ history, head: history.at(-1) }, planned, {
@@ -138,6 +139,13 @@ export async function appendAll(log: ChangeLog, records: readonly ChangeRecord[]
     appended.push(record);
   }
   return { appended, duplicate: false, ids: appended.map((each) => each.id) };
+}
+
+/** What the event names of a user whatever became of it: its username (the key) and its sub. */
+function identityOf(kind: string, key: EntityKey, sub: string | undefined): { identity?: JsonObject } {
+  const { id } = parseEntityKey(key);
+  if (kind !== 'user' || sub === undefined || id === undefined) return {};
+  return { identity: { username: id, attributes: { sub } } };
 }
 
 /** A user read under the event's username is the event's user only if it has the event's sub. */

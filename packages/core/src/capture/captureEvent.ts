@@ -236,5 +236,24 @@ async function recordedUsername(
     const attributes = doc.attributes as Record<string, unknown> | undefined;
     if (attributes?.sub === sub) return key.slice('user:'.length);
   }
+  return usernameInRecords(deps, poolId, sub);
+}
+
+/**
+ * The user a record names by this sub, though the recorded state holds no such user at the time: its
+ * creation's event is still on its way while a later call's record already knows the name. A walk of
+ * the pool's records, paid only when both Cognito and the recorded state fail.
+ */
+async function usernameInRecords(
+  deps: CaptureDeps,
+  poolId: string,
+  sub: string,
+): Promise<string | undefined> {
+  for await (const record of deps.changeLog.timeline(poolId)) {
+    if (!record.entity.startsWith('user:')) continue;
+    const attributes = record.after?.attributes as Record<string, unknown> | undefined;
+    if (record.event?.subjectSub === sub || attributes?.sub === sub)
+      return record.entity.slice('user:'.length);
+  }
   return undefined;
 }

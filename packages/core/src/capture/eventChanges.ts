@@ -42,6 +42,11 @@ export interface EventRead {
   known: boolean;
   /** The entity as re-read after the event: null when gone, or when another incarnation holds the name. */
   image: JsonObject | null;
+  /**
+   * What the event itself names of the entity, whatever became of it: a user's username and sub.
+   * A user created and gone before any read still existed, under that name, from the event on.
+   */
+  identity?: JsonObject;
   observedAt: string;
 }
 
@@ -90,13 +95,20 @@ export function eventChanges(read: EventRead): PlannedChange[] {
   const creating = effect.whole === 'create' || (read.kind !== 'user' && before.doc === null);
   if (creating && image !== null && (before.doc === null || !sameIncarnation(before.doc, image)))
     return creation(read, image, determined);
+  if (effect.whole === 'create' && image === null && before.doc === null && read.identity !== undefined)
+    return unobservedCreation(read, read.identity, determined);
   const change: EntityChange = { set: { ...determined.set }, unset: [...determined.unset], unknown: [] };
   const rereadable = rereadableFields(read, determined);
   const planned: PlannedChange[] = [];
   let validFrom = read.eventAt;
   if (image === null) {
     // Changed, then gone before any read: what the call wrote was never observed.
-    if (before.doc !== null) change.unknown = [...toFields(read.kind, before.doc).keys()].filter(rereadable);
+    if (before.doc !== null) {
+      const stamp = stampOf(before.doc);
+      change.unknown = unobservedFields(read, [before.doc], rereadable);
+      if (stamp !== undefined && (change.unknown.length > 0 || !isEmptyChange(compactChange(change))))
+        change.unknown.push(field(stamp.member));
+    }
   } else {
     const imageDate = modifiedAtOf(image);
     const dated = (path: Field) =>
@@ -109,11 +121,22 @@ export function eventChanges(read: EventRead): PlannedChange[] {
         Object.assign(change.set ?? {}, datedDiff.set);
         change.unset?.push(...datedDiff.unset);
         knowMembers(read, image, change);
-        // The call's own stamp: Cognito moved it to this date.
-        for (const member of ['modifiedAt', 'LastModifiedDate'])
-          if (member in image && before.doc?.[member] !== image[member]) (change.set ?? {})[field(member)] = image[member] ?? null;
         validFrom = dateOf(imageDate, read.observedAt);
-      } else if (where === 'after') change.unknown?.push(...datedKeys);
+      } else if (where === 'after')
+        change.unknown?.push(...unobservedFields(read, [before.doc, image], (path) => dated(path)));
+    }
+    const stamp = stampOf(image);
+    const moved = stamp !== undefined && stamp.value !== before.doc?.[stamp.member];
+    if (stamp !== undefined && moved) {
+      const where = dateAgainstEvent(stamp.value, read.eventTime);
+      // The call's own stamp (Cognito moved it in the event's second): known, and the best time.
+      if (where === 'match') {
+        (change.set ?? {})[field(stamp.member)] = stamp.value;
+        validFrom = dateOf(stamp.value, read.observedAt);
+        assertDated(read, image, change);
+      }
+      // Moved again by a later call before the read: what the call left it at was never observed.
+      else if (where === 'after') change.unknown?.push(field(stamp.member));
     }
     const undated = (path: Field) => rereadable(path) && !dated(path);
     const undatedDiff = fieldDiff(read.kind, before.doc, image, undated);
@@ -133,22 +156,92 @@ export function eventChanges(read: EventRead): PlannedChange[] {
 }
 
 /**
- * A read dated by the event shows whole members (a user's attributes) as the call left them: where
- * the record held a member unknown — or holds no entity yet at that time, its creation still on its
- * way — the read makes all of it known, names it lost included.
+ * Created, and gone before any read: it existed from the event on, as the event names it — a user's
+ * name and sub, what the call logs in clear (status, enabled), no groups yet — and nothing else is
+ * known: said so, never guessed.
+ */
+function unobservedCreation(
+  read: EventRead,
+  identity: JsonObject,
+  determined: { set: JsonObject; unset: Field[] },
+): PlannedChange[] {
+  const fields = toFields(read.kind, { ...(read.kind === 'user' ? { groups: [] } : {}), ...identity });
+  for (const [path, value] of Object.entries(determined.set)) fields.set(path, value);
+  const unknown = read.kind === 'user' ? ['/attributes', '/createdAt', '/modifiedAt'] : [];
+  for (const path of ['/enabled', '/status'])
+    if (read.kind === 'user' && !fields.has(path)) unknown.push(path);
+  const change = compactChange({ whole: fromFields(read.kind, fields), unknown });
+  return [{ validFrom: read.eventAt, change, caused: true }];
+}
+
+/**
+ * What a call may have written, when its result was never seen: every field of the members it
+ * changes (`rereadable`), a nested member (a user's attributes) as a whole — the call may have added
+ * a name the read no longer shows, or put back what it found.
+ */
+function unobservedFields(
+  read: EventRead,
+  docs: readonly (JsonObject | null)[],
+  selected: (path: Field) => boolean,
+): Field[] {
+  const paths = new Set<Field>();
+  for (const doc of docs) {
+    if (doc === null) continue;
+    for (const path of toFields(read.kind, doc).keys()) {
+      if (!selected(path)) continue;
+      const member = field(memberOf(path));
+      paths.add(isNestedMember(read.kind, member) ? member : path);
+    }
+    for (const member of read.effect.reread ?? []) {
+      const path = field(member);
+      if (member !== '*' && isNestedMember(read.kind, path) && selected(`${path}/x`)) paths.add(path);
+    }
+  }
+  return [...paths].sort();
+}
+
+/**
+ * A read stamped in the event's second is the entity as the call left it: every field Cognito's
+ * stamp covers is known at that instant, whichever call wrote it. Said whole (a user's attributes as
+ * one map), so whatever a late record marked unknown before it is known again from here, in any order
+ * of arrival; the after-image moves only where the value differs.
+ */
+function assertDated(read: EventRead, image: JsonObject, change: EntityChange): void {
+  change.set ??= {};
+  const present = new Set(Object.keys(image));
+  for (const [member, value] of Object.entries(image)) {
+    const path = field(member);
+    if (!isDatedField(read.kind, path) || isImmutableField(path) || path in change.set) continue;
+    if (isNestedMember(read.kind, path)) {
+      for (const inner of Object.keys(change.set)) if (inner.startsWith(`${path}/`)) delete change.set[inner];
+      change.unset = (change.unset ?? []).filter((inner) => !inner.startsWith(`${path}/`));
+    }
+    change.set[path] = value;
+  }
+  for (const member of Object.keys(read.before.doc ?? {})) {
+    const path = field(member);
+    if (!present.has(member) && isDatedField(read.kind, path) && !isImmutableField(path))
+      change.unset = [...(change.unset ?? []), path];
+  }
+}
+
+/** Cognito's modification stamp of the document: which member holds it, and its value. */
+function stampOf(doc: JsonObject): { member: string; value: string } | undefined {
+  for (const member of ['modifiedAt', 'LastModifiedDate'])
+    if (typeof doc[member] === 'string') return { member, value: doc[member] as string };
+  return undefined;
+}
+
+/**
+ * A read dated by the event shows whole members (a user's attributes) as the call left them: the
+ * record says all of it, names it lost included.
  */
 function knowMembers(read: EventRead, image: JsonObject, change: EntityChange): void {
   for (const member of read.effect.reread ?? []) {
     const path = field(member);
     if (member === '*' || !isNestedMember(read.kind, path) || !(member in image)) continue;
-    const unknownInside = read.before.unknown.some(
-      (unknown) => unknown === path || unknown.startsWith(`${path}/`),
-    );
-    const changedInside =
-      Object.keys(change.set ?? {}).some((inner) => inner.startsWith(`${path}/`)) ||
-      (change.unset ?? []).some((inner) => inner.startsWith(`${path}/`));
-    // Not recorded yet at that time (its creation is still on its way), or partly unknown: say it all.
-    if (!unknownInside && !(read.before.doc === null && changedInside)) continue;
+    // Said whole, not as the fields that differ: a value marked unknown earlier in valid time (a late
+    // event) is then known again from here, whatever order the records arrive in.
     for (const inner of Object.keys(change.set ?? {}))
       if (inner.startsWith(`${path}/`)) delete change.set?.[inner];
     change.unset = (change.unset ?? []).filter((inner) => !inner.startsWith(`${path}/`));
