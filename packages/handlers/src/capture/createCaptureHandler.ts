@@ -1,7 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
-import type { ChangeLog, Clock, CognitoReader, SnapshotStore } from '@cognito-rewind/core';
+import type { ChangeLog, Clock, CognitoReader, EventTrail, SnapshotStore } from '@cognito-rewind/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { defaultLogger, defaultMetrics, publishCounts } from '../commons/powertools.js';
 import { captureMetrics, noCounts } from './captureCounts.js';
@@ -24,6 +24,8 @@ export interface CaptureHandlerDeps {
   onForReconcile?: (poolId: string | undefined, reasons: string[]) => Promise<void>;
   /** The pool of a public call that names only its app client (`poolOfClientFromLog`). */
   poolOfClient?: (clientId: string) => Promise<string | undefined>;
+  /** Where every event received is kept once, failed calls included (the audit trail). */
+  trail?: EventTrail;
 }
 
 export type CaptureHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
@@ -42,6 +44,7 @@ export function createCaptureHandler(deps: CaptureHandlerDeps): CaptureHandler {
     clock: deps.clock,
     snapshots: deps.snapshots,
     ...(deps.poolOfClient === undefined ? {} : { poolOfClient: deps.poolOfClient }),
+    ...(deps.trail === undefined ? {} : { trail: deps.trail }),
   };
   return async (event, context) => {
     logger.addContext(context);

@@ -18,6 +18,11 @@ export interface ReconcileHandlerDeps extends ReconcileDeps {
   every?: number;
   /** Time kept back from the Lambda timeout to write the last checkpoint and return. @default 60 s */
   reserveMs?: number;
+  /**
+   * Changes Cognito dates this recently are left to capture (their CloudTrail event may still be on
+   * its way, ~5 minutes in AWS); older ones no event explained are drift. @default 15 minutes
+   */
+  graceMs?: number;
   logger?: Logger;
   metrics?: Metrics;
 }
@@ -41,6 +46,9 @@ export interface RemainingTime {
 }
 
 export type ReconcileHandler = (event?: unknown, context?: RemainingTime) => Promise<ReconcileRunResult>;
+
+/** Longer than CloudTrail's delivery (about 5 minutes, best effort): an event on its way records first. */
+const DEFAULT_GRACE_MS = 15 * 60_000;
 
 /** Cognito's pool ids: `<region>_<id>`. */
 const POOL_ID = /^[\w-]+_[0-9a-zA-Z]+$/;
@@ -108,7 +116,10 @@ export function createReconcileHandler(deps: ReconcileHandlerDeps): ReconcileHan
         if (!(await reconcileDue(deps.checkpoints, poolId, { every, clock: deps.clock })))
           return { poolId, outcome: 'notDue' };
         if (outOfTime()) return { poolId, outcome: 'deferred' };
-        const result = await reconcilePool(deps, poolId, { shouldStop: outOfTime });
+        const result = await reconcilePool(deps, poolId, {
+          shouldStop: outOfTime,
+          graceMs: deps.graceMs ?? DEFAULT_GRACE_MS,
+        });
         const outcome = result.done ? 'finished' : result.superseded ? 'superseded' : 'paused';
         logger.info(`reconcile ${outcome}`, { ...result, staleSamples: result.staleSamples.length });
         return { ...result, outcome };

@@ -22,6 +22,8 @@ function reconcileRun(pools: string[], overrides: Partial<ReconcileHandlerDeps> 
     pools: async () => pools,
     logger: new RecordingLogger(),
     metrics,
+    // The drift these specs make is seconds old, with no event on its way: record it at once.
+    graceMs: 0,
     ...overrides,
   });
   return { handler, metrics };
@@ -48,6 +50,14 @@ async function poolWithDrift() {
 }
 
 describe('the reconcile handler', () => {
+  it('leaves a change younger than the grace period to capture (15 minutes by default)', async () => {
+    const poolId = await poolWithDrift();
+    const { handler } = reconcileRun([poolId], { graceMs: undefined });
+    const result = await handler(undefined, plenty);
+    // The drift was made seconds ago: its events may be on their way, so none of it is drift yet.
+    expect(result.pools[0]).toMatchObject({ poolId, outcome: 'finished', counts: { drift: 0 } });
+  });
+
   it('reconciles a due pool to the end, records the drift once, and is not due again until asked', async () => {
     const poolId = await poolWithDrift();
     const { handler, metrics } = reconcileRun([poolId]);
