@@ -168,6 +168,43 @@ describe('a batch with a good, a malformed and a duplicated event', () => {
   });
 });
 
+describe('the event trail', () => {
+  it('keeps every event once, failed calls included, with its caller and outcome', async () => {
+    const sub = await newUser('tara');
+    const created = cognitoEvent('AdminCreateUser', { poolId, sub });
+    const refused = cognitoEvent('AdminDeleteUser', {
+      poolId,
+      sub,
+      edit: (d) => {
+        d.errorCode = 'NotAuthorizedException';
+        d.errorMessage = 'not allowed';
+      },
+    });
+    const { run } = capture();
+    await run(messageOf(created), messageOf(refused), messageOf(created));
+    const entry = await stack.trail.get(poolId, created.detail.eventID);
+    const [record] = await history('user:tara');
+    expect(entry).toMatchObject({
+      eventName: 'AdminCreateUser',
+      outcome: 'changed',
+      changeIds: [record?.id],
+      entities: ['user:tara'],
+      subjectSub: sub,
+      caller: { arn: (created.detail.userIdentity as { arn?: string }).arn },
+      sourceIp: created.detail.sourceIPAddress,
+    });
+    // Who tried and failed is kept too: it changed nothing.
+    expect(await stack.trail.get(poolId, refused.detail.eventID)).toMatchObject({
+      eventName: 'AdminDeleteUser',
+      outcome: 'failed',
+      errorCode: 'NotAuthorizedException',
+      changeIds: [],
+    });
+    const page = await stack.trail.query(poolId, { eventName: 'AdminCreateUser' });
+    expect(page.entries.filter((e) => e.eventId === created.detail.eventID)).toHaveLength(1);
+  });
+});
+
 describe('ordering and deletes', () => {
   it('events delivered newest first: the older lands in the past and never moves the user back', async () => {
     const sub = await newUser('bob', { name: 'Bob' });
