@@ -132,6 +132,18 @@ describe('restore-cli restore on cognito-local', () => {
     expect(frank).toBeDefined();
     expect(interns).toBeDefined();
     expect(restored.out).toContain('user:frank');
+    // Every record the restore wrote names it and who ran it (the key its calls were signed with).
+    const { changeLog } = openLocalStore(fx.store, { mustExist: true });
+    const written = [];
+    for await (const record of changeLog.timeline(poolId))
+      if (record.source === 'restore') written.push(record);
+    expect(written.length).toBeGreaterThan(0);
+    for (const record of written)
+      expect(record.cause).toMatchObject({
+        restoreId: expect.stringMatching(/^[0-9a-f]{24}$/),
+        operatorAccessKeyId: expect.any(String),
+        operatorArn: expect.stringMatching(/^arn:aws:iam::000000000000:user\//),
+      });
     const again = await restore(poolId, at, '--yes');
     expect(again.code).toBe(0);
     expect(again.err).toContain('nothing to do');

@@ -42,6 +42,8 @@ export interface ChangeCause {
   /** The restore that wrote it (its id) and the caller identity the CLI ran as. */
   restoreId?: string;
   operatorArn?: string;
+  /** The access key the operator's calls were signed with: what CloudTrail shows for them. */
+  operatorAccessKeyId?: string;
   /** The reconcile run that found it (drift of no known cause). */
   reconcileRun?: string;
 }

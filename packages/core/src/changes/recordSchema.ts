@@ -39,7 +39,14 @@ export const changeRecordSchema = z.strictObject({
       userAgent: optional,
     })
     .optional(),
-  cause: z.strictObject({ restoreId: optional, operatorArn: optional, reconcileRun: optional }).optional(),
+  cause: z
+    .strictObject({
+      restoreId: optional,
+      operatorArn: optional,
+      operatorAccessKeyId: optional,
+      reconcileRun: optional,
+    })
+    .optional(),
   change: z
     .strictObject({
       whole: jsonObjectSchema.nullable().optional(),

@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import {
   type ApplyDeps,
   actionCount,
   applyPlan,
   buildRestoreReport,
+  type ChangeCause,
   type ChangeRecord,
   createPoolInput,
   InvalidInputError,
@@ -19,7 +21,12 @@ import {
   stateAt,
   summarizeJournal,
 } from '@cognito-rewind/core';
-import { AwsCognitoReader, AwsCognitoWriter, createCognitoClient } from '@cognito-rewind/core/adapters/aws';
+import {
+  AwsCognitoReader,
+  AwsCognitoWriter,
+  createCognitoClient,
+  isLoopbackEndpoint,
+} from '@cognito-rewind/core/adapters/aws';
 import { FileRestoreJournal } from '@cognito-rewind/core/adapters/local';
 import { parseEndpoint, parsePoolId, regionFor } from '../io/options.js';
 import { parseAt } from '../io/parseTime.js';
@@ -98,10 +105,11 @@ export async function restoreCommand(raw: RestoreOptions, ctx: CommandContext): 
     if (options.format !== 'json') ctx.io.out(renderPlan(prepared.plan));
     await confirm(ctx, prepared.plan.targetPoolId, planned, options.yes);
     const changeLog = new RecordingChangeLog(store.changeLog);
+    const cause = await restoreCause(writeClient, endpoint, journalFile(store.localDir, request));
     const report = await applyAndReport(
       prepared,
       previous,
-      { writer, reader, journal, changeLog },
+      { writer, reader, journal, changeLog, cause },
       raw,
       options,
       ctx,
@@ -113,6 +121,28 @@ export async function restoreCommand(raw: RestoreOptions, ctx: CommandContext): 
     writeClient.destroy();
     store.close();
   }
+}
+
+/**
+ * What every record of this restore names: the restore (its journal's id: the same for a re-run that
+ * continues it) and who runs it — the access key its calls are signed with, which is how CloudTrail
+ * shows them; on a local endpoint also the IAM user the CloudTrail tap names after that key.
+ */
+async function restoreCause(
+  client: CognitoIdentityProviderClient,
+  endpoint: string | undefined,
+  journal: string,
+): Promise<ChangeCause> {
+  const restoreId = basename(journal).replace(/\.journal\.ndjson$/, '');
+  const credentials = await client.config.credentials().catch(() => undefined);
+  const accessKeyId = credentials?.accessKeyId;
+  if (accessKeyId === undefined || accessKeyId === '') return { restoreId };
+  const local = endpoint !== undefined && isLoopbackEndpoint(endpoint);
+  return {
+    restoreId,
+    operatorAccessKeyId: accessKeyId,
+    ...(local ? { operatorArn: `arn:aws:iam::000000000000:user/${accessKeyId}` } : {}),
+  };
 }
 
 function showPlanOnly(
@@ -137,7 +167,7 @@ function showPlanOnly(
 async function applyAndReport(
   prepared: PreparedRestore,
   previous: JournalSummary,
-  io: Pick<ApplyDeps, 'writer' | 'reader' | 'journal' | 'changeLog'>,
+  io: Pick<ApplyDeps, 'writer' | 'reader' | 'journal' | 'changeLog' | 'cause'>,
   raw: RestoreOptions,
   options: ParsedRestoreOptions,
   ctx: CommandContext,
