@@ -28,6 +28,16 @@ export function captureStackLine(r: Result): string {
   );
 }
 
+export function captureDelayLine(r: Result): string {
+  const f = (path: string) => field(r, path);
+  return (
+    `captureDelay (true history: ${r.calls} mixed calls at ${r.ratePerSecond}/s through pnpm start, event delay ${r.eventDelayMs} ms, ${r.order}): ` +
+    `${r.records} records, ${r.callsWithoutTheirRecord} call(s) without their own record, final state equals the pool: ${r.finalStateEqualsPool}, ` +
+    `${r.unknownAtEnd} entit(ies) with unknown fields at the end; arrival → record p50 ${f('arrivalToRecord.p50Ms')} ms, ` +
+    `p99 ${f('arrivalToRecord.p99Ms')} ms, max ${f('arrivalToRecord.maxMs')} ms; ${r.problems} problem(s); peak RSS ${r.peakRssMiB} MiB`
+  );
+}
+
 export function captureLocalLine(r: Result): string {
   const f = (path: string) => field(r, path);
   const pace = r.mode === 'steady' ? `steady ${r.ratePerSecond}/s` : 'back to back';

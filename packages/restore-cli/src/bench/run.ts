@@ -3,7 +3,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { captureDelayBench } from './captureDelayBench.js';
 import {
+  captureDelayLine,
   captureLocalLine,
   captureSnapshotLines,
   captureStackLine,
@@ -31,7 +33,10 @@ const RESTORE_USERS = Number(process.env.BENCH_RESTORE_USERS ?? 20_000);
 const TRANSFER_USERS = (process.env.BENCH_TRANSFER_USERS ?? '100000,1000000').split(',').map(Number);
 /** Fresh processes per pool for state(T) on a long and a young history. */
 const HISTORY_RUNS = Number(process.env.BENCH_HISTORY_RUNS ?? 3);
-/** `store`: only the store benchmarks (the others take about 20 minutes); `capture`: only capture's. */
+/**
+ * `store`: only the store benchmarks (the others take about 20 minutes); `capture`: only capture's;
+ * `delay`: only the true-history one (1,000 calls at 50/s through `pnpm start` with a 30 s delay).
+ */
 const ONLY = process.env.BENCH_ONLY ?? 'all';
 /**
  * Variants of the local pipeline's recovery point: `burst` (calls back to back), `steady`
@@ -59,6 +64,7 @@ async function child(task: string, arg: string): Promise<void> {
       return captureLocalBench(dir, variant);
     },
     captureStack: () => captureStackBench(arg),
+    captureDelay: () => captureDelayBench(arg),
     captureThroughput: () => captureThroughputBench(arg as CaptureStoreKind),
     captureSnapshot: () => captureSnapshotBench(arg),
   };
@@ -172,6 +178,8 @@ function captureBenches(dir: string): Result {
   }
   const stack = measured('captureStack', join(dir, 'capture-stack'));
   process.stdout.write(`${captureStackLine(stack)}\n`);
+  const delayed = measured('captureDelay', join(dir, 'capture-delay'));
+  process.stdout.write(`${captureDelayLine(delayed)}\n`);
   const throughput: Result = {};
   for (const store of CAPTURE_STORES) {
     throughput[store] = measured('captureThroughput', store);
@@ -179,7 +187,13 @@ function captureBenches(dir: string): Result {
   }
   const snapshot = measured('captureSnapshot', join(dir, 'capture-snapshot'));
   for (const line of captureSnapshotLines(snapshot)) process.stdout.write(`${line}\n`);
-  return { localPipeline: local, localStack: stack, throughput, hourlySnapshot: snapshot };
+  return {
+    localPipeline: local,
+    localStack: stack,
+    trueHistory: delayed,
+    throughput,
+    hourlySnapshot: snapshot,
+  };
 }
 
 function otherBenches(dir: string): Result {
@@ -192,13 +206,19 @@ function otherBenches(dir: string): Result {
 }
 
 function main(): void {
-  if (!['all', 'store', 'capture'].includes(ONLY))
-    throw new Error(`BENCH_ONLY=${ONLY}: expected "store", "capture" or nothing`);
+  if (!['all', 'store', 'capture', 'delay'].includes(ONLY))
+    throw new Error(`BENCH_ONLY=${ONLY}: expected "store", "capture", "delay" or nothing`);
   const dir = mkdtempSync(join(tmpdir(), 'rewind-bench-'));
   try {
     const others = ONLY === 'all' ? otherBenches(dir) : {};
-    const store = ONLY === 'capture' ? undefined : storeBenches(dir);
-    const capture = ONLY === 'store' ? undefined : captureBenches(dir);
+    const store = ONLY === 'capture' || ONLY === 'delay' ? undefined : storeBenches(dir);
+    const capture =
+      ONLY === 'store'
+        ? undefined
+        : ONLY === 'delay'
+          ? { trueHistory: inChild('captureDelay', join(dir, 'capture-delay')) }
+          : captureBenches(dir);
+    if (ONLY === 'delay') process.stdout.write(`${captureDelayLine(capture?.trueHistory as Result)}\n`);
     const report = {
       date: new Date().toISOString(),
       node: process.version,
