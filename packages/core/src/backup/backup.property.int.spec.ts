@@ -1,17 +1,6 @@
 import {
-  AdminAddUserToGroupCommand,
-  AdminCreateUserCommand,
-  AdminDeleteUserAttributesCommand,
-  AdminDeleteUserCommand,
-  AdminDisableUserCommand,
-  AdminEnableUserCommand,
-  AdminRemoveUserFromGroupCommand,
   type CognitoIdentityProviderClient,
-  CreateGroupCommand,
   CreateUserPoolCommand,
-  DeleteGroupCommand,
-  AdminUpdateUserAttributesCommand as UpdateAttributesCommand,
-  UpdateGroupCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,15 +14,8 @@ import { SnapshotStore } from '../snapshots/snapshotStore.js';
 import { type RunningCognitoFake, startCognitoFake } from '../testing/cognitoFake/index.js';
 import { MemoryBlobStore } from '../testing/memoryBlobStore.js';
 import { MemoryChangeLog } from '../testing/memoryChangeLog.js';
-import {
-  advance,
-  iso,
-  type Op,
-  plan,
-  type Scenario,
-  type Step,
-  scenarioArb,
-} from './poolScenario.testing.js';
+import { apply } from './applyOp.testing.js';
+import { advance, iso, plan, type Scenario, type Step, scenarioArb } from './poolScenario.testing.js';
 import { readPoolState } from './readPoolState.js';
 import { takeBackup } from './takeBackup.js';
 import {
@@ -59,54 +41,6 @@ const cognitoNow = () => new Date(wholeSecondDates ? Math.floor(now / 1000) * 10
 let running: RunningCognitoFake;
 let cognito: CognitoIdentityProviderClient;
 let reader: AwsCognitoReader;
-
-/** Sends the operation to Cognito through the SDK. */
-async function apply(UserPoolId: string, action: Op): Promise<unknown> {
-  const send = cognito.send.bind(cognito);
-  switch (action.op) {
-    case 'createUser': {
-      const UserAttributes = Object.entries(action.attributes).map(([Name, Value]) => ({ Name, Value }));
-      const input = { UserPoolId, Username: action.user, UserAttributes, MessageAction: 'SUPPRESS' as const };
-      return send(new AdminCreateUserCommand(input));
-    }
-    case 'setAttribute': {
-      const UserAttributes = [{ Name: action.name, Value: action.value }];
-      return send(new UpdateAttributesCommand({ UserPoolId, Username: action.user, UserAttributes }));
-    }
-    case 'deleteAttribute': {
-      const input = { UserPoolId, Username: action.user, UserAttributeNames: [action.name] };
-      return send(new AdminDeleteUserAttributesCommand(input));
-    }
-    case 'deleteUser':
-      return send(new AdminDeleteUserCommand({ UserPoolId, Username: action.user }));
-    case 'setEnabled': {
-      const input = { UserPoolId, Username: action.user };
-      return action.enabled
-        ? send(new AdminEnableUserCommand(input))
-        : send(new AdminDisableUserCommand(input));
-    }
-    case 'addToGroup':
-      return send(
-        new AdminAddUserToGroupCommand({ UserPoolId, Username: action.user, GroupName: action.group }),
-      );
-    case 'removeFromGroup': {
-      const input = { UserPoolId, Username: action.user, GroupName: action.group };
-      return send(new AdminRemoveUserFromGroupCommand(input));
-    }
-    case 'createGroup':
-      return send(
-        new CreateGroupCommand({ UserPoolId, GroupName: action.group, Description: action.description }),
-      );
-    case 'describeGroup':
-      return send(
-        new UpdateGroupCommand({ UserPoolId, GroupName: action.group, Description: action.description }),
-      );
-    case 'deleteGroup':
-      return send(new DeleteGroupCommand({ UserPoolId, GroupName: action.group }));
-    case 'backup':
-      return undefined;
-  }
-}
 
 /** Runs one scenario on a new pool; returns what broke, with the executed trace for diagnosis. */
 async function run(scenario: Scenario): Promise<{ violations: string[]; trace: string[] }> {
@@ -140,7 +74,7 @@ async function run(scenario: Scenario): Promise<{ violations: string[]; trace: s
         const result = await takeBackup({ ...stores, reader, clock }, poolId);
         backups.push(Date.parse(result.manifest.at));
       } else {
-        await apply(poolId, action);
+        await apply(cognito, poolId, action);
         await observe();
       }
     }

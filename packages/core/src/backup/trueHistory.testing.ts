@@ -73,7 +73,12 @@ export class TrueHistory {
  * state marks unknown (or inside a member marked so) claims nothing and is left out on both sides;
  * every other field, and whether the entity exists at all, must match exactly.
  */
-export function exactViolations(history: TrueHistory, shown: ShownState, at: number): string[] {
+export function exactViolations(
+  history: TrueHistory,
+  shown: ShownState,
+  at: number,
+  where = 'at backup',
+): string[] {
   const truth = history.at(at);
   const out: string[] = [];
   for (const kind of KINDS) {
@@ -82,8 +87,11 @@ export function exactViolations(history: TrueHistory, shown: ShownState, at: num
       const unknown = shown.unknown?.[`${ENTITY_OF_KIND[kind]}:${name}`] ?? [];
       const want = known(kind, truth[kind].get(name), unknown);
       const got = known(kind, shown[kind][name], unknown);
+      const marked = unknown.length > 0 ? ` (unknown: ${unknown.join(', ')})` : '';
       if (!same(want, got))
-        out.push(`at backup ${iso(at)}: ${kind} ${name} replays as ${show(got)}, truly ${show(want)}`);
+        out.push(
+          `${where} ${iso(at)}: ${kind} ${name} replays as ${show(got)}${marked}, truly ${show(want)}`,
+        );
     }
   }
   return out;

@@ -23,7 +23,7 @@ import {
   isEmptyChange,
   type PlannedChange,
 } from '../changes/plannedChanges.js';
-import { deepEqual, type JsonObject } from '../model/json.js';
+import type { JsonObject } from '../model/json.js';
 import type { EventEffect } from './eventEffects.js';
 import type { CloudTrailRecord } from './eventSchema.js';
 
@@ -115,15 +115,18 @@ export function eventChanges(read: EventRead): PlannedChange[] {
       rereadable(path) && imageDate !== undefined && isDatedField(read.kind, path);
     const datedDiff = fieldDiff(read.kind, before.doc, image, dated);
     const datedKeys = [...Object.keys(datedDiff.set), ...datedDiff.unset];
+    const where = imageDate === undefined ? undefined : dateAgainstEvent(imageDate, read.eventTime);
+    // Read after a later call: what this one wrote is unknown, even where the read shows the value it
+    // found (the later call may have put it back).
+    if (where === 'after')
+      change.unknown?.push(...unobservedFields(read, [before.doc, image], (path) => dated(path)));
     if (imageDate !== undefined && datedKeys.length > 0) {
-      const where = dateAgainstEvent(imageDate, read.eventTime);
       if (where === 'match') {
         Object.assign(change.set ?? {}, datedDiff.set);
         change.unset?.push(...datedDiff.unset);
         knowMembers(read, image, change);
         validFrom = dateOf(imageDate, read.observedAt);
-      } else if (where === 'after')
-        change.unknown?.push(...unobservedFields(read, [before.doc, image], (path) => dated(path)));
+      }
     }
     const stamp = stampOf(image);
     const moved = stamp !== undefined && stamp.value !== before.doc?.[stamp.member];
@@ -250,17 +253,13 @@ function knowMembers(read: EventRead, image: JsonObject, change: EntityChange): 
   }
 }
 
-/** What the event itself says, less what the entity already held at the event's time. */
+/**
+ * What the event itself says, all of it, even where the record already holds that value then: the
+ * recorded state at the event's time may still lack a late event (an addition delivered after the
+ * removal that undid it), and folding a known value in again changes nothing.
+ */
 function determinedChange(read: EventRead): { set: JsonObject; unset: Field[] } {
-  const set = read.effect.set?.(read.record) ?? {};
-  const unset = read.effect.unset?.(read.record) ?? [];
-  if (read.before.doc === null) return { set, unset };
-  const fields = toFields(read.kind, read.before.doc);
-  const unknown = new Set(read.before.unknown);
-  const kept: JsonObject = {};
-  for (const [path, value] of Object.entries(set))
-    if (unknown.has(path) || !deepEqual(fields.get(path), value)) kept[path] = value;
-  return { set: kept, unset: unset.filter((path) => unknown.has(path) || fields.has(path)) };
+  return { set: read.effect.set?.(read.record) ?? {}, unset: read.effect.unset?.(read.record) ?? [] };
 }
 
 /**
