@@ -149,6 +149,16 @@ function buildProgram(ctx: CommandContext): Command {
     .option('--snapshot-every <duration>', 'how often the snapshot handler runs', '60s')
     .option('--archive-every <duration>', 'how often the archive handler runs', '60s')
     .option('--reconcile-every <duration>', 'how long after a reconcile of a pool the next one is due', '24h')
+    .option(
+      '--event-delay <duration>',
+      'how long each event is held before capture receives it (CloudTrail takes about 5m)',
+      '0',
+    )
+    .option(
+      '--event-order <order>',
+      'in-order, or shuffled: events due at about the same time reach capture in a random order',
+      'in-order',
+    )
     .action(async (options) => void (await startCommand(options, ctx)));
 
   program

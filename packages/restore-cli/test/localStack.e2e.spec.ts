@@ -164,9 +164,9 @@ describe('the local stack: capture alone, state --local at every step', () => {
     );
     expect(journal).not.toContain('Secret-Temp-1!');
     expect(existsSync(join(work, '.rewind', 'local', 'dlq.ndjson'))).toBe(false);
-    // Capture recorded every change but one: the member of the deleted group, which the reconcile
-    // capture asked for recorded. (The new pool's first full read may also have written a baseline,
-    // a version 1, for what it read before capture got there.)
+    // Capture recorded every change, the membership the deleted group ended included (from the event,
+    // at its time). (The new pool's first full read may also have written a baseline, a version 1,
+    // for what it read before capture got there.)
     const records = await toArray(stack.store.changeLog.timeline(poolId));
     // cognito-local also moves a group's LastModifiedDate when its members change (real Cognito does
     // not, and capture re-reads only the user): a reconcile that runs a second later records the move.
@@ -175,7 +175,9 @@ describe('the local stack: capture alone, state --local at every step', () => {
     const notCaptured = records.filter(
       (r) => r.source !== 'cloudtrail' && r.version > 1 && !movedDateOnly(r),
     );
-    expect(notCaptured.map((r) => `${r.entity} ${r.source}`)).toEqual(['user:bob reconcile']);
+    expect(notCaptured.map((r) => `${r.entity} ${r.source}`)).toEqual([]);
+    const bob = await toArray(stack.store.changeLog.entityHistory(poolId, 'user:bob'));
+    expect(bob.filter((r) => r.event?.name === 'DeleteGroup').map((r) => r.source)).toEqual(['cloudtrail']);
     // The scheduled handlers ran alongside: compacted snapshots and delta segments exist.
     const pool = join(work, '.rewind', 'store', 'cognito-backup', poolId);
     expect(

@@ -110,7 +110,10 @@ export function eventChanges(read: EventRead): PlannedChange[] {
         change.unknown.push(field(stamp.member));
     }
   } else {
-    const imageDate = modifiedAtOf(image);
+    // A stamp that did not move while fields did: this endpoint does not date the change (cognito-local
+    // leaves a pool's LastModifiedDate alone on UpdateUserPool), so it is known only from the read.
+    const unmoved = before.doc !== null && modifiedAtOf(image) === modifiedAtOf(before.doc);
+    const imageDate = unmoved ? undefined : modifiedAtOf(image);
     const dated = (path: Field) =>
       rereadable(path) && imageDate !== undefined && isDatedField(read.kind, path);
     const datedDiff = fieldDiff(read.kind, before.doc, image, dated);
@@ -292,7 +295,23 @@ function creation(
   const fields = toFields(read.kind, whole);
   for (const [path, value] of Object.entries(determined.set)) fields.set(path, value);
   const unknown = (creation.change.unknown ?? []).filter((path) => !(path in determined.set));
+  // What Cognito does not date but the creating call may set (a new pool's MFA mode): from the read,
+  // at once when read within the event's second, else unknown until the read.
+  const undated = fieldDiff(read.kind, fromFields(read.kind, fields), image, (path) =>
+    creationSetsUndated(read.kind, path),
+  );
+  const later: PlannedChange[] = [];
+  if (read.observedAt <= read.eventAt) {
+    for (const [path, value] of Object.entries(undated.set)) fields.set(path, value);
+  } else if (!isEmptyChange(compactChange(undated))) {
+    unknown.push(...Object.keys(undated.set), ...undated.unset);
+    later.push({ validFrom: read.observedAt, change: compactChange(undated), caused: false });
+  }
   const change = compactChange({ whole: fromFields(read.kind, fields), unknown });
   const caused = created === undefined || dateAgainstEvent(created, read.eventTime) === 'match';
-  return [{ validFrom: creation.validFrom, change, caused }];
+  return [{ validFrom: creation.validFrom, change, caused }, ...later];
 }
+
+/** Undated members a creating call may set (a user's memberships and MFA come from calls of their own). */
+const creationSetsUndated = (kind: string, path: Field): boolean =>
+  kind !== 'user' && !isDatedField(kind, path);

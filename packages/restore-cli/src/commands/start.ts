@@ -1,5 +1,6 @@
 import { InvalidInputError } from '@cognito-rewind/core';
-import { parseDuration } from '../local/stack/duration.js';
+import { parseDelay, parseDuration } from '../local/stack/duration.js';
+import { DELIVERY_ORDERS, type DeliveryOrder } from '../local/stack/localQueue.js';
 import { DEFAULT_PORT, type LocalStack, startLocalStack } from '../local/stack/localStack.js';
 import { localDir } from '../local/stack/localTarget.js';
 import { shownPath, stackBanner } from '../local/stack/stackBanner.js';
@@ -14,6 +15,10 @@ export interface StartOptions {
   snapshotEvery?: string;
   archiveEvery?: string;
   reconcileEvery?: string;
+  /** How long each event is held before capture can receive it. @default 0 */
+  eventDelay?: string;
+  /** `in-order` or `shuffled`. @default in-order */
+  eventOrder?: string;
 }
 
 /** Decimal digits only: `Number` would also take "", " ", "0x50" and "1e3". */
@@ -34,6 +39,14 @@ function parseStoreKind(value: string | undefined): StackStoreKind {
   );
 }
 
+function parseEventOrder(value: string | undefined): DeliveryOrder {
+  const order = DELIVERY_ORDERS.find((known) => known === (value ?? 'in-order'));
+  if (order !== undefined) return order;
+  throw new InvalidInputError(
+    `--event-order ${JSON.stringify(value)}: events are delivered "in-order" (oldest first) or "shuffled" (what is due at about the same time in a random order)`,
+  );
+}
+
 const clockTime = () => new Date().toISOString().slice(11, 19);
 
 /** Resolves on the first Ctrl-C or SIGTERM; a second one while stopping ends the process at once. */
@@ -44,7 +57,7 @@ function stopRequested(ctx: CommandContext): Promise<string> {
       process.removeListener('SIGTERM', first);
       const now = () => {
         ctx.io.err(
-          'stopping at once: events still queued are not captured (a reconcile at the next start reads them)',
+          'stopping at once: events still queued stay in the capture queue and are captured at the next start',
         );
         process.exit(130);
       };
@@ -72,6 +85,8 @@ export async function startCommand(options: StartOptions, ctx: CommandContext): 
     snapshotEveryMs: parseDuration(options.snapshotEvery ?? '60s', '--snapshot-every'),
     archiveEveryMs: parseDuration(options.archiveEvery ?? '60s', '--archive-every'),
     reconcileEveryMs: parseDuration(options.reconcileEvery ?? '24h', '--reconcile-every'),
+    eventDelayMs: parseDelay(options.eventDelay ?? '0', '--event-delay'),
+    eventOrder: parseEventOrder(options.eventOrder),
   };
   const log = (line: string) => ctx.io.out(`${clockTime()} ${line}`);
   const stack: LocalStack = await startLocalStack({

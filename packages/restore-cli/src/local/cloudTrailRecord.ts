@@ -5,6 +5,7 @@ import {
   DETAIL_TYPE_BY_EVENT_TYPE,
   EVENTBRIDGE_SOURCE,
 } from '@cognito-rewind/core';
+import { anonymousIdentity, iamUserIdentity } from './callerIdentity.js';
 import { cloudTrailShape, HIDDEN, isJsonObject, type JsonObject } from './requestParameters.js';
 import { accessTokenClaims, subOfAnswer } from './userSub.js';
 
@@ -21,8 +22,11 @@ export interface CallFacts {
   readonly sourceIp: string;
   readonly userAgent: string | undefined;
   readonly requestId: string | undefined;
+  /** The access key id the request was signed with (SigV4), when it was signed. */
+  readonly accessKeyId: string | undefined;
   readonly region: string;
   readonly account: string;
+  /** When the request reached Cognito: the event's time. */
   readonly now: Date;
 }
 
@@ -131,15 +135,17 @@ function regionOf(facts: CallFacts): string {
   return prefix !== undefined && REGION.test(prefix) ? prefix : facts.region;
 }
 
+/**
+ * Public and token calls are anonymous in CloudTrail, signed or not; any other call is the IAM user
+ * of the key that signed it. An unsigned admin call (AWS would refuse it; cognito-local does not)
+ * names nobody either.
+ */
 function userIdentity(facts: CallFacts): JsonObject {
   if (PUBLIC_OPERATIONS.has(facts.operation) || facts.request.AccessToken !== undefined)
-    return { type: 'Unknown', principalId: 'Anonymous' };
-  return {
-    type: 'AssumedRole',
-    principalId: 'AROALOCALTAP:local',
-    arn: `arn:aws:sts::${facts.account}:assumed-role/LocalAdmin/local`,
-    accountId: facts.account,
-  };
+    return anonymousIdentity();
+  return facts.accessKeyId === undefined
+    ? anonymousIdentity()
+    : iamUserIdentity(facts.accessKeyId, facts.account);
 }
 
 /** `__type` is `Name` or `namespace#Name`; CloudTrail logs the name. */

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { InvalidInputError } from '@cognito-rewind/core';
+import { accessKeyIdOf } from './callerIdentity.js';
 import { type CallFacts, cloudTrailEvent, emitsEvent } from './cloudTrailRecord.js';
 import { isJsonObject, type JsonObject } from './requestParameters.js';
 import { type Deliver, FaultyDelivery, type TapFaults } from './tapFaults.js';
@@ -23,7 +24,10 @@ export interface CloudTrailTapOptions {
   readonly region?: string;
   /** @default 000000000000 */
   readonly account?: string;
-  /** Receives each event; a failure is logged to stderr and swallowed. */
+  /**
+   * Receives each event; the call is answered once it resolves (a durable queue resolves once the
+   * event is on disk). A failure is logged to stderr and swallowed: the call was made all the same.
+   */
   readonly onEvent: Deliver;
   readonly faults?: TapFaults;
   /** Loopback port to listen on; 0 picks a free one. @default 0 */
@@ -126,14 +130,20 @@ export async function startCloudTrailTap(options: CloudTrailTapOptions): Promise
     const request = tapped ? (parseJson(body) ?? {}) : {};
     // Before forwarding: a deletion leaves no user to ask about afterwards.
     const subBefore = tapped ? await subs.beforeCall(request) : undefined;
+    // CloudTrail's eventTime is when the request reached Cognito, before Cognito dated anything it
+    // wrote: capture tells a call's own Cognito dates from a later call's by it. Taken as the request
+    // goes on (not when the tap got it): the tap's own look-ups are no part of Cognito's time.
+    const reachedCognitoAt = new Date();
     const answer = await sendToTarget(target, {
       method: req.method ?? 'POST',
       path: req.url ?? '/',
       headers: forwardable(req.headers),
       body,
     });
-    answerClient(res, answer);
-    if (!tapped) return;
+    if (!tapped) {
+      answerClient(res, answer);
+      return;
+    }
     const facts: CallFacts = {
       operation,
       request,
@@ -143,11 +153,15 @@ export async function startCloudTrailTap(options: CloudTrailTapOptions): Promise
       sourceIp: sourceIpOf(req),
       userAgent: header(req.headers['user-agent']),
       requestId: header(answer.headers['x-amzn-requestid']),
+      accessKeyId: accessKeyIdOf(header(req.headers.authorization)),
       region,
       account,
-      now: new Date(),
+      now: reachedCognitoAt,
     };
-    delivery.emit(operation, cloudTrailEvent(facts));
+    // The event is taken (on a durable queue, kept on disk) before the client hears back: a call a
+    // client saw answered is never lost with its event, as CloudTrail has recorded a call once it returns.
+    await delivery.emit(operation, cloudTrailEvent(facts));
+    answerClient(res, answer);
   }
 
   const server = createServer((req, res) => {

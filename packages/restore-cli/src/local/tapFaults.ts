@@ -42,17 +42,19 @@ export class FaultyDelivery {
     private readonly faults: TapFaults = {},
   ) {}
 
-  emit(eventName: string, event: object): void {
+  /**
+   * Resolves once the consumer has taken the event (its `Deliver` promise settled), so the tap can
+   * answer its client only then; at once for an event a fault drops, delays or holds back.
+   */
+  emit(eventName: string, event: object): Promise<void> {
     const info: TapEventInfo = { eventName, index: this.index++, event };
-    if (decide(this.faults.drop, info)) return;
+    if (decide(this.faults.drop, info)) return Promise.resolve();
     const copies = decide(this.faults.duplicate, info) ? [info, info] : [info];
     const window = this.faults.reorder ?? 0;
-    if (window <= 1) {
-      for (const copy of copies) this.send(copy);
-      return;
-    }
+    if (window <= 1) return Promise.all(copies.map((copy) => this.send(copy))).then(() => {});
     this.held.push(...copies);
     while (this.held.length >= window) this.release(this.held.splice(0, window));
+    return Promise.resolve();
   }
 
   /** Delivers what `reorder` still holds (reversed, like a full window). */
@@ -69,7 +71,8 @@ export class FaultyDelivery {
     for (const info of batch.reverse()) this.send(info);
   }
 
-  private send(info: TapEventInfo): void {
+  /** Starts the delivery; resolves with it when it is immediate, at once when a fault delays it. */
+  private send(info: TapEventInfo): Promise<void> {
     const rule = this.faults.delayMs;
     const delay = typeof rule === 'function' ? rule(info) : (rule ?? 0);
     const run = async (): Promise<void> => {
@@ -84,5 +87,6 @@ export class FaultyDelivery {
     };
     const done = run().finally(() => this.inFlight.delete(done));
     this.inFlight.add(done);
+    return delay > 0 ? Promise.resolve() : done;
   }
 }

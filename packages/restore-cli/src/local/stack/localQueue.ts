@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { MAX_TIMER_MS } from './duration.js';
 import { lambdaContext } from './lambdaContext.js';
+import type { QueueJournal } from './queueJournal.js';
 import { type DeadLetter, deadLetterOf, type QueuedMessage, sqsRecord } from './sqsMessages.js';
 
 export type { DeadLetter } from './sqsMessages.js';
@@ -10,7 +12,17 @@ export type { DeadLetter } from './sqsMessages.js';
  * handler in SQS-shaped batches, the ones it reports failed (a partial batch response) come back after
  * a growing delay, and a message received `maxReceives` times goes to the dead letters, as SQS's
  * redrive policy sends it to the DLQ. One batch at a time: locally there is no throughput to win.
+ *
+ * As in AWS, a message can be held back before its first delivery (`delayMs`: CloudTrail's minutes
+ * between a call and its event), and messages due at about the same time can come in any order
+ * (`order: 'shuffled'`, as CloudTrail, EventBridge and standard SQS queues deliver them). With a
+ * `journal`, what is on the queue survives the process: `recovered` messages (what an earlier run
+ * left) are delivered first, straight away.
  */
+
+/** `in-order`: oldest first. `shuffled`: what is due at about the same time, in a random order. */
+export const DELIVERY_ORDERS = ['in-order', 'shuffled'] as const;
+export type DeliveryOrder = (typeof DELIVERY_ORDERS)[number];
 
 export type BatchHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;
 
@@ -51,7 +63,26 @@ export interface LocalQueueOptions {
   readonly queueName?: string;
   /** @default 'us-east-1' */
   readonly region?: string;
+  /** How long a new message waits before its first delivery (SQS `DelaySeconds`). @default 0 */
+  readonly delayMs?: number;
+  /** @default 'in-order' */
+  readonly order?: DeliveryOrder;
+  /**
+   * `shuffled`: new messages become due at the end of the window of this many milliseconds they fall
+   * in (after the delay), all of a window at once, as a CloudTrail log file delivers its events.
+   * @default 1000
+   */
+  readonly orderWindowMs?: number;
+  /** Where messages are kept until they leave the queue; without one, in memory only. */
+  readonly journal?: QueueJournal;
+  /** What the journal kept from an earlier run: delivered before anything else, without the delay. */
+  readonly recovered?: readonly QueuedMessage[];
 }
+
+type Settings = Required<
+  Omit<LocalQueueOptions, 'onBatch' | 'failureOf' | 'forget' | 'journal' | 'recovered'>
+> &
+  Pick<LocalQueueOptions, 'onBatch' | 'failureOf' | 'forget' | 'journal'>;
 
 export class LocalQueue {
   private readonly waiting: QueuedMessage[] = [];
@@ -59,11 +90,16 @@ export class LocalQueue {
   private closed = false;
   private holds = 0;
   private timer: NodeJS.Timeout | undefined;
+  /** The batch under way, settled once the handler answered and its messages were settled. */
+  private inFlight: Promise<void> | undefined;
   private drainedWaiters: (() => void)[] = [];
-  private readonly options: Required<Omit<LocalQueueOptions, 'onBatch' | 'failureOf' | 'forget'>> &
-    Pick<LocalQueueOptions, 'onBatch' | 'failureOf' | 'forget'>;
+  private readonly options: Settings;
+  /** Ids of the recovered messages still on the queue. */
+  private readonly recovering: Set<string>;
+  private recoveredWaiters: (() => void)[] = [];
 
   constructor(options: LocalQueueOptions) {
+    const { recovered = [], ...rest } = options;
     this.options = {
       batchSize: 10,
       maxReceives: 5,
@@ -71,22 +107,44 @@ export class LocalQueue {
       maxBackoffMs: 4_000,
       queueName: 'rewind-capture',
       region: 'us-east-1',
-      ...options,
+      delayMs: 0,
+      order: 'in-order',
+      orderWindowMs: 1_000,
+      ...rest,
     };
+    const now = Date.now();
+    for (const message of recovered) this.waiting.push({ ...message, visibleAt: now });
+    this.recovering = new Set(recovered.map((m) => m.messageId));
+    // Not at once: whoever made the queue may hold it first (a stack, until it is whole).
+    queueMicrotask(() => this.pump());
   }
 
-  /** Enqueues one message (the JSON of `body`); refused once the queue is closed. */
-  send(body: object): void {
+  /**
+   * Enqueues one message (the JSON of `body`); refused (thrown) once the queue is closed. Resolves
+   * once the message is kept in the journal (at once without one); rejects when it could not be
+   * written there, and the message is then delivered all the same, from memory.
+   */
+  send(body: object): Promise<void> {
     if (this.closed) throw new Error('the capture queue is closed: the stack is stopping');
     const now = Date.now();
-    this.waiting.push({
+    const message: QueuedMessage = {
       messageId: randomUUID(),
       body: JSON.stringify(body),
       sentAt: now,
       receiveCount: 0,
-      visibleAt: now,
-    });
+      visibleAt: this.dueAt(now),
+    };
+    // Asked of the journal before any delivery can acknowledge it: the two lines keep that order.
+    const kept = this.options.journal?.sent(message) ?? Promise.resolve();
+    this.waiting.push(message);
     this.pump();
+    return kept;
+  }
+
+  /** Resolves once every message recovered from an earlier run has been handled or dead-lettered. */
+  recovered(): Promise<void> {
+    if (this.recovering.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.recoveredWaiters.push(resolve));
   }
 
   /** Messages not yet handled or dead-lettered (those waiting to be redelivered included). */
@@ -112,12 +170,47 @@ export class LocalQueue {
     };
   }
 
-  /** Stops accepting messages, then delivers (and redelivers) what is left, holds or not. */
+  /**
+   * Stops accepting messages, then delivers (and redelivers) what is left, holds or not: messages
+   * waiting out their delay are delivered at once, so a stopped stack has captured every call. Then
+   * closes the journal.
+   */
   async close(): Promise<void> {
     this.closed = true;
     this.holds = 0;
+    const now = Date.now();
+    for (const message of this.waiting) if (message.receiveCount === 0) message.visibleAt = now;
     this.pump();
     await this.drained();
+    await this.options.journal?.close();
+  }
+
+  /**
+   * Stops at once, delivering nothing more (a stack that failed to start): what is queued stays in
+   * the journal for the next start. Waits for a batch under way, then closes the journal.
+   */
+  async abandon(): Promise<void> {
+    this.closed = true;
+    this.holds += 1;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.inFlight;
+    await this.options.journal?.close();
+  }
+
+  /** When a new message is first delivered: after the delay and, shuffled, at the end of its window. */
+  private dueAt(now: number): number {
+    const due = now + this.options.delayMs;
+    if (this.options.order === 'in-order') return due;
+    const window = this.options.orderWindowMs;
+    return Math.ceil(due / window) * window;
+  }
+
+  /** The next batch among the messages due: the oldest first, or a random few in a random order. */
+  private nextBatch(now: number): QueuedMessage[] {
+    const due = this.waiting.filter((m) => m.visibleAt <= now);
+    if (this.options.order === 'shuffled') shuffle(due);
+    return due.slice(0, this.options.batchSize);
   }
 
   private pump(): void {
@@ -125,19 +218,21 @@ export class LocalQueue {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (this.waiting.length === 0) {
+      this.options.journal?.emptied();
       for (const resolve of this.drainedWaiters.splice(0)) resolve();
       return;
     }
     const now = Date.now();
-    const batch = this.waiting.filter((m) => m.visibleAt <= now).slice(0, this.options.batchSize);
+    const batch = this.nextBatch(now);
     if (batch.length === 0) {
       const next = Math.min(...this.waiting.map((m) => m.visibleAt));
-      this.timer = setTimeout(() => this.pump(), next - now);
+      // Never past the longest timer: a longer one fires at once, over and over.
+      this.timer = setTimeout(() => this.pump(), Math.min(next - now, MAX_TIMER_MS));
       return;
     }
     this.busy = true;
-    this.deliver(batch)
-      .catch((error: unknown) => process.stderr.write(`local queue: ${String(error)}\n`))
+    this.inFlight = this.deliver(batch)
+      .catch((error: unknown) => void process.stderr.write(`local queue: ${String(error)}\n`))
       .finally(() => {
         this.busy = false;
         this.pump();
@@ -216,6 +311,17 @@ export class LocalQueue {
   private remove(message: QueuedMessage): void {
     const index = this.waiting.indexOf(message);
     if (index >= 0) this.waiting.splice(index, 1);
+    this.options.journal?.acked(message.messageId);
     this.options.forget?.(message.messageId);
+    if (this.recovering.delete(message.messageId) && this.recovering.size === 0)
+      for (const resolve of this.recoveredWaiters.splice(0)) resolve();
+  }
+}
+
+/** Fisher-Yates, in place. */
+function shuffle<T>(items: T[]): void {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [items[i], items[j]] = [items[j] as T, items[i] as T];
   }
 }

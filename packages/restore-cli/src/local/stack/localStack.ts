@@ -7,7 +7,8 @@ import { type CognitoLocal, startCognitoLocal } from '@cognito-rewind/core/testi
 import { type CloudTrailTap, startCloudTrailTap, type TapFaults } from '../cloudTrailTap.js';
 import { deadLetterFile } from './deadLetterFile.js';
 import { listPools } from './listPools.js';
-import { LocalQueue } from './localQueue.js';
+import { type DeliveryOrder, LocalQueue } from './localQueue.js';
+import { QueueJournal } from './queueJournal.js';
 import { runEvery } from './runEvery.js';
 import { isStackRunning, readStackFile, type StackInfo, writeStackFile } from './stackFile.js';
 import { stackHandlers } from './stackHandlers.js';
@@ -41,6 +42,16 @@ export interface LocalStackOptions extends Partial<ScheduleOptions> {
   readonly onActivity?: (line: string) => void;
   /** What went wrong (a handler's warning or error, a dead letter, a failed job). */
   readonly onProblem?: (line: string) => void;
+  /**
+   * How long each event the tap emits is held before capture can receive it, as CloudTrail takes
+   * minutes to deliver one in AWS (about 5). @default 0
+   */
+  readonly eventDelayMs?: number;
+  /**
+   * `shuffled`: events due at about the same time (within a second) reach capture in a random order,
+   * as CloudTrail, EventBridge and SQS deliver them. @default 'in-order'
+   */
+  readonly eventOrder?: DeliveryOrder;
 }
 
 export interface LocalStack {
@@ -68,8 +79,9 @@ export interface LocalStack {
    * it: on a normal exit (a second Ctrl-C included) they are killed on its `exit` event; when it is
    * killed or crashes without one, each stops itself as its stdin pipe from this process closes;
    * dynalite runs in this process. The stack file then still says running, with a pid no process has,
-   * which the next start and `--local` take for a stack that is not running; events still queued are
-   * not captured, and the next reconcile reads what they changed.
+   * which the next start and `--local` take for a stack that is not running. Every event the tap
+   * answered a call for is in the capture queue's journal (`<dir>/local/capture-queue.ndjson`): the
+   * next start captures what is left of them before anything else.
    */
   stop(): Promise<void>;
 }
@@ -160,9 +172,22 @@ async function assemble(
     clock,
     pools,
     reconcileEveryMs: timing.reconcileEveryMs,
+    // Longer than the events are held: a reconcile never takes a change whose event is on its way.
+    reconcileGraceMs: Math.max(60_000, (options.eventDelayMs ?? 0) + 30_000),
     onProblem: (p) => problem(`${p.handler}: ${p.message}${p.reason === undefined ? '' : `: ${p.reason}`}`),
   });
   const deadLetters = join(options.dir, 'local', 'dlq.ndjson');
+  const { journal, recovered } = await QueueJournal.open(captureQueuePath(options.dir), problem);
+  if (recovered.damaged > 0)
+    problem(
+      `capture queue: ${recovered.damaged} damaged line(s) in ${journal.path} skipped: an event in them is not captured (the next reconcile reads what it changed)`,
+    );
+  if (recovered.messages.length > 0)
+    activity(
+      `capture    ${recovered.messages.length} event(s) accepted by the last run and not yet captured: delivered first`,
+    );
+  const eventDelayMs = options.eventDelayMs ?? 0;
+  const eventOrder = options.eventOrder ?? 'in-order';
   const queue = new LocalQueue({
     handler: handlers.capture,
     deadLetters: deadLetterFile(deadLetters),
@@ -179,17 +204,35 @@ async function assemble(
           );
     },
     region: REGION,
+    journal,
+    recovered: recovered.messages,
+    delayMs: eventDelayMs,
+    order: eventOrder,
   });
-  undo.push(() => queue.close());
+  // Nothing is delivered until the stack is whole; one that fails to start leaves its queue on disk.
+  const releaseQueue = queue.hold();
+  undo.push(() => queue.abandon());
   const tap: CloudTrailTap = await startCloudTrailTap({
     target: cognito.endpoint,
     region: REGION,
-    onEvent: (event) => queue.send(event),
+    // The call is answered once its event is on disk; one that could not be written is still
+    // delivered from memory, only not kept across a crash.
+    onEvent: (event) =>
+      queue
+        .send(event)
+        .catch((error: unknown) =>
+          problem(
+            `capture queue: could not keep an event in ${journal.path} (${errorText(error)}): it is captured unless the stack dies first`,
+          ),
+        ),
     port: options.port ?? DEFAULT_PORT,
     ...(options.faults === undefined ? {} : { faults: options.faults }),
   });
   undo.push(() => tap.stop());
-  const schedule = startSchedule({ handlers, pools, activity, problem }, timing);
+  const schedule = startSchedule(
+    { handlers, pools, activity, problem, beforeStartup: () => queue.recovered() },
+    timing,
+  );
   undo.push(() => schedule.stop());
   const info: StackInfo = {
     status: 'running',
@@ -199,8 +242,10 @@ async function assemble(
     region: REGION,
     store: running.info,
     deadLetters,
+    captureQueue: { journal: journal.path, eventDelayMs, eventOrder },
   };
   if (options.stackFile !== false) await writeStackFile(options.dir, info);
+  releaseQueue();
 
   let stopped: Promise<void> | undefined;
   // The order a deployment drains in: no new calls, every event captured, jobs to a checkpoint. Each
@@ -247,6 +292,9 @@ async function assemble(
     },
   };
 }
+
+/** Where the capture queue keeps what it holds between runs. */
+export const captureQueuePath = (dir: string): string => join(dir, 'local', 'capture-queue.ndjson');
 
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 

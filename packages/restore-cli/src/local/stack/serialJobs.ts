@@ -9,6 +9,11 @@ export class SerialJobs {
   private readonly queued = new Map<string, Promise<void>>();
   private readonly timers: NodeJS.Timeout[] = [];
   private stopped = false;
+  private signalStop: () => void = () => {};
+  /** Settles once `stop` is called: a job waiting on something else stops waiting then. */
+  readonly stopSignal: Promise<void> = new Promise((resolve) => {
+    this.signalStop = resolve;
+  });
 
   constructor(private readonly onFailure: (job: string, error: unknown) => void) {}
 
@@ -44,6 +49,7 @@ export class SerialJobs {
   /** No new runs; waits for the one under way (it sees `stopping` and ends at its next checkpoint). */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.signalStop();
     for (const timer of this.timers.splice(0)) clearInterval(timer);
     await this.chain;
   }

@@ -14,6 +14,26 @@ function describeStore(info: StackInfo, cwd: string): string {
   return `s3://${store.bucket} on s3rver ${store.s3Endpoint} + table ${store.table} on dynalite ${store.dynamodbEndpoint} (data in ${shownPath(cwd, store.dataDir)})`;
 }
 
+/** `--event-delay` and `--event-order`, as the banner says them. */
+export function describeDelivery({
+  eventDelayMs,
+  eventOrder,
+}: NonNullable<StackInfo['captureQueue']>): string {
+  const delay = eventDelayMs === 0 ? 'events delivered at once' : `events held ${durationText(eventDelayMs)}`;
+  return `${delay}, ${eventOrder === 'shuffled' ? 'shuffled' : 'in order'}`;
+}
+
+/** `300000` → `5m`, `1500` → `1.5s`, `250` → `250ms`: the way the options are written. */
+function durationText(ms: number): string {
+  for (const [unit, size] of [
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1_000],
+  ] as const)
+    if (ms >= size) return `${Number((ms / size).toFixed(3))}${unit}`;
+  return `${ms}ms`;
+}
+
 /**
  * What `pnpm start` prints once the stack serves: where to point clients (the AWS CLI and the SDK,
  * any credentials), where everything is kept, and the commands to try on it. `bareLocal`: a bare
@@ -33,6 +53,11 @@ export function stackBanner(
     `▶ Cognito Rewind is running locally (pid ${info.pid})`,
     `  Cognito endpoint  ${endpoint}  (region ${info.region}; cognito-local behind the CloudTrail tap: every change is captured)`,
     `  store             ${describeStore(info, cwd)}`,
+    ...(info.captureQueue === undefined
+      ? []
+      : [
+          `  capture queue     ${shownPath(cwd, info.captureQueue.journal)} (${describeDelivery(info.captureQueue)})`,
+        ]),
     `  dead letters      ${shownPath(cwd, info.deadLetters)}`,
     `  stack file        ${shownPath(cwd, stackFilePath(dir))}`,
     `  watching          ${pools.length === 0 ? 'no pools yet: create one through the endpoint' : pools.join(', ')}`,

@@ -2,6 +2,7 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidInputError } from '@cognito-rewind/core';
 import { z } from 'zod';
+import { DELIVERY_ORDERS } from './localQueue.js';
 
 /**
  * `<dir>/local/stack.json`: where a running local stack says what it serves, so the other commands
@@ -21,6 +22,15 @@ const storeSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 
+/** How the capture queue delivers, and where it keeps its messages between runs. */
+const captureQueueSchema = z.object({
+  /** The queue's journal: the events accepted and not yet captured survive a crash in it. */
+  journal: z.string(),
+  /** How long each event is held before capture can receive it (CloudTrail's delivery delay). */
+  eventDelayMs: z.number().int().nonnegative(),
+  eventOrder: z.enum(DELIVERY_ORDERS),
+});
+
 const stackSchema = z.object({
   status: z.enum(['running', 'stopped']),
   pid: z.number().int(),
@@ -31,6 +41,8 @@ const stackSchema = z.object({
   region: z.string(),
   store: storeSchema,
   deadLetters: z.string(),
+  /** Absent in the files of stacks from before the queue was kept on disk. */
+  captureQueue: captureQueueSchema.optional(),
 });
 
 export type StackInfo = z.infer<typeof stackSchema>;
@@ -45,7 +57,11 @@ export async function writeStackFile(dir: string, info: StackInfo): Promise<void
   await rename(`${path}.tmp`, path);
 }
 
-/** The stack file of `dir`, or undefined when there is none; a damaged one is an input error. */
+/**
+ * The stack file of `dir`, or undefined when there is none; a damaged one is an input error. A file
+ * that says `running` for a process that is gone (killed, crashed, the machine restarted) is read as
+ * `stopped`: that stack serves nothing, and a new one may start in its place.
+ */
 export async function readStackFile(dir: string): Promise<StackInfo | undefined> {
   const path = stackFilePath(dir);
   let text: string;
@@ -66,14 +82,20 @@ export async function readStackFile(dir: string): Promise<StackInfo | undefined>
     throw new InvalidInputError(
       `${path} is not a local stack file (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message})`,
     );
-  return parsed.data;
+  const info = parsed.data;
+  return info.status === 'running' && !isProcessAlive(info.pid) ? { ...info, status: 'stopped' } : info;
 }
 
 /** Whether the stack the file describes is serving: not marked stopped, and its process alive. */
 export function isStackRunning(info: StackInfo): boolean {
-  if (info.status === 'stopped') return false;
+  return info.status === 'running' && isProcessAlive(info.pid);
+}
+
+function isProcessAlive(pid: number): boolean {
+  // Signal 0 checks the process exists without touching it. Never pid 0 or below: those name groups.
+  if (pid <= 0) return false;
   try {
-    process.kill(info.pid, 0);
+    process.kill(pid, 0);
     return true;
   } catch (error) {
     // EPERM: the process exists but belongs to someone else; it is still alive.

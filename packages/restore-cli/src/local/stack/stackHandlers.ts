@@ -22,6 +22,11 @@ export interface StackHandlerDeps {
   pools: () => Promise<string[]>;
   /** How long after a finished reconcile of a pool the next one is due. */
   reconcileEveryMs: number;
+  /**
+   * Changes younger than this are left to capture: longer than the stack's event delay, as the
+   * deployed reconcile's 15 minutes are longer than CloudTrail's. @default 60 s
+   */
+  reconcileGraceMs?: number;
   onProblem: (problem: HandlerProblem) => void;
 }
 
@@ -57,6 +62,7 @@ export function stackHandlers(deps: StackHandlerDeps): StackHandlers {
     changeLog: captured,
     snapshots: store.snapshots,
     clock,
+    ...(store.trail === undefined ? {} : { trail: store.trail }),
     // What one event cannot tell (a deleted group's members) is asked of the next reconcile, and a
     // public call's client is found in the log, as in the deployed capture Lambda.
     ...captureWiring({ changeLog: store.changeLog, checkpoints: store.checkpoints, clock, pools }),
@@ -94,6 +100,7 @@ export function stackHandlers(deps: StackHandlerDeps): StackHandlers {
     clock,
     pools,
     every: deps.reconcileEveryMs,
+    graceMs: deps.reconcileGraceMs ?? 60_000,
     ...handlerTelemetry('reconcile', onProblem),
   });
   return { capture, snapshot, firstRead, archive, reconcile, captured, failures };

@@ -17,6 +17,12 @@ export interface ScheduleDeps {
   pools: () => Promise<string[]>;
   activity: (line: string) => void;
   problem: (line: string) => void;
+  /**
+   * Waited for before the startup reads: the events an earlier run accepted and did not capture.
+   * Captured first, they are recorded with their events; a full read before them would record
+   * their changes as drift of no known cause, and capture would then find nothing new.
+   */
+  beforeStartup?: () => Promise<void>;
 }
 
 /** The stack's scheduled jobs, and the same jobs on demand. */
@@ -63,6 +69,9 @@ export function startSchedule(deps: ScheduleDeps, options: ScheduleOptions): Sta
   };
   // A restart catches up on whatever happened while the stack was down: every pool is read once.
   const startup = async () => {
+    // Not past a stop: a stack that fails to start never delivers what it recovered.
+    await Promise.race([deps.beforeStartup?.(), jobs.stopSignal]);
+    if (jobs.stopping) return;
     await snapshots(handlers.firstRead);
     await reconciles({ reconcile: await deps.pools(), reason: 'the local stack started' });
   };
