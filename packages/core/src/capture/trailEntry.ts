@@ -6,6 +6,9 @@ import type { CognitoEvent } from './eventSchema.js';
 import { valueAt } from './recordFields.js';
 import { poolIdOf } from './touchedEntities.js';
 
+/** How many entities and change ids an entry lists (TRAIL_LIMITS keeps an entry a small item). */
+const LISTED = 300;
+
 const nonEmpty = (value: string | undefined): value is string => value !== undefined && value !== '';
 
 /**
@@ -33,9 +36,17 @@ export function trailEntryOf(
       ...outcome.unsupported,
     ]),
   ].sort(compareKeys);
-  const changeIds = [
+  const allIds = [
     ...new Set([...outcome.appended.map((record) => record.id), ...outcome.duplicateIds]),
   ].sort();
+  // A group of thousands deleted: the entry lists the first entities and records, says how many more,
+  // and stays a small item (the change log holds every record, each naming the event).
+  const changeIds = allIds.slice(0, LISTED);
+  const listed = entities.slice(0, LISTED);
+  const more =
+    entities.length > LISTED || allIds.length > LISTED
+      ? `${entities.length} entities and ${allIds.length} change records, the first ${LISTED} of each listed; the change log names this event in every record`
+      : undefined;
   const subjectSub =
     outcome.appended.find((record) => record.event?.subjectSub)?.event?.subjectSub ?? subOf(event);
   const entry: TrailEntry = {
@@ -54,13 +65,13 @@ export function trailEntryOf(
     ...(nonEmpty(detail.sourceIPAddress) ? { sourceIp: detail.sourceIPAddress } : {}),
     ...(nonEmpty(detail.userAgent) ? { userAgent: detail.userAgent } : {}),
     ...(nonEmpty(detail.errorCode) ? { errorCode: detail.errorCode } : {}),
-    entities,
+    entities: listed,
     ...(subjectSub === undefined ? {} : { subjectSub }),
     outcome: outcomeOf(event, outcome, changeIds),
     changeIds,
   };
-  const reason = reasonOf(outcome);
-  return reason === undefined ? entry : { ...entry, reason };
+  const reason = [reasonOf(outcome), more].filter((part) => part !== undefined).join('; ');
+  return reason === '' ? entry : { ...entry, reason };
 }
 
 function outcomeOf(event: CognitoEvent, outcome: CaptureOutcome, changeIds: string[]): TrailOutcome {
