@@ -1,6 +1,5 @@
-// biome-ignore lint/style/noRestrictedImports: test support: sends each operation through the real SDK client
 import * as sdk from '@aws-sdk/client-cognito-identity-provider';
-import type { Op } from './poolScenario.testing.js';
+import type { Op } from '../backup/poolScenario.testing.js';
 
 /** Sends the operation to Cognito through the SDK; answers what Cognito answered. */
 export async function apply(
