@@ -68,7 +68,12 @@ const ofEvent = (records: ChangeRecord[], eventId: string) =>
   records.filter((record) => record.event?.eventId === eventId);
 
 /** Cognito dates users in whole seconds: a pause keeps two changes at two instants. */
-const nextSecond = () => new Promise((resolve) => setTimeout(resolve, 1_100));
+const nextSecond = async () => {
+  await new Promise((resolve) => setTimeout(resolve, 1_100));
+  // Clear of the next second's boundary: a call whose write crosses it is, by the rules, not its own.
+  const into = Date.now() % 1000;
+  if (into > 700) await new Promise((resolve) => setTimeout(resolve, 1_050 - into));
+};
 
 describe('a batch with a good, a malformed and a duplicated event', () => {
   it('records the good event once and fails only the malformed messages, each with its reason logged', async () => {
@@ -151,6 +156,8 @@ describe('a batch with a good, a malformed and a duplicated event', () => {
     const first = cognitoEvent('AdminCreateUser', { poolId, sub });
     await run(messageOf(first));
     await nextSecond();
+    // CloudTrail stamps the call when it arrives: before Cognito writes it.
+    const updatedAt = new Date();
     await stack.writer.updateUserAttributes(poolId, 'dora', { name: 'Dora Marquez' });
 
     // The old event comes again before the new one: its re-read sees the new name, under an event
@@ -160,7 +167,7 @@ describe('a batch with a good, a malformed and a duplicated event', () => {
     expect(ofEvent(await history('user:dora'), first.detail.eventID)).toHaveLength(1);
     expect(metrics.published.at(-1)).toMatchObject({ RecordsAppended: 0, Duplicates: 1 });
 
-    const update = cognitoEvent('AdminUpdateUserAttributes', { poolId, sub });
+    const update = cognitoEvent('AdminUpdateUserAttributes', { poolId, sub, eventTime: updatedAt });
     await run(messageOf(update));
     const dora = await history('user:dora');
     expect(dora.map((r) => r.event?.eventId)).toEqual([first.detail.eventID, update.detail.eventID]);
@@ -211,11 +218,13 @@ describe('ordering and deletes', () => {
     const { run } = capture();
     await run(messageOf(cognitoEvent('AdminCreateUser', { poolId, sub })));
     await nextSecond();
+    const olderAt = new Date();
     await stack.writer.updateUserAttributes(poolId, 'bob', { name: 'first' });
-    const older = cognitoEvent('AdminUpdateUserAttributes', { poolId, sub });
+    const older = cognitoEvent('AdminUpdateUserAttributes', { poolId, sub, eventTime: olderAt });
     await nextSecond();
+    const newerAt = new Date();
     await stack.writer.updateUserAttributes(poolId, 'bob', { name: 'second' });
-    const newer = cognitoEvent('AdminUpdateUserAttributes', { poolId, sub });
+    const newer = cognitoEvent('AdminUpdateUserAttributes', { poolId, sub, eventTime: newerAt });
 
     await run(messageOf(newer));
     const afterNewer = await history('user:bob');
