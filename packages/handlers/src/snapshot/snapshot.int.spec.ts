@@ -57,7 +57,12 @@ async function fullRead(poolId: string): Promise<Map<string, JsonObject>> {
 const subOf = (user: { Attributes?: { Name?: string; Value?: string }[] }) =>
   user.Attributes?.find((a) => a.Name === 'sub')?.Value;
 
-const nextSecond = () => new Promise((resolve) => setTimeout(resolve, 1_100));
+const nextSecond = async () => {
+  await new Promise((resolve) => setTimeout(resolve, 1_100));
+  // Clear of the next second's boundary: a call whose write crosses it is, by the rules, not its own.
+  const into = Date.now() % 1000;
+  if (into > 700) await new Promise((resolve) => setTimeout(resolve, 1_050 - into));
+};
 
 describe('the hourly snapshot', () => {
   it('reads a new pool once in full, then compacts with no Cognito call to the state a full read finds', async () => {
@@ -78,14 +83,16 @@ describe('the hourly snapshot', () => {
     );
 
     await nextSecond();
+    // CloudTrail stamps each call when it arrives, before Cognito writes it.
+    const eventTime = new Date();
     await stack.writer.updateUserAttributes(poolId, 'ann', { name: 'Ann Lee' });
     await stack.writer.deleteUser(poolId, 'ben');
     const cleo = await stack.writer.createUser(poolId, 'cleo', {}, { suppressMessages: true });
     const annSub = subOf((await stack.reader.getUser(poolId, 'ann')) ?? {});
     await captured(
-      cognitoEvent('AdminUpdateUserAttributes', { poolId, sub: annSub }),
-      cognitoEvent('AdminDeleteUser', { poolId, sub: subOf(ben) }),
-      cognitoEvent('AdminCreateUser', { poolId, sub: subOf(cleo) }),
+      cognitoEvent('AdminUpdateUserAttributes', { poolId, sub: annSub, eventTime }),
+      cognitoEvent('AdminDeleteUser', { poolId, sub: subOf(ben), eventTime }),
+      cognitoEvent('AdminCreateUser', { poolId, sub: subOf(cleo), eventTime }),
     );
     await nextSecond();
 
