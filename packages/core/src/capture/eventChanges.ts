@@ -289,7 +289,10 @@ function creation(
   determined: { set: JsonObject; unset: Field[] },
 ): PlannedChange[] {
   const created = createdAtOf(image);
-  if (created !== undefined && dateAgainstEvent(created, read.eventTime) === 'after') return [];
+  // A creation dated after the event is a later incarnation, except for a user: its read carries the
+  // event's sub (capture checked), so the date is its own, only written across a second's boundary.
+  if (read.kind !== 'user' && created !== undefined && dateAgainstEvent(created, read.eventTime) === 'after')
+    return [];
   const { creation } = creationChanges(read.kind, image, read.observedAt, read.eventAt);
   const whole = creation.change.whole as JsonObject;
   const fields = toFields(read.kind, whole);
