@@ -13,6 +13,7 @@ import {
   SnapshotStore,
   stateAt,
   type TimeRange,
+  verifyPool,
 } from '@cognito-rewind/core';
 import { DirectoryBlobStore, DirectoryChangeLog } from '@cognito-rewind/core/adapters/local';
 import { nextUserRecord, type UserHead, userDoc, username, usersAt } from './synthetic.js';
@@ -326,5 +327,29 @@ export async function measureLongHistoryState(root: string) {
     appendedSinceRecords: changeLog.appendedSinceRecords,
     snapshotListing: { blobs: blobs.blobsListed, seconds: Number(blobs.listSeconds.toFixed(3)) },
     wallSeconds,
+  };
+}
+
+/**
+ * `verify` of the long pool: every chain, every snapshot and its entries against the log, in a fresh
+ * process so its peak memory is its own. Memory must not grow with the records (verify streams).
+ */
+export async function measureLongHistoryVerify(root: string) {
+  const changeLog = new DirectoryChangeLog(root);
+  const snapshots = new SnapshotStore(new DirectoryBlobStore(root));
+  const start = performance.now();
+  const report = await verifyPool({ snapshots, changeLog }, POOL);
+  const wallSeconds = seconds(start);
+  if (report.problems.length > 0)
+    throw new Error(
+      `verify of ${root} found ${report.problems.length} problems: ${report.problems[0]?.problem}`,
+    );
+  return {
+    records: report.records,
+    entities: report.entities,
+    snapshots: report.snapshots,
+    snapshotEntries: report.snapshotEntries,
+    wallSeconds,
+    recordsPerSecond: Math.round(report.records / wallSeconds),
   };
 }

@@ -16,7 +16,7 @@ import { captureSnapshotBench } from './captureSnapshotBench.js';
 import { captureStackBench } from './captureStackBench.js';
 import { type CaptureStoreKind, captureThroughputBench } from './captureThroughputBench.js';
 import { codecBench } from './codecBench.js';
-import { measureLongHistoryState, setUpLongHistory } from './longHistoryBench.js';
+import { measureLongHistoryState, measureLongHistoryVerify, setUpLongHistory } from './longHistoryBench.js';
 import { measureReplay, setUpReplay } from './replayBench.js';
 import { measureRestore } from './restoreBench.js';
 import { changeLogAppendBench, snapshotTransferBench } from './storeBench.js';
@@ -35,7 +35,8 @@ const TRANSFER_USERS = (process.env.BENCH_TRANSFER_USERS ?? '100000,1000000').sp
 const HISTORY_RUNS = Number(process.env.BENCH_HISTORY_RUNS ?? 3);
 /**
  * `store`: only the store benchmarks (the others take about 20 minutes); `capture`: only capture's;
- * `delay`: only the true-history one (1,000 calls at 50/s through `pnpm start` with a 30 s delay).
+ * `delay`: only the true-history one (1,000 calls at 50/s through `pnpm start` with a 30 s delay);
+ * `history`: only the long history (state(T) on a long and a young store, and `verify` of the long one).
  */
 const ONLY = process.env.BENCH_ONLY ?? 'all';
 /**
@@ -59,6 +60,7 @@ async function child(task: string, arg: string): Promise<void> {
     snapshotTransfer: () => snapshotTransferBench(Number(arg)),
     historySetup: () => setUpLongHistory(arg),
     historyState: () => measureLongHistoryState(arg),
+    historyVerify: () => measureLongHistoryVerify(arg),
     captureLocal: () => {
       const [dir = '', variant = 'burst'] = arg.split('|');
       return captureLocalBench(dir, variant);
@@ -118,7 +120,9 @@ function historyLine(r: Result): string {
     `ratio ${r.ratio}; records read ${field(r, 'long.recordsRead')} vs ${field(r, 'young.recordsRead')}; ` +
     `snapshot listing ${field(r, 'long.snapshotListing.seconds')} s (${field(r, 'long.snapshotListing.blobs')} blobs) ` +
     `vs ${field(r, 'young.snapshotListing.seconds')} s; ` +
-    `setup ${field(r, 'setup.longSetupSeconds')} s + ${field(r, 'setup.youngSetupSeconds')} s`
+    `setup ${field(r, 'setup.longSetupSeconds')} s + ${field(r, 'setup.youngSetupSeconds')} s; ` +
+    `verify long ${field(r, 'verify.records')} records, ${field(r, 'verify.snapshots')} snapshots in ` +
+    `${field(r, 'verify.wallSeconds')} s (${field(r, 'verify.recordsPerSecond')} records/s), peak RSS ${field(r, 'verify.peakRssMiB')} MiB`
   );
 }
 
@@ -143,11 +147,13 @@ function longHistory(dir: string): Result {
   const young = pick(runs.young);
   const ratio = Number((Number(long.wallSeconds) / Number(young.wallSeconds)).toFixed(2));
   const seconds = (list: Result[]) => list.map((r) => r.wallSeconds);
+  const verify = inChild('historyVerify', join(dir, 'long'));
   return {
     setup,
     long,
     young,
     ratio,
+    verify,
     runSeconds: { long: seconds(runs.long), young: seconds(runs.young) },
   };
 }
@@ -160,6 +166,12 @@ function storeBenches(dir: string): Result {
   const history = longHistory(join(dir, 'history'));
   process.stdout.write(`${historyLine(history)}\n`);
   return { changeLogAppend, snapshotTransfer: { runs }, longHistory: history };
+}
+
+function historyOnly(dir: string): Result {
+  const history = longHistory(dir);
+  process.stdout.write(`${historyLine(history)}\n`);
+  return { longHistory: history };
 }
 
 /** Capture: the local pipeline's recovery point, capture throughput, and what an hourly snapshot costs. */
@@ -206,14 +218,19 @@ function otherBenches(dir: string): Result {
 }
 
 function main(): void {
-  if (!['all', 'store', 'capture', 'delay'].includes(ONLY))
-    throw new Error(`BENCH_ONLY=${ONLY}: expected "store", "capture", "delay" or nothing`);
+  if (!['all', 'store', 'capture', 'delay', 'history'].includes(ONLY))
+    throw new Error(`BENCH_ONLY=${ONLY}: expected "store", "capture", "delay", "history" or nothing`);
   const dir = mkdtempSync(join(tmpdir(), 'rewind-bench-'));
   try {
     const others = ONLY === 'all' ? otherBenches(dir) : {};
-    const store = ONLY === 'capture' || ONLY === 'delay' ? undefined : storeBenches(dir);
+    const store =
+      ONLY === 'capture' || ONLY === 'delay'
+        ? undefined
+        : ONLY === 'history'
+          ? historyOnly(join(dir, 'history'))
+          : storeBenches(dir);
     const capture =
-      ONLY === 'store'
+      ONLY === 'store' || ONLY === 'history'
         ? undefined
         : ONLY === 'delay'
           ? { trueHistory: inChild('captureDelay', join(dir, 'capture-delay')) }
