@@ -107,11 +107,16 @@ async function findRecord(changeLog: ChangeLog, request: RestoreRequest): Promis
   );
 }
 
-/** A user or group revert is a `--user`/`--group` restore; other entities are filtered afterwards. */
+/**
+ * A user revert is a `--user` restore (a user record holds the user's memberships). A group record
+ * holds the group alone (description, precedence, role): its revert plans the groups, filtered to
+ * that one afterwards, and never the memberships in it, which are their users' own records. Other
+ * entities are filtered afterwards too.
+ */
 function revertScope(entity: EntityKey): Partial<PlanInput> {
   const { kind, id } = parseEntityKey(entity);
   if (kind === 'user' && id !== undefined) return { users: [id] };
-  if (kind === 'group' && id !== undefined) return { groups: [id] };
+  if (kind === 'group') return { only: ['groups'] };
   return {};
 }
 

@@ -2,6 +2,7 @@ import {
   AdminDeleteUserCommand,
   AdminDisableProviderForUserCommand,
   AdminGetUserCommand,
+  AdminRemoveUserFromGroupCommand,
   AdminUpdateUserAttributesCommand,
   CreateUserPoolDomainCommand,
   DeleteIdentityProviderCommand,
@@ -250,6 +251,42 @@ describe('restore on the in-memory Cognito: every component cognito-local lacks'
     expect(live.get('user:bob')?.attributes).toMatchObject({ 'custom:tenant': 'acme' });
     // The other change is left alone.
     expect(live.get('group:staff')?.Description).toBe('also changed');
+  });
+
+  it('--revert of a group change puts back that group only, never the memberships in it', async () => {
+    const pool = await seedFullPool(env);
+    const UserPoolId = pool.poolId;
+    await backupNow(env, UserPoolId);
+    env.advance(60_000);
+    await env.cognito.send(
+      new UpdateGroupCommand({ UserPoolId, GroupName: 'staff', Description: 'changed', Precedence: 3 }),
+    );
+    env.advance(60_000);
+    // A later, unrelated change to who is in the group: the group's revert must leave it alone.
+    await env.cognito.send(
+      new AdminRemoveUserFromGroupCommand({ UserPoolId, Username: 'alice', GroupName: 'staff' }),
+    );
+    env.advance(60_000);
+    await backupNow(env, UserPoolId);
+    const { toArray } = await import('../asyncIterables.js');
+    const records = await toArray(env.store.changeLog.timeline(UserPoolId));
+    const change = records.find((r) => r.entity === 'group:staff' && r.after?.Description === 'changed');
+    expect(change).toBeDefined();
+    env.advance(60_000);
+    const { prepared, result } = await runRestore(env, {
+      sourcePoolId: UserPoolId,
+      at: '',
+      mode: 'undo',
+      revert: change?.id,
+    });
+    expect(prepared.plan.tasks.map((t) => t.entity)).toEqual(['group:staff']);
+    expect(result.outcomes.map((o) => [o.action, o.status])).toEqual([['updateGroup group:staff', 'done']]);
+    const live = await livePool(env, UserPoolId);
+    expect(writableView('group:staff', live.get('group:staff'))).toEqual({
+      Description: 'Everyone',
+      Precedence: 10,
+    });
+    expect(live.get('user:alice')?.groups).toEqual(['admins']);
   });
 
   it('re-creates a deleted OIDC provider without its secret, and says so; an update keeps the live secret', async () => {
