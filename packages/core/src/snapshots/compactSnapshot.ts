@@ -35,14 +35,49 @@ export async function compactFromLog(
   at: string,
   options: Omit<CompactOptions, 'logPosition'>,
 ): Promise<SnapshotManifest> {
+  const made = await compactLog(deps, base, at, options, false);
+  if (made === undefined) throw new Error('unreachable: a compaction that must write wrote nothing');
+  return made;
+}
+
+/**
+ * `compactFromLog`, except that nothing is written when no change record folds into `base` (an idle
+ * pool): the answer is then undefined, and `base` stays the newest snapshot. A snapshot identical to
+ * its base but for its time would only add an object per pool per hour and a manifest to every
+ * listing; replay from `base` at any later time gives the same state, and the records that arrive
+ * later are found through `base`'s log position as they would be through a new one's.
+ */
+export async function compactIfChanged(
+  deps: CompactDeps,
+  base: SnapshotManifest,
+  at: string,
+  options: Omit<CompactOptions, 'logPosition'>,
+): Promise<SnapshotManifest | undefined> {
+  return compactLog(deps, base, at, options, true);
+}
+
+async function compactLog(
+  deps: CompactDeps,
+  base: SnapshotManifest,
+  at: string,
+  options: Omit<CompactOptions, 'logPosition'>,
+  onlyIfChanged: boolean,
+): Promise<SnapshotManifest | undefined> {
   const until = new Date(parseInstant(at)).toISOString();
   const logPosition = await deps.changeLog.position(base.poolId);
   const records = await recordsForReplay(deps.changeLog, base, until);
-  return compactSnapshot(deps.snapshots, base, records, until, {
-    ...options,
-    logPosition,
-    history: (entity) => deps.changeLog.entityHistory(base.poolId, entity),
-  });
+  return compact(
+    deps.snapshots,
+    base,
+    records,
+    until,
+    {
+      ...options,
+      logPosition,
+      history: (entity) => deps.changeLog.entityHistory(base.poolId, entity),
+    },
+    onlyIfChanged,
+  );
 }
 
 const nextUlid = monotonicFactory();
@@ -65,6 +100,19 @@ export async function compactSnapshot(
   at: string,
   options: CompactOptions,
 ): Promise<SnapshotManifest> {
+  const made = await compact(store, base, records, at, options, false);
+  if (made === undefined) throw new Error('unreachable: a compaction that must write wrote nothing');
+  return made;
+}
+
+async function compact(
+  store: SnapshotStore,
+  base: SnapshotManifest,
+  records: Iterable<ChangeRecord>,
+  at: string,
+  options: CompactOptions,
+  onlyIfChanged: boolean,
+): Promise<SnapshotManifest | undefined> {
   const until = new Date(parseInstant(at)).toISOString();
   if (Date.parse(until) < Date.parse(base.at))
     throw new InvalidInputError(`cannot compact snapshot ${base.snapshotId} (${base.at}) back to ${until}`);
@@ -77,8 +125,11 @@ export async function compactSnapshot(
 
   const counts: ComponentCounts = {};
   let lastChangeId = base.lastChangeId;
+  let applied = 0;
+  // Opened (and its digest checked) even when nothing changed: a damaged base is found every hour.
   const counting = await store.open(base);
   const onApply = (record: ChangeRecord) => {
+    applied += 1;
     lastChangeId = maxId(lastChangeId, record.id);
   };
   const replay = { baseAt: base.at, ...(options.history === undefined ? {} : { history: options.history }) };
@@ -86,6 +137,7 @@ export async function compactSnapshot(
     const { kind } = parseEntityKey(entry.key);
     counts[kind] = (counts[kind] ?? 0) + 1;
   }
+  if (onlyIfChanged && applied === 0) return undefined;
 
   // The base was just verified; this pass still checks its digest as it ends, and a failure there
   // fails the write, so nothing half-made is ever listed.

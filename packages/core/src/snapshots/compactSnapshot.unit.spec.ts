@@ -7,7 +7,8 @@ import type { Clock } from '../ports.js';
 import { replayEntities } from '../replay/replayEntities.js';
 import { historyIn, TestHistory, truthAt } from '../replay/testHistory.testing.js';
 import { MemoryBlobStore } from '../testing/memoryBlobStore.js';
-import { compactSnapshot } from './compactSnapshot.js';
+import { MemoryChangeLog } from '../testing/memoryChangeLog.js';
+import { compactIfChanged, compactSnapshot } from './compactSnapshot.js';
 import { SnapshotStore } from './snapshotStore.js';
 
 const POOL = 'us-east-1_Compact';
@@ -114,5 +115,28 @@ describe('compactSnapshot', () => {
       SnapshotCorruptError,
     );
     expect(blobs.objects.size).toBe(before);
+  });
+
+  it('writes nothing for an idle pool, then folds in the first record appended after all', async () => {
+    const { store, history, base } = await setup();
+    const changeLog = new MemoryChangeLog();
+    for (const record of history.records) await changeLog.append(record);
+    const deps = { snapshots: store, changeLog };
+    const hour = await compactIfChanged(deps, base, t(45), { clock });
+    expect(hour).toMatchObject({ base: base.snapshotId, at: t(45) });
+    if (hour === undefined) return;
+    const listed = async () => (await store.list(POOL)).map((m) => m.snapshotId);
+
+    // Nothing appended since: no new snapshot, however late the next run.
+    expect(await compactIfChanged(deps, hour, t(50), { clock })).toBeUndefined();
+    expect(await compactIfChanged(deps, hour, t(59), { clock })).toBeUndefined();
+    expect(await listed()).toEqual([base.snapshotId, hour.snapshotId]);
+
+    // One record, even a late one valid before the snapshot, is a change.
+    const late = history.change('user:bob', { username: 'bob', enabled: true }, t(44));
+    if (late !== undefined) await changeLog.append(late);
+    const next = await compactIfChanged(deps, hour, t(59), { clock });
+    expect(next).toMatchObject({ base: hour.snapshotId, lastChangeId: late?.id });
+    expect(await listed()).toEqual([base.snapshotId, hour.snapshotId, next?.snapshotId]);
   });
 });

@@ -2,6 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { countOutcomes, eachPool, type PoolFailure } from '../commons/eachPool.js';
 import { defaultLogger, defaultMetrics, publishCounts } from '../commons/powertools.js';
+import { redactText } from '../commons/redact.js';
 import { type PoolSnapshot, type SnapshotPoolDeps, snapshotPool } from './snapshotPool.js';
 
 export interface SnapshotHandlerDeps extends SnapshotPoolDeps {
@@ -18,6 +19,12 @@ export interface SnapshotRunResult {
   pools: (PoolSnapshot | PoolFailure)[];
 }
 
+const MESSAGES: Record<PoolSnapshot['outcome'], string> = {
+  compacted: 'snapshot compacted',
+  unchanged: 'snapshot skipped: nothing changed since the newest',
+  firstRead: 'first full read',
+};
+
 export type SnapshotHandler = (event?: unknown) => Promise<SnapshotRunResult>;
 
 /**
@@ -32,13 +39,15 @@ export function createSnapshotHandler(deps: SnapshotHandlerDeps): SnapshotHandle
     const pools = await eachPool(await deps.pools(), logger, async (poolId) => {
       const done = await snapshotPool(deps, poolId);
       const { warnings, ...rest } = done;
-      logger.info(done.outcome === 'compacted' ? 'snapshot compacted' : 'first full read', rest);
-      for (const warning of warnings) logger.warn(warning, { poolId });
+      logger.info(MESSAGES[done.outcome], rest);
+      // Warnings may name entities (`kept the recorded state of user:<username>`): redacted.
+      for (const warning of warnings) logger.warn(redactText(warning), { poolId });
       return done;
     });
-    const counts = countOutcomes(pools, ['compacted', 'firstRead', 'failed'] as const);
+    const counts = countOutcomes(pools, ['compacted', 'unchanged', 'firstRead', 'failed'] as const);
     publishCounts(metrics, {
       PoolsCompacted: counts.compacted,
+      PoolsUnchanged: counts.unchanged,
       PoolsFirstRead: counts.firstRead,
       PoolsFailed: counts.failed,
     });

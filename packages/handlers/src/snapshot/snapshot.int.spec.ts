@@ -115,8 +115,8 @@ describe('the hourly snapshot', () => {
     expect(compacted.get('user:ann')).toMatchObject({ attributes: { name: 'Ann Lee' } });
     expect(Object.fromEntries(compacted)).toEqual(Object.fromEntries(await fullRead(poolId)));
     expect(metrics.published).toEqual([
-      { PoolsCompacted: 0, PoolsFirstRead: 1, PoolsFailed: 0 },
-      { PoolsCompacted: 1, PoolsFirstRead: 0, PoolsFailed: 0 },
+      { PoolsCompacted: 0, PoolsUnchanged: 0, PoolsFirstRead: 1, PoolsFailed: 0 },
+      { PoolsCompacted: 1, PoolsUnchanged: 0, PoolsFirstRead: 0, PoolsFailed: 0 },
     ]);
   });
 
@@ -137,13 +137,19 @@ describe('the hourly snapshot', () => {
       expect.objectContaining({ poolId, outcome: 'firstRead' }),
     ]);
     expect(logger.lines).toContainEqual(expect.objectContaining({ level: 'ERROR', poolId: missing }));
-    expect(metrics.published).toEqual([{ PoolsCompacted: 0, PoolsFirstRead: 1, PoolsFailed: 1 }]);
+    expect(metrics.published).toEqual([
+      { PoolsCompacted: 0, PoolsUnchanged: 0, PoolsFirstRead: 1, PoolsFailed: 1 },
+    ]);
   });
 
   it('compacts from the snapshot before a damaged one, and says so', async () => {
     const { poolId } = await stack.writer.createUserPool({ PoolName: 'damaged' });
     await stack.writer.createUser(poolId, 'dana', {}, { suppressMessages: true });
     await snapshotRun([poolId]).run();
+    await nextSecond();
+    const eventTime = new Date();
+    const dora = await stack.writer.createUser(poolId, 'dora', {}, { suppressMessages: true });
+    await captured(cognitoEvent('AdminCreateUser', { poolId, sub: subOf(dora), eventTime }));
     await nextSecond();
     await snapshotRun([poolId]).run();
     const [good, bad] = await stack.snapshots.list(poolId);
@@ -166,6 +172,81 @@ describe('the hourly snapshot', () => {
   });
 });
 
+describe('an idle pool', () => {
+  it('gets no new snapshot while nothing is appended, and one as soon as something is', async () => {
+    const { poolId } = await stack.writer.createUserPool({ PoolName: 'idle' });
+    const gus = await stack.writer.createUser(poolId, 'gus', {}, { suppressMessages: true });
+    const first = await snapshotRun([poolId]).run();
+    const [read] = first.pools;
+    await nextSecond();
+
+    const { run, metrics, logger } = snapshotRun([poolId]);
+    const idle = await run();
+    expect(idle.pools).toEqual([
+      {
+        poolId,
+        outcome: 'unchanged',
+        snapshotId: read && 'snapshotId' in read ? read.snapshotId : '',
+        at: read && 'at' in read ? read.at : '',
+        warnings: [],
+      },
+    ]);
+    expect((await stack.snapshots.list(poolId)).map((m) => m.kind)).toEqual(['scan']);
+    expect(metrics.published).toEqual([
+      { PoolsCompacted: 0, PoolsUnchanged: 1, PoolsFirstRead: 0, PoolsFailed: 0 },
+    ]);
+    expect(logger.lines).toContainEqual(
+      expect.objectContaining({ level: 'INFO', message: expect.stringMatching(/skipped/) }),
+    );
+
+    const eventTime = new Date();
+    await stack.writer.setUserEnabled(poolId, 'gus', false);
+    await captured(cognitoEvent('AdminDisableUser', { poolId, sub: subOf(gus), eventTime }));
+    await nextSecond();
+    expect((await run()).pools).toEqual([expect.objectContaining({ poolId, outcome: 'compacted' })]);
+    expect((await stack.snapshots.list(poolId)).map((m) => m.kind)).toEqual(['scan', 'compaction']);
+  });
+
+  it('is not taken for up to date by a snapshot dated in the future, nor compacted from one', async () => {
+    const { poolId } = await stack.writer.createUserPool({ PoolName: 'future' });
+    const hal = await stack.writer.createUser(poolId, 'hal', {}, { suppressMessages: true });
+    await snapshotRun([poolId]).run();
+    const [scan] = await stack.snapshots.list(poolId);
+    if (scan === undefined) throw new Error('no first snapshot');
+    // A snapshot a day ahead, the table vouching for it (a writer whose clock ran ahead).
+    const opened = await stack.snapshots.open(scan);
+    const ahead = new Date(Date.now() + 24 * 3600_000);
+    const future = await stack.snapshots.write(
+      {
+        ...opened.header,
+        snapshotId: '01J00000000000000000000FAR',
+        at: ahead.toISOString(),
+        createdAt: ahead.toISOString(),
+      },
+      opened.entries,
+    );
+    await nextSecond();
+    const eventTime = new Date();
+    await stack.writer.setUserEnabled(poolId, 'hal', false);
+    await captured(cognitoEvent('AdminDisableUser', { poolId, sub: subOf(hal), eventTime }));
+    await nextSecond();
+
+    const { pools } = await snapshotRun([poolId]).run();
+
+    expect(pools).toEqual([
+      expect.objectContaining({
+        outcome: 'compacted',
+        base: scan.snapshotId,
+        warnings: [expect.stringContaining(`${future.object} is dated ${future.at}, after now`)],
+      }),
+    ]);
+    const newest = (await stack.snapshots.list(poolId)).find((m) => m.base === scan.snapshotId);
+    expect((await snapshotState(newest as SnapshotManifest)).get('user:hal')).toMatchObject({
+      enabled: false,
+    });
+  });
+});
+
 describe('the Lambda entry modules', () => {
   it('wire themselves from the environment once per container: snapshot, then archive', async () => {
     const { poolId } = await stack.writer.createUserPool({ PoolName: 'from-env' });
@@ -179,7 +260,7 @@ describe('the Lambda entry modules', () => {
         expect.objectContaining({ poolId, outcome: 'firstRead' }),
       ]);
       expect((await snapshot.handler({})).pools).toEqual([
-        expect.objectContaining({ poolId, outcome: 'compacted' }),
+        expect.objectContaining({ poolId, outcome: 'unchanged' }),
       ]);
       const archived = await archive.handler({});
       expect(archived.pools).toEqual([

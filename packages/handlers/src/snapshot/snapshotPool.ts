@@ -2,7 +2,7 @@ import {
   type ChangeLog,
   type Clock,
   type CognitoReader,
-  compactFromLog,
+  compactIfChanged,
   SnapshotCorruptError,
   SnapshotMissingError,
   type SnapshotStore,
@@ -30,6 +30,15 @@ export type PoolSnapshot =
     }
   | {
       poolId: string;
+      /** Nothing appended to the change log folds into the newest snapshot: none is written. */
+      outcome: 'unchanged';
+      /** The newest snapshot, still the pool's state. */
+      snapshotId: string;
+      at: string;
+      warnings: string[];
+    }
+  | {
+      poolId: string;
       /** No usable snapshot yet: one full read with list operations, baselines for every entity. */
       outcome: 'firstRead';
       snapshotId: string;
@@ -50,17 +59,30 @@ const isUnusable = (error: unknown) =>
 
 /**
  * The hourly snapshot of one pool: compaction of its newest snapshot (falling back to the one before
- * when a snapshot is damaged, and saying so), or the first full read of a pool that has none.
+ * when a snapshot is damaged, and saying so), nothing when no record was appended since it, or the
+ * first full read of a pool that has none.
  * Per-user MFA reads are skipped: they spend per-user request budgets on every user of the pool,
  * and MFA preferences reach the log through capture instead.
  */
 export async function snapshotPool(deps: SnapshotPoolDeps, poolId: string): Promise<PoolSnapshot> {
   const { manifests, unreadable } = await deps.snapshots.survey(poolId);
   const warnings = unreadable.map((error) => `${error.message}; that snapshot was skipped`);
-  const at = deps.clock.now().toISOString();
-  for (const base of manifests.toReversed().slice(0, BASES_TRIED)) {
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  // A snapshot dated after now (a forged one, or a writer's clock ahead) can be no base for a
+  // compaction at now, and must not pass for the pool being up to date: it is left out, and named.
+  const past = manifests.filter((manifest) => {
+    if (Date.parse(manifest.at) <= now.getTime()) return true;
+    warnings.push(
+      `snapshot ${manifest.object} is dated ${manifest.at}, after now (${at}); not used as the base`,
+    );
+    return false;
+  });
+  for (const base of past.toReversed().slice(0, BASES_TRIED)) {
     try {
-      const made = await compactFromLog(deps, base, at, { clock: deps.clock });
+      const made = await compactIfChanged(deps, base, at, { clock: deps.clock });
+      if (made === undefined)
+        return { poolId, outcome: 'unchanged', snapshotId: base.snapshotId, at: base.at, warnings };
       return {
         poolId,
         outcome: 'compacted',

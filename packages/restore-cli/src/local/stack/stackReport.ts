@@ -12,12 +12,18 @@ import type { DeliveredMessage } from './localQueue.js';
 
 const failed = (pool: PoolFailure) => `${pool.poolId}: failed (${pool.error}): ${pool.reason}`;
 
+/** An idle pool's skipped snapshot is not news (the handler's logger already says any warning). */
 export function describeSnapshots({ pools }: SnapshotRunResult): string[] {
-  return pools.map((pool) => {
-    if (pool.outcome === 'failed') return `snapshot   ${failed(pool)}`;
+  return pools.flatMap((pool) => {
+    if (pool.outcome === 'failed') return [`snapshot   ${failed(pool)}`];
+    if (pool.outcome === 'unchanged') return [];
     if (pool.outcome === 'firstRead')
-      return `snapshot   ${pool.poolId}: first full read, ${pool.records} baseline record(s), snapshot ${pool.snapshotId}`;
-    return `snapshot   ${pool.poolId}: compacted ${pool.base} + change log → ${pool.snapshotId} (no Cognito calls)`;
+      return [
+        `snapshot   ${pool.poolId}: first full read, ${pool.records} baseline record(s), snapshot ${pool.snapshotId}`,
+      ];
+    return [
+      `snapshot   ${pool.poolId}: compacted ${pool.base} + change log → ${pool.snapshotId} (no Cognito calls)`,
+    ];
   });
 }
 
