@@ -3,11 +3,11 @@ import { type EntityKey, entityKey, parseEntityKey } from '../model/entityKey.js
 import type { JsonObject } from '../model/json.js';
 import { type ClientMatching, matchClients, planClients, planUiCustomization } from './planClients.js';
 import { idOf, keysOf, type PlanContext } from './planContext.js';
+import { planDomain } from './planDomain.js';
 import {
   GROUPS,
   IDENTITY_PROVIDERS,
   planCollection,
-  planDomain,
   planPoolSettings,
   planRiskConfiguration,
   planTags,

@@ -193,15 +193,124 @@ describe('planRestore: order and modes', () => {
     ]);
     expect(undo.tasks.find((t) => t.entity === 'user:bob')?.desired?.groups).toEqual(['late', 'staff']);
     // Both put back what was deleted or changed, with the same actions.
-    const put = (p: RestorePlan) => actionsOf(p).filter((id) => !id.startsWith('delete'));
+    const put = (p: RestorePlan) => actionsOf(p).filter((id) => !/^(delete|untag)/.test(id));
     expect(put(undo)).toEqual(put(exact));
-    expect(actionsOf(undo)).toContain('untagPool tags');
+    // The tag added after T is removed by exact only.
+    expect(actionsOf(exact)).toContain('untagPool tags');
+    expect(actionsOf(undo)).not.toContain('untagPool tags');
   });
 
   it('lists what Cognito cannot take back', () => {
     const p = plan(without(AT_T, 'user:alice', 'client:c1', 'ui:c1'), { mode: 'undo' });
     const notes = p.notes.map((n) => `${n.kind} ${n.entity}`).sort();
     expect(notes).toEqual(['clientId client:c1', 'password user:alice', 'sub user:alice']);
+  });
+});
+
+const CERT = 'arn:aws:acm:us-east-1:000000000000:certificate/';
+const prefixDomain = (name: string): JsonObject => ({
+  Domain: name,
+  Status: 'ACTIVE',
+  ManagedLoginVersion: 1,
+});
+const customDomain = (name: string, certificate = 'a'): JsonObject => ({
+  Domain: name,
+  Status: 'ACTIVE',
+  ManagedLoginVersion: 1,
+  CustomDomainConfig: { CertificateArn: `${CERT}${certificate}` },
+  CloudFrontDistribution: `${certificate}.cloudfront.net`,
+});
+const domains = (...docs: JsonObject[]): JsonObject =>
+  Object.fromEntries(docs.map((doc) => [String(doc.Domain), doc]));
+const domainActions = (p: RestorePlan) =>
+  p.tasks.filter((t) => t.entity === 'domain').flatMap((t) => t.actions.map((a) => a.id));
+const notesOf = (p: RestorePlan, kind: string) => p.notes.filter((n) => n.kind === kind);
+
+describe('planRestore: undo keeps what came after T', () => {
+  it('keeps a custom domain added after T beside the domain of T; exact deletes it, naming its DNS record', () => {
+    const live = withDocs(AT_T, {
+      domain: domains(prefixDomain('rewind-x'), customDomain('auth.example.com')),
+    });
+    const undo = plan(live);
+    expect(domainActions(undo)).toEqual([]);
+    expect(undo.kept).toEqual(['domain']);
+    expect(notesOf(undo, 'createdAfter').map((n) => n.message)).toEqual([
+      expect.stringContaining('auth.example.com'),
+    ]);
+
+    const exact = plan(live, { mode: 'exact' });
+    expect(domainActions(exact)).toEqual(['deleteDomain domain auth.example.com']);
+    const [dns] = notesOf(exact, 'customDomainDns');
+    expect(dns?.message).toMatch(/auth\.example\.com/);
+    expect(dns?.message).toMatch(/DNS/);
+  });
+
+  it('never replaces a domain in undo: another prefix domain took the place of the one at T', () => {
+    const live = withDocs(AT_T, { domain: domains(prefixDomain('rewind-y')) });
+    const undo = plan(live);
+    expect(domainActions(undo)).toEqual([]);
+    const [undone] = notesOf(undo, 'domainReplacement');
+    expect(undone?.message).toMatch(/rewind-x/);
+    expect(undone?.message).toMatch(/rewind-y/);
+    expect(undone?.message).toMatch(/not done/);
+
+    const exact = plan(live, { mode: 'exact' });
+    expect(domainActions(exact)).toEqual(['deleteDomain domain rewind-y', 'createDomain domain rewind-x']);
+    expect(notesOf(exact, 'domainReplacement')).toHaveLength(1);
+  });
+
+  it('never replaces a custom domain whose certificate changed in undo; exact does, and names the DNS change', () => {
+    const target = withDocs(AT_T, { domain: domains(customDomain('auth.example.com', 'old')) });
+    const live = withDocs(AT_T, { domain: domains(customDomain('auth.example.com', 'new')) });
+    const undo = plan(live, { target });
+    expect(domainActions(undo)).toEqual([]);
+    const [undone] = notesOf(undo, 'domainReplacement');
+    expect(undone?.message).toMatch(/auth\.example\.com/);
+    expect(undone?.message).toMatch(/not done/);
+    expect(undone?.message).toMatch(/CloudFront/);
+    expect(undone?.message).toMatch(/DNS/);
+
+    const exact = plan(live, { target, mode: 'exact' });
+    expect(domainActions(exact)).toEqual([
+      'deleteDomain domain auth.example.com',
+      'createDomain domain auth.example.com',
+    ]);
+    const [done] = notesOf(exact, 'domainReplacement');
+    expect(done?.message).toMatch(/DNS/);
+    expect(done?.message).not.toMatch(/not done/);
+  });
+
+  it('puts back a deleted custom domain in undo, beside a prefix domain made after T, naming the DNS change', () => {
+    const target = withDocs(AT_T, { domain: domains(customDomain('auth.example.com')) });
+    const live = withDocs(AT_T, { domain: domains(prefixDomain('rewind-late')) });
+    const undo = plan(live, { target });
+    expect(domainActions(undo)).toEqual(['createDomain domain auth.example.com']);
+    expect(notesOf(undo, 'customDomainDns').map((n) => n.message)).toEqual([
+      expect.stringMatching(/auth\.example\.com.*CloudFront.*DNS/),
+    ]);
+    expect(notesOf(undo, 'createdAfter').map((n) => n.message)).toEqual([
+      expect.stringContaining('rewind-late'),
+    ]);
+  });
+
+  it('keeps tags added after T, and still puts back those changed or removed', () => {
+    const live = withDocs(AT_T, { tags: { team: 'other', owner: 'x' } });
+    const undo = plan(live);
+    const task = undo.tasks.find((t) => t.entity === 'tags');
+    expect(task?.actions.map((a) => [a.kind, a.input])).toEqual([
+      ['tagPool', { Tags: { team: 'identity' } }],
+    ]);
+    expect(task?.desired).toEqual({ team: 'identity', owner: 'x' });
+    expect(notesOf(undo, 'createdAfter').map((n) => n.message)).toEqual([expect.stringContaining('owner')]);
+    // An UpdateUserPool in the same restore sends the tags the pool is to keep, the late one too.
+    const changed = plan(
+      withDocs(live, { pool: pool({ Policies: { PasswordPolicy: { MinimumLength: 12 } } }) }),
+    );
+    const update = changed.tasks.find((t) => t.entity === 'pool')?.actions[0];
+    expect(update?.input.UserPoolTags).toEqual({ team: 'identity', owner: 'x' });
+    expect(plan(live, { mode: 'exact' }).tasks.find((t) => t.entity === 'tags')?.desired).toEqual({
+      team: 'identity',
+    });
   });
 });
 

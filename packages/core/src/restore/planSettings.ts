@@ -15,7 +15,7 @@ export function planPoolSettings(ctx: PlanContext): void {
       // SetUserPoolMfaConfig (which also sets the factors the mode needs) put back the mode at T.
       const mode = ctx.live.get('mfa')?.MfaConfiguration ?? live.MfaConfiguration ?? 'OFF';
       // It may drop the pool's tags too (cognito-local does): send the tags the pool is to have.
-      const tags = (ctx.inScope('tags') ? ctx.target.get('tags') : undefined) ?? ctx.live.get('tags');
+      const tags = tagsToHave(ctx);
       const input = {
         ...want,
         MfaConfiguration: mode,
@@ -128,46 +128,6 @@ function noteIdpSecrets(ctx: PlanContext, key: string): void {
     });
 }
 
-/** The pool's domains: created when missing, replaced when their settings differ (a domain cannot be renamed). */
-export function planDomain(ctx: PlanContext): void {
-  if (!ctx.inScope('domain')) return;
-  const want = writableView('domain', ctx.target.get('domain')) ?? {};
-  const have = writableView('domain', ctx.live.get('domain')) ?? {};
-  if (deepEqual(want, have)) return;
-  if (ctx.target.get('domain') === undefined && ctx.mode === 'undo') {
-    ctx.kept.push('domain');
-    return;
-  }
-  const actions = [];
-  for (const name of Object.keys(have).sort())
-    if (!deepEqual(have[name], want[name]))
-      actions.push(
-        action(
-          'deleteDomain',
-          'domain',
-          { Domain: name },
-          `domain ${name} did not exist at T in this form`,
-          [change(name, have[name], undefined)],
-          name,
-        ),
-      );
-  for (const name of Object.keys(want).sort())
-    if (!deepEqual(have[name], want[name]))
-      actions.push(
-        action(
-          'createDomain',
-          'domain',
-          { ...(want[name] as JsonObject), Domain: name },
-          `domain ${name} existed at T`,
-          [change(name, undefined, want[name])],
-          name,
-        ),
-      );
-  // Expected is the live view as apply re-reads it: null when the pool has no domain (not `{}`, which
-  // made every re-creation of a deleted domain a conflict).
-  addTask(ctx, 'domain', 'domain', writableView('domain', ctx.live.get('domain')), want, actions);
-}
-
 /** Threat protection settings of the pool (SetRiskConfiguration). */
 export function planRiskConfiguration(ctx: PlanContext): void {
   if (!ctx.inScope('risk')) return;
@@ -198,12 +158,32 @@ export function planRiskConfiguration(ctx: PlanContext): void {
   );
 }
 
-/** Pool tags: set what differs, remove what was added after T. */
+/**
+ * The tags the pool is to have: those of T, and in undo mode also those added after T (undo keeps
+ * what came after T). Out of scope, or none recorded at T: the live ones.
+ */
+function tagsToHave(ctx: PlanContext): JsonObject | undefined {
+  const atT = ctx.inScope('tags') ? ctx.target.get('tags') : undefined;
+  const live = ctx.live.get('tags');
+  if (atT === undefined) return live;
+  return ctx.mode === 'undo' ? { ...live, ...atT } : atT;
+}
+
+/** Pool tags: set what differs; remove what was added after T in exact mode only (undo keeps it, noted). */
 export function planTags(ctx: PlanContext): void {
-  if (!ctx.inScope('tags')) return;
-  const want = ctx.target.get('tags');
+  if (!ctx.inScope('tags') || ctx.target.get('tags') === undefined) return;
+  const want = tagsToHave(ctx) as JsonObject;
   const have = ctx.live.get('tags') ?? {};
-  if (want === undefined || deepEqual(want, have)) return;
+  const added = Object.keys(have)
+    .filter((name) => ctx.target.get('tags')?.[name] === undefined)
+    .sort();
+  if (ctx.mode === 'undo' && added.length > 0)
+    ctx.notes.push({
+      kind: 'createdAfter',
+      entity: 'tags',
+      message: `tags added after T are kept: ${added.join(', ')}`,
+    });
+  if (deepEqual(want, have)) return;
   const set: JsonObject = {};
   for (const [name, value] of Object.entries(want)) if (have[name] !== value) set[name] = value;
   const removed = Object.keys(have)

@@ -73,9 +73,13 @@ describe('restore on the in-memory Cognito: every component cognito-local lacks'
 
     const live = await livePool(env, pool.poolId);
     const clientIds = clientLedger(result);
-    expect(writableDifferences(target, live, { clientIds, extra: plan.kept, keptGroups: ['late'] })).toEqual(
-      [],
-    );
+    const ignore = (key: EntityKey) => key === 'tags';
+    expect(
+      writableDifferences(target, live, { clientIds, extra: plan.kept, keptGroups: ['late'], ignore }),
+    ).toEqual([]);
+    // The tags of T are back, and the one added after T is kept (and said so).
+    expect(live.get('tags')).toEqual({ ...target.get('tags'), owner: 'someone' });
+    expect(plan.notes).toContainEqual(expect.objectContaining({ kind: 'createdAfter', entity: 'tags' }));
     // Kept as they are: alice is still in the group made after T, zed still exists and is in staff.
     expect(live.get('user:alice')?.groups).toEqual(['admins', 'late', 'staff']);
     expect(live.get('user:zed')?.groups).toEqual(['staff']);
@@ -353,6 +357,32 @@ describe('restore on the in-memory Cognito: every component cognito-local lacks'
       ['ui:ALL', `ui:${pool.webClientId}`, `ui:${pool.backendClientId}`].sort(),
     );
     expect(writableDifferences(prepared.target, await livePool(env, UserPoolId))).toEqual([]);
+  });
+
+  it('undo never replaces a domain made after T in place of the one at T; exact does, and says so', async () => {
+    const pool = await seedFullPool(env);
+    const at = await backupNow(env, pool.poolId);
+    env.advance(60_000);
+    const UserPoolId = pool.poolId;
+    const late = `late-${pool.domain}`;
+    await env.cognito.send(new DeleteUserPoolDomainCommand({ UserPoolId, Domain: pool.domain }));
+    await env.cognito.send(new CreateUserPoolDomainCommand({ UserPoolId, Domain: late }));
+    const domainsOf = async () => Object.keys((await livePool(env, UserPoolId)).get('domain') ?? {});
+
+    const undo = await runRestore(env, { sourcePoolId: UserPoolId, at, mode: 'undo' });
+    expect(undo.result.ok).toBe(true);
+    expect(undo.prepared.plan.tasks.filter((t) => t.entity === 'domain')).toEqual([]);
+    expect(undo.prepared.plan.notes).toContainEqual({
+      kind: 'domainReplacement',
+      entity: 'domain',
+      message: expect.stringMatching(new RegExp(`${pool.domain}.*${late}.*not done`)),
+    });
+    expect(await domainsOf()).toEqual([late]);
+
+    const exact = await runRestore(env, { sourcePoolId: UserPoolId, at, mode: 'exact' });
+    expect(exact.result.outcomes.filter((o) => o.status !== 'done')).toEqual([]);
+    expect(exact.prepared.plan.notes.map((n) => n.kind)).toContain('domainReplacement');
+    expect(await domainsOf()).toEqual([pool.domain]);
   });
 
   it('turns threat protection back on before putting back the risk configuration', async () => {

@@ -128,7 +128,11 @@ export type NoteKind =
   | 'createdAfter'
   | 'notCaptured'
   /** A field changed by T to a value nobody observed: left as it is, never guessed. */
-  | 'unknownValue';
+  | 'unknownValue'
+  /** A domain that only a delete and a re-creation can bring back as at T: --exact does it, undo never. */
+  | 'domainReplacement'
+  /** A custom domain created or deleted: a CloudFront distribution comes or goes, its DNS record must follow. */
+  | 'customDomainDns';
 
 /** What Cognito cannot take back, or what the restore leaves alone on purpose: never silent. */
 export interface RestoreNote {
