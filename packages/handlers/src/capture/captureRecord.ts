@@ -7,7 +7,7 @@ import {
   captureEvent,
 } from '@cognito-rewind/core';
 import type { SQSRecord } from 'aws-lambda';
-import { reasonOf } from '../commons/powertools.js';
+import { redactedReason, redactText } from '../commons/redact.js';
 import { MalformedEventError } from '../errors.js';
 import { type CaptureCounts, countOutcome } from './captureCounts.js';
 import { parseRecordBody } from './parseRecordBody.js';
@@ -63,7 +63,7 @@ function parsed(ctx: RecordCaptureContext, record: SQSRecord): CognitoEvent {
     ctx.counts.eventsFailed += 1;
     ctx.logger.error('malformed event: it fails alone and reaches the DLQ through SQS redrive', {
       messageId: record.messageId,
-      reason: error instanceof MalformedEventError ? error.reason : reasonOf(error),
+      reason: error instanceof MalformedEventError ? redactText(error.reason) : redactedReason(error),
     });
     throw error;
   }
@@ -73,18 +73,13 @@ function logFailure(logger: Logger, ids: Record<string, string>, error: unknown)
   if (error instanceof CognitoThrottledError)
     logger.warn('Cognito throttled the re-read; SQS delivers the event again after its visibility timeout', {
       ...ids,
-      reason: redactEntities(error.message),
+      reason: redactText(error.message),
     });
   else
     logger.error('capture failed; SQS delivers the event again', {
       ...ids,
       error: error instanceof Error ? error.name : 'Error',
       // Core messages may name an entity (`user:<username>`, often an email): redacted.
-      reason: redactEntities(reasonOf(error)),
+      reason: redactedReason(error),
     });
-}
-
-/** `user:alice@example.com` → `user:…`: entity kinds stay for the reader, the names do not. */
-export function redactEntities(text: string): string {
-  return text.replace(/\buser:[^\s,;)]+/g, 'user:…').replace(/[^\s@,;()]+@[^\s@,;()]+\.[^\s@,;()]+/g, '…@…');
 }

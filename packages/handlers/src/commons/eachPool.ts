@@ -1,11 +1,11 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { reasonOf } from './powertools.js';
+import { redactedError, redactedReason } from './redact.js';
 
 /** A pool whose run threw: the others still ran. */
 export interface PoolFailure {
   poolId: string;
   outcome: 'failed';
-  /** The error's message, e.g. `user pool eu-west-1_X does not exist`. */
+  /** The error's message, e.g. `user pool eu-west-1_X does not exist`, with users and emails redacted. */
   reason: string;
   /** The error's name (`PoolNotFoundError`, `CheckpointConflictError`, …), for alarms and searches. */
   error: string;
@@ -13,7 +13,7 @@ export interface PoolFailure {
 
 /**
  * Runs `job` for each pool in turn, one after the other so a scheduled run holds one pool's work in
- * memory at a time. A pool that throws becomes a `PoolFailure` (logged with its stack) and the next
+ * memory at a time. A pool that throws becomes a `PoolFailure` (logged with its stack, redacted) and the next
  * pool still runs: one broken pool must not leave every other pool without snapshots or archives.
  */
 export async function eachPool<R>(
@@ -26,11 +26,11 @@ export async function eachPool<R>(
     try {
       results.push(await job(poolId));
     } catch (error) {
-      logger.error('pool failed; the other pools go on', { poolId, error: error as Error });
+      logger.error('pool failed; the other pools go on', { poolId, error: redactedError(error) });
       results.push({
         poolId,
         outcome: 'failed',
-        reason: reasonOf(error),
+        reason: redactedReason(error),
         error: error instanceof Error ? error.name : 'Error',
       });
     }

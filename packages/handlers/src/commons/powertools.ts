@@ -29,6 +29,3 @@ export function publishCounts(metrics: Metrics, counts: Readonly<Record<string, 
   for (const [name, value] of Object.entries(counts)) metrics.addMetric(name, MetricUnit.Count, value);
   metrics.publishStoredMetrics();
 }
-
-/** The message of anything thrown, for a log line or a result. */
-export const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));

@@ -10,6 +10,7 @@ import {
 } from '@cognito-rewind/core';
 import { countOutcomes, eachPool, type PoolFailure } from '../commons/eachPool.js';
 import { defaultLogger, defaultMetrics, publishCounts } from '../commons/powertools.js';
+import { redactText } from '../commons/redact.js';
 
 export interface ReconcileHandlerDeps extends ReconcileDeps {
   /** The pools to keep reconciled (in Lambda: `REWIND_POOL_IDS`). */
@@ -78,6 +79,22 @@ function askedFor(
 const DAY = 24 * 3_600_000;
 
 /**
+ * A run's result as a log line: named fields, so a field added to the result later is not logged
+ * unseen. The stale samples are entity keys (usernames): a count only.
+ */
+const loggable = (result: ReconcileResult) => ({
+  poolId: result.poolId,
+  runId: result.runId,
+  startedAt: result.startedAt,
+  done: result.done,
+  resumed: result.resumed,
+  pages: result.pages,
+  counts: result.counts,
+  staleSamples: result.staleSamples.length,
+  ...(result.superseded === undefined ? {} : { superseded: redactText(result.superseded) }),
+});
+
+/**
  * Pools with no run under way first: a pool too large for one invocation then continues after the
  * others had their turn, instead of holding every pool after it back until it finishes.
  */
@@ -107,7 +124,10 @@ export function createReconcileHandler(deps: ReconcileHandlerDeps): ReconcileHan
     for (const poolId of asked.pools)
       await requestReconcile(deps.checkpoints, poolId, asked.reason, deps.clock);
     if (asked.refused.length > 0)
-      logger.warn('asked to reconcile what is not a watched pool id; ignored', { refused: asked.refused });
+      // A count only: what was named may be anything, an email typed for a pool id included.
+      logger.warn('asked to reconcile what is not a watched pool id; ignored', {
+        refused: asked.refused.length,
+      });
     const outOfTime = () => context !== undefined && context.getRemainingTimeInMillis() < reserveMs;
     const pools = await eachPool(
       await fairOrder(deps, watched),
@@ -121,7 +141,7 @@ export function createReconcileHandler(deps: ReconcileHandlerDeps): ReconcileHan
           graceMs: deps.graceMs ?? DEFAULT_GRACE_MS,
         });
         const outcome = result.done ? 'finished' : result.superseded ? 'superseded' : 'paused';
-        logger.info(`reconcile ${outcome}`, { ...result, staleSamples: result.staleSamples.length });
+        logger.info(`reconcile ${outcome}`, loggable(result));
         return { ...result, outcome };
       },
     );
