@@ -12,7 +12,9 @@ import {
   CreateUserPoolCommand,
   DeleteGroupCommand,
   ListUserPoolClientsCommand,
+  SetUserPoolMfaConfigCommand,
   UpdateUserPoolClientCommand,
+  UpdateUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { type EntityKey, type JsonObject, stateAt } from '@cognito-rewind/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -276,6 +278,34 @@ describe('restore-cli restore on cognito-local', () => {
     const { 'user:bob': _bob, ...others } = writable(afterBob, ['user', 'client']);
     const { 'user:bob': _none, ...othersBefore } = writable(afterGroups, ['user', 'client']);
     expect(others).toEqual(othersBefore);
+  });
+});
+
+describe('restore-cli restore reports the truth', () => {
+  it('puts back an MFA mode that was absent at T (OFF), and says it did so only after reading it back', async () => {
+    const poolId = await createDemoPool(fx.cognito);
+    // cognito-local's UpdateUserPool drops a mode it is not given: the pool has none, which is OFF.
+    await fx.cognito.send(
+      new UpdateUserPoolCommand({ UserPoolId: poolId, AutoVerifiedAttributes: ['email'] }),
+    );
+    const backup = await fx.run('backup', '--pool', poolId, '--store', fx.store, '--endpoint', fx.endpoint);
+    expect(backup.code).toBe(0);
+    const at = /at (\S+)/.exec(backup.out)?.[1] ?? '';
+    expect((await stateOf(poolId, at)).get('mfa')?.MfaConfiguration).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await fx.cognito.send(
+      new SetUserPoolMfaConfigCommand({
+        UserPoolId: poolId,
+        MfaConfiguration: 'OPTIONAL',
+        SoftwareTokenMfaConfiguration: { Enabled: true },
+      }),
+    );
+    const restored = await restore(poolId, at, '--yes', '--exact', '--report', 'reports');
+    expect(restored.err).toBe('');
+    expect(restored.code).toBe(0);
+    const live = await fx.live(poolId);
+    expect(live.get('mfa')?.MfaConfiguration).toBe('OFF');
+    expect(writable(live, KINDS)).toEqual(writable(await stateOf(poolId, at), KINDS));
   });
 });
 

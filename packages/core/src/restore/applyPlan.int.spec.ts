@@ -162,6 +162,45 @@ describe('applyPlan: failures', () => {
   });
 });
 
+describe('applyPlan: the read-back decides what was done', () => {
+  it('reports a call Cognito answered but whose change the read-back does not show as failed, naming the field', async () => {
+    const poolId = seedSmallPool(['lea', 'max']);
+    const at = await backupNow(env, poolId);
+    env.advance(60_000);
+    await env.cognito.send(new UpdateGroupCommand({ UserPoolId: poolId, GroupName: 'ops', Precedence: 7 }));
+    await env.cognito.send(
+      new UpdateGroupCommand({ UserPoolId: poolId, GroupName: 'team', Description: 'broken', Precedence: 2 }),
+    );
+    // A fault: the endpoint answers UpdateGroup for ops with success and changes nothing.
+    const lying = Object.assign(Object.create(env.writer), {
+      updateGroup: async (pool: string, group: Record<string, unknown>) => {
+        if (group.GroupName !== 'ops') await env.writer.updateGroup(pool, group);
+      },
+    });
+    const { prepared, result, journal, limiter } = await runRestore(
+      env,
+      { sourcePoolId: poolId, at, mode: 'undo' },
+      { apply: { writer: lying } },
+    );
+    expect(result.outcomes.find((o) => o.entity === 'group:team')).toMatchObject({ status: 'done' });
+    const ops = result.outcomes.find((o) => o.entity === 'group:ops');
+    expect(ops).toMatchObject({ kind: 'updateGroup', status: 'failed' });
+    expect(ops?.detail).toContain('did not take');
+    expect(ops?.detail).toContain('Precedence: before 7, wanted 1, after 7');
+    expect(ops?.detail).not.toContain('Description');
+    expect(result.ok).toBe(false);
+    const report = buildRestoreReport(prepared.plan, result, limiter, summarizeJournal(await journal.read()));
+    expect(report.ok).toBe(false);
+    expect(report.failures.map((f) => f.entity)).toEqual(['group:ops']);
+    expect(report.totals).toMatchObject({ done: 1, failed: 1 });
+    const entries = await journal.read();
+    expect(entries).toContainEqual(
+      expect.objectContaining({ type: 'failed', action: 'updateGroup group:ops', error: ops?.detail }),
+    );
+    expect(entries.at(-1)).toMatchObject({ type: 'finished', ok: false });
+  });
+});
+
 describe('applyPlan: the live pool changed after the plan was made', () => {
   it('leaves a changed entity alone and reports a conflict; nothing else is affected', async () => {
     const poolId = seedSmallPool(['hal', 'ida', 'jon', 'kim']);

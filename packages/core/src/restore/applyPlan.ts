@@ -7,6 +7,7 @@ import type { ChangeLog, Clock, CognitoReader, CognitoWriter } from '../ports.js
 import { groupsReady, waves } from './applyOrder.js';
 import { pacer } from './pacer.js';
 import type { RateLimiter } from './rateLimiter.js';
+import { actionsOfMisses, describeMisses, readBackMisses } from './readBack.js';
 import { type LiveRead, readLiveEntity } from './readLiveEntity.js';
 import { appendRestoreRecord, sideEffects } from './restoreHistory.js';
 import type { ClientLedgerEntry, JournalSummary, RestoreJournal, SubLedgerEntry } from './restoreJournal.js';
@@ -72,6 +73,7 @@ const messageOf = (error: unknown) => {
 };
 
 const LEFT_ALONE = Symbol('left alone');
+const UNREAD = Symbol('not read back');
 
 /**
  * Applies a plan to the live pool, phase after phase (groups and users together), entities of a phase
@@ -112,15 +114,18 @@ export async function applyPlan(
     if (kind === 'ui' && id !== 'ALL') return entityKey('ui', clientIds.get(id) ?? id);
     return task.liveEntity;
   };
+  const byAction = new Map<string, ActionOutcome>();
   const outcome = (a: RestoreAction, status: OutcomeStatus, detail?: string, conflict?: boolean) => {
-    result.outcomes.push({
+    const o: ActionOutcome = {
       action: a.id,
       kind: a.kind,
       entity: a.entity,
       status,
       ...(detail ? { detail } : {}),
       ...(conflict ? { conflict } : {}),
-    });
+    };
+    result.outcomes.push(o);
+    byAction.set(a.id, o);
     deps.onProgress?.(result.outcomes.length, total);
   };
   const at = () => deps.clock.now().toISOString();
@@ -155,7 +160,28 @@ export async function applyPlan(
       else if (!(await runOne(a))) failed = `${a.id} failed`;
     }
     // A re-created client has its new id by now.
-    await recordAfter(task, liveKeyOf(task), before, beforeReadAt);
+    const afterKey = liveKeyOf(task);
+    const after = await recordAfter(task, afterKey, before, beforeReadAt);
+    if (failed === undefined && after !== UNREAD) await checkReadBack(task, afterKey, after);
+  }
+
+  /**
+   * Cognito's answer is not the proof: an endpoint may accept a call and leave a field as it was
+   * (cognito-local ignores a SetUserPoolMfaConfig without MfaConfiguration). The task's actions are
+   * done only if the entity, read back, shows every field the task meant to change.
+   */
+  async function checkReadBack(task: EntityTask, liveKey: EntityKey, after: JsonObject | null) {
+    const ignore = parseEntityKey(liveKey).kind === 'user' && !context.userMfa ? ['mfa'] : [];
+    const misses = readBackMisses(task.expected, task.desired, writableView(liveKey, after), ignore);
+    if (misses.length === 0) return;
+    const detail = describeMisses(misses);
+    for (const a of actionsOfMisses(task, misses)) {
+      const o = byAction.get(a.id);
+      if (o === undefined) continue;
+      o.status = 'failed';
+      o.detail = detail;
+      await deps.journal.append({ type: 'failed', at: at(), action: a.id, entity: a.entity, error: detail });
+    }
   }
 
   /** The entity as it is now, or LEFT_ALONE (reported) when it cannot be read or changed since the plan. */
@@ -220,12 +246,13 @@ export async function applyPlan(
     liveKey: EntityKey,
     before: JsonObject | null,
     beforeReadAt: string,
-  ): Promise<void> {
+  ): Promise<JsonObject | null | typeof UNREAD> {
     let after: JsonObject | null;
     try {
       after = await readLiveEntity(read, liveKey);
     } catch {
-      return; // The change happened; only its record is missing, and the next backup reconciles it.
+      // The change happened; only its record is missing, and the next backup reconciles it.
+      return UNREAD;
     }
     const targetDoc = context.target.get(task.entity);
     if (parseEntityKey(task.entity).kind === 'user' && targetDoc !== undefined)
@@ -236,6 +263,7 @@ export async function applyPlan(
       });
     if (deps.changeLog !== undefined && !deepEqual(before ?? undefined, after ?? undefined))
       await recordHistory(deps.changeLog, liveKey, { doc: before, readAt: beforeReadAt }, after);
+    return after;
   }
 
   /** The restore's record of one entity; an entity other writers kept taking is reported, not lost. */

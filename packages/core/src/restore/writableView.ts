@@ -118,7 +118,9 @@ export function writableView(key: EntityKey, doc: JsonObject | null | undefined)
     case 'pool':
       return canonicalObject({ ...pick(doc, POOL_UPDATABLE), PoolName: doc.Name });
     case 'mfa':
-      return pick(doc, MFA_FIELDS);
+      // No mode is OFF (cognito-local's UpdateUserPool drops a mode it is not given). Spelled out, so
+      // a restore to it sends SetUserPoolMfaConfig a mode: one without keeps the live mode.
+      return { ...pick(doc, MFA_FIELDS), MfaConfiguration: doc.MfaConfiguration ?? 'OFF' };
     case 'client':
       return omit(doc, CLIENT_SERVER_SET);
     case 'idp':
