@@ -2,7 +2,8 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toArray } from '../../asyncIterables.js';
 import type { ChangeRecord } from '../../changes/changeRecord.js';
-import { VersionConflictError } from '../../errors.js';
+import { recordHash } from '../../changes/hash.js';
+import { ChangeLogCorruptError, VersionConflictError } from '../../errors.js';
 import { changeLogContract } from '../../testing/contracts/changeLog.contract.js';
 import { MemoryBlobStore } from '../../testing/memoryBlobStore.js';
 import { DynamoChangeLog } from './dynamoChangeLog.js';
@@ -245,6 +246,26 @@ describe('DynamoChangeLog large records', () => {
     await log.append(big);
     blobs.objects.clear();
     await expect(log.head(POOL, 'ui:ALL')).rejects.toThrow(/is missing/);
+  });
+
+  it('refuses a large body swapped in the bucket, even one whose own hash was recomputed to match', async () => {
+    const tableName = await bed.newTable();
+    const blobs = new MemoryBlobStore();
+    const log = bed.log(tableName, { blobs });
+    const [big] = chain('ui:ALL', [{ validFrom: at(1), after: { ImageFile: 'x'.repeat(400_000) } }]) as [
+      ChangeRecord,
+    ];
+    await log.append(big);
+    expect(await log.head(POOL, 'ui:ALL')).toStrictEqual(big);
+    // Someone who can write to the bucket, not the table: a self-consistent record in its place.
+    const forged = { ...big, after: { ImageFile: 'y'.repeat(400_000) } };
+    forged.hash = recordHash(forged);
+    const key = `cognito-backup/${POOL}/changes/large/${big.id}.json`;
+    blobs.objects.set(key, new TextEncoder().encode(JSON.stringify(forged)));
+    await expect(log.head(POOL, 'ui:ALL')).rejects.toThrow(
+      /large record .* is not the body the table recorded/,
+    );
+    await expect(toArray(log.entityHistory(POOL, 'ui:ALL'))).rejects.toThrow(ChangeLogCorruptError);
   });
 });
 

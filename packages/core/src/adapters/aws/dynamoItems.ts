@@ -10,6 +10,7 @@
  *            evPk <pool>#<event name>            (GSI byEvent)
  *            poolId entity version id validFrom recordedAt eventId: copies of the body's, checked on read
  *            record: the ChangeRecord's JSON, or recordKey: the blob holding it when too large
+ *            (and recordSha256: that blob's sha256, checked on every read)
  *   guard    pk E#<pool>#<entity>#<eventId>     sk E      version, id (see dynamoGuard.ts)
  *   snapshot pk S#<pool>                        sk <at>#<snapshotId>   (see dynamoSnapshotCatalog.ts)
  *
@@ -42,6 +43,8 @@ export interface RecordItem {
   eventId?: string;
   record?: string;
   recordKey?: string;
+  /** With `recordKey`: the sha256 of the body in the bucket, so the table vouches for the bucket's bytes. */
+  recordSha256?: string;
 }
 
 export interface GuardItem {

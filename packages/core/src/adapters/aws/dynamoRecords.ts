@@ -2,10 +2,13 @@
  * A record's body in its item, and back. The body is the record's JSON as one string attribute: a
  * string keeps it byte-exact (the hash chain is computed over it), where a DynamoDB map would reorder
  * members and turn numbers into decimals. A body that would push the item past DynamoDB's 400 KB goes to
- * the blob store first, and the item names it instead: a write never fails for size.
+ * the blob store first, and the item names it instead: a write never fails for size. The item keeps
+ * that body's sha256 too: whoever can write to the bucket but not the table cannot swap a record's
+ * body (and its self-computed hash) unnoticed.
  */
 import { readAllBytes } from '../../asyncIterables.js';
 import type { ChangeRecord } from '../../changes/changeRecord.js';
+import { sha256Hex } from '../../changes/hash.js';
 import { parseStoredRecord } from '../../changes/recordSchema.js';
 import { BlobExistsError, BlobNotFoundError, ChangeLogCorruptError } from '../../errors.js';
 import type { BlobStore } from '../../ports.js';
@@ -35,7 +38,7 @@ export async function withBody(
     const stored = await readAllBytes(await blobs.get(key));
     if (Buffer.compare(stored, bytes) !== 0) throw error;
   }
-  return { ...item, recordKey: key };
+  return { ...item, recordKey: key, recordSha256: sha256Hex(json) };
 }
 
 /** The item attributes a body must agree with: they are what the indexes sort and select by. */
@@ -74,6 +77,7 @@ async function bodyOf(item: Record<string, unknown>, where: string, blobs: BlobS
   if (typeof item.recordKey !== 'string')
     throw new ChangeLogCorruptError(where, 0, 'the item holds neither record nor recordKey');
   let bytes: Uint8Array;
+  let json: string;
   try {
     bytes = await readAllBytes(await blobs.get(item.recordKey));
   } catch (error) {
@@ -84,10 +88,18 @@ async function bodyOf(item: Record<string, unknown>, where: string, blobs: BlobS
     });
   }
   try {
-    return decoder.decode(bytes);
+    json = decoder.decode(bytes);
   } catch (error) {
     throw new ChangeLogCorruptError(where, 0, `its large record ${item.recordKey} is not UTF-8`, {
       cause: error,
     });
   }
+  // Items written before the table kept the digest have none to check against.
+  if (typeof item.recordSha256 === 'string' && sha256Hex(json) !== item.recordSha256)
+    throw new ChangeLogCorruptError(
+      where,
+      0,
+      `its large record ${item.recordKey} is not the body the table recorded (sha256 differs): the bucket's copy was changed`,
+    );
+  return json;
 }
