@@ -1,10 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RestoreReport } from '@cognito-rewind/core';
-
-const csvField = (value: string) => (/[",\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
-const csv = (header: string[], rows: string[][]) =>
-  `${[header, ...rows].map((row) => row.map(csvField).join(',')).join('\n')}\n`;
+import { csvTable as csv } from './csv.js';
 
 /**
  * Writes `restore-report-<time>.json` and, beside it, the ledgers applications need: old → new
