@@ -15,7 +15,9 @@ import {
 } from './planSettings.js';
 import { planUsers } from './planUsers.js';
 import { PHASES, type RestoreMode, type RestorePlan, type RestoreScope } from './restorePlan.js';
-import { checkSchema } from './schemaCheck.js';
+import { SchemaMismatchError, schemaDifferences } from './schemaCheck.js';
+import { userAttributeDifferences } from './userAttributeCheck.js';
+import { matchUsers, type RecreatedUsers } from './userIdentity.js';
 
 export interface PlanInput {
   sourcePoolId: string;
@@ -37,6 +39,8 @@ export interface PlanInput {
   /** Components neither side could read (cognito-local has no identity providers…): left alone. */
   notCaptured?: readonly string[];
   clients?: ClientMatching;
+  /** Users earlier runs of this restore re-created, or sent a creation for without hearing back. */
+  recreated?: RecreatedUsers;
 }
 
 /** Which scopes an entity kind belongs to, for `--only` and not-captured components. */
@@ -70,7 +74,7 @@ function captured(state: ReadonlyMap<EntityKey, JsonObject>, notCaptured: Readon
  * plan(state(T), live): the ordered actions that make the live pool what it was at T (undo: put back
  * what was deleted or changed, keep what is new; exact: also delete what is new), each with its
  * entity, the fields it changes and why, plus what Cognito cannot take back. Pure: no I/O.
- * Refuses (SchemaMismatchError) before planning anything the target pool's schema cannot take.
+ * Refuses (SchemaMismatchError) a plan any part of which the target pool's schema cannot take.
  */
 export function planRestore(input: PlanInput): RestorePlan {
   checkNamed(input);
@@ -97,10 +101,13 @@ export function planRestore(input: PlanInput): RestorePlan {
     kept: [],
     notes: [],
   };
-  if (inScope('users') || inScope('pool'))
-    checkSchema(input.targetPoolId, target.get('pool'), live.get('pool'), usersOf(target, input.users));
+  const poolDifferences =
+    inScope('users') || inScope('pool')
+      ? schemaDifferences(target.get('pool'), live.get('pool'), usersOf(target, input.users))
+      : [];
 
   const groupFilter = input.groups === undefined ? undefined : new Set(input.groups);
+  const usernameAttributes = usernameAttributesOf(live.get('pool') ?? target.get('pool'));
   planPoolSettings(ctx);
   planCollection(ctx, { ...GROUPS, ...(groupFilter ? { only: groupFilter } : {}) });
   planCollection(ctx, IDENTITY_PROVIDERS);
@@ -117,6 +124,12 @@ export function planRestore(input: PlanInput): RestorePlan {
         .map(idOf),
     ),
     providersAfter: existingAfter(ctx, 'idp', inScope('identity-providers')),
+    matching: matchUsers(target, live, {
+      ...(input.recreated ? { recreated: input.recreated } : {}),
+      checkIdentity: input.targetPoolId === input.sourcePoolId,
+      usernameAttributes,
+    }),
+    usernameAttributes,
   });
   const matched = matchClients(ctx, input.clients ?? {});
   planClients(ctx, matched);
@@ -124,6 +137,13 @@ export function planRestore(input: PlanInput): RestorePlan {
   planUiCustomization(ctx, matched);
   planRiskConfiguration(ctx);
   planTags(ctx);
+
+  // Planning writes nothing, so the whole plan can be checked before a single call is sent.
+  const differences = [
+    ...poolDifferences,
+    ...userAttributeDifferences(input.targetPoolId, target.get('pool'), live.get('pool'), ctx.tasks),
+  ];
+  if (differences.length > 0) throw new SchemaMismatchError(input.targetPoolId, differences);
 
   const order = (phase: string) => PHASES.indexOf(phase as (typeof PHASES)[number]);
   const tasks = ctx.tasks
@@ -147,6 +167,9 @@ export function planRestore(input: PlanInput): RestorePlan {
     ...(typeof live.get('pool')?.Arn === 'string' ? { targetArn: live.get('pool')?.Arn as string } : {}),
   };
 }
+
+const usernameAttributesOf = (pool: JsonObject | undefined): string[] =>
+  Array.isArray(pool?.UsernameAttributes) ? pool.UsernameAttributes.map(String) : [];
 
 /**
  * Into another pool (--create-pool NAME, a copy), the pool's name is the target pool's own: restoring

@@ -438,6 +438,94 @@ describe('planRestore: a target pool that cannot take the state refuses the whol
     );
   });
 
+  /** The live pool's schema with these attributes changed (or added). */
+  const schemaWith = (...changes: JsonObject[]): JsonObject[] => [
+    ...SCHEMA.map((a) => ({ ...a, ...changes.find((c) => c.Name === a.Name) })),
+    ...changes.filter((c) => !SCHEMA.some((a) => a.Name === c.Name)),
+  ];
+  const USERS_AT_T = withDocs(AT_T, {
+    'user:dan': user('dan', [], { 'custom:tenant': 'acme-long' }),
+    'user:eve': user('eve', [], { 'custom:tenant': 'acme-longer' }),
+    'user:fay': user('fay', [], { 'custom:tenant': 'acme-longest' }),
+  });
+  /** A live pool without users (all to be created) or with some, and this schema. */
+  const refusedBy = (
+    schema: JsonObject[],
+    users: Record<EntityKey, JsonObject> = {},
+    target = USERS_AT_T,
+  ): SchemaMismatchError => {
+    const noUsers = new Map([...target].filter(([key]) => !key.startsWith('user:')));
+    const live = withDocs(noUsers, { pool: pool({ SchemaAttributes: schema }), ...users });
+    try {
+      plan(live, { target, mode: 'exact' });
+    } catch (error) {
+      if (error instanceof SchemaMismatchError) return error;
+      throw error;
+    }
+    throw new Error('planned anyway');
+  };
+
+  it('names a value longer than the target allows, with a few users and then a count, never the value', () => {
+    const error = refusedBy(
+      schemaWith({ Name: 'custom:tenant', StringAttributeConstraints: { MinLength: '0', MaxLength: '4' } }),
+    );
+    expect(error.differences).toEqual([
+      'custom:tenant is longer than the 4 characters us-east-1_live allows, for 3 user(s): dan, eve, fay',
+    ]);
+    expect(error.message).not.toContain('acme-long');
+    const four = refusedBy(
+      schemaWith({ Name: 'custom:tenant', StringAttributeConstraints: { MaxLength: '2' } }),
+    );
+    expect(four.differences).toEqual([
+      'custom:tenant is longer than the 2 characters us-east-1_live allows, for 4 user(s): alice, dan, eve and 1 more',
+    ]);
+  });
+
+  it('names an attribute the target requires that users lacked at T', () => {
+    const error = refusedBy(schemaWith({ Name: 'name', AttributeDataType: 'String', Required: true }));
+    expect(error.differences).toEqual([
+      'name is required in us-east-1_live but absent at T, for 6 user(s): alice, bob, carol and 3 more',
+    ]);
+    // An attribute the plan would delete from a live user is refused as well.
+    const live = { 'user:carol': user('carol', [], { name: 'Carol' }, { enabled: false }) };
+    const deleting = refusedBy(
+      schemaWith({ Name: 'name', AttributeDataType: 'String', Required: true }),
+      live,
+      AT_T,
+    );
+    expect(deleting.differences).toEqual([
+      'name is required in us-east-1_live but absent at T, for 3 user(s): alice, bob, carol',
+    ]);
+  });
+
+  it('names a number out of the range the target allows, and one that is no number', () => {
+    const error = refusedBy(
+      schemaWith({ Name: 'custom:level', NumberAttributeConstraints: { MinValue: '3', MaxValue: '9' } }),
+      {},
+      withDocs(AT_T, { 'user:dan': user('dan', [], { 'custom:level': 'high' }) }),
+    );
+    expect(error.differences).toEqual([
+      'custom:level is below 3, the least us-east-1_live allows, for 1 user(s): bob',
+      'custom:level is not a number, as us-east-1_live requires, for 1 user(s): dan',
+    ]);
+  });
+
+  it('names an immutable attribute an update must write, and whether it was mutable at T', () => {
+    const live = { 'user:alice': user('alice', ['admins', 'staff'], { 'custom:tenant': 'other' }) };
+    const immutable = schemaWith({ Name: 'custom:tenant', Mutable: false });
+    expect(refusedBy(immutable, live, AT_T).differences).toEqual([
+      'custom:tenant is mutable at T but immutable in us-east-1_live, and the restore must update it, for 1 user(s): alice',
+    ]);
+    const target = withDocs(AT_T, { pool: pool({ SchemaAttributes: immutable }) });
+    expect(refusedBy(immutable, live, target).differences).toEqual([
+      'custom:tenant is immutable, and the restore would have to change it, for 1 user(s): alice',
+    ]);
+    // Created users may carry an immutable attribute: Cognito takes it at creation.
+    expect(() =>
+      plan(withDocs(without(AT_T, 'user:alice'), { pool: pool({ SchemaAttributes: immutable }) })),
+    ).not.toThrow();
+  });
+
   it('takes an absent case-sensitivity setting and an empty list as their defaults', () => {
     const target = withDocs(AT_T, {
       pool: pool({ UsernameConfiguration: { CaseSensitive: true }, AliasAttributes: [] }),

@@ -32,6 +32,7 @@ import {
 } from '../testing/restoreOnFake.js';
 import { createPoolInput } from './createPoolInput.js';
 import { RESTORE_SCOPES } from './restorePlan.js';
+import { SchemaMismatchError } from './schemaCheck.js';
 import { writableView } from './writableView.js';
 
 let env: FakeRestoreEnv;
@@ -462,6 +463,51 @@ describe('restore on the in-memory Cognito: every component cognito-local lacks'
     expect(live.get(`ui:${otherWeb}`)?.CSS).toBe('.label-customizable { color: navy; }');
     const ignore = (key: EntityKey) => key === 'domain' || key === 'pool';
     expect(writableDifferences(prepared.target, live, { clientIds, ignore })).toEqual([]);
+  });
+
+  it('refuses, before any write, a target pool whose schema cannot take the users of T', async () => {
+    const source = await seedFullPool(env);
+    const at = await backupNow(env, source.poolId);
+    env.advance(60_000);
+    // Another pool, as strict as Cognito lets a pool be: a name required, a short tenant, a low level.
+    const { fake } = env.running;
+    const { UserPool } = fake.call('CreateUserPool', {
+      PoolName: 'strict',
+      Schema: [
+        { Name: 'name', AttributeDataType: 'String', Mutable: true, Required: true },
+        {
+          Name: 'tenant',
+          AttributeDataType: 'String',
+          Mutable: true,
+          StringAttributeConstraints: { MinLength: '0', MaxLength: '3' },
+        },
+        {
+          Name: 'level',
+          AttributeDataType: 'Number',
+          Mutable: true,
+          NumberAttributeConstraints: { MinValue: '0', MaxValue: '2' },
+        },
+      ],
+    }) as { UserPool: { Id: string } };
+    const strict = UserPool.Id;
+    const before = await livePool(env, strict);
+    const only = RESTORE_SCOPES.filter((scope) => scope !== 'domain');
+    const refused = runRestore(env, {
+      sourcePoolId: source.poolId,
+      targetPoolId: strict,
+      at,
+      mode: 'exact',
+      only,
+    });
+    await expect(refused).rejects.toBeInstanceOf(SchemaMismatchError);
+    const error = (await refused.catch((e: unknown) => e)) as SchemaMismatchError;
+    expect(error.differences).toEqual([
+      `custom:level is above 2, the most ${strict} allows, for 1 user(s): alice`,
+      `custom:tenant is longer than the 3 characters ${strict} allows, for 3 user(s): alice, bob, dave`,
+      `name is required in ${strict} but absent at T, for 3 user(s): alice, bob, dave`,
+    ]);
+    // Nothing was written: no group, no client, no user, the settings as they were.
+    expect(await livePool(env, strict)).toEqual(before);
   });
 
   it('restores into a pool made from state(T) (--create-pool): everything but the domain, and the new name stays', async () => {

@@ -2,7 +2,10 @@ import { InvalidInputError } from '../errors.js';
 import { deepEqual, type JsonObject } from '../model/json.js';
 import { POOL_CREATION_ONLY } from './writableView.js';
 
-/** The target pool cannot take the restored state: a custom attribute or a creation-time setting differs. */
+/**
+ * The target pool cannot take the restored state: a custom attribute or a creation-time setting
+ * differs, or a user write breaks the target's schema (required, immutable, length or range).
+ */
 export class SchemaMismatchError extends InvalidInputError {
   constructor(
     readonly targetPoolId: string,
@@ -38,21 +41,18 @@ function usedAttributesMissing(users: Iterable<JsonObject>, live: JsonObject): s
 }
 
 /**
- * Every difference that would make the restore fail half-way, found before any change: a custom
- * attribute the target pool lacks or types differently, and the settings Cognito fixes at creation
- * (username attributes, aliases, case sensitivity). Throws SchemaMismatchError naming each one.
+ * Differences of the pool itself that would make the restore fail half-way: a custom attribute the
+ * target pool lacks or types differently, and the settings Cognito fixes at creation (username
+ * attributes, aliases, case sensitivity). The planner adds those of each user write
+ * (userAttributeCheck.ts) and throws SchemaMismatchError naming them all, before any change.
  */
-export function checkSchema(
-  targetPoolId: string,
+export function schemaDifferences(
   atT: JsonObject | undefined,
   live: JsonObject | undefined,
   users: Iterable<JsonObject>,
-): void {
-  if (atT === undefined || live === undefined) return;
-  const differences = [
-    ...new Set([...customAttributeDifferences(atT, live, users), ...creationDifferences(atT, live)]),
-  ];
-  if (differences.length > 0) throw new SchemaMismatchError(targetPoolId, differences);
+): string[] {
+  if (atT === undefined || live === undefined) return [];
+  return [...new Set([...customAttributeDifferences(atT, live, users), ...creationDifferences(atT, live)])];
 }
 
 function customAttributeDifferences(
