@@ -267,3 +267,21 @@ export class TrailCorruptError extends RewindError {
     this.name = 'TrailCorruptError';
   }
 }
+
+/**
+ * The times this machine would write to the store cannot be vouched for within the tolerance the change
+ * log's position margins absorb (`clock/serviceClock.ts`): no answer of the store's services carried
+ * their time, or the answers leave it too uncertain. Nothing was written.
+ */
+export class ClockSkewError extends RewindError {
+  constructor(
+    message: string,
+    /** The local clock's offset from the service's (service − local, ms), when one was measured. */
+    readonly offsetMs: number | undefined,
+    readonly toleranceMs: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'ClockSkewError';
+  }
+}

@@ -24,6 +24,7 @@ export * from './changes/recordSchema.js';
 export * from './changes/timeline.js';
 export * from './changes/validFrom.js';
 export * from './changes/verifyChain.js';
+export * from './clock/serviceClock.js';
 export * from './errors.js';
 export * from './model/canonical.js';
 export * from './model/entityKey.js';

@@ -3,9 +3,19 @@ import type { EntityKey } from './model/entityKey.js';
 import type { JsonObject } from './model/json.js';
 import type { RawRecord, RawUser, RawUserMfa } from './model/raw.js';
 
-/** Where "now" comes from. Core never reads the system clock itself. */
+/**
+ * Where "now" comes from. Core never reads the system clock itself. A store's times are compared across
+ * machines (positions are times: see `ChangeLog.position`), so the AWS store's clock is the services'
+ * time, not the local one (`clock/serviceClock.ts`); a directory store has only the local machine's.
+ */
 export interface Clock {
   now(): Date;
+  /**
+   * Resolves once `now()` can be trusted for times other machines compare against, and rejects with
+   * `ClockSkewError` when it cannot be. Writers of such times (an append's stamp, a position) await it
+   * first. Absent: the clock is always trusted (the system clock of a directory store, a test's clock).
+   */
+  ready?(): Promise<void>;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -254,6 +264,13 @@ export interface CognitoWriter {
 
   tagResource(resourceArn: string, tags: Record<string, string>): Promise<void>;
   untagResource(resourceArn: string, keys: readonly string[]): Promise<void>;
+
+  /**
+   * Parts of a pool this endpoint has no write API for at all (`tags`: cognito-local serves no
+   * TagResource), found without changing anything. A restore plans no action for them and lists them,
+   * so a restore that did all it could is a success. Absent: every part is writable.
+   */
+  unwritable?(poolArn: string): Promise<readonly string[]>;
 }
 
 /** One checkpoint as stored: its value and the revision `put` must name to replace it. */

@@ -9,6 +9,9 @@
  * - `timeline` and `appendedSince` query global secondary indexes, which lag the table. Positions are
  *   times on the appending adapters' clocks, taken `positionLagMs` in the past, so the lag (and clock
  *   skew, and a put still in flight) is covered by returning a few records twice rather than missing one.
+ *   That holds only while writers' clocks agree to well within the lag: `openAwsStore` gives every
+ *   writer the services' time (`ServiceClock`), whose error `ready` bounds, whatever the machine's own
+ *   clock says.
  */
 import type { DynamoDBDocumentClient, NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import { paginateQuery, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
@@ -38,7 +41,10 @@ export interface DynamoChangeLogOptions {
   readonly blobs: BlobStore;
   /** The store's bucket, only named in `StoreNotInitializedError`'s advice. */
   readonly bucket?: string;
-  /** Stamps `recordedAt` on appends and dates positions. @default the system clock */
+  /**
+   * Stamps `recordedAt` on appends and dates positions; its `ready` is awaited before either.
+   * @default the system clock (tests; the AWS store passes the services' time)
+   */
   readonly clock?: Clock;
   /**
    * How far behind "now" a position is taken: covers writers' clock skew, a put still in flight and
@@ -48,6 +54,13 @@ export interface DynamoChangeLogOptions {
   /** Items per Query page (`Limit`). @default DynamoDB's 1 MB pages */
   readonly pageSize?: number;
 }
+
+/**
+ * How far behind "now" positions are taken by default. Writers' clocks are the services' time
+ * (`ServiceClock`), within its tolerance (2 minutes at most by default); the rest covers index
+ * propagation and puts in flight.
+ */
+export const POSITION_LAG_MS = 5 * 60_000;
 
 /** The beginning of every log: a position before any record. */
 const ORIGIN = '0';
@@ -65,7 +78,7 @@ export class DynamoChangeLog implements ChangeLog {
     this.ctx = { doc, tableName: options.tableName, bucket: options.bucket };
     this.blobs = options.blobs;
     this.clock = options.clock ?? systemClock;
-    this.positionLagMs = options.positionLagMs ?? 5 * 60_000;
+    this.positionLagMs = options.positionLagMs ?? POSITION_LAG_MS;
     this.pageSize = options.pageSize;
   }
 
@@ -81,6 +94,8 @@ export class DynamoChangeLog implements ChangeLog {
       const claim = await claimGuard(this.ctx, record, eventId);
       if (claim !== 'claimed') return claim;
     }
+    // The stamp positions are compared against: only from a clock that can vouch for it.
+    await this.clock.ready?.();
     const bare = recordItem(record, this.clock.now().toISOString());
     const item = await withBody(bare, record, JSON.stringify(record), this.blobs);
     if (await putIfAbsent(this.ctx, { ...item })) return 'appended';
@@ -121,6 +136,7 @@ export class DynamoChangeLog implements ChangeLog {
   /** The current time on this adapter's clock, less `positionLagMs`. */
   async position(poolId: string): Promise<LogPosition> {
     checkPoolId(poolId);
+    await this.clock.ready?.();
     return new Date(this.clock.now().getTime() - this.positionLagMs).toISOString();
   }
 

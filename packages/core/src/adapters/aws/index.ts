@@ -17,7 +17,7 @@ export {
   isUnreachableError,
   isUnsupportedError,
 } from './cognitoErrors.js';
-export { DynamoChangeLog, type DynamoChangeLogOptions } from './dynamoChangeLog.js';
+export { DynamoChangeLog, type DynamoChangeLogOptions, POSITION_LAG_MS } from './dynamoChangeLog.js';
 export { DynamoCheckpointStore, type DynamoCheckpointStoreOptions } from './dynamoCheckpointStore.js';
 export {
   createDynamoClients,
@@ -43,3 +43,4 @@ export {
 export { S3BlobStore, S3BlobStoreError, type S3BlobStoreOptions } from './s3BlobStore.js';
 export { type EnsureBucketResult, ensureBucket } from './s3Bucket.js';
 export { createS3Client, type S3ClientOptions, type S3Credentials } from './s3Client.js';
+export { observeServiceTime } from './serviceTime.js';
