@@ -164,7 +164,10 @@ function buildProgram(ctx: CommandContext): Command {
   program
     .command('demo')
     .description('run the whole flow on an embedded local stack (cognito-local), no AWS account needed')
-    .option('--dir <dir>', 'where the local stack keeps its data', '.rewind')
+    .option(
+      '--dir <dir>',
+      "where the demo's stack keeps its data, apart from start's (default: .rewind/demo)",
+    )
     .action(async (options) => void (await demoCommand(options, ctx)));
 
   return program;

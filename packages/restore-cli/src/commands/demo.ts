@@ -1,5 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   collectState,
@@ -9,6 +9,7 @@ import {
   stateAt,
 } from '@cognito-rewind/core';
 import { createCognitoClient } from '@cognito-rewind/core/adapters/aws';
+import { demoDir } from '../demo/demoDir.js';
 import { createDemoPool, mutateDemoPool } from '../demo/demoPool.js';
 import { describeRecords, recordedSince, summarizeRecords } from '../demo/recordedChanges.js';
 import { renderStateSummary } from '../io/stateSummary.js';
@@ -20,7 +21,8 @@ import { restoreCommand } from './restore.js';
 const HOUR = 3_600_000;
 
 export interface DemoOptions {
-  dir: string;
+  /** @default `.rewind/demo`: never the directory of `pnpm start` (`demoDir`) */
+  dir?: string;
 }
 
 /**
@@ -31,7 +33,7 @@ export interface DemoOptions {
  */
 export async function demoCommand(options: DemoOptions, ctx: CommandContext): Promise<void> {
   const { io } = ctx;
-  const dir = resolve(ctx.cwd, options.dir);
+  const dir = demoDir(options.dir, ctx);
   const shown = (path: string) => shownPath(ctx.cwd, path);
   const notes: string[] = [];
   const stack = await startLocalStack({
@@ -173,5 +175,7 @@ function printTryNext(poolId: string, before: string, store: string, out: string
   ctx.io.out(`  ${cli} state --pool ${poolId} --store ${store} --at ${before}`);
   ctx.io.out(`  ${cli} state --pool ${poolId} --store ${store} --at now --out ${out}`);
   ctx.io.out(`  ${cli} verify --pool ${poolId} --store ${store}`);
-  ctx.io.out('  pnpm start   (the same stack, kept running: point any Cognito client at it)');
+  ctx.io.out(
+    '  pnpm start   (the same stack with its own pools and store in .rewind, kept running: point any Cognito client at it)',
+  );
 }
