@@ -53,6 +53,19 @@ export class SnapshotCorruptError extends RewindError {
   }
 }
 
+/**
+ * A snapshot the store's table does not vouch for: the catalog has no record of it, or recorded another
+ * manifest. Whoever can write to the bucket but not the table made or altered it, so it is treated as
+ * damage (skipped, like a corrupt one) however self-consistent its bytes are.
+ */
+export class SnapshotUnvouchedError extends SnapshotCorruptError {
+  constructor(snapshot: string, reason: string) {
+    super(snapshot, reason);
+    this.message = `snapshot ${snapshot} is not one the table vouches for: ${reason}`;
+    this.name = 'SnapshotUnvouchedError';
+  }
+}
+
 export class SnapshotMissingError extends RewindError {
   constructor(
     readonly snapshot: string,

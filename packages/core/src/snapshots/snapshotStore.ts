@@ -1,5 +1,12 @@
 import { readAllBytes } from '../asyncIterables.js';
-import { isRewindError, RewindError, SnapshotCorruptError, SnapshotMissingError } from '../errors.js';
+import {
+  isRewindError,
+  RewindError,
+  SnapshotCorruptError,
+  SnapshotMissingError,
+  SnapshotUnvouchedError,
+} from '../errors.js';
+import { canonicalStringify } from '../model/json.js';
 import type { EntityEntry } from '../model/poolState.js';
 import type { BlobStore } from '../ports.js';
 import { parseInstant } from '../replay/replayEntities.js';
@@ -37,12 +44,26 @@ const isBlobNotFound = (error: unknown): boolean =>
   isRewindError(error) && error.name === 'BlobNotFoundError';
 
 /**
- * Somewhere snapshot metadata is also kept for queries (the AWS store's table: "newest snapshot at or
- * before T" as one Query, for audit and operators). The blob store's manifests stay the source of
- * truth: the bucket alone must be a complete backup.
+ * Where snapshot metadata is also kept, apart from the bucket: the AWS store's table, one item per
+ * snapshot. It serves queries ("newest snapshot at or before T") and, above all, vouches for the
+ * bucket: a snapshot is only read when the catalog recorded exactly its manifest (digest included), so
+ * whoever can write to the bucket but not the table cannot slip in a snapshot of their own. The bucket
+ * alone (no catalog) is still a complete backup, and then its own root of trust.
  */
 export interface SnapshotCatalog {
   record(manifest: SnapshotManifest): Promise<void>;
+  /** The manifest recorded for the snapshot with this id taken at `at`, or undefined. */
+  recorded(poolId: string, at: string, snapshotId: string): Promise<SnapshotManifest | undefined>;
+  /** Every snapshot recorded for the pool, oldest first. */
+  list(poolId: string): AsyncIterable<SnapshotManifest>;
+}
+
+/** Manifest fields that differ between two manifests of one snapshot, sorted. */
+function differences(a: SnapshotManifest, b: SnapshotManifest): string[] {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  const field = (m: SnapshotManifest, key: string) =>
+    canonicalStringify((m as unknown as Record<string, unknown>)[key] ?? null);
+  return [...keys].filter((key) => field(a, key) !== field(b, key)).sort();
 }
 
 /**
@@ -55,6 +76,37 @@ export class SnapshotStore {
     private readonly blobs: BlobStore,
     private readonly options: { catalog?: SnapshotCatalog } = {},
   ) {}
+
+  /** Whether a catalog vouches for what the blob store holds (else the blob store is its own root). */
+  get vouched(): boolean {
+    return this.options.catalog !== undefined;
+  }
+
+  /** What the catalog recorded for the pool, oldest first (nothing without a catalog). */
+  async *catalogued(poolId: string): AsyncGenerator<SnapshotManifest> {
+    if (this.options.catalog !== undefined) yield* this.options.catalog.list(poolId);
+  }
+
+  /**
+   * Refuses a snapshot the catalog does not hold exactly as its manifest says (`SnapshotUnvouchedError`);
+   * nothing to check without a catalog.
+   */
+  async vouch(manifest: SnapshotManifest): Promise<void> {
+    const catalog = this.options.catalog;
+    if (catalog === undefined) return;
+    const recorded = await catalog.recorded(manifest.poolId, manifest.at, manifest.snapshotId);
+    if (recorded === undefined)
+      throw new SnapshotUnvouchedError(
+        manifest.object,
+        `the table has no record of snapshot ${manifest.snapshotId} at ${manifest.at}`,
+      );
+    const differ = differences(recorded, manifest);
+    if (differ.length > 0)
+      throw new SnapshotUnvouchedError(
+        manifest.object,
+        `its manifest differs from the one the table recorded (${differ.join(', ')})`,
+      );
+  }
 
   /** Pool ids that have at least one snapshot manifest, sorted. */
   async pools(): Promise<string[]> {
@@ -195,10 +247,12 @@ export class SnapshotStore {
   }
 
   /**
-   * Opens a snapshot for reading. The whole object is hashed against the manifest first, so nothing is
-   * yielded from a corrupt snapshot; the decode pass then checks again as it ends.
+   * Opens a snapshot for reading. The manifest is checked against the catalog's (when there is one) and
+   * the whole object hashed against the manifest first, so nothing is yielded from a corrupt or
+   * unvouched snapshot; the decode pass then checks again as it ends.
    */
   async open(manifest: SnapshotManifest): Promise<OpenedSnapshot> {
+    await this.vouch(manifest);
     await verifySnapshot(manifest.object, await this.fetch(manifest), manifest);
     return this.stream(manifest);
   }

@@ -8,6 +8,7 @@ export { MemoryBlobStore } from './memoryBlobStore.js';
 export { MemoryChangeLog } from './memoryChangeLog.js';
 export { MemoryCheckpointStore } from './memoryCheckpointStore.js';
 export { MemoryEventTrail } from './memoryEventTrail.js';
+export { MemorySnapshotCatalog } from './memorySnapshotCatalog.js';
 export {
   createBucket,
   deleteBucket,

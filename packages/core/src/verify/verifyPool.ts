@@ -1,11 +1,14 @@
 import { toArray } from '../asyncIterables.js';
 import type { ChangeRecord } from '../changes/changeRecord.js';
+import { sha256Hex } from '../changes/hash.js';
 import { verifyChain } from '../changes/verifyChain.js';
-import { isRewindError } from '../errors.js';
+import { isRewindError, UnknownPoolError } from '../errors.js';
 import type { EntityKey } from '../model/entityKey.js';
+import { canonicalStringify } from '../model/json.js';
 import type { EntityEntry } from '../model/poolState.js';
 import type { ChangeLog } from '../ports.js';
 import type { SegmentChangeLog } from '../segments/segmentChangeLog.js';
+import type { SnapshotManifest } from '../snapshots/format.js';
 import type { SnapshotStore } from '../snapshots/snapshotStore.js';
 
 export interface VerifyDeps {
@@ -53,18 +56,48 @@ export async function verifyPool(deps: VerifyDeps, poolId: string): Promise<Veri
     problems: [],
   };
   const { hashes, unbased } = await verifyChains(deps.changeLog, poolId, report);
-  await verifySnapshots(deps.snapshots, poolId, hashes, unbased, report);
+  const based = new Set<EntityKey>();
+  const known = await verifySnapshots(deps.snapshots, poolId, { hashes, unbased, based }, report);
   for (const record of unbased.values())
-    report.problems.push({
-      where: `${record.entity} version 1`,
-      problem: 'patch does not produce the after-image',
-    });
+    if (!based.has(record.entity))
+      report.problems.push({
+        where: `${record.entity} version 1`,
+        problem: 'patch does not produce the after-image',
+      });
   if (deps.segments !== undefined) await verifySegments(deps.segments, poolId, hashes, report);
+  // Nothing at all under this pool's name: a typo, not a store that checks out.
+  if (!known && report.records === 0 && report.segments === 0 && report.problems.length === 0)
+    throw new UnknownPoolError(poolId);
   return report;
 }
 
-/** Each entity's record hashes by version (index version − 1), once its chain has been checked. */
+/**
+ * What the log says of each entity's versions (index version − 1), once its chain has been checked,
+ * packed small so that memory is a few dozen bytes a record, never the records: see `logged`.
+ */
 type ChainHashes = Map<EntityKey, string[]>;
+
+/** The first 32 hex digits of a sha256: 128 bits, plenty to tell versions and documents apart. */
+const HASH_CHARS = 32;
+
+/**
+ * One version as verify keeps it: its hash, a digest of its after-image, and the latest validFrom of
+ * versions 1..v (base 36 ms). A snapshot taken at or after that time holds exactly this after-image;
+ * one taken before holds a past the after-image no longer shows (a record that arrived late).
+ */
+const packVersion = (record: ChangeRecord, prefixValidFrom: number): string =>
+  `${record.hash.slice(0, HASH_CHARS)}${docDigest(record.after)}${prefixValidFrom.toString(36)}`;
+
+const docDigest = (doc: unknown): string => sha256Hex(canonicalStringify(doc ?? null)).slice(0, HASH_CHARS);
+
+const unpackVersion = (packed: string) => ({
+  hash: packed.slice(0, HASH_CHARS),
+  doc: packed.slice(HASH_CHARS, 2 * HASH_CHARS),
+  allValidBy: Number.parseInt(packed.slice(2 * HASH_CHARS), 36),
+});
+
+const sameHash = (packed: string | undefined, hash: string | null): boolean =>
+  packed !== undefined && hash !== null && hash.slice(0, HASH_CHARS) === unpackVersion(packed).hash;
 
 /**
  * First records whose patch only makes sense against a base the log does not hold: an entity a full
@@ -116,9 +149,13 @@ async function verifyChains(
       if (version === 1 && problem === PATCH_PROBLEM && first?.prevHash === null) unbased.set(entity, first);
       else report.problems.push({ where: `${entity} version ${version}`, problem });
     }
+    let validBy = Number.NEGATIVE_INFINITY;
     hashes.set(
       entity,
-      history.map((record) => record.hash),
+      history.map((record) => {
+        validBy = Math.max(validBy, Date.parse(record.validFrom));
+        return packVersion(record, validBy);
+      }),
     );
     report.records += history.length;
   }
@@ -131,51 +168,97 @@ async function verifyChains(
   return { hashes, unbased };
 }
 
+interface EntryChecks {
+  hashes: ChainHashes;
+  unbased: Unbased;
+  /** Entities whose unbased first record a version-0 entry was found to start. */
+  based: Set<EntityKey>;
+}
+
+/**
+ * Every snapshot the bucket lists (the store's `open` refuses one its catalog does not vouch for), and
+ * every snapshot the catalog records that the bucket no longer has. Whether the pool has any at all.
+ */
 async function verifySnapshots(
   snapshots: SnapshotStore,
   poolId: string,
-  hashes: ChainHashes,
-  unbased: Unbased,
+  checks: EntryChecks,
   report: VerifyReport,
-): Promise<void> {
+): Promise<boolean> {
   const { manifests, unreadable } = await snapshots.survey(poolId);
   for (const error of unreadable)
     report.problems.push({ where: 'a snapshot manifest', problem: error.message });
+  const listed = new Set<string>();
   for (const manifest of manifests) {
     report.snapshots += 1;
+    listed.add(manifest.object);
     await collecting(report, manifest.object, undefined, async () => {
-      // `open` hashes the whole object against the manifest before it yields an entry.
+      // `open` checks the catalog, then hashes the whole object, before it yields an entry.
       for await (const entry of (await snapshots.open(manifest)).entries) {
         report.snapshotEntries += 1;
-        checkEntry(manifest.object, entry, hashes, unbased, report);
+        checkEntry(manifest, entry, checks, report);
       }
     });
   }
+  let catalogued = false;
+  for await (const recorded of snapshots.catalogued(poolId)) {
+    catalogued = true;
+    if (!listed.has(recorded.object))
+      report.problems.push({
+        where: recorded.object,
+        problem: `the table records snapshot ${recorded.snapshotId} at ${recorded.at}, the bucket has no manifest of it`,
+      });
+  }
+  return catalogued || manifests.length > 0 || unreadable.length > 0;
 }
 
-/** One snapshot entry against the log: its (version, hash), or for version 0 a first record's base. */
+/**
+ * One snapshot entry against the log. Of a version: its hash, and its document, once every version up
+ * to it was valid by the snapshot's time (before that, a late record's past is legitimately not its
+ * after-image). Of version 0 (a full read's entity the log never recorded a baseline for): only the
+ * log can vouch for it, by starting its chain from exactly that document; an entity with no record
+ * at all, or whose chain starts from nothing, was never such a baseline.
+ */
 function checkEntry(
-  object: string,
+  manifest: SnapshotManifest,
   entry: EntityEntry,
-  hashes: ChainHashes,
-  unbased: Unbased,
+  { hashes, unbased, based }: EntryChecks,
   report: VerifyReport,
 ): void {
+  const where = `${manifest.object} entry ${entry.key}`;
   if (entry.version === 0) {
     const first = unbased.get(entry.key);
-    if (first !== undefined && verifyChain([first], { ...entry, hash: null }).length === 0)
-      unbased.delete(entry.key);
+    if (first !== undefined && verifyChain([first], { ...entry, hash: null }).length === 0) {
+      based.add(entry.key);
+      return;
+    }
+    report.problems.push({
+      where,
+      problem:
+        hashes.get(entry.key) === undefined
+          ? `a version-0 entity no record of the log vouches for (the log has no record of ${entry.key})`
+          : `version 0, but the log's chain of ${entry.key} does not start from this document`,
+    });
     return;
   }
-  const logged = hashes.get(entry.key)?.[entry.version - 1];
-  if (logged === entry.hash) return;
-  report.problems.push({
-    where: `${object} entry ${entry.key}`,
-    problem:
-      logged === undefined
-        ? `the log has no version ${entry.version} of ${entry.key}`
-        : `version ${entry.version} has hash ${String(entry.hash).slice(0, 12)}…, the log's is ${logged.slice(0, 12)}…`,
-  });
+  const packed = hashes.get(entry.key)?.[entry.version - 1];
+  if (packed === undefined) {
+    report.problems.push({ where, problem: `the log has no version ${entry.version} of ${entry.key}` });
+    return;
+  }
+  const logged = unpackVersion(packed);
+  if (!sameHash(packed, entry.hash)) {
+    report.problems.push({
+      where,
+      problem: `version ${entry.version} has hash ${String(entry.hash).slice(0, 12)}…, the log's is ${logged.hash.slice(0, 12)}…`,
+    });
+    return;
+  }
+  if (logged.allValidBy <= Date.parse(manifest.at) && docDigest(entry.doc) !== logged.doc)
+    report.problems.push({
+      where,
+      problem: `its document is not version ${entry.version}'s after-image in the log`,
+    });
 }
 
 async function verifySegments(
@@ -190,7 +273,7 @@ async function verifySegments(
       for (const record of await segments.read(key)) {
         report.segmentRecords += 1;
         const logged = hashes.get(record.entity)?.[record.version - 1];
-        if (logged !== record.hash)
+        if (!sameHash(logged, record.hash))
           report.problems.push({
             where: `${key} record ${record.id}`,
             problem:

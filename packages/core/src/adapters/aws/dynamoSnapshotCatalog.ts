@@ -1,17 +1,25 @@
 /**
  * The snapshot catalog: one item per snapshot in the change log's table, so "the newest snapshot at or
- * before T" is one Query instead of an S3 listing of every manifest.
+ * before T" is one Query instead of an S3 listing of every manifest, and the table vouches for each
+ * snapshot in the bucket (its whole manifest, sha256 included: see `SnapshotCatalog`).
  *
  *   pk S#<poolId>   sk <at>#<snapshotId>   + the manifest's fields as attributes
  *
  * `at` is canonical, so the sort key orders snapshots by time; `~` sorts after every snapshot id
  * character we write, so `sk <= "<at>#~"` includes every snapshot taken exactly at `at`.
  */
-import { type DynamoDBDocumentClient, PutCommand, paginateQuery, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  paginateQuery,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { canonicalTime } from '../../changes/canonicalTime.js';
 import { SnapshotCorruptError } from '../../errors.js';
 import type { SnapshotManifest } from '../../snapshots/format.js';
 import { describeIssue, snapshotManifestSchema } from '../../snapshots/schemas.js';
+import type { SnapshotCatalog } from '../../snapshots/snapshotStore.js';
 import { call, type TableContext } from './dynamoCalls.js';
 import { checkPoolId, mapTableError } from './dynamoItems.js';
 
@@ -25,7 +33,7 @@ export interface DynamoSnapshotCatalogOptions {
 
 const catalogPk = (poolId: string): string => `S#${poolId}`;
 
-export class DynamoSnapshotCatalog {
+export class DynamoSnapshotCatalog implements SnapshotCatalog {
   private readonly ctx: TableContext;
   private readonly pageSize: number | undefined;
 
@@ -45,6 +53,28 @@ export class DynamoSnapshotCatalog {
     await call(this.ctx, () =>
       this.ctx.doc.send(new PutCommand({ TableName: this.ctx.tableName, Item: item })),
     );
+  }
+
+  /** The manifest recorded for one snapshot (one consistent GetItem), or undefined. */
+  async recorded(poolId: string, at: string, snapshotId: string): Promise<SnapshotManifest | undefined> {
+    checkPoolId(poolId);
+    let sk: string;
+    try {
+      sk = `${canonicalTime(at)}#${snapshotId}`;
+    } catch {
+      // A manifest time that is no time: no item can have it.
+      return undefined;
+    }
+    const { Item } = await call(this.ctx, () =>
+      this.ctx.doc.send(
+        new GetCommand({
+          TableName: this.ctx.tableName,
+          Key: { pk: catalogPk(poolId), sk },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return Item && this.manifestOf(Item);
   }
 
   /** The newest snapshot whose `at` is at or before `at` (the last by id among equal times), or undefined. */

@@ -12,3 +12,4 @@ export {
   cognitoWriterContract,
 } from './cognitoWriter.contract.js';
 export { type EventTrailFixture, eventTrailContract } from './eventTrail.contract.js';
+export { type SnapshotCatalogFixture, snapshotCatalogContract } from './snapshotCatalog.contract.js';
