@@ -309,6 +309,53 @@ describe('restore-cli restore reports the truth', () => {
   });
 });
 
+describe('restore-cli restore: parts the endpoint cannot write', () => {
+  it('plans nothing for tags cognito-local cannot write, lists them, and exits 0 having done all it could', async () => {
+    const poolId = await createDemoPool(fx.cognito);
+    // cognito-local has no TagResource: only UpdateUserPool (given the same settings both times) sets tags.
+    const tagged = (team: string) =>
+      fx.cognito.send(
+        new UpdateUserPoolCommand({
+          UserPoolId: poolId,
+          AutoVerifiedAttributes: ['email'],
+          MfaConfiguration: 'OFF',
+          UserPoolTags: { team },
+        }),
+      );
+    await tagged('identity');
+    const backup = await fx.run('backup', '--pool', poolId, '--store', fx.store, '--endpoint', fx.endpoint);
+    expect(backup.code).toBe(0);
+    const at = /at (\S+)/.exec(backup.out)?.[1] ?? '';
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await tagged('evil');
+    await fx.cognito.send(new AdminDeleteUserCommand({ UserPoolId: poolId, Username: 'bob' }));
+
+    const dry = await restore(poolId, at, '--dry-run', '--format', 'json');
+    expect(dry.err).toContain('dry run');
+    expect(dry.code).toBe(0);
+    const plan = JSON.parse(dry.out);
+    expect(plan.tasks.map((t: { entity: string }) => t.entity)).toEqual(['user:bob']);
+    expect(plan.notes).toContainEqual(
+      expect.objectContaining({
+        kind: 'notWritable',
+        entity: 'tags',
+        message: expect.stringMatching(/cannot write tags.*team/),
+      }),
+    );
+    const restored = await restore(poolId, at, '--yes', '--report', 'reports');
+    expect(restored.err).toBe('');
+    expect(restored.code).toBe(0);
+    expect(restored.out).toContain('[notWritable]');
+    const live = await fx.live(poolId);
+    expect(live.get('tags')).toEqual({ team: 'evil' });
+    expect(writable(live, ['user'])).toEqual(writable(await stateOf(poolId, at), ['user']));
+    const again = await restore(poolId, at, '--dry-run');
+    expect(again.code).toBe(0);
+    expect(again.err).toMatch(/nothing to do.*every part this endpoint can write/);
+    expect(again.out).toContain('[notWritable]');
+  });
+});
+
 describe('restore-cli restore asks before it changes anything', () => {
   it('applies on a yes at the terminal, and changes nothing on a no', async () => {
     const { poolId, at } = await brokenPool();

@@ -3,7 +3,7 @@ import type { ChangeRecord } from '../changes/changeRecord.js';
 import { BeforeFirstSnapshotError, InvalidInputError } from '../errors.js';
 import { type EntityKey, parseEntityKey } from '../model/entityKey.js';
 import type { JsonObject } from '../model/json.js';
-import type { ChangeLog, CognitoReader } from '../ports.js';
+import type { ChangeLog, CognitoReader, CognitoWriter } from '../ports.js';
 import { stateAt } from '../replay/stateAt.js';
 import type { SnapshotStore } from '../snapshots/snapshotStore.js';
 import { keysOf } from './planContext.js';
@@ -11,6 +11,7 @@ import { type PlanInput, planRestore } from './planRestore.js';
 import type { JournalSummary } from './restoreJournal.js';
 import type { RestoreMode, RestorePlan, RestoreScope } from './restorePlan.js';
 import { settleUnknownFields } from './unknownFields.js';
+import { changesOptionalParts, leaveUnwritable } from './unwritableParts.js';
 
 export interface RestoreRequest {
   sourcePoolId: string;
@@ -37,11 +38,16 @@ export interface PreparedRestore {
   warnings: string[];
 }
 
+export interface PrepareDeps {
+  snapshots: SnapshotStore;
+  changeLog: ChangeLog;
+  reader: CognitoReader;
+  /** The writer apply will use: asked which parts its endpoint cannot write (none planned for them). */
+  writer?: Pick<CognitoWriter, 'unwritable'>;
+}
+
 /** state(T) from the store, the live pool read whole, and the plan between them. No writes. */
-export async function prepareRestore(
-  deps: { snapshots: SnapshotStore; changeLog: ChangeLog; reader: CognitoReader },
-  request: RestoreRequest,
-): Promise<PreparedRestore> {
+export async function prepareRestore(deps: PrepareDeps, request: RestoreRequest): Promise<PreparedRestore> {
   const revert = request.revert === undefined ? undefined : await findRecord(deps.changeLog, request);
   const at = revert === undefined ? request.at : new Date(Date.parse(revert.validFrom) - 1).toISOString();
   const state = await stateAt(deps, request.sourcePoolId, at).catch((error: unknown) => {
@@ -82,7 +88,15 @@ export async function prepareRestore(
   plan = { ...plan, notes: [...plan.notes, ...unknownNotes.filter((note) => inScope(input, note.entity))] };
   if (revert !== undefined && input.users === undefined && input.groups === undefined)
     plan = onlyEntity(plan, revert.entity);
+  plan = await withoutUnwritable(plan, deps.writer);
   return { plan, target, userMfa: scan.userMfaRead, warnings: state.warnings };
+}
+
+/** The plan less what the writer's endpoint cannot write (listed instead); asked only when it matters. */
+async function withoutUnwritable(plan: RestorePlan, writer: PrepareDeps['writer']): Promise<RestorePlan> {
+  if (plan.targetArn === undefined || writer?.unwritable === undefined || !changesOptionalParts(plan))
+    return plan;
+  return leaveUnwritable(plan, await writer.unwritable(plan.targetArn));
 }
 
 /** Whether a restore limited to some users or groups is about this entity. */

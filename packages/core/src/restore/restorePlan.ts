@@ -127,6 +127,8 @@ export type NoteKind =
   | 'uiImage'
   | 'createdAfter'
   | 'notCaptured'
+  /** A part the endpoint has no write API for (tags on cognito-local): nothing planned for it. */
+  | 'notWritable'
   /** A field changed by T to a value nobody observed: left as it is, never guessed. */
   | 'unknownValue'
   /** A domain that only a delete and a re-creation can bring back as at T: --exact does it, undo never. */

@@ -102,7 +102,7 @@ export async function runRestore(
   const journal = new MemoryRestoreJournal();
   const previous = summarizeJournal(await journal.read());
   const full = { ...request, targetPoolId: request.targetPoolId ?? request.sourcePoolId, previous };
-  const prepared = await prepareRestore({ ...env.store, reader: env.reader }, full);
+  const prepared = await prepareRestore({ ...env.store, reader: env.reader, writer: env.writer }, full);
   await options.beforeApply?.(prepared);
   const limiter = new RateLimiter({
     now: () => performance.now(),

@@ -95,7 +95,7 @@ export async function restoreCommand(raw: RestoreOptions, ctx: CommandContext): 
       request.targetPoolId =
         previous.createdPool ?? (await createTargetPool(store, request, raw, writer, journal, ctx));
     }
-    const prepared = await prepareRestore({ ...store, reader }, { ...request, previous });
+    const prepared = await prepareRestore({ ...store, reader, writer }, { ...request, previous });
     for (const warning of prepared.warnings) ctx.io.err(`warning: ${warning}`);
     const planned = actionCount(prepared.plan);
     if (planned === 0 || options.dryRun) {
@@ -158,8 +158,12 @@ function showPlanOnly(
     return;
   }
   const finished = previous.finished ? ' (an earlier run of this restore finished)' : '';
+  // Parts the endpoint cannot write may still differ: the plan's notes name them.
+  const writable = plan.notes.some((note) => note.kind === 'notWritable')
+    ? ' in every part this endpoint can write'
+    : '';
   ctx.io.err(
-    `nothing to do: ${plan.targetPoolId} already matches ${plan.sourcePoolId} at ${plan.at}${finished}; nothing was changed`,
+    `nothing to do: ${plan.targetPoolId} already matches ${plan.sourcePoolId} at ${plan.at}${writable}${finished}; nothing was changed`,
   );
 }
 

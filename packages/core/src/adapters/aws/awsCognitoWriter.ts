@@ -160,4 +160,8 @@ export class AwsCognitoWriter implements CognitoWriter {
   untagResource(resourceArn: string, keys: readonly string[]): Promise<void> {
     return pool.untagResource(this.calls, resourceArn, keys);
   }
+
+  async unwritable(poolArn: string): Promise<readonly string[]> {
+    return (await pool.servesTagging(this.calls, poolArn)) ? [] : ['tags'];
+  }
 }

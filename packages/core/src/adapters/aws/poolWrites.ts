@@ -4,6 +4,7 @@ import {
   CreateUserPoolDomainCommand,
   type CreateUserPoolDomainCommandInput,
   DeleteUserPoolDomainCommand,
+  ListTagsForResourceCommand,
   SetRiskConfigurationCommand,
   type SetRiskConfigurationCommandInput,
   SetUICustomizationCommand,
@@ -14,7 +15,7 @@ import {
   UpdateUserPoolCommand,
   type UpdateUserPoolCommandInput,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { RewindError } from '../../errors.js';
+import { ComponentUnsupportedError, RewindError } from '../../errors.js';
 import type { RawRecord } from '../../model/raw.js';
 import type { CognitoCalls } from './cognitoCalls.js';
 import { asInput, entityWrite, poolWrite } from './writeSites.js';
@@ -97,6 +98,22 @@ export async function tagResource(
   await calls.call(site, () =>
     calls.client.send(new TagResourceCommand({ ResourceArn: resourceArn, Tags: { ...tags } })),
   );
+}
+
+/**
+ * Whether the endpoint serves the tagging API at all, asked with its read (which changes nothing and
+ * is no mutating CloudTrail event). Only an endpoint without the operation says no: any other answer
+ * (access denied, throttling) leaves the tags planned, and apply reports what really happens.
+ */
+export async function servesTagging(calls: CognitoCalls, resourceArn: string): Promise<boolean> {
+  try {
+    await calls.call({ component: 'tags', operation: 'ListTagsForResource' }, () =>
+      calls.client.send(new ListTagsForResourceCommand({ ResourceArn: resourceArn })),
+    );
+    return true;
+  } catch (error) {
+    return !(error instanceof ComponentUnsupportedError);
+  }
 }
 
 export async function untagResource(
