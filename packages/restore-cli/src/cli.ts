@@ -10,6 +10,7 @@ import { startCommand } from './commands/start.js';
 import { stateCommand } from './commands/state.js';
 import { storeInitCommand } from './commands/storeInit.js';
 import { verifyCommand } from './commands/verify.js';
+import { refuseFlagsAsValues } from './io/flagValues.js';
 import type { IoHost } from './io/ioHost.js';
 import { applyLocal, type LocalCapable } from './local/stack/localTarget.js';
 import { addStoreOptions } from './store/storeOptions.js';
@@ -170,6 +171,7 @@ function buildProgram(ctx: CommandContext): Command {
     )
     .action(async (options) => void (await demoCommand(options, ctx)));
 
+  refuseFlagsAsValues(program);
   return program;
 }
 
