@@ -1,11 +1,12 @@
-import type { AwsStoreConfig } from '@cognito-rewind/core/adapters/aws';
+import { type AwsStoreConfig, POSITION_LAG_MS } from '@cognito-rewind/core/adapters/aws';
 import { HandlerConfigError } from '../errors.js';
 
 /**
  * The handlers' settings, as read from the Lambda environment: where the AWS store is
  * (`REWIND_BUCKET`, `REWIND_TABLE`, `REWIND_PREFIX`, `REWIND_KMS_KEY_ID`, `AWS_REGION`, and
  * `REWIND_S3_ENDPOINT` / `REWIND_DYNAMODB_ENDPOINT` for local servers in tests), plus Cognito's, and
- * `REWIND_PERSONAL_DATA_RETENTION_DAYS`: how long the event trail keeps callers' IPs and user agents.
+ * `REWIND_PERSONAL_DATA_RETENTION_DAYS`: how long the event trail keeps callers' IPs and user agents,
+ * and `REWIND_CLOCK_TOLERANCE_SECONDS`: how uncertain the services' time may be before writes are refused.
  */
 export interface HandlerEnv extends Omit<AwsStoreConfig, 'clock' | 'hasAccessKey'> {
   /** REWIND_COGNITO_ENDPOINT: cognito-local in tests. */
@@ -49,6 +50,22 @@ const days = (env: NodeJS.ProcessEnv, name: string): number | undefined => {
   return parsed;
 };
 
+/**
+ * Seconds, fractions allowed, as milliseconds: more than 0 and less than the change log's position lag,
+ * which has to absorb the clock's error. Undefined when not set.
+ */
+const tolerance = (env: NodeJS.ProcessEnv, name: string): number | undefined => {
+  const value = optional(env, name);
+  if (value === undefined) return undefined;
+  const ms = Number(value) * 1000;
+  if (!(Number.isFinite(ms) && ms > 0 && ms < POSITION_LAG_MS))
+    throw new HandlerConfigError(
+      name,
+      `is not a number of seconds above 0 and under ${POSITION_LAG_MS / 1000} (the change log's position lag): ${JSON.stringify(value)}`,
+    );
+  return ms;
+};
+
 const some = <T extends object>(entries: T): Partial<T> =>
   Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined)) as Partial<T>;
 
@@ -65,6 +82,7 @@ export function readHandlerEnv(env: NodeJS.ProcessEnv): HandlerEnv {
       dynamodbEndpoint: endpoint(env, 'REWIND_DYNAMODB_ENDPOINT'),
       cognitoEndpoint: endpoint(env, 'REWIND_COGNITO_ENDPOINT'),
       personalDataRetentionDays: days(env, 'REWIND_PERSONAL_DATA_RETENTION_DAYS'),
+      clockToleranceMs: tolerance(env, 'REWIND_CLOCK_TOLERANCE_SECONDS'),
     }),
     hasAccessKey: optional(env, 'AWS_ACCESS_KEY_ID') !== undefined,
   };

@@ -26,6 +26,13 @@ describe('readHandlerEnv', () => {
     expect(readHandlerEnv(base)).not.toHaveProperty('personalDataRetentionDays');
   });
 
+  it("reads how uncertain the services' time may be before writes are refused, in seconds", () => {
+    expect(readHandlerEnv({ ...base, REWIND_CLOCK_TOLERANCE_SECONDS: '30.5' })).toMatchObject({
+      clockToleranceMs: 30_500,
+    });
+    expect(readHandlerEnv(base)).not.toHaveProperty('clockToleranceMs');
+  });
+
   it.each([
     [{ REWIND_TABLE: 'changes' }, 'environment variable REWIND_BUCKET is not set'],
     [{ REWIND_BUCKET: 'backups', REWIND_TABLE: '  ' }, 'environment variable REWIND_TABLE is not set'],
@@ -33,6 +40,11 @@ describe('readHandlerEnv', () => {
     [{ ...base, REWIND_COGNITO_ENDPOINT: 'not a url' }, 'REWIND_COGNITO_ENDPOINT is not a URL: "not a url"'],
     [{ ...base, REWIND_PERSONAL_DATA_RETENTION_DAYS: '0' }, 'is not a positive number of days: "0"'],
     [{ ...base, REWIND_PERSONAL_DATA_RETENTION_DAYS: '90d' }, 'is not a positive number of days: "90d"'],
+    [
+      { ...base, REWIND_CLOCK_TOLERANCE_SECONDS: '300' },
+      'REWIND_CLOCK_TOLERANCE_SECONDS is not a number of seconds above 0 and under 300 (the change log\'s position lag): "300"',
+    ],
+    [{ ...base, REWIND_CLOCK_TOLERANCE_SECONDS: '2m' }, 'is not a number of seconds above 0'],
   ])('names what is wrong: %j', (env, message) => {
     let thrown: unknown;
     try {

@@ -159,16 +159,18 @@ describe('the AWS store clock', () => {
  * it. Placed right after the observer, so it is nearer the wire.
  */
 function rewriteDate(clients: DynamoClients, date: string | undefined): void {
-  clients.client.middlewareStack.addRelativeTo(
-    (next) => async (args) => {
-      const result = await next(args);
-      const response = result.response as { headers: Record<string, string> };
-      delete response.headers.date;
-      if (date !== undefined) response.headers.date = date;
-      return result;
-    },
-    { relation: 'after', toMiddleware: 'observeServiceTime', name: 'rewriteDate' },
-  );
+  const fault: Parameters<DynamoClients['client']['middlewareStack']['add']>[0] = (next) => async (args) => {
+    const result = await next(args);
+    const response = result.response as { headers: Record<string, string> };
+    delete response.headers.date;
+    if (date !== undefined) response.headers.date = date;
+    return result;
+  };
+  clients.client.middlewareStack.addRelativeTo(fault, {
+    relation: 'after',
+    toMiddleware: 'observeServiceTime',
+    name: 'rewriteDate',
+  });
 }
 
 describe("the services' time, from their answers' Date headers", () => {
