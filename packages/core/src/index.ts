@@ -43,6 +43,7 @@ export * from './replay/replayRecords.js';
 export * from './replay/stateAt.js';
 export * from './restore/applyPlan.js';
 export * from './restore/createPoolInput.js';
+export * from './restore/newPoolReader.js';
 export * from './restore/planRestore.js';
 export * from './restore/prepareRestore.js';
 export * from './restore/rateLimiter.js';

@@ -12,6 +12,7 @@ import {
   CreateUserPoolCommand,
   DeleteGroupCommand,
   ListUserPoolClientsCommand,
+  ListUserPoolsCommand,
   SetUserPoolMfaConfigCommand,
   UpdateUserPoolClientCommand,
   UpdateUserPoolCommand,
@@ -258,6 +259,42 @@ describe('restore-cli restore on cognito-local', () => {
     const newPool = /created pool (\S+)/.exec(restored.out)?.[1] ?? '';
     expect(newPool).not.toBe('');
     expect(writable(await fx.live(newPool), ['user', 'group'])).toEqual(
+      writable(await stateOf(poolId, at), ['user', 'group']),
+    );
+  });
+
+  it('--create-pool creates nothing before the confirmation: a dry run, a no, or no terminal leave no pool', async () => {
+    const { poolId, at } = await brokenPool();
+    const pools = async () => {
+      const send = fx.cognito.send.bind(fx.cognito) as (
+        command: unknown,
+      ) => Promise<{ UserPools?: { Id?: string }[] }>;
+      const { UserPools = [] } = await send(new ListUserPoolsCommand({ MaxResults: 60 }));
+      return UserPools.map((p) => p.Id).sort();
+    };
+    const before = await pools();
+    const args = ['--at', at, '--pool', poolId, '--create-pool', 'unwanted', '--store', fx.store];
+    const dry = await fx.run(...args, '--endpoint', fx.endpoint, '--dry-run');
+    expect(dry.code).toBe(0);
+    // The whole restore into the empty pool is shown: every user and group of T is created.
+    expect(dry.out).toContain('(new pool unwanted)');
+    expect(dry.out).toContain('createUser');
+    expect(dry.out).toContain('createGroup');
+    expect(dry.err).toContain('nothing was changed');
+    const declined = await fx.answering([false], ...args, '--endpoint', fx.endpoint);
+    expect(declined.code).toBe(2);
+    expect(declined.err).toContain('restore cancelled; nothing was changed');
+    expect(declined.err).toContain('unwanted');
+    const unattended = await fx.run(...args, '--endpoint', fx.endpoint);
+    expect(unattended.code).toBe(2);
+    expect(unattended.err).toMatch(/without --yes/);
+    expect(await pools()).toEqual(before);
+    // A yes then creates it, and restores into it what the plan showed.
+    const accepted = await fx.answering([true], ...args, '--endpoint', fx.endpoint, '--report', 'reports');
+    expect(accepted.code).toBe(0);
+    const created = (await pools()).filter((id) => !before.includes(id));
+    expect(created).toHaveLength(1);
+    expect(writable(await fx.live(created[0] ?? ''), ['user', 'group'])).toEqual(
       writable(await stateOf(poolId, at), ['user', 'group']),
     );
   });

@@ -31,7 +31,9 @@ import {
   writableDifferences,
 } from '../testing/restoreOnFake.js';
 import { createPoolInput } from './createPoolInput.js';
-import { RESTORE_SCOPES } from './restorePlan.js';
+import { NewPoolReader, newPoolId, unconfirmedActions } from './newPoolReader.js';
+import { prepareRestore } from './prepareRestore.js';
+import { RESTORE_SCOPES, type RestorePlan } from './restorePlan.js';
 import { SchemaMismatchError } from './schemaCheck.js';
 import { writableView } from './writableView.js';
 
@@ -546,6 +548,34 @@ describe('restore on the in-memory Cognito: every component cognito-local lacks'
       ...writableView('pool', prepared.target.get('pool')),
       PoolName: 'rewind-copy',
     });
+  });
+
+  it('plans a --create-pool restore against the empty pool CreateUserPool will make: the same actions as the created one needs', async () => {
+    const source = await seedFullPool(env);
+    const at = await backupNow(env, source.poolId);
+    env.advance(60_000);
+    const { stateAt, collectState } = await import('../replay/stateAt.js');
+    const atT = await collectState(await stateAt(env.store, source.poolId, at));
+    const request = { sourcePoolId: source.poolId, at, mode: 'exact' as const };
+    const ids = (plan: RestorePlan) => plan.tasks.flatMap((t) => t.actions.map((a) => a.id));
+
+    const reader = new NewPoolReader(atT.pool as JsonObject, 'rewind-new');
+    const planned = await prepareRestore(
+      { ...env.store, reader },
+      { ...request, targetPoolId: newPoolId('rewind-new') },
+    );
+    expect(planned.plan.targetPoolId).toBe('(new pool rewind-new)');
+    expect(ids(planned.plan)).toEqual(
+      expect.arrayContaining(['createUser user:alice', 'createGroup group:admins']),
+    );
+
+    const { poolId } = await env.writer.createUserPool(createPoolInput(atT.pool as JsonObject, 'rewind-new'));
+    const actual = await prepareRestore(
+      { ...env.store, reader: env.reader },
+      { ...request, targetPoolId: poolId },
+    );
+    expect(unconfirmedActions(planned.plan, actual.plan)).toEqual([]);
+    expect(ids(actual.plan)).toEqual(ids(planned.plan));
   });
 
   it('a restore of an untouched pool plans nothing', async () => {

@@ -13,6 +13,9 @@ import {
   createPoolInput,
   InvalidInputError,
   type JournalSummary,
+  type JsonObject,
+  NewPoolReader,
+  newPoolId,
   type PreparedRestore,
   prepareRestore,
   RateLimiter,
@@ -20,6 +23,7 @@ import {
   type RestoreRequest,
   stateAt,
   summarizeJournal,
+  unconfirmedActions,
 } from '@cognito-rewind/core';
 import {
   AwsCognitoReader,
@@ -88,22 +92,21 @@ export async function restoreCommand(raw: RestoreOptions, ctx: CommandContext): 
   const writer = new AwsCognitoWriter(writeClient);
   const journal = new FileRestoreJournal(journalFile(store.localDir, request));
   try {
-    const previous = summarizeJournal(await journal.read());
-    if (raw.createPool !== undefined) {
-      if (previous.createdPool)
-        ctx.io.err(`continuing into pool ${previous.createdPool}, created by an earlier run`);
-      request.targetPoolId =
-        previous.createdPool ?? (await createTargetPool(store, request, raw, writer, journal, ctx));
-    }
-    const prepared = await prepareRestore({ ...store, reader, writer }, { ...request, previous });
+    const run = await planRun(store, request, raw, { reader, writer, journal }, ctx);
+    const { previous, newPool } = run;
+    let { prepared } = run;
     for (const warning of prepared.warnings) ctx.io.err(`warning: ${warning}`);
-    const planned = actionCount(prepared.plan);
+    const planned = actionCount(prepared.plan) + (newPool === undefined ? 0 : 1);
     if (planned === 0 || options.dryRun) {
       showPlanOnly(prepared, previous, options, ctx);
       return { exitCode: 0, prepared };
     }
     if (options.format !== 'json') ctx.io.out(renderPlan(prepared.plan));
     await confirm(ctx, prepared.plan.targetPoolId, planned, options.yes);
+    if (newPool !== undefined) {
+      request.targetPoolId = await createTargetPool(newPool, request, writer, journal, ctx);
+      prepared = await intoCreatedPool(prepared, { ...store, reader, writer }, { ...request, previous });
+    }
     const changeLog = new RecordingChangeLog(store.changeLog);
     const cause = await restoreCause(writeClient, endpoint, journalFile(store.localDir, request));
     const report = await applyAndReport(
@@ -121,6 +124,43 @@ export async function restoreCommand(raw: RestoreOptions, ctx: CommandContext): 
     writeClient.destroy();
     store.close();
   }
+}
+
+interface PlannedRun {
+  prepared: PreparedRestore;
+  previous: JournalSummary;
+  /** The pool --create-pool is still to make (not by an earlier run), from its configuration at T. */
+  newPool?: { pool: JsonObject; name: string };
+}
+
+/**
+ * The plan to show. A pool still to create is planned against what CreateUserPool will make (an
+ * empty pool), and made only once the operator has said yes to that plan: a dry run or a no leaves
+ * nothing behind. A pool an earlier run created is continued into.
+ */
+async function planRun(
+  store: Store,
+  request: RestoreRequest,
+  raw: RestoreOptions,
+  io: { reader: AwsCognitoReader; writer: AwsCognitoWriter; journal: FileRestoreJournal },
+  ctx: CommandContext,
+): Promise<PlannedRun> {
+  const previous = summarizeJournal(await io.journal.read());
+  if (raw.createPool !== undefined && previous.createdPool) {
+    ctx.io.err(`continuing into pool ${previous.createdPool}, created by an earlier run`);
+    request.targetPoolId = previous.createdPool;
+  }
+  const newPool =
+    raw.createPool !== undefined && !previous.createdPool
+      ? await poolAtT(store, request, raw.createPool)
+      : undefined;
+  const reader = newPool === undefined ? io.reader : new NewPoolReader(newPool.pool, newPool.name);
+  const toCreate = newPool === undefined ? {} : { targetPoolId: newPoolId(newPool.name) };
+  const prepared = await prepareRestore(
+    { ...store, reader, writer: io.writer },
+    { ...request, ...toCreate, previous },
+  );
+  return { prepared, previous, ...(newPool === undefined ? {} : { newPool }) };
 }
 
 /**
@@ -240,26 +280,33 @@ async function confirm(ctx: CommandContext, poolId: string, actions: number, yes
     throw new InvalidInputError('restore cancelled; nothing was changed');
 }
 
-/** --create-pool: a new pool from the configuration recorded at T, journaled so a re-run reuses it. */
-async function createTargetPool(
+/** The pool's configuration recorded at T, for a pool to create from it. */
+async function poolAtT(
   store: Store,
   request: RestoreRequest,
-  raw: RestoreOptions,
+  name: string,
+): Promise<{ pool: JsonObject; name: string }> {
+  const state = await stateAt(store, request.sourcePoolId, request.at);
+  let pool: JsonObject | undefined;
+  for await (const entry of state.entities) if (entry.key === 'pool') pool = entry.doc;
+  if (pool === undefined)
+    throw new InvalidInputError(
+      `the store has no pool configuration of ${request.sourcePoolId} at ${request.at}; nothing was created`,
+    );
+  return { pool, name };
+}
+
+/** --create-pool, once confirmed: the new pool from the configuration at T, journaled so a re-run reuses it. */
+async function createTargetPool(
+  { pool, name }: { pool: JsonObject; name: string },
+  request: RestoreRequest,
   writer: AwsCognitoWriter,
   journal: FileRestoreJournal,
   ctx: CommandContext,
 ): Promise<string> {
-  const state = await stateAt(store, request.sourcePoolId, request.at);
-  let pool: Record<string, unknown> | undefined;
-  for await (const entry of state.entities) if (entry.key === 'pool') pool = entry.doc;
-  if (pool === undefined)
-    throw new InvalidInputError(
-      `the store has no pool configuration of ${request.sourcePoolId} at ${request.at}`,
-    );
-  const name = raw.createPool ?? '';
   const at = ctx.clock.now().toISOString();
   await journal.append({ type: 'start', at, action: 'createPool', entity: 'pool' });
-  const { poolId } = await writer.createUserPool(createPoolInput(pool as never, name));
+  const { poolId } = await writer.createUserPool(createPoolInput(pool, name));
   await journal.append({
     type: 'done',
     at: ctx.clock.now().toISOString(),
@@ -271,6 +318,24 @@ async function createTargetPool(
     `created pool ${poolId} (${name}) from the configuration of ${request.sourcePoolId} at ${request.at}`,
   );
   return poolId;
+}
+
+/**
+ * The plan against the pool just created, which apply re-checks as it goes. It applies only what the
+ * operator confirmed: an action the empty pool's plan did not show is refused, not run unasked.
+ */
+async function intoCreatedPool(
+  confirmed: PreparedRestore,
+  deps: Parameters<typeof prepareRestore>[0],
+  request: RestoreRequest,
+): Promise<PreparedRestore> {
+  const prepared = await prepareRestore(deps, request);
+  const unasked = unconfirmedActions(confirmed.plan, prepared.plan);
+  if (unasked.length > 0)
+    throw new InvalidInputError(
+      `pool ${request.targetPoolId} was created but does not look as planned: ${unasked.length} action(s) were not in the plan you confirmed (${unasked.slice(0, 5).join(', ')}); nothing else was changed: run the same command again to plan against it`,
+    );
+  return prepared;
 }
 
 /** A path relative to where the command runs, when it lies inside it. */

@@ -71,10 +71,6 @@ function checkConflicts(raw: RestoreOptions): void {
     throw bad(
       '--target-pool and --create-pool conflict: restore into an existing pool or a new one, not both',
     );
-  if (raw.createPool !== undefined && raw.dryRun)
-    throw bad(
-      '--create-pool with --dry-run: a dry run creates nothing; plan against an existing pool with --target-pool',
-    );
   if (raw.createPool !== undefined && !/^[\w\s+=,.@-]{1,128}$/.test(raw.createPool))
     throw bad(`--create-pool ${JSON.stringify(raw.createPool)} is not a valid pool name`);
   if (raw.revert !== undefined) checkRevert(raw, raw.revert);

@@ -34,6 +34,10 @@ describe('restore options', () => {
     });
   });
 
+  it('takes --create-pool with --dry-run: the plan into the pool it would create, and nothing created', () => {
+    expect(parseRestoreOptions({ ...base, createPool: 'new', dryRun: true })).toMatchObject({ dryRun: true });
+  });
+
   it.each([
     [{ only: 'users,widgets' }, /unknown part widgets/],
     [{ rate: ['UserUpdate=50'] }, /does not raise UserUpdate/],
@@ -43,7 +47,6 @@ describe('restore options', () => {
     [{ format: 'yaml' }, /use table or json/],
     [{ at: undefined }, /--at <time> is required/],
     [{ targetPool: 'us-east-1_X1', createPool: 'new' }, /conflict/],
-    [{ createPool: 'new', dryRun: true }, /a dry run creates nothing/],
     [{ at: undefined, revert: '01ARZ3NDEKTSV4RRFFQ69G5FAV', exact: true }, /--revert conflicts with --exact/],
     [{ at: undefined, revert: 'nope' }, /not a change record id/],
   ] as [Partial<RestoreOptions>, RegExp][])('refuses %o', (more, message) => {
