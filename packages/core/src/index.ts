@@ -63,4 +63,5 @@ export * from './snapshots/snapshotLayout.js';
 export * from './snapshots/snapshotStore.js';
 export * from './trail/trailQuery.js';
 export * from './trail/trailSchema.js';
+export * from './verify/storeDamage.js';
 export * from './verify/verifyPool.js';

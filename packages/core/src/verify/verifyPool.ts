@@ -10,6 +10,7 @@ import type { ChangeLog } from '../ports.js';
 import type { SegmentChangeLog } from '../segments/segmentChangeLog.js';
 import type { SnapshotManifest } from '../snapshots/format.js';
 import type { SnapshotStore } from '../snapshots/snapshotStore.js';
+import { canSurveyDamage } from './storeDamage.js';
 
 export interface VerifyDeps {
   snapshots: SnapshotStore;
@@ -55,6 +56,10 @@ export async function verifyPool(deps: VerifyDeps, poolId: string): Promise<Veri
     segmentRecords: 0,
     problems: [],
   };
+  // Damage found in the store's own files comes first, once per damaged line: what it breaks is then
+  // not reported again by every later check that trips on it.
+  const broken = await surveyDamage(deps.changeLog, poolId, report);
+  const reported = report.problems.length;
   const { hashes, unbased } = await verifyChains(deps.changeLog, poolId, report);
   const based = new Set<EntityKey>();
   const known = await verifySnapshots(deps.snapshots, poolId, { hashes, unbased, based }, report);
@@ -65,10 +70,52 @@ export async function verifyPool(deps: VerifyDeps, poolId: string): Promise<Veri
         problem: 'patch does not produce the after-image',
       });
   if (deps.segments !== undefined) await verifySegments(deps.segments, poolId, hashes, report);
+  if (reported > 0)
+    report.problems = [
+      ...report.problems.slice(0, reported),
+      ...report.problems.slice(reported).filter((p) => !followsFrom(p, poolId, broken)),
+    ];
   // Nothing at all under this pool's name: a typo, not a store that checks out.
   if (!known && report.records === 0 && report.segments === 0 && report.problems.length === 0)
     throw new UnknownPoolError(poolId);
   return report;
+}
+
+/** Reports each damaged line once; answers the entities they break. */
+async function surveyDamage(
+  changeLog: ChangeLog,
+  poolId: string,
+  report: VerifyReport,
+): Promise<Set<string>> {
+  const broken = new Set<string>();
+  if (!canSurveyDamage(changeLog)) return broken;
+  for (const line of await changeLog.damage(poolId)) {
+    if (line.entity !== undefined) broken.add(line.entity);
+    report.problems.push({
+      where: `${line.where} at byte ${line.offset}`,
+      problem: `${line.problem}; ${
+        line.entity === undefined
+          ? 'the line no longer says which entity it belonged to'
+          : `the chain of ${line.entity} is broken from this record on`
+      }`,
+    });
+  }
+  return broken;
+}
+
+/** A problem that only repeats a damaged line's: its entity's chain, entries or segment records. */
+function followsFrom(problem: VerifyProblem, poolId: string, broken: ReadonlySet<string>): boolean {
+  if (problem.where === `the timeline of ${poolId}`) return true;
+  for (const entity of broken)
+    if (
+      problem.where === entity ||
+      problem.where.startsWith(`${entity} version `) ||
+      problem.where.endsWith(` entry ${entity}`) ||
+      problem.problem.endsWith(` of ${entity}`) ||
+      problem.problem.startsWith(`${entity} version `)
+    )
+      return true;
+  return false;
 }
 
 /**

@@ -27,9 +27,11 @@ import type { ChangeRecord } from '../../changes/changeRecord.js';
 import { InvalidInputError, VersionConflictError } from '../../errors.js';
 import type { EntityKey } from '../../model/entityKey.js';
 import type { AppendOutcome, ChangeLog, LogPosition, TimeRange } from '../../ports.js';
+import type { JournalDamage } from '../../verify/storeDamage.js';
 import { withFileLock } from './fileLock.js';
 import { syncDirectory } from './fsUtil.js';
 import { type JournalEntry, JournalIndex } from './journalIndex.js';
+import { scanJournal } from './journalScan.js';
 import { appendLines, checkRecord } from './journalWriter.js';
 import { readRecords } from './readRecords.js';
 import { SerialQueue } from './serialQueue.js';
@@ -47,6 +49,12 @@ export interface DirectoryChangeLogOptions {
   readonly onWarning?: (message: string) => void;
   /** Journal bytes between time marks (timeMarks.ts). @default MARK_EVERY_BYTES (1 MiB) */
   readonly markEveryBytes?: number;
+  /**
+   * Reads leave out the lines `damage` found damaged, instead of failing on them: for verify, which
+   * reports each damaged line once and checks everything else. Such a log refuses appends.
+   * @default false
+   */
+  readonly skipDamaged?: boolean;
 }
 
 interface PoolJournal {
@@ -72,6 +80,9 @@ export class DirectoryChangeLog implements ChangeLog {
   private readonly lockTimeoutMs: number;
   private readonly warn: (message: string) => void;
   private readonly markEveryBytes: number;
+  private readonly skipDamaged: boolean;
+  /** Offsets of damaged lines per pool, once `damage` scanned its journal. */
+  private readonly damaged = new Map<string, Set<number>>();
 
   constructor(
     readonly root: string,
@@ -81,6 +92,19 @@ export class DirectoryChangeLog implements ChangeLog {
     this.lockTimeoutMs = options.lockTimeoutMs ?? 30_000;
     this.warn = options.onWarning ?? (() => {});
     this.markEveryBytes = options.markEveryBytes ?? MARK_EVERY_BYTES;
+    this.skipDamaged = options.skipDamaged ?? false;
+  }
+
+  /**
+   * Every damaged line of the pool's journal (a full read of it, one chunk at a time): a line that does
+   * not parse, disagrees with its key, or fails its hash, with its byte offset and the entity it names.
+   */
+  async damage(poolId: string): Promise<JournalDamage[]> {
+    const found = await scanJournal(this.pool(poolId).journal);
+    this.damaged.set(poolId, new Set(found.map((line) => line.offset)));
+    // The index is rebuilt without them at the next read.
+    if (this.skipDamaged) this.pools.delete(poolId);
+    return found;
   }
 
   private pool(poolId: string): PoolJournal {
@@ -94,7 +118,7 @@ export class DirectoryChangeLog implements ChangeLog {
         dir,
         journal,
         lock: path.join(dir, 'journal.lock'),
-        index: new JournalIndex(journal),
+        index: this.newIndex(poolId, journal),
         indexed: false,
         marks: new TimeMarks(path.join(dir, 'journal.marks')),
         lastMark: undefined,
@@ -103,6 +127,11 @@ export class DirectoryChangeLog implements ChangeLog {
       this.pools.set(poolId, pool);
     }
     return pool;
+  }
+
+  private newIndex(poolId: string, journal: string, start = 0): JournalIndex {
+    if (!this.skipDamaged) return new JournalIndex(journal, start);
+    return new JournalIndex(journal, start, this.damaged.get(poolId) ?? new Set());
   }
 
   async append(record: ChangeRecord): Promise<AppendOutcome> {
@@ -127,6 +156,8 @@ export class DirectoryChangeLog implements ChangeLog {
     const first = records[0];
     if (first === undefined) return false;
     for (const record of records) checkRecord(record, first.poolId);
+    if (this.skipDamaged)
+      throw new InvalidInputError('a change log that reads past damaged lines (verify) appends nothing');
     const pool = this.pool(first.poolId);
     await mkdir(pool.dir, { recursive: true });
     return pool.queue.run(() =>
@@ -202,7 +233,7 @@ export class DirectoryChangeLog implements ChangeLog {
     const from = await start();
     // Nothing to skip: build (and keep) the whole index.
     if (from === 0) return { pool: await this.caughtUp(poolId), index: pool.index };
-    const index = new JournalIndex(pool.journal, from);
+    const index = this.newIndex(poolId, pool.journal, from);
     await index.refresh();
     return { pool, index };
   }

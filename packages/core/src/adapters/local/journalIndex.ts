@@ -56,6 +56,12 @@ export class JournalIndex {
   constructor(
     readonly file: string,
     readonly start = 0,
+    /**
+     * Line offsets to leave out of the index, damaged lines a scan found (`scanJournal`); with it, a
+     * line whose key does not parse is left out too instead of failing the index. For verify, which
+     * reports the damage itself and checks everything else.
+     */
+    private readonly skip?: ReadonlySet<number>,
   ) {
     this.size = start;
   }
@@ -155,6 +161,8 @@ export class JournalIndex {
     const tab = data.indexOf(TAB, start);
     const key = tab >= 0 && tab < newline ? decodeKey(data.toString('utf8', start, tab)) : undefined;
     const validFrom = key ? Date.parse(key.validFrom) : Number.NaN;
+    if (this.skip?.has(base + start)) return;
+    if ((key === undefined || Number.isNaN(validFrom)) && this.skip !== undefined) return;
     if (key === undefined || Number.isNaN(validFrom))
       throw new ChangeLogCorruptError(this.file, base + start, 'the line does not start with a record key');
     // Appends are checked under the lock, so a repeated version can only come from outside damage or a
