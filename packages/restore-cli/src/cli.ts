@@ -12,6 +12,7 @@ import { storeInitCommand } from './commands/storeInit.js';
 import { verifyCommand } from './commands/verify.js';
 import { refuseFlagsAsValues } from './io/flagValues.js';
 import type { IoHost } from './io/ioHost.js';
+import { AT_HELP } from './io/parseTime.js';
 import { applyLocal, type LocalCapable } from './local/stack/localTarget.js';
 import { addStoreOptions } from './store/storeOptions.js';
 
@@ -41,7 +42,7 @@ function buildProgram(ctx: CommandContext): Command {
   addStoreOptions(program.command('restore', { isDefault: true }))
     .description('put a pool back as it was at a point in time: plan, dry run, apply (the default command)')
     .addOption(pool())
-    .option('--at <time>', 'the time to go back to: ISO-8601 with a zone (2024-06-01T10:00Z) or "now"')
+    .option('--at <time>', `the time to go back to: ${AT_HELP}`)
     .option('--endpoint <url>', 'Cognito endpoint (cognito-local or a VPC endpoint); default: AWS')
     .option('--region <region>', 'AWS region; default: from the pool id')
     .option(
@@ -87,7 +88,7 @@ function buildProgram(ctx: CommandContext): Command {
   addStoreOptions(program.command('state'))
     .description('print the canonical pool state at a point in time, as JSON')
     .addOption(pool())
-    .requiredOption('--at <time>', 'ISO-8601 time with a zone (2024-06-01T10:00Z) or "now"')
+    .requiredOption('--at <time>', `the time of the state: ${AT_HELP}`)
     .option('--out <file>', 'write the JSON to a file instead of stdout')
     .action(async (options) => {
       const resolved = await local(options, false);

@@ -3,6 +3,12 @@ import { InvalidInputError } from '@cognito-rewind/core';
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2}))?$/i;
 
 /**
+ * `--at` in the commands' help: every form the README documents (a spec holds the two together).
+ */
+export const AT_HELP =
+  'now, a date (2024-06-01, midnight UTC), or a date-time with a zone, with or without seconds: 2024-06-01T10:00Z, 2024-06-01T12:00+02:00, 2024-06-01T12:00:30.250-05:00 (a time without a zone is refused)';
+
+/**
  * Parses `--at`: `now`, a date (`2024-06-01`, midnight UTC) or a date-time with a zone
  * (`2024-06-01T10:00Z`, `2024-06-01T12:00:00.250+02:00`). A time without a zone is refused rather
  * than guessed, because the answer to "state at 10:00" depends on whose 10:00.
