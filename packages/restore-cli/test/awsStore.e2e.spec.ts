@@ -1,7 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  type CognitoIdentityProviderClient,
+  CreateUserPoolCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import {
   DeleteObjectsCommand,
   GetObjectCommand,
@@ -9,11 +12,14 @@ import {
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { readPoolState, SegmentChangeLog, verifyChain } from '@cognito-rewind/core';
 import {
+  AwsCognitoReader,
   createCognitoClient,
   createDynamoClients,
   createS3Client,
   DynamoSnapshotCatalog,
+  S3BlobStore,
 } from '@cognito-rewind/core/adapters/aws';
 import {
   S3RVER_CREDENTIALS,
@@ -52,6 +58,16 @@ const stateJson = async (...store: string[]) => {
   expect(result.code).toBe(EXIT.ok);
   return JSON.parse(result.out);
 };
+
+/** The live pool's entity keys and documents. */
+async function liveState(pool: string) {
+  const reader = new AwsCognitoReader({ endpoint: local.endpoint, region: 'us-east-1', maxAttempts: 1 });
+  try {
+    return new Map((await readPoolState(reader, pool)).entities.map((e) => [e.key, e.doc] as const));
+  } finally {
+    reader.close();
+  }
+}
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'rewind-aws-'));
@@ -152,6 +168,10 @@ describe('the AWS store (DynamoDB change log + S3) on dynalite and s3rver', () =
     const early = await run('state', '--pool', poolId, ...bucketOnly, '--at', firstAt);
     expect(early.code).toBe(EXIT.ok);
     expect(Object.keys(JSON.parse(early.out).users)).toContain('bob');
+    // Nothing outside the bucket vouches for it: said plainly, with what to do about it.
+    expect(early.err).toMatch(/note: the bucket alone is the root of trust .* S3 Object Lock/);
+    const verified = await run('verify', '--pool', poolId, ...bucketOnly);
+    expect(verified.err).toMatch(/note: the bucket alone is the root of trust .* S3 Object Lock/);
   });
 
   it('restores from the AWS store, and archives the history it wrote', async () => {
@@ -166,6 +186,68 @@ describe('the AWS store (DynamoDB change log + S3) on dynalite and s3rver', () =
     const again = await restore('--dry-run');
     expect(again.code).toBe(EXIT.ok);
     expect(again.out).toMatch(/nothing to do/i);
+  });
+
+  it('restores from the bucket alone (a DR region) to the end, and keeps its history in the bucket', async () => {
+    const bucketOnly = ['--bucket', BUCKET, '--s3-endpoint', s3rver.endpoint];
+    const created = await cognito.send(
+      new CreateUserPoolCommand({
+        PoolName: 'dr',
+        Schema: ['tenant', 'plan'].map((Name) => ({ Name, AttributeDataType: 'String', Mutable: true })),
+      }),
+    );
+    const drPool = created.UserPool?.Id ?? '';
+    const restore = (...more: string[]) =>
+      run('--pool', poolId, '--target-pool', drPool, ...bucketOnly, '--at', secondAt, '--exact', ...more);
+    const reports = join(work, 'dr-reports');
+    const applied = await restore('--endpoint', local.endpoint, '--yes', '--report', reports);
+    expect(applied.err).toBe('');
+    expect(applied.code).toBe(EXIT.ok);
+    // Every wave ran to the end: groups and users, then the clients.
+    const [file] = (await readdir(reports)).filter((f) => f.startsWith('restore-report-'));
+    const report = JSON.parse(await readFile(join(reports, file ?? ''), 'utf8'));
+    expect(report.ok).toBe(true);
+    expect(report.totals.failed + report.totals.skipped).toBe(0);
+    expect(Object.keys(report.counts)).toEqual(
+      expect.arrayContaining(['createGroup', 'createUser', 'createClient']),
+    );
+    const live = await liveState(drPool);
+    const atT = (await stateJson(...bucketOnly)) as {
+      users: Record<string, unknown>;
+      groups: Record<string, unknown>;
+    };
+    expect(
+      Object.keys(atT.users)
+        .map((u) => `user:${u}`)
+        .filter((k) => !live.has(k)),
+    ).toEqual([]);
+    expect(
+      Object.keys(atT.groups)
+        .map((g) => `group:${g}`)
+        .filter((k) => !live.has(k)),
+    ).toEqual([]);
+    expect([...live.keys()].filter((k) => k.startsWith('client:'))).toHaveLength(2);
+    expect(applied.out).toMatch(new RegExp(`restore history archived to cognito-backup/${drPool}/deltas/`));
+
+    // The history is read back from the bucket: a restore record for every entity changed, chained.
+    const s3 = createS3Client({ endpoint: s3rver.endpoint, credentials: S3RVER_CREDENTIALS });
+    const segments = new SegmentChangeLog(new S3BlobStore(s3, { bucket: BUCKET }));
+    const records = [];
+    for await (const record of segments.timeline(drPool)) records.push(record);
+    s3.destroy();
+    expect(records.length).toBeGreaterThan(0);
+    expect(records.map((r) => r.entity)).toEqual(expect.arrayContaining(['user:alice', 'group:admins']));
+    // The log knew nothing of the DR pool: what the restore found there is each chain's baseline.
+    for (const entity of new Set(records.map((r) => r.entity))) {
+      const chain = records.filter((r) => r.entity === entity).sort((a, b) => a.version - b.version);
+      expect(verifyChain(chain), entity).toEqual([]);
+      expect(chain.at(-1)?.source, entity).toBe('restore');
+      expect(chain.at(-1)?.after, entity).toEqual(live.get(entity) ?? null);
+    }
+
+    const again = await restore('--endpoint', local.endpoint, '--dry-run');
+    expect(again.code).toBe(EXIT.ok);
+    expect(again.err).toMatch(/nothing to do/);
   });
 
   it('verify passes an intact store, then names a record edited in DynamoDB and a byte changed in S3', async () => {

@@ -278,7 +278,7 @@ export async function applyPlan(
         changeLog,
         plan.targetPoolId,
         key,
-        chainBase(key, before.doc),
+        chainBase(key),
         before,
         after,
         at,
@@ -293,9 +293,10 @@ export async function applyPlan(
   // An entity the change log has no record of stands in its chain as every snapshot holds it: in its
   // own pool that is its document at T (unchanged since the first backup), or nothing for one made
   // since. A record's patch must start there, not from the unrecorded state just read, or the chain
-  // no longer verifies against its snapshot. Another pool's chain is unknown here: the read stands in.
-  const chainBase = (key: EntityKey, before: JsonObject | null): JsonObject | null =>
-    plan.sourcePoolId === plan.targetPoolId ? (context.target.get(key) ?? null) : before;
+  // no longer verifies against its snapshot. Another pool the log knows nothing of starts from
+  // nothing: what the restore found there goes in first as its baseline (as a first backup's read).
+  const chainBase = (key: EntityKey): JsonObject | null =>
+    plan.sourcePoolId === plan.targetPoolId ? (context.target.get(key) ?? null) : null;
 
   const sideBefore = new Map<EntityKey, JsonObject | null>();
   const sideReadAt = at();

@@ -37,6 +37,7 @@ import { parseAt } from '../io/parseTime.js';
 import { renderPlan, renderReport } from '../io/planView.js';
 import { writeReportFiles } from '../io/reportFiles.js';
 import { openReadyStore, type Store } from '../store/openStore.js';
+import { HeldChangeLog } from '../store/heldChangeLog.js';
 import { RecordingChangeLog } from '../store/recordingChangeLog.js';
 import { chooseStore } from '../store/storeOptions.js';
 import type { CommandContext } from './context.js';
@@ -107,7 +108,10 @@ export async function restoreCommand(raw: RestoreOptions, ctx: CommandContext): 
       request.targetPoolId = await createTargetPool(newPool, request, writer, journal, ctx);
       prepared = await intoCreatedPool(prepared, { ...store, reader, writer }, { ...request, previous });
     }
-    const changeLog = new RecordingChangeLog(store.changeLog);
+    // The bucket alone takes no appends: the restore's history is held, then archived to the bucket.
+    const changeLog = new RecordingChangeLog(
+      store.readOnlyLog ? new HeldChangeLog(store.changeLog) : store.changeLog,
+    );
     const cause = await restoreCause(writeClient, endpoint, journalFile(store.localDir, request));
     const report = await applyAndReport(
       prepared,

@@ -40,6 +40,11 @@ export interface Store {
   trail?: EventTrail;
   /** Where local state of a command (a restore's journal) lives. */
   localDir: string;
+  /**
+   * The change log takes no appends (the bucket alone): a command that writes history holds it
+   * (`HeldChangeLog`) and archives it to the bucket.
+   */
+  readOnlyLog?: boolean;
   /** Archives records just appended to a delta segment, so the bucket alone stays complete. */
   archive(poolId: string, records: readonly ChangeRecord[], clock: Clock): Promise<string | undefined>;
   close(): void;
@@ -145,10 +150,10 @@ function openBucketAlone(
     blobs,
     snapshots: new SnapshotStore(blobs),
     changeLog: new SegmentChangeLog(blobs, { clock }),
+    readOnlyLog: true,
     localDir,
-    archive: async () => {
-      throw new InvalidInputError('the bucket alone is read-only: give --table to write to the AWS store');
-    },
+    // In a DR region the bucket is all there is: what a restore did goes there, where reads find it.
+    archive: (poolId, records, archiveClock) => archiveRecords(blobs, poolId, records, archiveClock),
     close: () => s3.destroy(),
   };
 }
