@@ -11,12 +11,13 @@ export async function backupCommand(options: BackupOptions, ctx: CommandContext)
   try {
     const bar = ctx.io.progress('backup');
     const result = await takeBackup(
-      { reader, ...store, clock: ctx.clock },
+      // The store's clock: the AWS store's is the services' time, which the handlers date by too.
+      { reader, ...store },
       poolId,
       ({ component, count, total }) => bar.update(count, total, component),
     ).finally(() => bar.stop());
     // The records are in the log; the segment makes the bucket alone a complete backup too.
-    const segment = await store.archive(poolId, result.records, ctx.clock);
+    const segment = await store.archive(poolId, result.records);
     printSummary(result, ctx);
     if (segment !== undefined) ctx.io.out(`  archived   ${result.records.length} record(s) to ${segment}`);
     return result;

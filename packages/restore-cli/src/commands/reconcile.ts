@@ -29,7 +29,7 @@ export async function reconcileCommand(
         changeLog: store.changeLog,
         snapshots: store.snapshots,
         checkpoints,
-        clock: ctx.clock,
+        clock: store.clock,
       },
       poolId,
     );

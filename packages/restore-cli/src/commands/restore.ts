@@ -359,7 +359,6 @@ async function archive(
     const segment = await store.archive(
       poolId,
       records.filter((record) => record.poolId === poolId),
-      ctx.clock,
     );
     // Only with the table view: JSON output stays one document.
     if (segment !== undefined && say) ctx.io.out(`restore history archived to ${segment}`);

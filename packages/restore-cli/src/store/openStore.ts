@@ -10,11 +10,13 @@ import {
   type EventTrail,
   InvalidInputError,
   SegmentChangeLog,
+  ServiceClock,
   SnapshotStore,
 } from '@cognito-rewind/core';
 import {
   createS3Client,
   isLoopbackEndpoint,
+  observeServiceTime,
   openAwsStore,
   S3BlobStore,
 } from '@cognito-rewind/core/adapters/aws';
@@ -45,8 +47,14 @@ export interface Store {
    * (`HeldChangeLog`) and archives it to the bucket.
    */
   readOnlyLog?: boolean;
-  /** Archives records just appended to a delta segment, so the bucket alone stays complete. */
-  archive(poolId: string, records: readonly ChangeRecord[], clock: Clock): Promise<string | undefined>;
+  /**
+   * What every time a command writes to this store is dated by. The AWS store is shared by machines
+   * whose clocks disagree: its clock is the services' time (`ServiceClock`). A directory store has
+   * only this machine's.
+   */
+  clock: Clock;
+  /** Archives records just appended to a delta segment (dated by `clock`), so the bucket alone stays complete. */
+  archive(poolId: string, records: readonly ChangeRecord[]): Promise<string | undefined>;
   close(): void;
 }
 
@@ -62,7 +70,7 @@ export function openStore(choice: StoreChoice, options: OpenStoreOptions): Store
   return choice.kind === 'directory' ? openDirectory(choice.dir, options) : openAws(choice, options);
 }
 
-function openDirectory(dirOption: string, { mustExist, cwd }: OpenStoreOptions): Store {
+function openDirectory(dirOption: string, { mustExist, cwd, clock }: OpenStoreOptions): Store {
   const dir = resolve(cwd, dirOption);
   const exists = existsSync(dir);
   if (exists && !statSync(dir).isDirectory())
@@ -78,7 +86,9 @@ function openDirectory(dirOption: string, { mustExist, cwd }: OpenStoreOptions):
     checkpoints: new DirectoryCheckpointStore(dir),
     trail: new DirectoryEventTrail(dir),
     localDir: dir,
-    archive: (poolId, records, clock) => archiveRecords(blobs, poolId, records, clock),
+    // One machine writes a directory store, so its clock is the only one: nothing to agree with.
+    clock,
+    archive: (poolId, records) => archiveRecords(blobs, poolId, records, clock),
     close: () => {},
   };
 }
@@ -126,7 +136,8 @@ function openAws(choice: Extract<StoreChoice, { kind: 'aws' }>, options: OpenSto
     checkpoints: store.checkpoints,
     trail: store.trail,
     localDir,
-    archive: (poolId, records, clock) => archiveRecords(store.blobs, poolId, records, clock),
+    clock: store.clock,
+    archive: (poolId, records) => archiveRecords(store.blobs, poolId, records, store.clock),
     close: () => store.close(),
   };
 }
@@ -140,6 +151,9 @@ function openBucketAlone(
   clock: Clock,
 ): Store {
   const s3 = createS3Client(s3Options);
+  // Segments written here are named by time, as the archivers' are: by the services' time, like theirs.
+  const serviceClock = new ServiceClock({ local: clock });
+  observeServiceTime(s3, serviceClock, 'S3');
   const blobs = new S3BlobStore(s3, {
     bucket: choice.bucket,
     ...(choice.prefix === undefined ? {} : { prefix: choice.prefix }),
@@ -149,11 +163,12 @@ function openBucketAlone(
     label: `${where} (the bucket alone: delta segments, read-only)`,
     blobs,
     snapshots: new SnapshotStore(blobs),
-    changeLog: new SegmentChangeLog(blobs, { clock }),
+    changeLog: new SegmentChangeLog(blobs, { clock: serviceClock }),
     readOnlyLog: true,
     localDir,
+    clock: serviceClock,
     // In a DR region the bucket is all there is: what a restore did goes there, where reads find it.
-    archive: (poolId, records, archiveClock) => archiveRecords(blobs, poolId, records, archiveClock),
+    archive: (poolId, records) => archiveRecords(blobs, poolId, records, serviceClock),
     close: () => s3.destroy(),
   };
 }
