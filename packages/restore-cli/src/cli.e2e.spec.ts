@@ -140,6 +140,13 @@ describe('restore-cli snapshots', () => {
 });
 
 describe('restore-cli verify', () => {
+  it('refuses a pool the store does not know, instead of finding that everything checks out', async () => {
+    const result = await run('verify', '--pool', 'us-east-1_Nope', '--store', store);
+    expect(result.code).toBe(EXIT.badInput);
+    expect(result.err).toBe('error: pool us-east-1_Nope has no snapshots in this store');
+    expect(result.out).not.toContain('checks out');
+  });
+
   it('checks a directory store end to end, and names a change record edited on disk', async () => {
     // The store of the backups before and after the bad afternoon, copied so the edit stays here.
     const copy = join(work, 'verify-copy');

@@ -1,12 +1,19 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { collectState, InvalidInputError, type PoolStateDocument, stateAt } from '@cognito-rewind/core';
+import {
+  collectState,
+  InvalidInputError,
+  type PoolStateDocument,
+  SegmentChangeLog,
+  stateAt,
+} from '@cognito-rewind/core';
 import { parsePoolId } from '../io/options.js';
 import { parseAt } from '../io/parseTime.js';
 import { openReadyStore, type Store } from '../store/openStore.js';
 import { chooseStore, type StoreOptions } from '../store/storeOptions.js';
 import type { CommandContext } from './context.js';
+import { BUCKET_ALONE } from './verify.js';
 
 export interface StateOptions extends StoreOptions {
   pool: string;
@@ -46,6 +53,7 @@ async function stateDocument(
     const result = await stateAt(store, poolId, at);
     const document = await collectState(result);
     for (const warning of result.warnings) ctx.io.err(`warning: ${warning}`);
+    if (store.changeLog instanceof SegmentChangeLog) ctx.io.err(`note: ${BUCKET_ALONE}`);
     return document;
   } finally {
     store.close();

@@ -1,4 +1,5 @@
 import { SegmentChangeLog, type VerifyReport, verifyPool } from '@cognito-rewind/core';
+import { DirectoryChangeLog } from '@cognito-rewind/core/adapters/local';
 import { parsePoolId } from '../io/options.js';
 import { openReadyStore } from '../store/openStore.js';
 import { chooseStore, type StoreOptions } from '../store/storeOptions.js';
@@ -23,17 +24,30 @@ export async function verifyCommand(options: VerifyOptions, ctx: CommandContext)
       store.changeLog instanceof SegmentChangeLog
         ? undefined
         : new SegmentChangeLog(store.blobs, { clock: ctx.clock });
+    // A directory journal is read past its damaged lines, each reported once, so the rest is checked.
+    const changeLog =
+      store.changeLog instanceof DirectoryChangeLog
+        ? new DirectoryChangeLog(store.changeLog.root, { skipDamaged: true })
+        : store.changeLog;
     const report = await verifyPool(
-      { snapshots: store.snapshots, changeLog: store.changeLog, ...(segments ? { segments } : {}) },
+      { snapshots: store.snapshots, changeLog, ...(segments ? { segments } : {}) },
       poolId,
     );
     if (options.json) ctx.io.out(JSON.stringify(report, null, 2));
     else printReport(report, store.label, ctx);
+    if (store.changeLog instanceof SegmentChangeLog) ctx.io.err(`note: ${BUCKET_ALONE}`);
     return report;
   } finally {
     store.close();
   }
 }
+
+/**
+ * What a store without its table cannot prove: nothing outside the bucket vouches for its snapshots
+ * and segments, so whoever can write to it can rewrite history consistently.
+ */
+export const BUCKET_ALONE =
+  'the bucket alone is the root of trust here: no table vouches for its snapshots and segments, so whoever can write to the bucket can rewrite them unnoticed; keep them under S3 Object Lock (compliance mode)';
 
 function printReport(report: VerifyReport, label: string, ctx: CommandContext): void {
   ctx.io.out(`verify ${report.poolId} in ${label}`);
