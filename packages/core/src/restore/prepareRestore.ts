@@ -9,7 +9,7 @@ import type { SnapshotStore } from '../snapshots/snapshotStore.js';
 import { keysOf } from './planContext.js';
 import { type PlanInput, planRestore } from './planRestore.js';
 import type { JournalSummary } from './restoreJournal.js';
-import type { RestoreMode, RestorePlan, RestoreScope } from './restorePlan.js';
+import type { RestoreMode, RestoreNote, RestorePlan, RestoreScope } from './restorePlan.js';
 import { settleUnknownFields } from './unknownFields.js';
 import { changesOptionalParts, leaveUnwritable } from './unwritableParts.js';
 
@@ -87,7 +87,7 @@ export async function prepareRestore(deps: PrepareDeps, request: RestoreRequest)
   let plan = planRestore(input);
   plan = { ...plan, notes: [...plan.notes, ...unknownNotes.filter((note) => inScope(input, note.entity))] };
   if (revert !== undefined && input.users === undefined && input.groups === undefined)
-    plan = onlyEntity(plan, revert.entity);
+    plan = onlyEntity(plan, revert.entity, membershipsLeft(revert.entity, target, live));
   plan = await withoutUnwritable(plan, deps.writer);
   return { plan, target, userMfa: scan.userMfaRead, warnings: state.warnings };
 }
@@ -134,13 +134,37 @@ function revertScope(entity: EntityKey): Partial<PlanInput> {
   return {};
 }
 
-function onlyEntity(plan: RestorePlan, entity: EntityKey): RestorePlan {
+function onlyEntity(plan: RestorePlan, entity: EntityKey, left: RestoreNote[] = []): RestorePlan {
   return {
     ...plan,
     tasks: plan.tasks.filter((t) => t.entity === entity),
     kept: plan.kept.filter((k) => k === entity),
-    notes: plan.notes.filter((n) => n.entity === entity),
+    notes: [...plan.notes.filter((n) => n.entity === entity), ...left],
   };
+}
+
+/**
+ * A group's revert leaves the memberships in it as they are live (each is its user's record): when
+ * some differ from then, the plan says so, with the way to put them back too.
+ */
+function membershipsLeft(
+  entity: EntityKey,
+  target: ReadonlyMap<EntityKey, JsonObject>,
+  live: ReadonlyMap<EntityKey, JsonObject>,
+): RestoreNote[] {
+  const { kind, id } = parseEntityKey(entity);
+  if (kind !== 'group' || id === undefined) return [];
+  const inGroup = (doc: JsonObject | undefined) => ((doc?.groups ?? []) as string[]).includes(id);
+  const users = new Set([...keysOf(target, 'user'), ...keysOf(live, 'user')]);
+  const differ = [...users].filter((key) => inGroup(target.get(key)) !== inGroup(live.get(key))).length;
+  if (differ === 0) return [];
+  return [
+    {
+      kind: 'revertScope',
+      entity,
+      message: `the membership in ${id} of ${differ} user(s) differs from then and is left as it is: revert those users' changes, or restore with --group ${id}`,
+    },
+  ];
 }
 
 /**

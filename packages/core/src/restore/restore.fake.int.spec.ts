@@ -288,6 +288,12 @@ describe('restore on the in-memory Cognito: every component cognito-local lacks'
     });
     expect(prepared.plan.tasks.map((t) => t.entity)).toEqual(['group:staff']);
     expect(result.outcomes.map((o) => [o.action, o.status])).toEqual([['updateGroup group:staff', 'done']]);
+    // Said, not silent: the membership that differs from then is left to its user's own record.
+    expect(prepared.plan.notes).toContainEqual({
+      kind: 'revertScope',
+      entity: 'group:staff',
+      message: expect.stringContaining('1 user(s)'),
+    });
     const live = await livePool(env, UserPoolId);
     expect(writableView('group:staff', live.get('group:staff'))).toEqual({
       Description: 'Everyone',

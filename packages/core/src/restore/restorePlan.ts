@@ -134,7 +134,9 @@ export type NoteKind =
   /** A domain that only a delete and a re-creation can bring back as at T: --exact does it, undo never. */
   | 'domainReplacement'
   /** A custom domain created or deleted: a CloudFront distribution comes or goes, its DNS record must follow. */
-  | 'customDomainDns';
+  | 'customDomainDns'
+  /** What a `--revert` leaves out of its one entity on purpose (a group's memberships), and how to do it. */
+  | 'revertScope';
 
 /** What Cognito cannot take back, or what the restore leaves alone on purpose: never silent. */
 export interface RestoreNote {
