@@ -201,7 +201,7 @@ describe('restore-cli restore on cognito-local', () => {
       ),
     ).toBe(true);
     const csv = await readFile(join(fx.work, reports, files[3] as string), 'utf8');
-    expect(csv.split('\n')[0]).toBe('username,old_sub,new_sub');
+    expect(csv.split('\n')[0]).toBe('username,old_sub,new_sub,new_username');
     const byName = (state: Map<EntityKey, JsonObject>) =>
       Object.fromEntries(
         [...state]

@@ -88,6 +88,7 @@ export async function applyPlan(
 ): Promise<ApplyResult> {
   const startedAt = deps.clock.now().toISOString();
   const clientIds = knownClientIds(plan, context.previous);
+  const usernames = knownUsernames(plan);
   const result: ApplyResult = {
     outcomes: [],
     subs: [],
@@ -112,6 +113,8 @@ export async function applyPlan(
     if (kind === 'client' && task.liveEntity === task.entity)
       return entityKey('client', clientIds.get(id) ?? id);
     if (kind === 'ui' && id !== 'ALL') return entityKey('ui', clientIds.get(id) ?? id);
+    // A user re-created where email or phone is the username has the name Cognito gave it.
+    if (kind === 'user') return entityKey('user', usernames.get(id) ?? id);
     return task.liveEntity;
   };
   const byAction = new Map<string, ActionOutcome>();
@@ -212,13 +215,16 @@ export async function applyPlan(
       await ready.get(String(a.input.GroupName))?.done;
     await deps.journal.append({ type: 'start', at: at(), action: a.id, entity: a.entity });
     try {
-      const answer = await paced(ACTION_OPERATION[a.kind], () => runAction(target, a));
+      const call = withLiveUsername(a, usernames);
+      const answer = await paced(ACTION_OPERATION[a.kind], () => runAction(target, call));
       const ledger = ledgerEntry(a, answer, context.target);
       if (ledger?.newClientId !== undefined) {
         clientIds.set(String(ledger.oldClientId), String(ledger.newClientId));
         result.clients.push(ledger as unknown as ClientLedgerEntry);
       }
       if (ledger?.newSub !== undefined) result.subs.push(ledger as unknown as SubLedgerEntry);
+      if (ledger?.newUsername !== undefined)
+        usernames.set(String(ledger.username), String(ledger.newUsername));
       await deps.journal.append({
         type: 'done',
         at: at(),
@@ -352,6 +358,30 @@ function matchesExpected(expected: JsonObject | null, now: JsonObject | null): b
   return deepEqual(expected, comparable);
 }
 
+/**
+ * Username at T → live name, for users whose name Cognito generated (email or phone as username):
+ * those the plan found under another name (re-created by an earlier run), then each one this run
+ * re-creates. Usernames in the plan's inputs are those at T, as client ids are.
+ */
+function knownUsernames(plan: RestorePlan): Map<string, string> {
+  const usernames = new Map<string, string>();
+  for (const task of plan.tasks) {
+    const at = parseEntityKey(task.entity);
+    const live = parseEntityKey(task.liveEntity);
+    if (at.kind === 'user' && live.kind === 'user' && at.id && live.id && at.id !== live.id)
+      usernames.set(at.id, live.id);
+  }
+  return usernames;
+}
+
+/** The action with its user's live name (a creation names the user by its address: left as it is). */
+function withLiveUsername(a: RestoreAction, usernames: ReadonlyMap<string, string>): RestoreAction {
+  const { kind, id = '' } = parseEntityKey(a.entity);
+  const name = usernames.get(id);
+  if (kind !== 'user' || name === undefined || a.kind === 'createUser') return a;
+  return { ...a, input: { ...a.input, Username: name } };
+}
+
 function ledgerEntry(
   a: RestoreAction,
   answer: JsonObject | undefined,
@@ -359,9 +389,17 @@ function ledgerEntry(
 ): JsonObject | undefined {
   if (answer === undefined) return undefined;
   const doc = target.get(a.entity);
-  if (a.kind === 'createUser') {
+  if (a.kind === 'createUser' || a.kind === 'adoptUser') {
+    // The sub ledger names users as at T; a name Cognito generated goes beside it.
+    const username = parseEntityKey(a.entity).id ?? '';
     const oldSub = (doc?.attributes as Record<string, string> | undefined)?.sub;
-    return { username: String(a.input.Username), oldSub: oldSub ?? '', newSub: answer.newSub ?? '' };
+    const renamed = typeof answer.newUsername === 'string' && answer.newUsername !== username;
+    return {
+      username,
+      oldSub: oldSub ?? '',
+      newSub: answer.newSub ?? '',
+      ...(renamed ? { newUsername: answer.newUsername } : {}),
+    };
   }
   if (a.kind === 'createClient')
     return {

@@ -14,12 +14,13 @@ import {
 import { applyPlan } from './applyPlan.js';
 import { planRestore } from './planRestore.js';
 import { RateLimiter } from './rateLimiter.js';
-import { MemoryRestoreJournal, summarizeJournal } from './restoreJournal.js';
+import { MemoryRestoreJournal, type SubLedgerEntry, summarizeJournal } from './restoreJournal.js';
 import type { RestoreMode } from './restorePlan.js';
 
 /**
  * plan(target, live) applied in exact mode makes the live pool the target on every writable field,
- * and plans nothing more afterwards (undo: the same, leaving what was made after T as it is). Each run builds a small pool on the in-memory Cognito as the
+ * and plans nothing more afterwards (undo: the same, leaving what was made after T as it is, and a
+ * user someone deleted and made again under its name). Each run builds a small pool on the in-memory Cognito as the
  * target, reads it, turns it into a random other pool (the live one: users, groups, memberships and
  * clients edited in place, deleted, re-created or added), applies the plan between the two through the
  * real writer and reader, and reads the result back.
@@ -258,7 +259,7 @@ const plan = (
   target: Map<EntityKey, JsonObject>,
   live: Map<EntityKey, JsonObject>,
   mode: RestoreMode,
-  ledger?: Map<string, string>,
+  ledgers?: { clients: Map<string, string>; subs: SubLedgerEntry[] },
 ) =>
   planRestore({
     sourcePoolId: poolId,
@@ -267,7 +268,9 @@ const plan = (
     target,
     live,
     mode,
-    ...(ledger ? { clients: { ledger } } : {}),
+    ...(ledgers
+      ? { clients: { ledger: ledgers.clients }, recreated: { ledger: ledgers.subs, unanswered: [] } }
+      : {}),
   });
 
 describe('planRestore and applyPlan on random pool pairs (fake Cognito)', () => {
@@ -303,19 +306,37 @@ describe('planRestore and applyPlan on random pool pairs (fake Cognito)', () => 
 
           const after = await livePool(env, poolId);
           const ledger = clientLedger(result);
+          // A user deleted and made again under its name is someone else: exact replaces it (a new sub,
+          // in the ledger); undo leaves it as it is, and says so.
+          const recreated = Object.keys(liveSpec.users)
+            .filter((u) => targetSpec.users[u] !== undefined && liveSpec.users[u]?.recreate)
+            .map((u) => `user:${u}`);
+          const refused = restore.notes.filter((n) => n.kind === 'impostor').map((n) => n.entity);
+          expect(refused.sort()).toEqual(mode === 'undo' ? recreated.sort() : []);
+          for (const key of refused) expect(after.get(key)).toEqual(live.get(key));
+          const replaced = restore.tasks.flatMap((t) => t.actions.filter((a) => a.kind === 'replaceUser'));
+          expect(replaced.map((a) => a.entity).sort()).toEqual(mode === 'exact' ? recreated.sort() : []);
           // Exact: nothing else is left. Undo: what was made after T is kept, memberships in kept groups too.
           const keptGroups = restore.kept.filter((k) => k.startsWith('group:')).map((k) => k.slice(6));
           expect(restore.kept.length === 0 || mode === 'undo').toBe(true);
+          const ignore = (key: EntityKey) => refused.includes(key);
           expect(
-            writableDifferences(target, after, { clientIds: ledger, extra: restore.kept, keptGroups }),
+            writableDifferences(target, after, {
+              clientIds: ledger,
+              extra: restore.kept,
+              keptGroups,
+              ignore,
+            }),
           ).toEqual([]);
           // Re-created clients keep their secret; nothing is planned once the target is reached.
           for (const [oldId, newId] of ledger)
             expect(after.get(`client:${newId}`)?.HasClientSecret).toBe(
               target.get(`client:${oldId}`)?.HasClientSecret,
             );
-          const again = plan(poolId, target, after, mode, ledger);
+          // The users this restore re-created are its own: its sub ledger vouches for them.
+          const again = plan(poolId, target, after, mode, { clients: ledger, subs: result.subs });
           expect(again.tasks).toEqual([]);
+          expect(again.notes.filter((n) => n.kind === 'impostor').map((n) => n.entity)).toEqual(refused);
           expect(again.kept).toEqual(restore.kept);
           call('DeleteUserPool', { UserPoolId: poolId });
         },

@@ -101,11 +101,6 @@ export function planRestore(input: PlanInput): RestorePlan {
     kept: [],
     notes: [],
   };
-  const poolDifferences =
-    inScope('users') || inScope('pool')
-      ? schemaDifferences(target.get('pool'), live.get('pool'), usersOf(target, input.users))
-      : [];
-
   const groupFilter = input.groups === undefined ? undefined : new Set(input.groups);
   const usernameAttributes = usernameAttributesOf(live.get('pool') ?? target.get('pool'));
   planPoolSettings(ctx);
@@ -139,11 +134,7 @@ export function planRestore(input: PlanInput): RestorePlan {
   planTags(ctx);
 
   // Planning writes nothing, so the whole plan can be checked before a single call is sent.
-  const differences = [
-    ...poolDifferences,
-    ...userAttributeDifferences(input.targetPoolId, target.get('pool'), live.get('pool'), ctx.tasks),
-  ];
-  if (differences.length > 0) throw new SchemaMismatchError(input.targetPoolId, differences);
+  refuseWhatSchemaCannotTake(input, ctx);
 
   const order = (phase: string) => PHASES.indexOf(phase as (typeof PHASES)[number]);
   const tasks = ctx.tasks
@@ -170,6 +161,22 @@ export function planRestore(input: PlanInput): RestorePlan {
 
 const usernameAttributesOf = (pool: JsonObject | undefined): string[] =>
   Array.isArray(pool?.UsernameAttributes) ? pool.UsernameAttributes.map(String) : [];
+
+/**
+ * Throws SchemaMismatchError naming every difference the target pool cannot take: of the pool itself
+ * (custom attributes, creation-time settings) and of each user write the plan holds.
+ */
+function refuseWhatSchemaCannotTake(input: PlanInput, ctx: PlanContext): void {
+  const atT = ctx.target.get('pool');
+  const live = ctx.live.get('pool');
+  const differences = [
+    ...(ctx.inScope('users') || ctx.inScope('pool')
+      ? schemaDifferences(atT, live, usersOf(ctx.target, input.users))
+      : []),
+    ...userAttributeDifferences(input.targetPoolId, atT, live, ctx.tasks),
+  ];
+  if (differences.length > 0) throw new SchemaMismatchError(input.targetPoolId, differences);
+}
 
 /**
  * Into another pool (--create-pool NAME, a copy), the pool's name is the target pool's own: restoring

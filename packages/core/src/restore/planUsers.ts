@@ -1,6 +1,8 @@
 import { deepEqual, type JsonObject } from '../model/json.js';
 import { action, addTask, change, fieldChanges, idOf, keysOf, type PlanContext } from './planContext.js';
+import { desiredGroups, groupsOf, linkActions, membershipActions } from './planMemberships.js';
 import type { FieldChange, RestoreAction } from './restorePlan.js';
+import { creationName, type UserMatch, type UserMatching } from './userIdentity.js';
 import { restorableMfa, writableAttributes, writableView } from './writableView.js';
 
 export interface UserPlanOptions {
@@ -14,30 +16,11 @@ export interface UserPlanOptions {
   keptGroups: ReadonlySet<string>;
   /** Identity providers that exist once the providers phase has run. */
   providersAfter: ReadonlySet<string>;
+  /** Which live user is which user at T (see `userIdentity.ts`). */
+  matching: UserMatching;
+  /** The target pool's `UsernameAttributes`: re-created users go in under their email or phone. */
+  usernameAttributes: readonly string[];
 }
-
-interface Identity {
-  providerName: string;
-  userId: string;
-}
-
-/** The `identities` attribute: the provider identities linked to a user (a JSON array). */
-export function identitiesOf(doc: JsonObject | undefined): Identity[] {
-  const text = (doc?.attributes as Record<string, string> | undefined)?.identities;
-  if (text === undefined) return [];
-  try {
-    const parsed = JSON.parse(text) as { providerName?: unknown; userId?: unknown }[];
-    return parsed.flatMap((i) =>
-      typeof i.providerName === 'string' && typeof i.userId === 'string'
-        ? [{ providerName: i.providerName, userId: i.userId }]
-        : [],
-    );
-  } catch {
-    return [];
-  }
-}
-
-const groupsOf = (doc: JsonObject | undefined): string[] => (doc?.groups as string[] | undefined) ?? [];
 
 /** Users, each a task of its own: create or update, enable/disable, MFA, memberships, provider links. */
 export function planUsers(ctx: PlanContext, options: UserPlanOptions): void {
@@ -46,32 +29,49 @@ export function planUsers(ctx: PlanContext, options: UserPlanOptions): void {
     memberships: ctx.inScope('memberships'),
   };
   if (!scope.users && !scope.memberships) return;
-  const keys = new Set([...keysOf(ctx.target, 'user'), ...keysOf(ctx.live, 'user')]);
+  const liveOnly = keysOf(ctx.live, 'user').filter((k) => !options.matching.claimed.has(k));
+  const keys = new Set([...keysOf(ctx.target, 'user'), ...liveOnly]);
   for (const key of [...keys].sort())
     if (options.users === undefined || options.users.has(idOf(key))) planUser(ctx, key, options, scope);
 }
 
-function planUser(
+type Scope = { users: boolean; memberships: boolean };
+
+function planUser(ctx: PlanContext, key: string, options: UserPlanOptions, scope: Scope): void {
+  const target = ctx.target.get(key);
+  const match = options.matching.matches.get(key);
+  if (target === undefined || match === undefined) planLiveOnly(ctx, key, scope);
+  else if (match.kind === 'impostor') replacedUser(ctx, key, target, match, options, scope);
+  else if (match.kind === 'absent' && match.heldBy !== undefined && !deletedFirst(ctx, match.heldBy, options))
+    refuse(ctx, key, `its ${addressOf(target, options)} is held by ${match.heldBy}`);
+  else restoredUser(ctx, key, target, match, options, scope);
+}
+
+/** A user that did not exist at T: undo keeps it, exact deletes it. */
+function planLiveOnly(ctx: PlanContext, key: string, scope: Scope): void {
+  if (!scope.users) return;
+  if (ctx.mode === 'undo') ctx.kept.push(key);
+  else
+    addTask(ctx, 'deletions', key, writableView(key, ctx.live.get(key)), null, [
+      action('deleteUser', key, { Username: idOf(key) }, 'did not exist at T'),
+    ]);
+}
+
+/** A user at T, re-created or put back in place (first adopted, if an earlier run created it unheard). */
+function restoredUser(
   ctx: PlanContext,
   key: string,
+  target: JsonObject,
+  match: Exclude<UserMatch, { kind: 'impostor' }>,
   options: UserPlanOptions,
-  scope: { users: boolean; memberships: boolean },
+  scope: Scope,
 ): void {
-  const target = ctx.target.get(key);
-  const live = ctx.live.get(key);
-  if (target === undefined) {
-    if (!scope.users) return;
-    if (ctx.mode === 'undo') ctx.kept.push(key);
-    else
-      addTask(ctx, 'deletions', key, writableView(key, live), null, [
-        action('deleteUser', key, { Username: idOf(key) }, 'did not exist at T'),
-      ]);
-    return;
-  }
+  const live = match.kind === 'absent' ? undefined : match.live;
   const actions: RestoreAction[] = [];
+  if (match.kind === 'adopted') actions.push(adoptAction(key, match.live));
   if (scope.users)
     actions.push(
-      ...(live === undefined ? createdUser(ctx, key, target) : updatedUser(ctx, key, target, live)),
+      ...(live === undefined ? createdUser(ctx, key, target, options) : updatedUser(ctx, key, target, live)),
     );
   if (scope.memberships && (live !== undefined || actions.some((a) => a.kind === 'createUser')))
     actions.push(...membershipActions(ctx, key, target, live, options));
@@ -79,15 +79,90 @@ function planUser(
   const desired = writableView(key, { ...target, groups: desiredGroups(ctx, target, live, options) });
   // The deletions phase runs first: a group it deletes is gone from the user's groups by the time
   // apply re-reads the user, and that is this restore's doing, not a conflict.
-  const expected =
-    live === undefined
-      ? null
-      : writableView(key, { ...live, groups: groupsOf(live).filter((g) => options.groupsAfter.has(g)) });
-  addTask(ctx, 'users', key, expected, desired, actions);
+  const expected = live === undefined ? null : expectedView(key, live, options);
+  addTask(ctx, 'users', key, expected, desired, actions, match.kind === 'absent' ? key : match.liveKey);
 }
 
-/** A user deleted since T: one AdminCreateUser with every attribute, then what creation cannot set. */
-function createdUser(ctx: PlanContext, key: string, target: JsonObject): RestoreAction[] {
+const expectedView = (key: string, live: JsonObject, options: UserPlanOptions) =>
+  writableView(key, { ...live, groups: groupsOf(live).filter((g) => options.groupsAfter.has(g)) });
+
+/**
+ * Another person holds the name of a user at T. Undo never merges the two: it leaves that user alone,
+ * and says so. `--exact` deletes the impostor and re-creates the user at T (a new sub, in the ledger).
+ */
+function replacedUser(
+  ctx: PlanContext,
+  key: string,
+  target: JsonObject,
+  match: Extract<UserMatch, { kind: 'impostor' }>,
+  options: UserPlanOptions,
+  scope: Scope,
+): void {
+  if (ctx.mode === 'undo' || !scope.users) {
+    refuse(ctx, key, `the live user of that name is someone else (${match.why})`);
+    return;
+  }
+  ctx.notes.push({
+    kind: 'impostor',
+    entity: key,
+    message: `${idOf(key)}: the live user of that name is someone else (${match.why}): deleted, and ${idOf(key)} re-created as at T`,
+  });
+  const liveSub = String((match.live.attributes as Record<string, string> | undefined)?.sub ?? '');
+  const actions = [
+    action('replaceUser', key, { Username: idOf(key), Sub: liveSub }, `someone else since T (${match.why})`, [
+      change('sub', liveSub, (target.attributes as Record<string, string> | undefined)?.sub),
+    ]),
+    ...createdUser(ctx, key, target, options),
+  ];
+  if (scope.memberships) actions.push(...membershipActions(ctx, key, target, undefined, options));
+  actions.push(...linkActions(ctx, key, target, undefined, options));
+  const desired = writableView(key, { ...target, groups: desiredGroups(ctx, target, undefined, options) });
+  addTask(ctx, 'users', key, expectedView(key, match.live, options), desired, actions);
+}
+
+function refuse(ctx: PlanContext, key: string, why: string): void {
+  const rule =
+    ctx.mode === 'undo'
+      ? 'undo never merges two users (--exact replaces that one)'
+      : 'only an --exact restore of every user (or of this one) replaces that one';
+  ctx.notes.push({ kind: 'impostor', entity: key, message: `${idOf(key)} is left alone: ${why}; ${rule}` });
+}
+
+/** Whether this plan deletes the live user first (a user made after T, in `--exact` with every user). */
+const deletedFirst = (ctx: PlanContext, holder: string, options: UserPlanOptions) =>
+  ctx.mode === 'exact' &&
+  ctx.inScope('users') &&
+  options.users === undefined &&
+  options.groups === undefined &&
+  !ctx.target.has(holder);
+
+function addressOf(target: JsonObject, options: UserPlanOptions): string {
+  const { username, address } = creationName(target, options.usernameAttributes);
+  return `${address ?? 'name'} ${username}`;
+}
+
+/** The first action of a user an earlier run created without hearing back: its new sub goes in the ledger. */
+function adoptAction(key: string, live: JsonObject): RestoreAction {
+  const sub = String((live.attributes as Record<string, string> | undefined)?.sub ?? '');
+  return action(
+    'adoptUser',
+    key,
+    { Username: idOf(key), Sub: sub },
+    'created by an earlier run of this restore, whose answer was lost',
+    [change('sub', undefined, sub)],
+  );
+}
+
+/**
+ * A user deleted since T: one AdminCreateUser with every attribute, then what creation cannot set. In
+ * a pool with email or phone as username it is created under its address and Cognito names it.
+ */
+function createdUser(
+  ctx: PlanContext,
+  key: string,
+  target: JsonObject,
+  options: UserPlanOptions,
+): RestoreAction[] {
   const username = idOf(key);
   if (target.status === 'EXTERNAL_PROVIDER') {
     ctx.notes.push({
@@ -104,7 +179,8 @@ function createdUser(ctx: PlanContext, key: string, target: JsonObject): Restore
   });
   ctx.notes.push({ kind: 'sub', entity: key, message: `${username} gets a new sub: see the sub ledger` });
   const want = writableAttributes(target);
-  const input = { Username: username, UserAttributes: want, notify: ctx.notify };
+  const name = creationName(target, options.usernameAttributes).username;
+  const input = { Username: name, UserAttributes: want, notify: ctx.notify };
   const actions = [
     action('createUser', key, input, 'deleted since T', fieldChanges(null, { attributes: want })),
   ];
@@ -209,100 +285,4 @@ function mfaActions(
   });
   const input = { Username: idOf(key), sms: setting('SMS_MFA'), email: setting('EMAIL_OTP') };
   return [action('setUserMfa', key, input, 'MFA preferences changed since T', [change('mfa', have, want)])];
-}
-
-function desiredGroups(
-  ctx: PlanContext,
-  target: JsonObject,
-  live: JsonObject | undefined,
-  options: UserPlanOptions,
-): string[] {
-  const keep = ctx.mode === 'undo' ? groupsOf(live).filter((g) => options.keptGroups.has(g)) : [];
-  return [...new Set([...groupsOf(target), ...keep])].filter((g) => options.groupsAfter.has(g)).sort();
-}
-
-function membershipActions(
-  ctx: PlanContext,
-  key: string,
-  target: JsonObject,
-  live: JsonObject | undefined,
-  options: UserPlanOptions,
-): RestoreAction[] {
-  const username = idOf(key);
-  const want = new Set(desiredGroups(ctx, target, live, options));
-  const have = new Set(groupsOf(live).filter((g) => options.groupsAfter.has(g)));
-  const touch = (group: string) => options.groups === undefined || options.groups.has(group);
-  const actions: RestoreAction[] = [];
-  for (const group of [...have].sort())
-    if (!want.has(group) && touch(group))
-      actions.push(
-        action(
-          'removeFromGroup',
-          key,
-          { Username: username, GroupName: group },
-          `not in ${group} at T`,
-          [change(`groups.${group}`, true, false)],
-          group,
-        ),
-      );
-  for (const group of [...want].sort())
-    if (!have.has(group) && touch(group))
-      actions.push(
-        action(
-          'addToGroup',
-          key,
-          { Username: username, GroupName: group },
-          `in ${group} at T`,
-          [change(`groups.${group}`, false, true)],
-          group,
-        ),
-      );
-  for (const group of groupsOf(target))
-    if (!options.groupsAfter.has(group) && touch(group))
-      ctx.notes.push({
-        kind: 'notCaptured',
-        entity: key,
-        message: `${username} was in ${group} at T, which this restore does not re-create`,
-      });
-  return actions;
-}
-
-/** Provider identities linked to the user at T: re-linked where the provider exists, else listed. */
-function linkActions(
-  ctx: PlanContext,
-  key: string,
-  target: JsonObject,
-  live: JsonObject | undefined,
-  options: UserPlanOptions,
-): RestoreAction[] {
-  const linked = new Set(identitiesOf(live).map((i) => `${i.providerName}\u0000${i.userId}`));
-  const actions: RestoreAction[] = [];
-  for (const identity of identitiesOf(target)) {
-    if (linked.has(`${identity.providerName}\u0000${identity.userId}`)) continue;
-    if (!options.providersAfter.has(identity.providerName)) {
-      ctx.notes.push({
-        kind: 'providerLink',
-        entity: key,
-        message: `${idOf(key)} was linked to ${identity.providerName} (${identity.userId}), a provider this pool does not have`,
-      });
-      continue;
-    }
-    const input = {
-      Username: idOf(key),
-      ProviderName: identity.providerName,
-      ProviderAttributeName: 'Cognito_Subject',
-      ProviderAttributeValue: identity.userId,
-    };
-    actions.push(
-      action(
-        'linkProvider',
-        key,
-        input,
-        `linked to ${identity.providerName} at T`,
-        [change(`identities.${identity.providerName}`, undefined, identity.userId)],
-        `${identity.providerName}:${identity.userId}`,
-      ),
-    );
-  }
-  return actions;
 }

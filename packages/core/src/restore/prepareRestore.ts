@@ -12,6 +12,7 @@ import type { JournalSummary } from './restoreJournal.js';
 import type { RestoreMode, RestoreNote, RestorePlan, RestoreScope } from './restorePlan.js';
 import { settleUnknownFields } from './unknownFields.js';
 import { changesOptionalParts, leaveUnwritable } from './unwritableParts.js';
+import type { RecreatedUsers } from './userIdentity.js';
 
 export interface RestoreRequest {
   sourcePoolId: string;
@@ -79,6 +80,7 @@ export async function prepareRestore(deps: PrepareDeps, request: RestoreRequest)
       ledger: clientLedger(request.previous, target, live),
       byName: request.targetPoolId !== request.sourcePoolId,
     },
+    recreated: recreatedUsers(request.previous),
     ...(request.only ? { only: request.only } : {}),
     ...(request.users ? { users: request.users } : {}),
     ...(request.groups ? { groups: request.groups } : {}),
@@ -165,6 +167,17 @@ function membershipsLeft(
       message: `the membership in ${id} of ${differ} user(s) differs from then and is left as it is: revert those users' changes, or restore with --group ${id}`,
     },
   ];
+}
+
+/**
+ * Users earlier runs re-created (their sub ledger), and those whose AdminCreateUser was sent without
+ * an answer journaled: cut off mid-call, or failed in a way (a timeout) that may have created them.
+ */
+function recreatedUsers(previous: JournalSummary | undefined): RecreatedUsers {
+  const unanswered = [...(previous?.inFlight ?? []), ...(previous?.failed ?? [])]
+    .filter(({ action }) => action.startsWith('createUser '))
+    .map(({ entity }) => parseEntityKey(entity).id ?? '');
+  return { ledger: previous?.subs ?? [], unanswered };
 }
 
 /**

@@ -54,6 +54,10 @@ export type RestoreActionKind =
   | 'disableUser'
   | 'setUserMfa'
   | 'deleteUser'
+  /** The live user of a name that was someone else at T, deleted so the user of T can be re-created. */
+  | 'replaceUser'
+  /** A user an earlier run created without hearing back: read, and its new sub put in the ledger. */
+  | 'adoptUser'
   | 'addToGroup'
   | 'removeFromGroup'
   | 'linkProvider'
@@ -126,6 +130,8 @@ export type NoteKind =
   | 'identityProviderSecret'
   | 'uiImage'
   | 'createdAfter'
+  /** The live user of a name is someone else than the user of T: left alone, or replaced (--exact). */
+  | 'impostor'
   | 'notCaptured'
   /** A part the endpoint has no write API for (tags on cognito-local): nothing planned for it. */
   | 'notWritable'

@@ -1,5 +1,5 @@
 import type { JsonObject } from '../model/json.js';
-import type { RawRecord } from '../model/raw.js';
+import type { RawRecord, RawUser } from '../model/raw.js';
 import type { CognitoReader, CognitoWriter, CreateUserOptions, MfaFactorSetting } from '../ports.js';
 import type { RestoreAction, RestoreActionKind } from './restorePlan.js';
 
@@ -11,6 +11,8 @@ export const ACTION_OPERATION: Record<RestoreActionKind, string> = {
   updateGroup: 'UpdateGroup',
   deleteGroup: 'DeleteGroup',
   createUser: 'AdminCreateUser',
+  replaceUser: 'AdminDeleteUser',
+  adoptUser: 'AdminGetUser',
   updateUserAttributes: 'AdminUpdateUserAttributes',
   deleteUserAttributes: 'AdminDeleteUserAttributes',
   enableUser: 'AdminEnableUser',
@@ -86,6 +88,30 @@ function createOptions(notify: boolean, attributes: Record<string, string>): Cre
   return { suppressMessages: false, ...(mediums.length > 0 ? { deliveryMediums: mediums } : {}) };
 }
 
+/** A user's sub, and its name (Cognito generates it where email or phone is the username). */
+function userAnswer(user: RawUser): JsonObject {
+  const sub = user.Attributes?.find((a) => a.Name === 'sub')?.Value;
+  return {
+    ...(sub === undefined ? {} : { newSub: sub }),
+    ...(user.Username === undefined ? {} : { newUsername: user.Username }),
+  };
+}
+
+/**
+ * The live user the plan judged, read again: a replacement deletes, and an adoption records, only
+ * the user whose sub the plan saw, never another one that took the name since.
+ */
+async function theUserSeen(target: ActionTarget, action: RestoreAction): Promise<RawUser> {
+  const username = s(action.input.Username);
+  const user = await target.reader.getUser(target.poolId, username);
+  const sub = user?.Attributes?.find((a) => a.Name === 'sub')?.Value;
+  if (user === undefined || sub !== action.input.Sub)
+    throw new Error(
+      `${username} is no longer the user the plan saw (sub ${s(action.input.Sub)}, now ${sub ?? 'none'}): left as it is`,
+    );
+  return user;
+}
+
 /** Runs one action's single Cognito call; returns what the ledgers need to know. */
 export async function runAction(
   target: ActionTarget,
@@ -117,9 +143,14 @@ export async function runAction(
         attributes,
         createOptions(i.notify === true, attributes),
       );
-      const sub = created.Attributes?.find((a) => a.Name === 'sub')?.Value;
-      return sub === undefined ? {} : { newSub: sub };
+      return userAnswer(created);
     }
+    case 'replaceUser':
+      await theUserSeen(target, action);
+      await writer.deleteUser(poolId, s(i.Username));
+      return;
+    case 'adoptUser':
+      return userAnswer(await theUserSeen(target, action));
     case 'updateUserAttributes':
       await writer.updateUserAttributes(
         poolId,

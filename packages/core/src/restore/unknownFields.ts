@@ -32,7 +32,11 @@ export function settleUnknownFields(
     }
     const fields = toFields(kind, doc);
     const liveFields = toFields(kind, now);
+    // Who the user was stays as recorded (its sub is named by the event even when its attributes
+    // were not seen): a live user of that name with another sub is someone else, never merged.
+    const sub = fields.get(SUB);
     for (const path of paths) copyField(fields, liveFields, path);
+    if (sub !== undefined) fields.set(SUB, sub);
     settled.set(entity, fromFields(kind, fields));
     notes.push({
       kind: 'unknownValue',
@@ -42,6 +46,8 @@ export function settleUnknownFields(
   }
   return { target: settled, notes };
 }
+
+const SUB = '/attributes/sub';
 
 /** `path` (a field, or a whole member such as `/attributes`) in `into` as it is in `from`. */
 function copyField(into: Fields, from: Fields, path: string): void {

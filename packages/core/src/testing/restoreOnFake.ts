@@ -9,7 +9,7 @@ import { type EntityKey, entityKey, parseEntityKey } from '../model/entityKey.js
 import { canonicalStringify, deepEqual, type JsonObject } from '../model/json.js';
 import type { Clock } from '../ports.js';
 import { type ApplyDeps, type ApplyResult, applyPlan } from '../restore/applyPlan.js';
-import { identitiesOf } from '../restore/planUsers.js';
+import { identitiesOf } from '../restore/planMemberships.js';
 import { type PreparedRestore, prepareRestore, type RestoreRequest } from '../restore/prepareRestore.js';
 import { RateLimiter, type RateLimiterOptions } from '../restore/rateLimiter.js';
 import { MemoryRestoreJournal, summarizeJournal } from '../restore/restoreJournal.js';
@@ -91,15 +91,17 @@ export interface RunOptions {
   /** Runs between the plan and its application (to change the live pool behind the plan's back). */
   beforeApply?: (prepared: PreparedRestore) => Promise<void>;
   apply?: Partial<ApplyDeps>;
+  /** The journal of earlier runs of the same restore, which this run continues (default: a new one). */
+  journal?: MemoryRestoreJournal;
 }
 
-/** prepareRestore then applyPlan, wired as the CLI wires them, with a fresh journal. */
+/** prepareRestore then applyPlan, wired as the CLI wires them, with a fresh journal or a given one. */
 export async function runRestore(
   env: FakeRestoreEnv,
   request: Omit<RestoreRequest, 'targetPoolId'> & { targetPoolId?: string },
   options: RunOptions = {},
 ): Promise<RestoreRun> {
-  const journal = new MemoryRestoreJournal();
+  const journal = options.journal ?? new MemoryRestoreJournal();
   const previous = summarizeJournal(await journal.read());
   const full = { ...request, targetPoolId: request.targetPoolId ?? request.sourcePoolId, previous };
   const prepared = await prepareRestore({ ...env.store, reader: env.reader, writer: env.writer }, full);

@@ -201,6 +201,13 @@ function showPlanOnly(
     ctx.io.err(`dry run: ${planned} action(s) planned, nothing was changed`);
     return;
   }
+  const refused = plan.notes.filter((note) => note.kind === 'impostor').length;
+  if (refused > 0) {
+    ctx.io.err(
+      `nothing done: ${refused} user(s) at T have their name held by someone else and are left alone (see the plan); nothing was changed`,
+    );
+    return;
+  }
   const finished = previous.finished ? ' (an earlier run of this restore finished)' : '';
   // Parts the endpoint cannot write may still differ: the plan's notes name them.
   const writable = plan.notes.some((note) => note.kind === 'notWritable')

@@ -45,25 +45,51 @@ export function renderPlan(plan: RestorePlan): string {
       : `${plan.targetPoolId} (from ${plan.sourcePoolId})`;
   lines.push(`restore plan for ${target} to its state at ${plan.at} (${plan.mode} mode)`);
   const deletions = plan.tasks.filter((t) => t.phase === 'deletions').flatMap((t) => t.actions);
-  const rest = plan.tasks.filter((t) => t.phase !== 'deletions').flatMap((t) => t.actions);
+  const later = plan.tasks.filter((t) => t.phase !== 'deletions').flatMap((t) => t.actions);
+  const replacements = later.filter((a) => a.kind === 'replaceUser');
+  const rest = later.filter((a) => a.kind !== 'replaceUser');
   if (deletions.length > 0) {
     lines.push('', `deletions (${deletions.length}): these did not exist at T and will be deleted`);
     lines.push(actionTable(deletions));
   }
+  if (replacements.length > 0) {
+    lines.push(
+      '',
+      `replacements (${replacements.length}): someone else holds these names; deleted, then the user at T re-created`,
+      actionTable(replacements),
+    );
+  }
   if (rest.length > 0) lines.push('', `changes (${rest.length}): ${countByKind(rest)}`, actionTable(rest));
-  if (deletions.length + rest.length === 0)
+  if (deletions.length + later.length === 0)
     lines.push('', 'nothing to do: the pool already matches its state at T');
+  lines.push(...refusedUsers(plan));
   if (plan.kept.length > 0)
     lines.push(
       '',
       `created after T, kept (${plan.kept.length}): ${plan.kept.slice(0, 20).join(', ')}${plan.kept.length > 20 ? ', …' : ''}`,
     );
-  if (plan.notes.length > 0) {
-    lines.push('', `what Cognito cannot take back, or this restore leaves alone (${plan.notes.length}):`);
-    for (const note of plan.notes.slice(0, 50)) lines.push(`  - [${note.kind}] ${note.message}`);
-    if (plan.notes.length > 50) lines.push(`  … and ${plan.notes.length - 50} more (in the report)`);
+  const notes = plan.notes.filter((note) => note.kind !== 'impostor');
+  if (notes.length > 0) {
+    lines.push('', `what Cognito cannot take back, or this restore leaves alone (${notes.length}):`);
+    for (const note of notes.slice(0, 50)) lines.push(`  - [${note.kind}] ${note.message}`);
+    if (notes.length > 50) lines.push(`  … and ${notes.length - 50} more (in the report)`);
   }
   return lines.join('\n');
+}
+
+/** Users at T whose name someone else holds, left alone (undo never merges two users): apart, first. */
+function refusedUsers(plan: RestorePlan): string[] {
+  const replaced = new Set(
+    plan.tasks.flatMap((t) => t.actions.filter((a) => a.kind === 'replaceUser').map((a) => a.entity)),
+  );
+  const refused = plan.notes.filter((note) => note.kind === 'impostor' && !replaced.has(note.entity));
+  if (refused.length === 0) return [];
+  return [
+    '',
+    `left alone (${refused.length}): someone else holds these users' names, and a restore never merges two users`,
+    ...refused.slice(0, 50).map((note) => `  - ${note.message}`),
+    ...(refused.length > 50 ? [`  … and ${refused.length - 50} more (in the report)`] : []),
+  ];
 }
 
 /** The printed summary of a finished restore: counts per action kind, failures, ledgers, pace. */

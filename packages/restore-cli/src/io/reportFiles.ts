@@ -5,7 +5,8 @@ import { csvTable as csv } from './csv.js';
 
 /**
  * Writes `restore-report-<time>.json` and, beside it, the ledgers applications need: old → new
- * `sub` of re-created users and old → new id of re-created app clients, as CSV and JSON.
+ * `sub` (and, where Cognito named it, new username) of re-created users and old → new id of
+ * re-created app clients, as CSV and JSON.
  */
 export async function writeReportFiles(dir: string, report: RestoreReport): Promise<string[]> {
   await mkdir(dir, { recursive: true });
@@ -14,8 +15,9 @@ export async function writeReportFiles(dir: string, report: RestoreReport): Prom
     [`restore-report-${stamp}.json`, `${JSON.stringify(report, null, 2)}\n`],
   ];
   if (report.subLedger.length > 0) {
-    const rows = report.subLedger.map((e) => [e.username, e.oldSub, e.newSub]);
-    files.push([`sub-ledger-${stamp}.csv`, csv(['username', 'old_sub', 'new_sub'], rows)]);
+    // new_username: the name Cognito gave a user re-created where email or phone is the username.
+    const rows = report.subLedger.map((e) => [e.username, e.oldSub, e.newSub, e.newUsername ?? '']);
+    files.push([`sub-ledger-${stamp}.csv`, csv(['username', 'old_sub', 'new_sub', 'new_username'], rows)]);
     files.push([`sub-ledger-${stamp}.json`, `${JSON.stringify(report.subLedger, null, 2)}\n`]);
   }
   if (report.clientLedger.length > 0) {

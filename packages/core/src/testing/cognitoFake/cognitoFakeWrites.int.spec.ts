@@ -249,6 +249,81 @@ describe('the Cognito fake takes what a restore writes', () => {
   });
 });
 
+describe('the fake enforces email or phone as username, as Cognito does', () => {
+  const usernamePool = async (UsernameAttributes: ('email' | 'phone_number')[]) =>
+    (await cognito.send(new CreateUserPoolCommand({ PoolName: 'by-address', UsernameAttributes }))).UserPool
+      ?.Id ?? '';
+  const create = (UserPoolId: string, Username: string, attributes: Record<string, string> = {}) =>
+    cognito.send(
+      new AdminCreateUserCommand({
+        UserPoolId,
+        Username,
+        MessageAction: 'SUPPRESS',
+        UserAttributes: Object.entries(attributes).map(([Name, Value]) => ({ Name, Value })),
+      }),
+    );
+  const refusal = (promise: Promise<unknown>) =>
+    promise.then(
+      () => 'accepted',
+      (error: Error) => `${error.name}: ${error.message}`,
+    );
+
+  it('refuses a username that is not an address, a UUID included', async () => {
+    const email = await usernamePool(['email']);
+    const phone = await usernamePool(['phone_number']);
+    const both = await usernamePool(['email', 'phone_number']);
+    const uuid = '0b8a5f7e-8c8e-4d8e-9d5e-1f2a3b4c5d6e';
+    expect(await refusal(create(email, uuid))).toBe(
+      'InvalidParameterException: Username should be an email.',
+    );
+    expect(await refusal(create(phone, 'ann@example.com'))).toBe(
+      'InvalidParameterException: Username should be a phone number.',
+    );
+    expect(await refusal(create(both, 'ann'))).toBe(
+      'InvalidParameterException: Username should be either an email or a phone number.',
+    );
+    expect(await refusal(create(email, 'ann@example.com', { email: 'other@example.com' }))).toBe(
+      'InvalidParameterException: User email should be empty or same as username, since username attribute is email',
+    );
+    expect(() => running.fake.seedUsers(email, [{ username: 'ann' }])).toThrow(/should be an email/);
+  });
+
+  it('names the user after its sub, keeps the address in its attribute, and finds the user by either', async () => {
+    const UserPoolId = await usernamePool(['email', 'phone_number']);
+    const { User } = await create(UserPoolId, 'ann@example.com', { name: 'Ann' });
+    const attributes = Object.fromEntries((User?.Attributes ?? []).map((a) => [a.Name, a.Value]));
+    expect(User?.Username).toBe(attributes.sub);
+    expect(attributes).toMatchObject({ email: 'ann@example.com', name: 'Ann' });
+    const phone = await create(UserPoolId, '+15550100', { phone_number: '+15550100' });
+    expect(phone.User?.Username).toMatch(/^[0-9a-f-]{36}$/);
+    for (const Username of ['ann@example.com', User?.Username]) {
+      const got = await cognito.send(new AdminGetUserCommand({ UserPoolId, Username }));
+      expect(got.Username).toBe(User?.Username);
+    }
+    const listed = await cognito.send(
+      new ListUsersCommand({ UserPoolId, Filter: 'email = "ann@example.com"' }),
+    );
+    expect(listed.Users?.map((u) => u.Username)).toEqual([User?.Username]);
+  });
+
+  it('keeps each address to one user', async () => {
+    const UserPoolId = await usernamePool(['email']);
+    await create(UserPoolId, 'ann@example.com');
+    const bob = await create(UserPoolId, 'bob@example.com');
+    expect(await refusal(create(UserPoolId, 'ann@example.com'))).toBe(
+      'UsernameExistsException: An account with the given email already exists.',
+    );
+    const update = new AdminUpdateUserAttributesCommand({
+      UserPoolId,
+      Username: bob.User?.Username,
+      UserAttributes: [{ Name: 'email', Value: 'ann@example.com' }],
+    });
+    expect(await refusal(cognito.send(update))).toBe(
+      'AliasExistsException: An account with the given email already exists.',
+    );
+  });
+});
+
 describe("the fake's throttling follows core's quota table", () => {
   it('shares one UserUpdate bucket between memberships and links, not with MFA preferences', async () => {
     await createUser('cy', { email: 'cy@example.com' });

@@ -2,6 +2,7 @@ import { groupNotFound, poolNotFound, userNotFound } from './errors.js';
 import type { IdSource } from './ids.js';
 import type { JsonObject } from './input.js';
 import { KeyedCollection } from './keyedCollection.js';
+import { userByAddress } from './usernameAttributes.js';
 
 export interface UserRecord {
   /** As created; lookups go through `userKey`, which folds case in case-insensitive pools. */
@@ -81,8 +82,9 @@ export class FakeState {
     return undefined;
   }
 
+  /** A user by its username or, in a pool with `UsernameAttributes`, by its email or phone number. */
   user(pool: PoolRecord, username: string): UserRecord {
-    const user = pool.users.get(userKey(pool, username));
+    const user = pool.users.get(userKey(pool, username)) ?? userByAddress(pool, username);
     if (user === undefined) throw userNotFound();
     return user;
   }

@@ -1,6 +1,7 @@
 import { FakeCognitoError, invalidParameter } from './errors.js';
 import { checkAttributes } from './schema.js';
 import { type FakeState, type PoolRecord, type UserRecord, userKey } from './state.js';
+import { addressAsUsername, usernameAttributes } from './usernameAttributes.js';
 
 // Cognito's username pattern: letters, marks, symbols, numbers, punctuation; no whitespace.
 const USERNAME = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u;
@@ -13,23 +14,29 @@ export interface NewUser {
   createdAt?: Date;
 }
 
-/** Creates a user with a fresh, immutable `sub`, refusing what Cognito refuses. */
+/**
+ * Creates a user with a fresh, immutable `sub`, refusing what Cognito refuses. In a pool with
+ * `UsernameAttributes` the given username is an email address or phone number, and the user is named
+ * after its sub (see `usernameAttributes.ts`).
+ */
 export function createUser(state: FakeState, pool: PoolRecord, user: NewUser): UserRecord {
-  const { username } = user;
-  if (username.length > 128 || !USERNAME.test(username)) {
-    throw invalidParameter(`Username ${username} does not match the required pattern`);
+  const given = user.username;
+  if (given.length > 128 || !USERNAME.test(given)) {
+    throw invalidParameter(`Username ${given} does not match the required pattern`);
   }
+  const attributes = addressAsUsername(pool, given, user.attributes);
+  checkAttributes(pool, attributes, 'create');
+  let sub = state.ids.uuid();
+  while (pool.subs.has(sub)) sub = state.ids.uuid();
+  const username = usernameAttributes(pool).length > 0 ? sub : given;
   const key = userKey(pool, username);
   if (pool.users.has(key))
     throw new FakeCognitoError('UsernameExistsException', 'User account already exists');
-  checkAttributes(pool, user.attributes, 'create');
-  let sub = state.ids.uuid();
-  while (pool.subs.has(sub)) sub = state.ids.uuid();
   const created = user.createdAt ?? state.now();
   const record: UserRecord = {
     username,
     sub,
-    attributes: new Map(user.attributes),
+    attributes: new Map(attributes),
     enabled: user.enabled ?? true,
     status: user.status ?? 'FORCE_CHANGE_PASSWORD',
     created,

@@ -4,6 +4,7 @@ import type { OperationTable } from '../operation.js';
 import { pageRequest } from '../operation.js';
 import { pageOf } from '../pagination.js';
 import { checkAttributes } from '../schema.js';
+import { checkAddressFree } from '../usernameAttributes.js';
 import { attributeList, createUser, deleteUser, setMfaPreference, userView } from '../users.js';
 
 export const userOperations: OperationTable = {
@@ -49,6 +50,7 @@ export const userOperations: OperationTable = {
       const user = state.user(pool, input.str('Username'));
       const attributes = input.attributes('UserAttributes');
       checkAttributes(pool, attributes, 'update');
+      checkAddressFree(pool, attributes, 'AliasExistsException', user);
       for (const [name, value] of attributes) user.attributes.set(name, value);
       user.modified = state.now();
       return {};
