@@ -1,10 +1,6 @@
 import { InvalidInputError } from '@cognito-rewind/core';
-import {
-  createChangeLogTable,
-  createDynamoClients,
-  createS3Client,
-  ensureBucket,
-} from '@cognito-rewind/core/adapters/aws';
+import { createDynamoClients, createS3Client } from '@cognito-rewind/core/adapters/aws';
+import { initAwsStore } from '../store/initStore.js';
 import { awsClientOptions } from '../store/openStore.js';
 import { chooseStore, type StoreOptions } from '../store/storeOptions.js';
 import type { CommandContext } from './context.js';
@@ -23,16 +19,13 @@ export async function storeInitCommand(options: StoreOptions, ctx: CommandContex
   const s3 = createS3Client(clients.s3);
   const dynamo = createDynamoClients(clients.dynamo);
   try {
-    const bucket = await ensureBucket(s3, choice.bucket, {
-      ...(choice.kmsKeyId === undefined ? {} : { kmsKeyId: choice.kmsKeyId }),
-    });
-    ctx.io.out(`bucket ${choice.bucket}: ${bucket.created ? 'created' : 'exists'}`);
-    for (const skipped of bucket.skipped)
+    const init = await initAwsStore({ s3, dynamo: dynamo.client }, { ...choice, table: choice.table });
+    ctx.io.out(`bucket ${choice.bucket}: ${init.bucketCreated ? 'created' : 'exists'}`);
+    for (const skipped of init.skipped)
       ctx.io.err(
-        `warning: the S3 endpoint does not support ${skipped}; objects are still encrypted on every put`,
+        `warning: the S3 endpoint does not support ${skipped}${skipped === 'default encryption' && choice.kmsKeyId !== undefined ? '; objects still name the KMS key on every put' : ''}`,
       );
-    const created = await createChangeLogTable(dynamo.client, choice.table);
-    ctx.io.out(`table ${choice.table}: ${created ? 'created' : 'exists, matches the design'}`);
+    ctx.io.out(`table ${choice.table}: ${init.tableCreated ? 'created' : 'exists, matches the design'}`);
   } finally {
     s3.destroy();
     dynamo.client.destroy();

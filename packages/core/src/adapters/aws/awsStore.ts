@@ -18,7 +18,10 @@ export interface AwsStoreConfig {
   bucket: string;
   table: string;
   prefix?: string;
-  /** SSE-KMS for every object written; SSE-S3 without it. */
+  /**
+   * SSE-KMS with this key for every object written (and, at `store init`, the table's encryption).
+   * Without it the bucket's default encryption applies.
+   */
   kmsKeyId?: string;
   region?: string;
   /** s3rver and dynalite in tests and the local stack. */

@@ -35,6 +35,38 @@ describe('createChangeLogTable', () => {
     expect(await log.head(POOL, 'user:usable')).toStrictEqual(first);
   });
 
+  it('encrypts the table with the customer key when one is configured, else as before', async () => {
+    const inputs: { command: string; input: unknown }[] = [];
+    // An observer of what reaches the wire's serializer: dynalite stores no encryption settings.
+    bed.client.middlewareStack.add(
+      (next, context) => async (args) => {
+        inputs.push({ command: context.commandName ?? '', input: args.input });
+        return next(args);
+      },
+      { step: 'initialize', name: 'observeCreateTable' },
+    );
+    try {
+      const kmsKeyId = 'arn:aws:kms:us-east-1:111122223333:key/backup';
+      expect(await createChangeLogTable(bed.client, 'store-with-key', { kmsKeyId })).toBe(true);
+      expect(await createChangeLogTable(bed.client, 'store-without-key')).toBe(true);
+      const created = inputs.filter((i) => i.command === 'CreateTableCommand').map((i) => i.input);
+      expect(created).toMatchObject([
+        {
+          TableName: 'store-with-key',
+          SSESpecification: { Enabled: true, SSEType: 'KMS', KMSMasterKeyId: kmsKeyId },
+        },
+        { TableName: 'store-without-key', SSESpecification: { Enabled: true } },
+      ]);
+      expect(created[1]).not.toHaveProperty('SSESpecification.KMSMasterKeyId');
+      const log = bed.log('store-with-key');
+      const [first] = chain('user:keyed', [{ validFrom: at(1) }]);
+      await log.append(first as ChangeRecord);
+      expect(await log.head(POOL, 'user:keyed')).toStrictEqual(first);
+    } finally {
+      bed.client.middlewareStack.remove('observeCreateTable');
+    }
+  });
+
   it('refuses a table whose key schema differs, naming the difference', async () => {
     await bed.client.send(
       new CreateTableCommand({

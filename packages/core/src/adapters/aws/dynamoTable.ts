@@ -49,16 +49,30 @@ const gsi = (IndexName: string, hash: string, range: string) => ({
   Projection: { ProjectionType: 'ALL' as const },
 });
 
+export interface ChangeLogTableOptions {
+  /**
+   * The customer managed KMS key (id, ARN or alias) the table is encrypted with, as the bucket's
+   * objects are. @default DynamoDB's AWS managed key (`aws/dynamodb`)
+   */
+  readonly kmsKeyId?: string;
+}
+
 /**
  * The GSIs project every attribute, so a pool-wide or audit read is one Query. The LSI projects only
  * keys: DynamoDB counts an item plus each of its LSI entries against one 400 KB limit, so an `ALL`
  * LSI would halve the largest item we can store. Its queries fetch the rest from the table instead.
  */
-export function changeLogTableDefinition(tableName: string): CreateTableCommandInput {
+export function changeLogTableDefinition(
+  tableName: string,
+  options: ChangeLogTableOptions = {},
+): CreateTableCommandInput {
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
-    SSESpecification: { Enabled: true },
+    SSESpecification:
+      options.kmsKeyId === undefined
+        ? { Enabled: true }
+        : { Enabled: true, SSEType: 'KMS', KMSMasterKeyId: options.kmsKeyId },
     AttributeDefinitions: KEY_ATTRIBUTES.map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
     KeySchema: key('pk', 'sk'),
     LocalSecondaryIndexes: [
@@ -81,13 +95,18 @@ const isNamed = (error: unknown, name: string): boolean =>
   typeof error === 'object' && error !== null && (error as { name?: unknown }).name === name;
 
 /**
- * Creates the change log table (on-demand, encrypted at rest), waits until it is ACTIVE and turns on
- * its TTL on `expiresAt`. Safe to run again: when the table exists it only checks that its keys and our
- * indexes are as defined, and refuses one that differs. Indexes the table has beyond ours are left
- * alone. Resolves whether it created the table.
+ * Creates the change log table (on-demand, encrypted at rest: with the customer key when one is
+ * given), waits until it is ACTIVE and turns on its TTL on `expiresAt`. Safe to run again: when the
+ * table exists it only checks that its keys and our indexes are as defined, and refuses one that
+ * differs; its encryption is left as it is. Indexes the table has beyond ours are left alone.
+ * Resolves whether it created the table.
  */
-export async function createChangeLogTable(client: DynamoDBClient, tableName: string): Promise<boolean> {
-  const definition = changeLogTableDefinition(tableName);
+export async function createChangeLogTable(
+  client: DynamoDBClient,
+  tableName: string,
+  options: ChangeLogTableOptions = {},
+): Promise<boolean> {
+  const definition = changeLogTableDefinition(tableName, options);
   let created = true;
   try {
     await client.send(new CreateTableCommand(definition));

@@ -28,6 +28,7 @@ export {
 export { DynamoEventTrail, type DynamoEventTrailOptions } from './dynamoEventTrail.js';
 export { DynamoSnapshotCatalog, type DynamoSnapshotCatalogOptions } from './dynamoSnapshotCatalog.js';
 export {
+  type ChangeLogTableOptions,
   changeLogTableDefinition,
   createChangeLogTable,
   EXPIRY_ATTRIBUTE,

@@ -15,7 +15,11 @@ export interface S3BlobStoreOptions {
   readonly bucket: string;
   /** Keys are stored as `<prefix>/<key>`, and listed without it. @default none: keys as given */
   readonly prefix?: string;
-  /** Server-side encryption of every put: SSE-KMS with this key when given, else SSE-S3 (AES256). */
+  /**
+   * Server-side encryption of every put: SSE-KMS with this key when given. Without one no encryption
+   * header is sent, so the bucket's default applies (SSE-KMS with its key, or S3's own SSE-S3, which
+   * every bucket applies at least): a header would override a default the bucket's owner chose.
+   */
   readonly sse?: { readonly kmsKeyId?: string };
 }
 
@@ -114,9 +118,7 @@ export class S3BlobStore implements BlobStore {
     this.keyPrefix = prefix === '' ? '' : `${prefix}/`;
     const kmsKeyId = options.sse?.kmsKeyId;
     this.encryption =
-      kmsKeyId !== undefined
-        ? { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: kmsKeyId }
-        : { ServerSideEncryption: 'AES256' };
+      kmsKeyId !== undefined ? { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: kmsKeyId } : {};
   }
 
   async put(key: string, body: ByteSource, options: { contentType?: string } = {}): Promise<BlobInfo> {

@@ -16,9 +16,10 @@ const status = (error: unknown): number | undefined =>
   (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
 
 /**
- * The backup bucket, created if missing, with default encryption (SSE-S3, or SSE-KMS with a key id)
- * and all public access blocked: backups hold personal data. Idempotent. Objects are also encrypted
- * per put by `S3BlobStore`, so a bucket whose defaults could not be set stays encrypted.
+ * The backup bucket, created if missing, with all public access blocked: backups hold personal data.
+ * A bucket it creates gets default encryption (SSE-KMS with the key id, else SSE-S3); a bucket that
+ * exists keeps the default its owner chose, which objects written without a key inherit (S3 applies
+ * SSE-S3 at least to every new object; with a key, `S3BlobStore` names it on every put). Idempotent.
  */
 export async function ensureBucket(
   client: S3Client,
@@ -55,14 +56,15 @@ export async function ensureBucket(
   const rule = options.kmsKeyId
     ? { SSEAlgorithm: 'aws:kms' as const, KMSMasterKeyID: options.kmsKeyId }
     : { SSEAlgorithm: 'AES256' as const };
-  await attempt('default encryption', () =>
-    client.send(
-      new PutBucketEncryptionCommand({
-        Bucket: bucket,
-        ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: rule }] },
-      }),
-    ),
-  );
+  if (created)
+    await attempt('default encryption', () =>
+      client.send(
+        new PutBucketEncryptionCommand({
+          Bucket: bucket,
+          ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: rule }] },
+        }),
+      ),
+    );
   await attempt('public access block', () =>
     client.send(
       new PutPublicAccessBlockCommand({
