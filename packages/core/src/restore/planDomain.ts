@@ -42,8 +42,10 @@ export function planDomain(ctx: PlanContext): void {
       ? exactDomains(ctx, { want, have, stale, missing, replacements })
       : undoDomains(ctx, { want, have, stale, missing, replacements });
   // Expected is the live view as apply re-reads it: null when the pool has no domain (not `{}`, which
-  // made every re-creation of a deleted domain a conflict).
-  addTask(ctx, 'domain', 'domain', writableView('domain', ctx.live.get('domain')), want, actions);
+  // made every re-creation of a deleted domain a conflict). Undo leaves the live domains beside those
+  // it creates: that is what apply should read back.
+  const desired = ctx.mode === 'exact' ? want : desiredAfterUndo(have, want, actions);
+  addTask(ctx, 'domain', 'domain', writableView('domain', ctx.live.get('domain')), desired, actions);
 }
 
 interface DomainDiff {
@@ -101,6 +103,11 @@ function undoDomains(ctx: PlanContext, diff: DomainDiff): RestoreAction[] {
       note(ctx, 'customDomainDns', `custom domain ${name} is created again; ${dnsChange(name)}`);
   if (kept.length > 0 && creates.length === 0) ctx.kept.push('domain');
   return creates.map((name) => createDomain(name, want[name]));
+}
+
+function desiredAfterUndo(have: Domains, want: Domains, actions: readonly RestoreAction[]): Domains {
+  const created = actions.map((a) => String(a.input.Domain));
+  return { ...have, ...Object.fromEntries(created.map((name) => [name, want[name] as JsonObject])) };
 }
 
 function note(

@@ -285,6 +285,11 @@ describe('planRestore: undo keeps what came after T', () => {
     const live = withDocs(AT_T, { domain: domains(prefixDomain('rewind-late')) });
     const undo = plan(live, { target });
     expect(domainActions(undo)).toEqual(['createDomain domain auth.example.com']);
+    // What apply is to read back: both, the late one kept.
+    expect(Object.keys(undo.tasks.find((t) => t.entity === 'domain')?.desired ?? {}).sort()).toEqual([
+      'auth.example.com',
+      'rewind-late',
+    ]);
     expect(notesOf(undo, 'customDomainDns').map((n) => n.message)).toEqual([
       expect.stringMatching(/auth\.example\.com.*CloudFront.*DNS/),
     ]);
