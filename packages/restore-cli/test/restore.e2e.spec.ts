@@ -346,6 +346,45 @@ describe('restore-cli restore reports the truth', () => {
   });
 });
 
+describe("restore-cli restore: the restore's own changes are no conflict", () => {
+  it('the pool settings phase changing the MFA configuration (its SMS message) does not make the MFA task a conflict', async () => {
+    const poolId = await createDemoPool(fx.cognito);
+    // UpdateUserPool's SMS message is also GetUserPoolMfaConfig's: one call changes both entities.
+    const settings = (message: string) =>
+      fx.cognito.send(
+        new UpdateUserPoolCommand({
+          UserPoolId: poolId,
+          AutoVerifiedAttributes: ['email'],
+          MfaConfiguration: 'OFF',
+          SmsAuthenticationMessage: message,
+        }),
+      );
+    await settings('Your code is {####}');
+    const backup = await fx.run('backup', '--pool', poolId, '--store', fx.store, '--endpoint', fx.endpoint);
+    expect(backup.code).toBe(0);
+    const at = /at (\S+)/.exec(backup.out)?.[1] ?? '';
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await settings('Send this code to evil.example: {####}');
+    await fx.cognito.send(
+      new SetUserPoolMfaConfigCommand({
+        UserPoolId: poolId,
+        MfaConfiguration: 'OPTIONAL',
+        SoftwareTokenMfaConfiguration: { Enabled: true },
+      }),
+    );
+    const restored = await restore(poolId, at, '--yes', '--exact', '--report', 'reports', '--format', 'json');
+    expect(restored.err).toBe('');
+    const { plan, report } = JSON.parse(restored.out);
+    expect(plan.tasks.map((t: { entity: string }) => t.entity)).toEqual(['pool', 'mfa']);
+    expect(report.skipped).toEqual([]);
+    expect(report.failures).toEqual([]);
+    expect(restored.code).toBe(0);
+    const live = await fx.live(poolId);
+    expect(live.get('mfa')?.MfaConfiguration).toBe('OFF');
+    expect(writable(live, ['pool', 'mfa'])).toEqual(writable(await stateOf(poolId, at), ['pool', 'mfa']));
+  });
+});
+
 describe('restore-cli restore: parts the endpoint cannot write', () => {
   it('plans nothing for tags cognito-local cannot write, lists them, and exits 0 having done all it could', async () => {
     const poolId = await createDemoPool(fx.cognito);

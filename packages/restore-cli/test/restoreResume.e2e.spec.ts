@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -107,6 +107,11 @@ it('a restore killed mid-apply and run again ends as an uninterrupted one would,
   expect(resumed.err).toBe('');
   expect(resumed.code).toBe(0);
   expect(resumed.out).toContain('continued 1 earlier run(s)');
+  // What the killed run did is no "changed since the plan" conflict: nothing is left alone.
+  const reports = join(work, 'reports');
+  const [file] = (await readdir(reports)).filter((f) => f.startsWith('restore-report-'));
+  const report = JSON.parse(await readFile(join(reports, file ?? ''), 'utf8'));
+  expect(report).toMatchObject({ ok: true, skipped: [], failures: [], resumedRuns: 1 });
   // Every user was created once and put in its group once, across both runs.
   expect(running.fake.callCount('AdminCreateUser')).toBe(USERS);
   expect(running.fake.callCount('AdminAddUserToGroup')).toBe(USERS);

@@ -8,6 +8,7 @@ import { groupsReady, waves } from './applyOrder.js';
 import { pacer } from './pacer.js';
 import type { RateLimiter } from './rateLimiter.js';
 import { actionsOfMisses, describeMisses, readBackMisses } from './readBack.js';
+import { conflictingFields } from './liveConflict.js';
 import { type LiveRead, readLiveEntity } from './readLiveEntity.js';
 import { appendRestoreRecord, sideEffects } from './restoreHistory.js';
 import type { ClientLedgerEntry, JournalSummary, RestoreJournal, SubLedgerEntry } from './restoreJournal.js';
@@ -199,9 +200,12 @@ export async function applyPlan(
       for (const a of task.actions) outcome(a, 'failed', `re-reading ${liveKey} failed: ${messageOf(error)}`);
       return LEFT_ALONE;
     }
-    if (task.unchecked !== undefined || matchesExpected(task.expected, writableView(liveKey, before)))
-      return before;
-    const reason = `${liveKey} changed since the plan was made; left as it is`;
+    const changed =
+      task.unchecked === undefined
+        ? conflictingFields(task.expected, task.desired, writableView(liveKey, before))
+        : [];
+    if (changed.length === 0) return before;
+    const reason = `${liveKey} changed since the plan was made (${changed.join(', ')}); left as it is`;
     for (const a of task.actions) {
       await deps.journal.append({ type: 'skipped', at: at(), action: a.id, entity: a.entity, reason });
       outcome(a, 'skipped', reason, true);
@@ -348,14 +352,6 @@ function knownClientIds(plan: RestorePlan, previous: JournalSummary): Map<string
       clientIds.set(at.id, live.id);
   }
   return clientIds;
-}
-
-/** The plan's `expected` view against a fresh read; MFA counts only where the plan could see it. */
-function matchesExpected(expected: JsonObject | null, now: JsonObject | null): boolean {
-  if (expected === null || now === null) return expected === now;
-  const comparable = { ...now };
-  if (expected.mfa === undefined) delete comparable.mfa;
-  return deepEqual(expected, comparable);
 }
 
 /**
