@@ -124,6 +124,7 @@ function openAws(choice: Extract<StoreChoice, { kind: 'aws' }>, options: OpenSto
     table: choice.table,
     ...(choice.prefix === undefined ? {} : { prefix: choice.prefix }),
     ...(choice.kmsKeyId === undefined ? {} : { kmsKeyId: choice.kmsKeyId }),
+    ...(choice.clockToleranceMs === undefined ? {} : { clockToleranceMs: choice.clockToleranceMs }),
     ...clients.endpoints,
     hasAccessKey: options.env.AWS_ACCESS_KEY_ID !== undefined,
     clock: options.clock,
@@ -152,7 +153,10 @@ function openBucketAlone(
 ): Store {
   const s3 = createS3Client(s3Options);
   // Segments written here are named by time, as the archivers' are: by the services' time, like theirs.
-  const serviceClock = new ServiceClock({ local: clock });
+  const serviceClock = new ServiceClock({
+    local: clock,
+    ...(choice.clockToleranceMs === undefined ? {} : { toleranceMs: choice.clockToleranceMs }),
+  });
   observeServiceTime(s3, serviceClock, 'S3');
   const blobs = new S3BlobStore(s3, {
     bucket: choice.bucket,

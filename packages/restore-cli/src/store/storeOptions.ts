@@ -1,4 +1,5 @@
 import { InvalidInputError } from '@cognito-rewind/core';
+import { POSITION_LAG_MS } from '@cognito-rewind/core/adapters/aws';
 import { type Command, Option } from 'commander';
 
 /** Where a command's backups live: a directory, or the AWS store (a bucket and a change log table). */
@@ -10,6 +11,8 @@ export interface StoreOptions {
   s3Endpoint?: string;
   dynamodbEndpoint?: string;
   kmsKeyId?: string;
+  /** Seconds: how uncertain the services' time may be before the AWS store refuses to write. */
+  clockTolerance?: string;
   /** `--local [dir]`: the store of the local stack (`pnpm start`), filled in before `chooseStore`. */
   local?: string | true;
 }
@@ -23,6 +26,7 @@ export const STORE_ENV = {
   s3Endpoint: 'REWIND_S3_ENDPOINT',
   dynamodbEndpoint: 'REWIND_DYNAMODB_ENDPOINT',
   kmsKeyId: 'REWIND_KMS_KEY_ID',
+  clockTolerance: 'REWIND_CLOCK_TOLERANCE_SECONDS',
 } as const satisfies Record<Exclude<keyof StoreOptions, 'local'>, string>;
 
 /** Adds the store options every command shares. */
@@ -57,8 +61,15 @@ export function addStoreOptions(command: Command): Command {
     .addOption(
       option(
         '--kms-key-id <id>',
-        'AWS store: encrypt new objects with this KMS key (default SSE-S3)',
+        "AWS store: encrypt new objects (and, at store init, the table) with this KMS key (default: the bucket's default encryption)",
         STORE_ENV.kmsKeyId,
+      ),
+    )
+    .addOption(
+      option(
+        '--clock-tolerance <seconds>',
+        "AWS store: how far from AWS's time (told by its answers) the times written may be before writing is refused (default 120)",
+        STORE_ENV.clockTolerance,
       ),
     )
     .addOption(
@@ -79,6 +90,7 @@ export type StoreChoice =
       s3Endpoint?: string;
       dynamodbEndpoint?: string;
       kmsKeyId?: string;
+      clockToleranceMs?: number;
     };
 
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -101,8 +113,23 @@ export function chooseStore(given: StoreOptions, env: NodeJS.ProcessEnv = {}): S
     throw new InvalidInputError(`--bucket ${options.bucket} is not an S3 bucket name`);
   if (options.table !== undefined && !TABLE.test(options.table))
     throw new InvalidInputError(`--table ${options.table} is not a DynamoDB table name`);
-  const { store: _store, local: _local, ...rest } = options;
-  return { kind: 'aws', ...(rest as Omit<StoreOptions, 'store' | 'local'>), bucket: options.bucket };
+  const { store: _store, local: _local, clockTolerance, ...rest } = options;
+  return {
+    kind: 'aws',
+    ...(rest as Omit<StoreOptions, 'store' | 'local' | 'clockTolerance'>),
+    bucket: options.bucket,
+    ...(clockTolerance === undefined ? {} : { clockToleranceMs: toleranceMs(clockTolerance) }),
+  };
+}
+
+/** `--clock-tolerance` in ms: above 0 and under the change log's position lag, which must absorb it. */
+function toleranceMs(seconds: string): number {
+  const ms = Number(seconds.trim()) * 1000;
+  if (seconds.trim() === '' || !(Number.isFinite(ms) && ms > 0 && ms < POSITION_LAG_MS))
+    throw new InvalidInputError(
+      `--clock-tolerance ${seconds} is not a number of seconds above 0 and under ${POSITION_LAG_MS / 1000} (the change log's position lag)`,
+    );
+  return ms;
 }
 
 /** Options given on the command line win; unset ones come from the environment. */

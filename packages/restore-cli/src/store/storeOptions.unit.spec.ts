@@ -14,6 +14,15 @@ describe('chooseStore', () => {
     expect(chooseStore({ bucket: 'acme-backup' })).toEqual({ kind: 'aws', bucket: 'acme-backup' });
   });
 
+  it('takes the clock tolerance of the AWS store in seconds, from the flag or the environment', () => {
+    expect(chooseStore({ bucket: 'acme-backup', clockTolerance: '30' })).toMatchObject({
+      clockToleranceMs: 30_000,
+    });
+    expect(chooseStore({ bucket: 'acme-backup' }, { REWIND_CLOCK_TOLERANCE_SECONDS: '0.5' })).toMatchObject({
+      clockToleranceMs: 500,
+    });
+  });
+
   it('falls back to the environment for what the command line leaves out', () => {
     const env = {
       REWIND_BUCKET: 'env-bucket',
@@ -43,6 +52,11 @@ describe('chooseStore', () => {
       [{ table: 'changes' }, /--table needs --bucket/],
       [{ bucket: 'Not_A_Bucket' }, /--bucket Not_A_Bucket is not an S3 bucket name/],
       [{ bucket: 'acme-backup', table: 'a b' }, /--table a b is not a DynamoDB table name/],
+      [
+        { bucket: 'acme-backup', clockTolerance: '300' },
+        /--clock-tolerance 300 is not a number of seconds above 0 and under 300/,
+      ],
+      [{ bucket: 'acme-backup', clockTolerance: '2m' }, /--clock-tolerance 2m is not a number of seconds/],
     ] as const;
     for (const [options, message] of refused) {
       expect(() => chooseStore(options)).toThrow(InvalidInputError);

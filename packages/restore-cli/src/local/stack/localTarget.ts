@@ -27,6 +27,7 @@ const FLAGS: Record<keyof LocalCapable, string> = {
   s3Endpoint: '--s3-endpoint',
   dynamodbEndpoint: '--dynamodb-endpoint',
   kmsKeyId: '--kms-key-id',
+  clockTolerance: '--clock-tolerance',
   endpoint: '--endpoint',
   region: '--region',
   local: '--local',
