@@ -57,10 +57,15 @@ function misses(
 
 const shown = (value: JsonValue | undefined) => (value === undefined ? '(none)' : canonicalStringify(value));
 
+/** A user's attribute values are personal data: the report and the journal name the attribute only. */
+const personal = (field: string) => field === 'attributes' || field.startsWith('attributes.');
+
 /** The report's words for what did not take: each field with its value before, wanted and after. */
 export function describeMisses(misses: readonly Miss[]): string {
-  const fields = misses.map(
-    (m) => `${m.field}: before ${shown(m.before)}, wanted ${shown(m.wanted)}, after ${shown(m.after)}`,
+  const fields = misses.map((m) =>
+    personal(m.field)
+      ? `${m.field}: not as wanted (values not shown)`
+      : `${m.field}: before ${shown(m.before)}, wanted ${shown(m.wanted)}, after ${shown(m.after)}`,
   );
   return `done, but the read-back shows it did not take: ${fields.join('; ')}`;
 }
