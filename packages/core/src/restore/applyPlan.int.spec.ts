@@ -201,6 +201,36 @@ describe('applyPlan: the read-back decides what was done', () => {
   });
 });
 
+describe('applyPlan: history that cannot be written', () => {
+  it('a change log refusing every append never stops the restore: every wave runs, and the entities are listed', async () => {
+    const poolId = seedSmallPool(['ned', 'ola']);
+    const at = await backupNow(env, poolId);
+    env.advance(60_000);
+    await env.cognito.send(new DeleteGroupCommand({ UserPoolId: poolId, GroupName: 'ops' }));
+    await deleteUser(poolId, 'ola');
+    await env.cognito.send(new UpdateUserPoolCommand({ UserPoolId: poolId, DeletionProtection: 'ACTIVE' }));
+    // A fault: the log answers every append with an error (a read-only archive, a store gone away).
+    const refusing = Object.assign(Object.create(env.store.changeLog), {
+      append: async () => {
+        throw new Error('cannot append: the delta segments are an archive, read-only');
+      },
+    });
+    const { prepared, result } = await runRestore(
+      env,
+      { sourcePoolId: poolId, at, mode: 'undo' },
+      { apply: { changeLog: refusing } },
+    );
+    expect(new Set(prepared.plan.tasks.map((t) => t.phase))).toEqual(new Set(['pool', 'groups', 'users']));
+    expect(result.outcomes.filter((o) => o.status !== 'done')).toEqual([]);
+    expect(result.ok).toBe(true);
+    expect(result.historyNotWritten.sort()).toEqual(
+      [...new Set(prepared.plan.tasks.map((t) => t.liveEntity))].sort(),
+    );
+    const live = await livePool(env, poolId);
+    expect(writableDifferences(prepared.target, live)).toEqual([]);
+  });
+});
+
 describe('applyPlan: the live pool changed after the plan was made', () => {
   it('leaves a changed entity alone and reports a conflict; nothing else is affected', async () => {
     const poolId = seedSmallPool(['hal', 'ida', 'jon', 'kim']);

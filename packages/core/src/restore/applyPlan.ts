@@ -1,14 +1,13 @@
 import { inParallel } from '../asyncIterables.js';
 import type { ChangeCause } from '../changes/changeRecord.js';
-import { VersionConflictError } from '../errors.js';
 import { type EntityKey, entityKey, parseEntityKey } from '../model/entityKey.js';
 import { deepEqual, type JsonObject } from '../model/json.js';
 import type { ChangeLog, Clock, CognitoReader, CognitoWriter } from '../ports.js';
 import { groupsReady, waves } from './applyOrder.js';
+import { conflictingFields } from './liveConflict.js';
 import { pacer } from './pacer.js';
 import type { RateLimiter } from './rateLimiter.js';
 import { actionsOfMisses, describeMisses, readBackMisses } from './readBack.js';
-import { conflictingFields } from './liveConflict.js';
 import { type LiveRead, readLiveEntity } from './readLiveEntity.js';
 import { appendRestoreRecord, sideEffects } from './restoreHistory.js';
 import type { ClientLedgerEntry, JournalSummary, RestoreJournal, SubLedgerEntry } from './restoreJournal.js';
@@ -276,7 +275,11 @@ export async function applyPlan(
     return after;
   }
 
-  /** The restore's record of one entity; an entity other writers kept taking is reported, not lost. */
+  /**
+   * The restore's record of one entity. The change is made whatever happens here: an entity whose
+   * record cannot be appended (other writers kept taking it, or the log refuses: the bucket alone, a
+   * store gone away) is reported, and the restore goes on; the next backup records it as drift.
+   */
   async function recordHistory(
     changeLog: ChangeLog,
     key: EntityKey,
@@ -294,9 +297,8 @@ export async function applyPlan(
         at,
         deps.cause,
       );
-    } catch (error) {
-      if (!(error instanceof VersionConflictError)) throw error;
-      result.historyNotWritten.push(key);
+    } catch {
+      if (!result.historyNotWritten.includes(key)) result.historyNotWritten.push(key);
     }
   }
 
