@@ -202,6 +202,12 @@ export function optionalWriterTests(t: WriterTestContext): void {
     expect(off).toMatchObject({ name: 'UserPoolAddOnNotEnabledException' });
   });
 
+  it('names the parts it cannot write before any write: tags exactly where TagResource is unsupported', async () => {
+    const { poolArn } = await t.newPool();
+    const unwritable = (await t.writer.unwritable?.(poolArn)) ?? [];
+    expect(unwritable.includes('tags')).toBe(!t.supports.tags);
+  });
+
   it('tags and untags the pool by ARN, or says tags are unsupported', async () => {
     const { poolId, poolArn, missingPoolId } = await t.newPool();
     if (!t.supports.tags) {
