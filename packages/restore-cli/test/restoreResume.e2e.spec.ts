@@ -112,6 +112,16 @@ it('a restore killed mid-apply and run again ends as an uninterrupted one would,
   const [file] = (await readdir(reports)).filter((f) => f.startsWith('restore-report-'));
   const report = JSON.parse(await readFile(join(reports, file ?? ''), 'utf8'));
   expect(report).toMatchObject({ ok: true, skipped: [], failures: [], resumedRuns: 1 });
+  // Every user is in the sub ledger with the sub it has now, those whose answer the kill cut off too.
+  const liveSubs = new Map(
+    [...(await live())].map(([key, doc]) => [
+      key,
+      (doc.attributes as Record<string, string> | undefined)?.sub,
+    ]),
+  );
+  expect(report.subLedger).toHaveLength(USERS);
+  for (const entry of report.subLedger as { username: string; newSub: string }[])
+    expect(entry.newSub).toBe(liveSubs.get(`user:${entry.username}`));
   // Every user was created once and put in its group once, across both runs.
   expect(running.fake.callCount('AdminCreateUser')).toBe(USERS);
   expect(running.fake.callCount('AdminAddUserToGroup')).toBe(USERS);

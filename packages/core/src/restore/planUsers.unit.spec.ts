@@ -184,6 +184,18 @@ describe("planRestore: the users this restore made are its own (its journal's le
     expect(actionsOf(p, 'user:bob')[0]).toBe('replaceUser user:bob');
   });
 
+  it('follows the ledgers of every restore of the pool, through each re-creation, and only from the sub at T', () => {
+    const third = { ...ours, attributes: { ...ours.attributes, sub: 'sub-3' } };
+    const chain = [...ledger, { username: 'bob', oldSub: 'sub-new', newSub: 'sub-3' }];
+    const live = withDocs(AT_T, { 'user:bob': third });
+    expect(plan(live, { mode: 'exact', recreated: { ledger: chain, unanswered: [] } }).tasks).toEqual([]);
+    // A ledger entry that starts from another sub vouches for nobody here.
+    const elsewhere = [{ username: 'bob', oldSub: 'sub-other', newSub: 'sub-evil' }];
+    const impostor = withDocs(AT_T, { 'user:bob': IMPOSTOR });
+    const p = plan(impostor, { mode: 'exact', recreated: { ledger: elsewhere, unanswered: [] } });
+    expect(actionsOf(p, 'user:bob')[0]).toBe('replaceUser user:bob');
+  });
+
   it('adopts a creation an earlier run never heard back from, found live as it left it: not created twice', () => {
     const unheard = { ...ours, groups: [] };
     const live = withDocs(AT_T, { 'user:bob': unheard });

@@ -28,6 +28,11 @@ export interface RestoreRequest {
   notify?: boolean;
   /** What earlier runs of this restore did (their client ledger keeps re-runs from creating twice). */
   previous?: JournalSummary;
+  /**
+   * What other restores of the pool did to users (their journals' sub ledgers): the users they
+   * re-created are known for what they are, not taken for impostors under a name of T.
+   */
+  otherRestores?: readonly JournalSummary[];
 }
 
 export interface PreparedRestore {
@@ -80,7 +85,7 @@ export async function prepareRestore(deps: PrepareDeps, request: RestoreRequest)
       ledger: clientLedger(request.previous, target, live),
       byName: request.targetPoolId !== request.sourcePoolId,
     },
-    recreated: recreatedUsers(request.previous),
+    recreated: recreatedUsers([request.previous, ...(request.otherRestores ?? [])]),
     ...(request.only ? { only: request.only } : {}),
     ...(request.users ? { users: request.users } : {}),
     ...(request.groups ? { groups: request.groups } : {}),
@@ -170,14 +175,15 @@ function membershipsLeft(
 }
 
 /**
- * Users earlier runs re-created (their sub ledger), and those whose AdminCreateUser was sent without
- * an answer journaled: cut off mid-call, or failed in a way (a timeout) that may have created them.
+ * Users earlier restores re-created (their sub ledgers), and those whose AdminCreateUser was sent
+ * without an answer journaled: cut off mid-call, or failed in a way (a timeout) that may have made them.
  */
-function recreatedUsers(previous: JournalSummary | undefined): RecreatedUsers {
-  const unanswered = [...(previous?.inFlight ?? []), ...(previous?.failed ?? [])]
+function recreatedUsers(journals: readonly (JournalSummary | undefined)[]): RecreatedUsers {
+  const unanswered = journals
+    .flatMap((journal) => [...(journal?.inFlight ?? []), ...(journal?.failed ?? [])])
     .filter(({ action }) => action.startsWith('createUser '))
     .map(({ entity }) => parseEntityKey(entity).id ?? '');
-  return { ledger: previous?.subs ?? [], unanswered };
+  return { ledger: journals.flatMap((journal) => journal?.subs ?? []), unanswered };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { createdAtOf } from '../changes/entityDates.js';
-import { type EntityKey, entityKey } from '../model/entityKey.js';
+import type { EntityKey } from '../model/entityKey.js';
 import { deepEqual, type JsonObject } from '../model/json.js';
 import { idOf, keysOf } from './planContext.js';
 import type { SubLedgerEntry } from './restoreJournal.js';
@@ -13,9 +13,12 @@ import { writableAttributes } from './writableView.js';
  * creation whose answer was lost is recognised by what it left behind.
  */
 
-/** What earlier runs of this restore did to users, from its journal. */
+/** What earlier restores did to users, from their journals. */
 export interface RecreatedUsers {
-  /** Their sub ledger: each user they re-created, its new sub and, where Cognito named it, new name. */
+  /**
+   * Sub ledgers of this restore's earlier runs and of other restores of the pool: each user they
+   * re-created, its new sub and, where Cognito named it, its new name.
+   */
   ledger: readonly SubLedgerEntry[];
   /** Usernames at T whose AdminCreateUser was sent and never answered (cut off, timed out, failed). */
   unanswered: readonly string[];
@@ -95,10 +98,13 @@ export function matchUsers(
   options: MatchOptions,
 ): UserMatching {
   const matching: UserMatching = { matches: new Map(), claimed: new Set() };
+  const ledger = options.recreated?.ledger ?? [];
   const context: MatchContext = {
     live,
     options,
-    ledger: new Map((options.recreated?.ledger ?? []).map((e) => [e.username, e])),
+    successors: group(ledger, (e) => e.oldSub),
+    byName: group(ledger, (e) => e.username),
+    liveBySub: new Map(keysOf(live, 'user').map((k) => [subOf(live.get(k)) ?? '', k] as const)),
     unanswered: new Set(options.recreated?.unanswered ?? []),
     holders: addressHolders(live, options.usernameAttributes),
     claimed: matching.claimed,
@@ -114,21 +120,27 @@ export function matchUsers(
 interface MatchContext {
   live: ReadonlyMap<EntityKey, JsonObject>;
   options: MatchOptions;
-  ledger: ReadonlyMap<string, SubLedgerEntry>;
+  /** Ledger entries by old sub, and by username at T. */
+  successors: ReadonlyMap<string, SubLedgerEntry[]>;
+  byName: ReadonlyMap<string, SubLedgerEntry[]>;
+  liveBySub: ReadonlyMap<string, EntityKey>;
   unanswered: ReadonlySet<string>;
   holders: ReadonlyMap<string, EntityKey>;
   claimed: ReadonlySet<EntityKey>;
 }
 
+function group<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) groups.set(keyOf(item), [...(groups.get(keyOf(item)) ?? []), item]);
+  return groups;
+}
+
 function matchOne(key: EntityKey, atT: JsonObject, context: MatchContext): UserMatch {
   const { live, options } = context;
-  const ours = context.ledger.get(idOf(key));
+  const mine = recreatedAs(key, atT, context);
+  if (mine !== undefined && !context.claimed.has(mine))
+    return { kind: 'same', liveKey: mine, live: live.get(mine) as JsonObject };
   const unanswered = context.unanswered.has(idOf(key));
-  // Re-created by an earlier run under the name Cognito gave it (email or phone as username).
-  const renamed = ours?.newUsername === undefined ? undefined : entityKey('user', ours.newUsername);
-  const mine = renamed === undefined ? undefined : live.get(renamed);
-  if (renamed !== undefined && mine !== undefined && subOf(mine) === ours?.newSub)
-    return { kind: 'same', liveKey: renamed, live: mine };
   const now = live.get(key);
   if (now === undefined) {
     const holder = holderOf(atT, context.holders, options.usernameAttributes);
@@ -139,7 +151,6 @@ function matchOne(key: EntityKey, atT: JsonObject, context: MatchContext): UserM
       unanswered,
     );
   }
-  if (ours !== undefined && subOf(now) === ours.newSub) return { kind: 'same', liveKey: key, live: now };
   // Into another pool every user has another sub: there the name is all a restore can go by.
   const why = options.checkIdentity ? identityDifference(atT, now) : undefined;
   const maybeOurs = why !== undefined || !options.checkIdentity;
@@ -147,6 +158,32 @@ function matchOne(key: EntityKey, atT: JsonObject, context: MatchContext): UserM
     return { kind: 'adopted', liveKey: key, live: now };
   if (why === undefined) return { kind: 'same', liveKey: key, live: now };
   return { kind: 'impostor', liveKey: key, live: now, why };
+}
+
+/**
+ * The live user a restore re-created for this user at T, if any: the sub ledgers lead from its sub
+ * at T (through every re-creation since) to a live sub, under whatever name it has now (Cognito's
+ * own, where email or phone is the username). Without a recorded sub, the ledger entry of its name.
+ */
+function recreatedAs(key: EntityKey, atT: JsonObject, context: MatchContext): EntityKey | undefined {
+  const sub = subOf(atT);
+  if (sub !== undefined) return liveSuccessor(sub, context);
+  const named = (context.byName.get(idOf(key)) ?? []).map((e) => context.liveBySub.get(e.newSub));
+  return named.find((found) => found !== undefined);
+}
+
+/** The first live user found along the re-creations of a sub, breadth first. */
+function liveSuccessor(sub: string, context: MatchContext): EntityKey | undefined {
+  const seen = new Set([sub]);
+  const queue = [sub];
+  for (let next = queue.shift(); next !== undefined; next = queue.shift())
+    for (const { newSub } of context.successors.get(next) ?? []) {
+      const found = context.liveBySub.get(newSub);
+      if (found !== undefined) return found;
+      if (!seen.has(newSub)) queue.push(newSub);
+      seen.add(newSub);
+    }
+  return undefined;
 }
 
 /** Live users by the address (`email:…`, `phone_number:…`) a pool with email or phone as username keeps unique. */

@@ -41,6 +41,7 @@ import { openReadyStore, type Store } from '../store/openStore.js';
 import { RecordingChangeLog } from '../store/recordingChangeLog.js';
 import { chooseStore } from '../store/storeOptions.js';
 import type { CommandContext } from './context.js';
+import { otherRestores } from './otherRestores.js';
 import { type ParsedRestoreOptions, parseRestoreOptions, type RestoreOptions } from './restoreOptions.js';
 
 export type { RestoreOptions } from './restoreOptions.js';
@@ -160,9 +161,10 @@ async function planRun(
       : undefined;
   const reader = newPool === undefined ? io.reader : new NewPoolReader(newPool.pool, newPool.name);
   const toCreate = newPool === undefined ? {} : { targetPoolId: newPoolId(newPool.name) };
+  const otherRuns = await otherRestores(store.localDir, io.journal.file);
   const prepared = await prepareRestore(
     { ...store, reader, writer: io.writer },
-    { ...request, ...toCreate, previous },
+    { ...request, ...toCreate, previous, otherRestores: otherRuns },
   );
   return { prepared, previous, ...(newPool === undefined ? {} : { newPool }) };
 }
