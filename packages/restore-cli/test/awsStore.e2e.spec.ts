@@ -12,7 +12,7 @@ import {
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { readPoolState, SegmentChangeLog, verifyChain } from '@cognito-rewind/core';
+import { readPoolState, SegmentChangeLog, verifyChain, writableView } from '@cognito-rewind/core';
 import {
   AwsCognitoReader,
   createCognitoClient,
@@ -243,7 +243,10 @@ describe('the AWS store (DynamoDB change log + S3) on dynalite and s3rver', () =
       const chain = records.filter((r) => r.entity === entity).sort((a, b) => a.version - b.version);
       expect(verifyChain(chain), entity).toEqual([]);
       expect(chain.at(-1)?.source, entity).toBe('restore');
-      expect(chain.at(-1)?.after, entity).toEqual(live.get(entity) ?? null);
+      // Writable views: cognito-local dates a group by its last membership change, after its record.
+      expect(writableView(entity, chain.at(-1)?.after), entity).toEqual(
+        writableView(entity, live.get(entity)),
+      );
     }
 
     const again = await restore('--endpoint', local.endpoint, '--dry-run');

@@ -109,10 +109,12 @@ export async function restoreCommand(raw: RestoreOptions, ctx: CommandContext): 
       request.targetPoolId = await createTargetPool(newPool, request, writer, journal, ctx);
       prepared = await intoCreatedPool(prepared, { ...store, reader, writer }, { ...request, previous });
     }
-    // The bucket alone takes no appends: the restore's history is held, then archived to the bucket.
-    const changeLog = new RecordingChangeLog(
-      store.readOnlyLog ? new HeldChangeLog(store.changeLog) : store.changeLog,
-    );
+    // The bucket alone takes no appends: the restore's history is held, and archived to the bucket as
+    // it piles up and when the restore ends.
+    const held = store.readOnlyLog
+      ? new HeldChangeLog(store.changeLog, { archive: (poolId, records) => store.archive(poolId, records) })
+      : undefined;
+    const changeLog = new RecordingChangeLog(held ?? store.changeLog);
     const cause = await restoreCause(writeClient, endpoint, journalFile(store.localDir, request));
     const report = await applyAndReport(
       prepared,
@@ -121,7 +123,7 @@ export async function restoreCommand(raw: RestoreOptions, ctx: CommandContext): 
       raw,
       options,
       ctx,
-    ).finally(() => archive(store, changeLog.appended, ctx, options.format !== 'json'));
+    ).finally(() => archive(store, held?.unarchived() ?? changeLog.appended, ctx, options.format !== 'json'));
     return { exitCode: report.ok ? 0 : 1, report, prepared };
   } finally {
     await journal.close();

@@ -10,6 +10,16 @@ import {
   VersionConflictError,
 } from '@cognito-rewind/core';
 
+export interface HeldChangeLogOptions {
+  /**
+   * Writes held records to the bucket as they pile up, so a process killed mid-restore loses at most
+   * the last `every` of them; the command archives the rest (`unarchived`) when it ends.
+   */
+  archive?: (poolId: string, records: readonly ChangeRecord[]) => Promise<unknown>;
+  /** @default 100 */
+  every?: number;
+}
+
 /**
  * A change log over one that takes no appends (the bucket alone: its delta segments are an archive).
  * Appends are held here, under the same rule as every log (a record takes the next version of its
@@ -21,9 +31,18 @@ import {
 export class HeldChangeLog extends ForwardingChangeLog {
   private readonly held = new Map<string, ChangeRecord[]>();
   private readonly innerHeads = new Map<string, Promise<Map<string, ChangeRecord>>>();
+  private pending: ChangeRecord[] = [];
 
-  constructor(inner: ChangeLog) {
+  constructor(
+    inner: ChangeLog,
+    private readonly options: HeldChangeLogOptions = {},
+  ) {
     super(inner);
+  }
+
+  /** Held records not archived yet, in append order. */
+  unarchived(): ChangeRecord[] {
+    return [...this.pending];
   }
 
   override async append(record: ChangeRecord): Promise<AppendOutcome> {
@@ -34,7 +53,25 @@ export class HeldChangeLog extends ForwardingChangeLog {
       throw new VersionConflictError(record.entity, record.version);
     const key = heldKey(record.poolId, record.entity);
     this.held.set(key, [...(this.held.get(key) ?? []), record]);
+    this.pending.push(record);
+    if (this.options.archive !== undefined && this.pending.length >= (this.options.every ?? 100))
+      await this.archivePending(this.options.archive);
     return 'appended';
+  }
+
+  /** A failed archive keeps its records for the next one (a record archived twice is read once). */
+  private async archivePending(archive: NonNullable<HeldChangeLogOptions['archive']>): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    try {
+      for (const poolId of new Set(batch.map((record) => record.poolId)))
+        await archive(
+          poolId,
+          batch.filter((record) => record.poolId === poolId),
+        );
+    } catch {
+      this.pending.unshift(...batch);
+    }
   }
 
   override async head(poolId: string, entity: string): Promise<ChangeRecord | undefined> {

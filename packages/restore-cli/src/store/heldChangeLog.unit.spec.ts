@@ -72,3 +72,36 @@ describe('HeldChangeLog: appends over the bucket alone, read back, then archived
     expect(verifyChain(reread)).toEqual([]);
   });
 });
+
+describe('HeldChangeLog: archived as records pile up, so a killed restore loses few', () => {
+  it('archives every `every` records to the bucket, and keeps the rest for the end', async () => {
+    const { blobs, first, segments } = await bucketWithOneRecord();
+    const log = new HeldChangeLog(segments(), {
+      every: 2,
+      archive: (poolId, records) => archiveRecords(blobs, poolId, records, clock),
+    });
+    const second = next(first, { Precedence: 2 }, '2024-06-01T11:00:00.000Z');
+    const third = next(second, { Precedence: 3 }, '2024-06-01T11:01:00.000Z');
+    const fourth = next(third, { Precedence: 4 }, '2024-06-01T11:02:00.000Z');
+    await log.append(second);
+    expect(log.unarchived()).toEqual([second]);
+    await log.append(third);
+    expect(log.unarchived()).toEqual([]);
+    expect(await all(segments().entityHistory(POOL, 'group:admins'))).toEqual([first, second, third]);
+    await log.append(fourth);
+    expect(log.unarchived()).toEqual([fourth]);
+  });
+
+  it('a failed archive keeps its records for the next', async () => {
+    const { first, segments } = await bucketWithOneRecord();
+    const log = new HeldChangeLog(segments(), {
+      every: 1,
+      archive: async () => {
+        throw new Error('bucket unreachable');
+      },
+    });
+    const second = next(first, { Precedence: 2 }, '2024-06-01T11:00:00.000Z');
+    expect(await log.append(second)).toBe('appended');
+    expect(log.unarchived()).toEqual([second]);
+  });
+});
