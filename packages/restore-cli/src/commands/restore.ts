@@ -122,7 +122,8 @@ export async function restoreCommand(raw: RestoreOptions, ctx: CommandContext): 
       { writer, reader, journal, changeLog, cause },
       raw,
       options,
-      ctx,
+      // The restore's records and journal are dated as every writer of the store dates them.
+      { ...ctx, clock: store.clock },
     ).finally(() => archive(store, held?.unarchived() ?? changeLog.appended, ctx, options.format !== 'json'));
     return { exitCode: report.ok ? 0 : 1, report, prepared };
   } finally {
