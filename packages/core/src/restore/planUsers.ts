@@ -43,7 +43,7 @@ function planUser(ctx: PlanContext, key: string, options: UserPlanOptions, scope
   if (target === undefined || match === undefined) planLiveOnly(ctx, key, scope);
   else if (match.kind === 'impostor') replacedUser(ctx, key, target, match, options, scope);
   else if (match.kind === 'absent' && match.heldBy !== undefined && !deletedFirst(ctx, match.heldBy, options))
-    refuse(ctx, key, `its ${addressOf(target, options)} is held by ${match.heldBy}`);
+    refuse(ctx, key, `its ${addressOf(target, options)} is held by ${match.heldBy}`, 'every user');
   else restoredUser(ctx, key, target, match, options, scope);
 }
 
@@ -99,7 +99,7 @@ function replacedUser(
   scope: Scope,
 ): void {
   if (ctx.mode === 'undo' || !scope.users) {
-    refuse(ctx, key, `the live user of that name is someone else (${match.why})`);
+    refuse(ctx, key, `the live user of that name is someone else (${match.why})`, 'its users');
     return;
   }
   ctx.notes.push({
@@ -120,11 +120,13 @@ function replacedUser(
   addTask(ctx, 'users', key, expectedView(key, match.live, options), desired, actions);
 }
 
-function refuse(ctx: PlanContext, key: string, why: string): void {
+/** A user at T left alone, and why; `replacedBy`: the users an `--exact` restore must cover to replace. */
+function refuse(ctx: PlanContext, key: string, why: string, replacedBy: 'its users' | 'every user'): void {
+  const scope = replacedBy === 'its users' ? 'restoring this user' : 'restoring every user';
   const rule =
     ctx.mode === 'undo'
-      ? 'undo never merges two users (--exact replaces that one)'
-      : 'only an --exact restore of every user (or of this one) replaces that one';
+      ? `undo never merges two users (--exact ${scope} replaces that one)`
+      : `only --exact ${scope} replaces that one`;
   ctx.notes.push({ kind: 'impostor', entity: key, message: `${idOf(key)} is left alone: ${why}; ${rule}` });
 }
 

@@ -103,7 +103,9 @@ describe('planRestore: a user is its sub and creation date, not its name', () =>
       expect(note).toMatchObject({ kind: 'impostor' });
       expect(note?.message).toContain('sub sub-bob at T, sub-evil now');
       expect(note?.message).toContain(`created ${AT} at T, ${LATER} now`);
-      expect(note?.message).toContain('--exact replaces');
+      expect(note?.message).toContain(
+        'undo never merges two users (--exact restoring this user replaces that one)',
+      );
     }
     // Nor does a restore of the groups' memberships, in either mode: no user made since T is touched there.
     for (const mode of ['undo', 'exact'] as const)
