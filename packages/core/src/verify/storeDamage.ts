@@ -20,3 +20,22 @@ export interface DamageSurvey {
 
 export const canSurveyDamage = (log: unknown): log is DamageSurvey =>
   typeof (log as Partial<DamageSurvey> | null)?.damage === 'function';
+
+/** What a store knows of its own damage so far, without reading everything again. */
+export interface DamageSummary {
+  /** Damaged lines known. */
+  lines: number;
+  /** The first few of them, in journal order. */
+  first: JournalDamage[];
+}
+
+/**
+ * A change log that keeps track of its damage as it goes (the directory store): each call checks only
+ * what was appended since the last, so any command can afford to ask.
+ */
+export interface DamageWatch {
+  damageSoFar(poolId: string): Promise<DamageSummary>;
+}
+
+export const canWatchDamage = (log: unknown): log is DamageWatch =>
+  typeof (log as Partial<DamageWatch> | null)?.damageSoFar === 'function';

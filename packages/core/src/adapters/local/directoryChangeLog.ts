@@ -7,6 +7,8 @@
  *                    be rebuilt by parsing a few bytes per line
  *     journal.lock   exists only while a writer checks and appends (O_EXCL, names its owner)
  *     journal.marks  time marks: where the records valid after a time start (timeMarks.ts)
+ *     journal.scan   how far the journal was scanned for damage, and what was found
+ *                    (journalScanCheckpoint.ts): each `damageSoFar` reads only what was appended since
  *
  * Appends: take the pool's lock, catch the index up with lines other processes appended, refuse a taken
  * (entity, version) with `VersionConflictError`, append, fsync. Two processes on one directory therefore
@@ -24,14 +26,15 @@
 import { mkdir, open, truncate } from 'node:fs/promises';
 import path from 'node:path';
 import type { ChangeRecord } from '../../changes/changeRecord.js';
-import { InvalidInputError, VersionConflictError } from '../../errors.js';
+import { ChangeLogCorruptError, InvalidInputError, VersionConflictError } from '../../errors.js';
 import type { EntityKey } from '../../model/entityKey.js';
 import type { AppendOutcome, ChangeLog, LogPosition, TimeRange } from '../../ports.js';
-import type { JournalDamage } from '../../verify/storeDamage.js';
+import type { DamageSummary, JournalDamage } from '../../verify/storeDamage.js';
 import { withFileLock } from './fileLock.js';
 import { syncDirectory } from './fsUtil.js';
 import { type JournalEntry, JournalIndex } from './journalIndex.js';
-import { scanJournal } from './journalScan.js';
+import { scanJournalFrom } from './journalScan.js';
+import { type IncrementalScan, JournalScanCheckpoint } from './journalScanCheckpoint.js';
 import { appendLines, checkRecord } from './journalWriter.js';
 import { readRecords } from './readRecords.js';
 import { SerialQueue } from './serialQueue.js';
@@ -69,6 +72,8 @@ interface PoolJournal {
   lastMark: number | undefined;
   /** One index update at a time within this process; the lock file orders processes. */
   queue: SerialQueue;
+  /** How far the journal was scanned for damage, and what was found. */
+  scans: JournalScanCheckpoint;
 }
 
 const READ_BATCH = 2048;
@@ -100,11 +105,41 @@ export class DirectoryChangeLog implements ChangeLog {
    * not parse, disagrees with its key, or fails its hash, with its byte offset and the entity it names.
    */
   async damage(poolId: string): Promise<JournalDamage[]> {
-    const found = await scanJournal(this.pool(poolId).journal);
+    const pool = this.pool(poolId);
+    const scan = await scanJournalFrom(pool.journal, 0);
+    // What every later command warns of, until the next full scan.
+    await pool.scans.record(scan);
+    const found = scan.damage;
     this.damaged.set(poolId, new Set(found.map((line) => line.offset)));
     // The index is rebuilt without them at the next read.
     if (this.skipDamaged) this.pools.delete(poolId);
     return found;
+  }
+
+  /**
+   * The damage known so far: the last scan's, plus what was appended since it, scanned now (and what
+   * reads met). Cheap enough for every command: the bytes read are those appended since the last call,
+   * by any process (see journalScanCheckpoint.ts).
+   */
+  async damageSoFar(poolId: string): Promise<DamageSummary & Pick<IncrementalScan, 'from' | 'bytesRead'>> {
+    return this.pool(poolId).scans.scan();
+  }
+
+  /** Runs a read; a damaged line it meets is remembered for `damageSoFar` before the error goes on. */
+  private async noting<T>(pool: PoolJournal, read: () => Promise<T>): Promise<T> {
+    try {
+      return await read();
+    } catch (error) {
+      if (error instanceof ChangeLogCorruptError)
+        await pool.scans
+          .note({
+            where: error.journal,
+            offset: error.offset,
+            problem: error.message.replace(/^.*is damaged at byte \d+: /, ''),
+          })
+          .catch(() => {});
+      throw error;
+    }
   }
 
   private pool(poolId: string): PoolJournal {
@@ -123,6 +158,7 @@ export class DirectoryChangeLog implements ChangeLog {
         marks: new TimeMarks(path.join(dir, 'journal.marks')),
         lastMark: undefined,
         queue: new SerialQueue(),
+        scans: new JournalScanCheckpoint(journal, path.join(dir, 'journal.scan')),
       };
       this.pools.set(poolId, pool);
     }
@@ -219,7 +255,7 @@ export class DirectoryChangeLog implements ChangeLog {
   private async caughtUp(poolId: string): Promise<PoolJournal> {
     const pool = this.pool(poolId);
     pool.indexed = true;
-    await pool.queue.run(() => pool.index.refresh());
+    await this.noting(pool, () => pool.queue.run(() => pool.index.refresh()));
     return pool;
   }
 
@@ -234,7 +270,7 @@ export class DirectoryChangeLog implements ChangeLog {
     // Nothing to skip: build (and keep) the whole index.
     if (from === 0) return { pool: await this.caughtUp(poolId), index: pool.index };
     const index = this.newIndex(poolId, pool.journal, from);
-    await index.refresh();
+    await this.noting(pool, () => index.refresh());
     return { pool, index };
   }
 
@@ -286,7 +322,7 @@ export class DirectoryChangeLog implements ChangeLog {
   private async read(pool: PoolJournal, entries: readonly JournalEntry[]): Promise<ChangeRecord[]> {
     const handle = await open(pool.journal, 'r');
     try {
-      return await readRecords(handle, pool.journal, entries);
+      return await this.noting(pool, () => readRecords(handle, pool.journal, entries));
     } finally {
       await handle.close();
     }
@@ -309,7 +345,9 @@ export class DirectoryChangeLog implements ChangeLog {
     const handle = await open(pool.journal, 'r');
     try {
       for (let i = 0; i < entries.length; i += READ_BATCH)
-        yield* await readRecords(handle, pool.journal, entries.slice(i, i + READ_BATCH));
+        yield* await this.noting(pool, () =>
+          readRecords(handle, pool.journal, entries.slice(i, i + READ_BATCH)),
+        );
     } finally {
       await handle.close();
     }

@@ -69,30 +69,49 @@ function scanLines(
   return start;
 }
 
+/** What one pass over a journal found, and how far it got. */
+export interface JournalScan {
+  damage: JournalDamage[];
+  /** Where the scan started (a line boundary). */
+  start: number;
+  /** The end of the last whole line scanned: the next scan starts here. */
+  end: number;
+  /** Where that last whole line starts (`end` when there was none): its bytes fingerprint the scan. */
+  lastLine: number;
+  /** Bytes read from the journal. */
+  bytesRead: number;
+}
+
 /**
- * Every damaged line of a journal, read start to end a chunk at a time (memory: one chunk and the
- * damage found): a line whose key or record does not parse, disagrees with its key, or fails its hash.
- * An unfinished last line is not damage (a writer may be mid-append; the next append cuts it off).
+ * Every damaged line of a journal from `start` (a line boundary) to its end, read a chunk at a time
+ * (memory: one chunk and the damage found): a line whose key or record does not parse, disagrees with
+ * its key, or fails its hash. An unfinished last line is not damage (a writer may be mid-append; the
+ * next append cuts it off), and is left for the next scan.
  */
-export async function scanJournal(journal: string): Promise<JournalDamage[]> {
+export async function scanJournalFrom(journal: string, start: number): Promise<JournalScan> {
   let handle: Awaited<ReturnType<typeof open>>;
   try {
     handle = await open(journal, 'r');
   } catch (error) {
-    if (errorCode(error) === 'ENOENT') return [];
+    if (errorCode(error) === 'ENOENT')
+      return { damage: [], start, end: start, lastLine: start, bytesRead: 0 };
     throw error;
   }
   const damage: JournalDamage[] = [];
+  let base = start;
+  let lastLine = start;
+  let bytesRead = 0;
   try {
     const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
     let carry = Buffer.alloc(0);
-    let base = 0;
     for (;;) {
-      const { bytesRead } = await handle.read(chunk, 0, CHUNK_BYTES, null);
-      if (bytesRead === 0) break;
-      const data = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk;
-      const end = carry.length + bytesRead;
+      const read = await handle.read(chunk, 0, CHUNK_BYTES, base + carry.length);
+      if (read.bytesRead === 0) break;
+      bytesRead += read.bytesRead;
+      const data = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, read.bytesRead)]) : chunk;
+      const end = carry.length + read.bytesRead;
       const used = scanLines(data, end, base, journal, damage);
+      if (used > 0) lastLine = base + (used >= 2 ? data.lastIndexOf(NEWLINE, used - 2) + 1 : 0);
       base += used;
       // Copied: `chunk` is reused by the next read.
       carry = Buffer.from(data.subarray(used, end));
@@ -100,5 +119,10 @@ export async function scanJournal(journal: string): Promise<JournalDamage[]> {
   } finally {
     await handle.close();
   }
-  return damage;
+  return { damage, start, end: base, lastLine, bytesRead };
+}
+
+/** Every damaged line of a whole journal (see `scanJournalFrom`). */
+export async function scanJournal(journal: string): Promise<JournalDamage[]> {
+  return (await scanJournalFrom(journal, 0)).damage;
 }
