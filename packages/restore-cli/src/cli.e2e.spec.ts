@@ -122,6 +122,50 @@ describe('restore-cli state', () => {
     expect(Object.keys(JSON.parse(result.out).users)).toContain('frank');
   });
 
+  it('warns that the store is damaged, though its own reads never touch the damaged line', async () => {
+    const copy = join(work, 'damaged-copy');
+    await cp(store, copy, { recursive: true });
+    // The journal's first line (the first backup's baseline), far from what state at secondAt reads.
+    const journal = join(copy, 'cognito-backup', poolId, 'changes', 'journal.log');
+    await writeFile(
+      journal,
+      (await readFile(journal, 'utf8')).replace('"version":1', '"version":1,"forged":true'),
+    );
+    for (let n = 0; n < 2; n++) {
+      const result = await run('state', '--pool', poolId, '--store', copy, '--at', secondAt);
+      expect(result.code).toBe(EXIT.ok);
+      expect(Object.keys(JSON.parse(result.out).users)).toContain('frank');
+      expect(result.err).toMatch(
+        new RegExp(
+          `^warning: the store is damaged: 1 damaged journal line\\(s\\) \\(first at byte 0, \\S+\\) — run \`restore-cli verify --pool ${poolId}\`$`,
+        ),
+      );
+    }
+  });
+
+  it('warns of what the last verify found, until a verify finds the store whole again', async () => {
+    const copy = join(work, 'verified-copy');
+    await cp(store, copy, { recursive: true });
+    const [older] = await snapshotFiles();
+    const object = join(copy, 'cognito-backup', poolId, 'snapshots', older ?? '');
+    const bytes = await readFile(object);
+    const flip = () => {
+      bytes[bytes.length - 5] = (bytes[bytes.length - 5] ?? 0) ^ 0xff;
+    };
+    flip();
+    await writeFile(object, bytes);
+    expect((await run('verify', '--pool', poolId, '--store', copy)).code).toBe(EXIT.failed);
+    const warned = await run('state', '--pool', poolId, '--store', copy, '--at', secondAt);
+    expect(warned.code).toBe(EXIT.ok);
+    expect(warned.err).toMatch(
+      /^warning: the store is damaged: the last verify \(\S+\) found 1 problem\(s\) \(first: .*\.ndjson\.gz\) — run `restore-cli verify/m,
+    );
+    flip();
+    await writeFile(object, bytes);
+    expect((await run('verify', '--pool', poolId, '--store', copy)).code).toBe(EXIT.ok);
+    expect((await run('state', '--pool', poolId, '--store', copy, '--at', secondAt)).err).toBe('');
+  });
+
   it('refuses a pool the store does not know', async () => {
     const result = await run('state', '--pool', 'us-east-1_Nope', '--store', store, '--at', 'now');
     expect(result.code).toBe(EXIT.badInput);

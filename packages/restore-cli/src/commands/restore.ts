@@ -41,6 +41,7 @@ import { openReadyStore, type Store } from '../store/openStore.js';
 import { RecordingChangeLog } from '../store/recordingChangeLog.js';
 import { chooseStore } from '../store/storeOptions.js';
 import type { CommandContext } from './context.js';
+import { storeDamageWarning } from './damageWarning.js';
 import { otherRestores } from './otherRestores.js';
 import { type ParsedRestoreOptions, parseRestoreOptions, type RestoreOptions } from './restoreOptions.js';
 
@@ -98,6 +99,8 @@ export async function restoreCommand(raw: RestoreOptions, ctx: CommandContext): 
     const { previous, newPool } = run;
     let { prepared } = run;
     for (const warning of prepared.warnings) ctx.io.err(`warning: ${warning}`);
+    const damage = await storeDamageWarning(store, request.sourcePoolId);
+    if (damage !== undefined) ctx.io.err(`warning: ${damage}`);
     const planned = actionCount(prepared.plan) + (newPool === undefined ? 0 : 1);
     if (planned === 0 || options.dryRun) {
       showPlanOnly(prepared, previous, options, ctx);

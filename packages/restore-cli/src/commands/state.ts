@@ -13,6 +13,7 @@ import { parseAt } from '../io/parseTime.js';
 import { openReadyStore, type Store } from '../store/openStore.js';
 import { chooseStore, type StoreOptions } from '../store/storeOptions.js';
 import type { CommandContext } from './context.js';
+import { storeDamageWarning } from './damageWarning.js';
 import { BUCKET_ALONE } from './verify.js';
 
 export interface StateOptions extends StoreOptions {
@@ -53,6 +54,8 @@ async function stateDocument(
     const result = await stateAt(store, poolId, at);
     const document = await collectState(result);
     for (const warning of result.warnings) ctx.io.err(`warning: ${warning}`);
+    const damage = await storeDamageWarning(store, poolId);
+    if (damage !== undefined) ctx.io.err(`warning: ${damage}`);
     if (store.changeLog instanceof SegmentChangeLog) ctx.io.err(`note: ${BUCKET_ALONE}`);
     return document;
   } finally {

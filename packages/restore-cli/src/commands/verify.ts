@@ -4,6 +4,7 @@ import { parsePoolId } from '../io/options.js';
 import { openReadyStore } from '../store/openStore.js';
 import { chooseStore, type StoreOptions } from '../store/storeOptions.js';
 import type { CommandContext } from './context.js';
+import { rememberVerify } from './damageWarning.js';
 
 export interface VerifyOptions extends StoreOptions {
   pool: string;
@@ -32,6 +33,10 @@ export async function verifyCommand(options: VerifyOptions, ctx: CommandContext)
     const report = await verifyPool(
       { snapshots: store.snapshots, changeLog, ...(segments ? { segments } : {}) },
       poolId,
+    );
+    // What state and restore warn of until the next verify. Not remembering it fails nothing checked.
+    await rememberVerify(store, report, store.clock.now().toISOString()).catch((error: unknown) =>
+      ctx.io.err(`warning: could not remember this verify in the store: ${(error as Error).message}`),
     );
     if (options.json) ctx.io.out(JSON.stringify(report, null, 2));
     else printReport(report, store.label, ctx);
