@@ -131,13 +131,7 @@ export class DirectoryChangeLog implements ChangeLog {
       return await read();
     } catch (error) {
       if (error instanceof ChangeLogCorruptError)
-        await pool.scans
-          .note({
-            where: error.journal,
-            offset: error.offset,
-            problem: error.message.replace(/^.*is damaged at byte \d+: /, ''),
-          })
-          .catch(() => {});
+        await pool.scans.note({ offset: error.offset }).catch(() => {});
       throw error;
     }
   }

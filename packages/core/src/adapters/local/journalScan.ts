@@ -122,6 +122,25 @@ export async function scanJournalFrom(journal: string, start: number): Promise<J
   return { damage, start, end: base, lastLine, bytesRead };
 }
 
+/**
+ * The damage of the one whole line starting at `offset`, or undefined when it is sound (or not
+ * finished): what a read that failed there met, checked as a scan would, so a reader whose offsets
+ * went stale (the journal rewritten under it) is not taken for damage of the line it landed in.
+ */
+export async function checkLineAt(journal: string, offset: number): Promise<JournalDamage | undefined> {
+  const handle = await open(journal, 'r');
+  try {
+    const data = Buffer.allocUnsafe(CHUNK_BYTES);
+    const { bytesRead } = await handle.read(data, 0, CHUNK_BYTES, offset);
+    const damage: JournalDamage[] = [];
+    const newline = data.subarray(0, bytesRead).indexOf(NEWLINE);
+    if (newline >= 0) scanLines(data, newline + 1, offset, journal, damage);
+    return damage[0];
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Every damaged line of a whole journal (see `scanJournalFrom`). */
 export async function scanJournal(journal: string): Promise<JournalDamage[]> {
   return (await scanJournalFrom(journal, 0)).damage;

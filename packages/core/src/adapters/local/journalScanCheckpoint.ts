@@ -3,7 +3,7 @@ import { open, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import type { DamageSummary, JournalDamage } from '../../verify/storeDamage.js';
 import { errorCode, ignoreMissing, readTextIfExists } from './fsUtil.js';
 import { NEWLINE } from './journalLine.js';
-import { type JournalScan, scanJournalFrom } from './journalScan.js';
+import { checkLineAt, type JournalScan, scanJournalFrom } from './journalScan.js';
 
 /** Damaged lines kept by offset in the checkpoint; beyond them only the count grows. */
 const KEPT = 20;
@@ -62,12 +62,13 @@ export class JournalScanCheckpoint {
   }
 
   /** Damage a read met (a line it could not decode): kept until a full scan says otherwise. */
-  async note(met: JournalDamage): Promise<void> {
+  async note(met: Pick<JournalDamage, 'offset'>): Promise<void> {
     const saved = await this.load();
     if (saved === undefined) return;
-    // Reads name the record's body; a scan names its line: one line is one damage.
-    const damage = { ...met, offset: await this.lineStart(met.offset) };
-    if (saved.first.some((line) => line.offset === damage.offset)) return;
+    // Reads name the record's body; a scan names its line: one line is one damage, and only a line the
+    // scan's own checks find damaged counts.
+    const damage = await checkLineAt(this.journal, await this.lineStart(met.offset));
+    if (damage === undefined || saved.first.some((line) => line.offset === damage.offset)) return;
     const first = [...saved.first, damage].sort((a, b) => a.offset - b.offset).slice(0, KEPT);
     await this.save({ ...saved, lines: saved.lines + 1, first });
   }

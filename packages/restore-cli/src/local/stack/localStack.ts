@@ -10,6 +10,7 @@ import { listPools } from './listPools.js';
 import { type DeliveryOrder, LocalQueue } from './localQueue.js';
 import { QueueJournal } from './queueJournal.js';
 import { runEvery } from './runEvery.js';
+import { watchDamage } from './stackDamage.js';
 import { isStackRunning, readStackFile, type StackInfo, writeStackFile } from './stackFile.js';
 import { stackHandlers } from './stackHandlers.js';
 import { describeCaptures } from './stackReport.js';
@@ -230,7 +231,14 @@ async function assemble(
   });
   undo.push(() => tap.stop());
   const schedule = startSchedule(
-    { handlers, pools, activity, problem, beforeStartup: () => queue.recovered() },
+    {
+      handlers,
+      pools,
+      activity,
+      problem,
+      beforeStartup: () => queue.recovered(),
+      damage: watchDamage(running.store.changeLog, pools),
+    },
     timing,
   );
   undo.push(() => schedule.stop());

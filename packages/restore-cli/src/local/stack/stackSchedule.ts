@@ -23,6 +23,8 @@ export interface ScheduleDeps {
    * their changes as drift of no known cause, and capture would then find nothing new.
    */
   beforeStartup?: () => Promise<void>;
+  /** Damage of the store found since the last call, a line each (`watchDamage`): a problem to report. */
+  damage?: () => Promise<string[]>;
 }
 
 /** The stack's scheduled jobs, and the same jobs on demand. */
@@ -49,9 +51,19 @@ export function startSchedule(deps: ScheduleDeps, options: ScheduleOptions): Sta
   const jobs = new SerialJobs((job, error) => deps.problem(`${job} failed: ${reasonOf(error)}`));
   const context = { getRemainingTimeInMillis: () => (jobs.stopping ? 0 : FOREVER_MS) };
 
+  // After each compaction and archive run: what they read and wrote is when damage would show.
+  const checkDamage = async () => {
+    try {
+      for (const line of (await deps.damage?.()) ?? []) deps.problem(line);
+    } catch (error) {
+      // A check that could not run fails nothing the run did.
+      deps.problem(`checking the store for damage failed: ${reasonOf(error)}`);
+    }
+  };
   const snapshots = async (handler: SnapshotHandler) => {
     const result = await handler();
     for (const line of describeSnapshots(result)) deps.activity(line);
+    await checkDamage();
     return result;
   };
   const reconciles = async (event?: { reconcile: string[]; reason: string }) => {
@@ -61,6 +73,7 @@ export function startSchedule(deps: ScheduleDeps, options: ScheduleOptions): Sta
   const archive = async () => {
     const result = await handlers.archive();
     for (const line of describeArchives(result)) deps.activity(line);
+    await checkDamage();
     return result;
   };
   const poll = async () => {
