@@ -10,6 +10,7 @@ import type { ChangeLog } from '../ports.js';
 import type { SegmentChangeLog } from '../segments/segmentChangeLog.js';
 import type { SnapshotManifest } from '../snapshots/format.js';
 import type { SnapshotStore } from '../snapshots/snapshotStore.js';
+import { type ExistenceByEntity, existenceOf, missingEntities } from './missingEntities.js';
 import { canSurveyDamage } from './storeDamage.js';
 
 export interface VerifyDeps {
@@ -60,9 +61,10 @@ export async function verifyPool(deps: VerifyDeps, poolId: string): Promise<Veri
   // not reported again by every later check that trips on it.
   const broken = await surveyDamage(deps.changeLog, poolId, report);
   const reported = report.problems.length;
-  const { hashes, unbased } = await verifyChains(deps.changeLog, poolId, report);
+  const { hashes, unbased, existence } = await verifyChains(deps.changeLog, poolId, report);
   const based = new Set<EntityKey>();
-  const known = await verifySnapshots(deps.snapshots, poolId, { hashes, unbased, based }, report);
+  const checks = { hashes, unbased, based, existence, changeLog: deps.changeLog };
+  const known = await verifySnapshots(deps.snapshots, poolId, checks, report);
   for (const record of unbased.values())
     if (!based.has(record.entity))
       report.problems.push({
@@ -175,7 +177,8 @@ async function verifyChains(
   changeLog: ChangeLog,
   poolId: string,
   report: VerifyReport,
-): Promise<{ hashes: ChainHashes; unbased: Unbased }> {
+): Promise<{ hashes: ChainHashes; unbased: Unbased; existence: ExistenceByEntity }> {
+  const existence: ExistenceByEntity = new Map();
   const unbased: Unbased = new Map();
   const hashes: ChainHashes = new Map();
   const entities = new Set<EntityKey>();
@@ -205,6 +208,8 @@ async function verifyChains(
       }),
     );
     report.records += history.length;
+    const events = existenceOf(history);
+    if (events.length > 0) existence.set(entity, events);
   }
   report.entities = entities.size;
   if (report.records !== inTimeline && report.problems.length === 0)
@@ -212,7 +217,7 @@ async function verifyChains(
       where: `the timeline of ${poolId}`,
       problem: `it lists ${inTimeline} records, the entities' histories hold ${report.records}`,
     });
-  return { hashes, unbased };
+  return { hashes, unbased, existence };
 }
 
 interface EntryChecks {
@@ -222,6 +227,12 @@ interface EntryChecks {
   based: Set<EntityKey>;
 }
 
+interface SnapshotChecks extends EntryChecks {
+  /** When each entity existed, by its chain: what every snapshot must hold. */
+  existence: ExistenceByEntity;
+  changeLog: ChangeLog;
+}
+
 /**
  * Every snapshot the bucket lists (the store's `open` refuses one its catalog does not vouch for), and
  * every snapshot the catalog records that the bucket no longer has. Whether the pool has any at all.
@@ -229,7 +240,7 @@ interface EntryChecks {
 async function verifySnapshots(
   snapshots: SnapshotStore,
   poolId: string,
-  checks: EntryChecks,
+  checks: SnapshotChecks,
   report: VerifyReport,
 ): Promise<boolean> {
   const { manifests, unreadable } = await snapshots.survey(poolId);
@@ -241,10 +252,17 @@ async function verifySnapshots(
     listed.add(manifest.object);
     await collecting(report, manifest.object, undefined, async () => {
       // `open` checks the catalog, then hashes the whole object, before it yields an entry.
+      const present = new Set<EntityKey>();
       for await (const entry of (await snapshots.open(manifest)).entries) {
         report.snapshotEntries += 1;
+        present.add(entry.key);
         checkEntry(manifest, entry, checks, report);
       }
+      for (const entity of await missingEntities(checks.changeLog, manifest, present, checks.existence))
+        report.problems.push({
+          where: manifest.object,
+          problem: `${entity} is missing: its chain says it existed at ${manifest.at}`,
+        });
     });
   }
   let catalogued = false;
