@@ -199,7 +199,14 @@ function recordedTwice(records: readonly ChangeRecord[]): string[] {
     if (eventId !== undefined && seen.has(key)) problems.push(`${key}: twice`);
     seen.add(key);
     const previous = last.get(record.entity);
-    if (previous !== undefined && deepEqual(previous.after ?? undefined, record.after ?? undefined))
+    // A late event's record may leave the present as it was and still tell the past (a creation
+    // learned after the update of the same second): only a record that tells nothing earlier repeats.
+    const tellsThePast = previous !== undefined && record.validFrom < previous.validFrom;
+    if (
+      previous !== undefined &&
+      !tellsThePast &&
+      deepEqual(previous.after ?? undefined, record.after ?? undefined)
+    )
       problems.push(`${record.entity} v${record.version} repeats v${previous.version}`);
     last.set(record.entity, record);
   }

@@ -95,16 +95,25 @@ export class ServiceClock implements Clock {
         : { low, high, service: sample.service };
   }
 
-  /** The best estimate of `service − local` (ms), or undefined before any answer. */
+  /**
+   * The best estimate of `service − local` (ms), or undefined before any answer: none at all when the
+   * answers cannot tell the local clock from the service's (a whole-second header proves nothing finer,
+   * and moving a synchronised clock by up to half a second would date this machine's writes out of
+   * order with its own reads of Cognito); else the middle of what they allow.
+   */
   get offsetMs(): number | undefined {
     const range = this.range;
-    return range === undefined ? undefined : Math.round((range.low + range.high) / 2);
+    if (range === undefined) return undefined;
+    if (range.low <= 0 && range.high >= 0) return 0;
+    return Math.round((range.low + range.high) / 2);
   }
 
   /** How far `now()` may be from the service's time (ms), or undefined before any answer. */
   get errorMs(): number | undefined {
     const range = this.range;
-    return range === undefined ? undefined : Math.ceil((range.high - range.low) / 2);
+    const offset = this.offsetMs;
+    if (range === undefined || offset === undefined) return undefined;
+    return Math.ceil(Math.max(offset - range.low, range.high - offset));
   }
 
   now(): Date {

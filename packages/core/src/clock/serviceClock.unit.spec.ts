@@ -41,6 +41,20 @@ describe('ServiceClock', () => {
     expect(clock.now().toISOString()).toBe('2026-03-01T12:10:01.600Z');
   });
 
+  it("leaves a local clock the answers cannot tell from the service's exactly as it is", () => {
+    // In sync: the answer, 30 ms after 12:00:00.700 here, says 12:00:00 (the header drops the 700 ms).
+    const local = localClock('2026-03-01T12:00:00.700Z');
+    const clock = new ServiceClock({ local: local.clock });
+    const sentAt = local.ms;
+    local.advance(30);
+    clock.observe({ service: 'S3', date: httpDate('2026-03-01T12:00:00Z'), sentAt, receivedAt: local.ms });
+    // service − local lies in [−730 ms, +300 ms]: 0 is in it, so nothing is corrected (the middle
+    // would move a synchronised clock 215 ms back, out of order with this machine's other readings).
+    expect(clock.offsetMs).toBe(0);
+    expect(clock.errorMs).toBe(730);
+    expect(clock.now().toISOString()).toBe('2026-03-01T12:00:00.730Z');
+  });
+
   it('narrows the offset with answers that agree, and starts over when one disagrees with them all', () => {
     // The service's clock is exactly 10 minutes ahead; answers come back at once.
     const local = localClock('2026-03-01T12:00:00.000Z');
