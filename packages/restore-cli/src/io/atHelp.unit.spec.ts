@@ -6,7 +6,7 @@ import { parseAt } from './parseTime.js';
 
 /** The forms the README's paragraph on `--at` shows, each in backquotes. */
 async function documentedForms(): Promise<string[]> {
-  const readme = await readFile(new URL('../../../../README.md', import.meta.url), 'utf8');
+  const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
   const paragraph = /^`--at` takes [\s\S]*?(?=\n\n)/m.exec(readme)?.[0] ?? '';
   return [...paragraph.matchAll(/`([^`]+)`/g)].map((m) => m[1] as string).filter((form) => form !== '--at');
 }
