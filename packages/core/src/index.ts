@@ -44,6 +44,7 @@ export * from './replay/stateAt.js';
 export * from './restore/applyPlan.js';
 export * from './restore/createPoolInput.js';
 export * from './restore/newPoolReader.js';
+export { identitiesOf } from './restore/planMemberships.js';
 export * from './restore/planRestore.js';
 export * from './restore/prepareRestore.js';
 export * from './restore/rateLimiter.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { PoolStateDocument } from '@cognito-rewind/core';
 import { createCognitoClient } from '@cognito-rewind/core/adapters/aws';
-import { startCognitoLocal } from '@cognito-rewind/core/testing';
+import { startCognitoLocal } from '@cognito-rewind/emulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT, exec } from './cli.js';
 import { createDemoPool, mutateDemoPool } from './demo/demoPool.js';

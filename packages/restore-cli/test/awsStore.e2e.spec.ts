@@ -21,12 +21,7 @@ import {
   DynamoSnapshotCatalog,
   S3BlobStore,
 } from '@cognito-rewind/core/adapters/aws';
-import {
-  S3RVER_CREDENTIALS,
-  startCognitoLocal,
-  startDynalite,
-  startS3rver,
-} from '@cognito-rewind/core/testing';
+import { S3RVER_CREDENTIALS, startCognitoLocal, startDynalite, startS3rver } from '@cognito-rewind/emulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT, exec } from '../src/cli.js';
 import { createDemoPool, mutateDemoPool } from '../src/demo/demoPool.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { type EntityKey, type JsonObject, readPoolState, writableView } from '@cognito-rewind/core';
 import { AwsCognitoReader, createCognitoClient } from '@cognito-rewind/core/adapters/aws';
-import { startCognitoLocal } from '@cognito-rewind/core/testing';
+import { startCognitoLocal } from '@cognito-rewind/emulators';
 import { exec } from '../src/cli.js';
 import { RecordingIoHost } from '../src/io/ioHost.js';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type EntityKey, type JsonObject, readPoolState, stateAt } from '@cognito-rewind/core';
 import { AwsCognitoReader } from '@cognito-rewind/core/adapters/aws';
-import { type RunningCognitoFake, startCognitoFake } from '@cognito-rewind/core/testing';
+import { type RunningCognitoFake, startCognitoFake } from '@cognito-rewind/testkit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { exec } from '../src/cli.js';
 import { RecordingIoHost } from '../src/io/ioHost.js';

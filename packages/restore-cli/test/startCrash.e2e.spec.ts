@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { AdminCreateUserCommand, CreateUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
 import type { ChangeRecord } from '@cognito-rewind/core';
 import { createCognitoClient } from '@cognito-rewind/core/adapters/aws';
-import { startCognitoLocal } from '@cognito-rewind/core/testing';
+import { startCognitoLocal } from '@cognito-rewind/emulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureQueuePath } from '../src/local/stack/localStack.js';
 import { readJournal } from '../src/local/stack/queueJournal.js';

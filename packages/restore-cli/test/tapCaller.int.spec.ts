@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { parseCognitoEvent } from '@cognito-rewind/core';
 import { createCognitoClient } from '@cognito-rewind/core/adapters/aws';
-import { type CognitoLocal, startCognitoLocal } from '@cognito-rewind/core/testing';
+import { type CognitoLocal, startCognitoLocal } from '@cognito-rewind/emulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessKeyIdOf } from '../src/local/callerIdentity.js';
 import { type CloudTrailTap, startCloudTrailTap } from '../src/local/cloudTrailTap.js';

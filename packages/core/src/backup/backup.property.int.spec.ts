@@ -2,28 +2,34 @@ import {
   type CognitoIdentityProviderClient,
   CreateUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  advance,
+  apply,
+  boundaryInstants,
+  exactViolations,
+  iso,
+  plan,
+  pointInTimeViolations,
+  type RunningCognitoFake,
+  type Scenario,
+  type Step,
+  scenarioArb,
+  startCognitoFake,
+  TrueHistory,
+} from '@cognito-rewind/testkit';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AwsCognitoReader } from '../adapters/aws/awsCognitoReader.js';
 import { createCognitoClient } from '../adapters/aws/cognitoClient.js';
+import { MemoryBlobStore } from '../adapters/memory/memoryBlobStore.js';
+import { MemoryChangeLog } from '../adapters/memory/memoryChangeLog.js';
 import { verifyChain } from '../changes/verifyChain.js';
 import type { EntityEntry } from '../model/poolState.js';
 import type { Clock } from '../ports.js';
 import { collectState, stateAt } from '../replay/stateAt.js';
 import { SnapshotStore } from '../snapshots/snapshotStore.js';
-import { apply } from '../testing/applyPoolOp.js';
-import { type RunningCognitoFake, startCognitoFake } from '../testing/cognitoFake/index.js';
-import { MemoryBlobStore } from '../testing/memoryBlobStore.js';
-import { MemoryChangeLog } from '../testing/memoryChangeLog.js';
-import { advance, iso, plan, type Scenario, type Step, scenarioArb } from './poolScenario.testing.js';
 import { readPoolState } from './readPoolState.js';
 import { takeBackup } from './takeBackup.js';
-import {
-  boundaryInstants,
-  exactViolations,
-  pointInTimeViolations,
-  TrueHistory,
-} from './trueHistory.testing.js';
 
 /**
  * The whole backup path against a recorded true history: a Cognito-protocol fake over loopback, the

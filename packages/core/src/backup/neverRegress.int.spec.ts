@@ -3,8 +3,12 @@ import {
   AdminUpdateUserAttributesCommand,
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { type SamplePoolOnFake, startSamplePoolOnFake } from '@cognito-rewind/testkit';
+import type { Sample } from '@cognito-rewind/testkit/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AwsCognitoReader } from '../adapters/aws/awsCognitoReader.js';
+import { MemoryBlobStore } from '../adapters/memory/memoryBlobStore.js';
+import { MemoryChangeLog } from '../adapters/memory/memoryChangeLog.js';
 import { toArray } from '../asyncIterables.js';
 import { captureEntity } from '../capture/captureEntity.js';
 import { verifyChain } from '../changes/verifyChain.js';
@@ -12,10 +16,6 @@ import type { RawUser } from '../model/raw.js';
 import type { ChangeLog, Clock, CognitoReader } from '../ports.js';
 import { collectState, stateAt } from '../replay/stateAt.js';
 import { SnapshotStore } from '../snapshots/snapshotStore.js';
-import type { Sample } from '../testing/contracts/cognitoReader.sample.js';
-import { MemoryBlobStore } from '../testing/memoryBlobStore.js';
-import { MemoryChangeLog } from '../testing/memoryChangeLog.js';
-import { type SamplePoolOnFake, startSamplePoolOnFake } from '../testing/samplePoolOnFake.js';
 import { takeBackup } from './takeBackup.js';
 
 let now = Date.parse('2024-06-01T10:00:00.000Z');

@@ -1,7 +1,7 @@
+import { type RunningCognitoFake, startCognitoFake } from '@cognito-rewind/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AwsCognitoReader } from '../adapters/aws/awsCognitoReader.js';
 import type { CognitoReader } from '../ports.js';
-import { type RunningCognitoFake, startCognitoFake } from '../testing/cognitoFake/index.js';
 import { readPoolState } from './readPoolState.js';
 
 let running: RunningCognitoFake;

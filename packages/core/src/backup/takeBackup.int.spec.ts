@@ -6,19 +6,19 @@ import {
   CreateIdentityProviderCommand,
   DescribeUserPoolClientCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { type RunningCognitoFake, startCognitoFake } from '@cognito-rewind/testkit';
+import { type Sample, seedSamplePool } from '@cognito-rewind/testkit/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AwsCognitoReader } from '../adapters/aws/awsCognitoReader.js';
 import { createCognitoClient } from '../adapters/aws/cognitoClient.js';
+import { MemoryBlobStore } from '../adapters/memory/memoryBlobStore.js';
+import { MemoryChangeLog } from '../adapters/memory/memoryChangeLog.js';
 import { toArray } from '../asyncIterables.js';
 import { makeRecord } from '../changes/makeRecord.js';
 import { verifyChain } from '../changes/verifyChain.js';
 import type { Clock } from '../ports.js';
 import { collectState, stateAt } from '../replay/stateAt.js';
 import { SnapshotStore } from '../snapshots/snapshotStore.js';
-import { type RunningCognitoFake, startCognitoFake } from '../testing/cognitoFake/index.js';
-import { type Sample, seedSamplePool } from '../testing/contracts/cognitoReader.sample.js';
-import { MemoryBlobStore } from '../testing/memoryBlobStore.js';
-import { MemoryChangeLog } from '../testing/memoryChangeLog.js';
 import { takeBackup } from './takeBackup.js';
 
 const IDP_SECRET = 'idp-secret-that-must-never-be-stored';

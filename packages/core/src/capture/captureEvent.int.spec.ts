@@ -6,18 +6,18 @@ import {
   type CognitoIdentityProviderClient,
   UpdateGroupCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { type SamplePoolOnFake, startSamplePoolOnFake } from '@cognito-rewind/testkit';
+import type { Sample } from '@cognito-rewind/testkit/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AwsCognitoReader } from '../adapters/aws/awsCognitoReader.js';
+import { MemoryBlobStore } from '../adapters/memory/memoryBlobStore.js';
+import { MemoryChangeLog } from '../adapters/memory/memoryChangeLog.js';
 import { toArray } from '../asyncIterables.js';
 import { takeBackup } from '../backup/takeBackup.js';
 import { verifyChain } from '../changes/verifyChain.js';
 import { ComponentUnsupportedError } from '../errors.js';
 import type { Clock } from '../ports.js';
 import { SnapshotStore } from '../snapshots/snapshotStore.js';
-import type { Sample } from '../testing/contracts/cognitoReader.sample.js';
-import { MemoryBlobStore } from '../testing/memoryBlobStore.js';
-import { MemoryChangeLog } from '../testing/memoryChangeLog.js';
-import { type SamplePoolOnFake, startSamplePoolOnFake } from '../testing/samplePoolOnFake.js';
 import { captureEvent } from './captureEvent.js';
 import { type CognitoEvent, parseCognitoEvent } from './eventSchema.js';
 import { poolOfClientFromLog } from './poolOfClient.js';

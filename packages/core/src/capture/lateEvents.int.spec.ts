@@ -6,6 +6,13 @@ import {
   type CognitoIdentityProviderClient,
   DeleteGroupCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  cloudTrailEvent,
+  newCapturedPool,
+  type RunningCognitoFake,
+  startCognitoFake,
+  stateOf,
+} from '@cognito-rewind/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AwsCognitoReader } from '../adapters/aws/awsCognitoReader.js';
 import { createCognitoClient } from '../adapters/aws/cognitoClient.js';
@@ -13,8 +20,6 @@ import { toArray } from '../asyncIterables.js';
 import { verifyChain } from '../changes/verifyChain.js';
 import type { Clock } from '../ports.js';
 import { prepareRestore } from '../restore/prepareRestore.js';
-import { cloudTrailEvent, newCapturedPool, stateOf } from '../testing/capturedPool.js';
-import { type RunningCognitoFake, startCognitoFake } from '../testing/cognitoFake/index.js';
 import { captureEvent } from './captureEvent.js';
 import type { CognitoEvent } from './eventSchema.js';
 

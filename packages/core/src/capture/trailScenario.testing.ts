@@ -1,5 +1,5 @@
+import type { Op } from '@cognito-rewind/testkit';
 import fc from 'fast-check';
-import type { Op } from '../backup/poolScenario.testing.js';
 
 /**
  * Test support for the capture property test: random user calls on a pool, each at its own whole

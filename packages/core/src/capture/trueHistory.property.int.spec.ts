@@ -6,27 +6,29 @@ import {
   CreateGroupCommand,
   CreateUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  adapt,
+  apply,
+  exactViolations,
+  type Op,
+  pointInTimeViolations,
+  type RunningCognitoFake,
+  type ShownState,
+  startCognitoFake,
+  TrueHistory,
+} from '@cognito-rewind/testkit';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AwsCognitoReader } from '../adapters/aws/awsCognitoReader.js';
 import { createCognitoClient } from '../adapters/aws/cognitoClient.js';
-import { adapt, type Op } from '../backup/poolScenario.testing.js';
+import { MemoryBlobStore } from '../adapters/memory/memoryBlobStore.js';
+import { MemoryChangeLog } from '../adapters/memory/memoryChangeLog.js';
 import { readPoolState } from '../backup/readPoolState.js';
 import { takeBackup } from '../backup/takeBackup.js';
-import {
-  exactViolations,
-  pointInTimeViolations,
-  type ShownState,
-  TrueHistory,
-} from '../backup/trueHistory.testing.js';
 import type { JsonObject } from '../model/json.js';
 import type { Clock } from '../ports.js';
 import { collectState, stateAt } from '../replay/stateAt.js';
 import { SnapshotStore } from '../snapshots/snapshotStore.js';
-import { apply } from '../testing/applyPoolOp.js';
-import { type RunningCognitoFake, startCognitoFake } from '../testing/cognitoFake/index.js';
-import { MemoryBlobStore } from '../testing/memoryBlobStore.js';
-import { MemoryChangeLog } from '../testing/memoryChangeLog.js';
 import { type CaptureOutcome, captureEvent } from './captureEvent.js';
 import { type CognitoEvent, parseCognitoEvent } from './eventSchema.js';
 import {

@@ -1,13 +1,13 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { checkpointStoreContract } from '@cognito-rewind/testkit/contracts';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DynamoCheckpointStore } from '../adapters/aws/dynamoCheckpointStore.js';
 import { type DynamoTestbed, startTestbed } from '../adapters/aws/dynamoTestbed.testing.js';
 import { DirectoryCheckpointStore } from '../adapters/local/directoryCheckpointStore.js';
+import { MemoryCheckpointStore } from '../adapters/memory/memoryCheckpointStore.js';
 import { CheckpointCorruptError } from '../errors.js';
-import { checkpointStoreContract } from '../testing/contracts/checkpointStore.contract.js';
-import { MemoryCheckpointStore } from '../testing/memoryCheckpointStore.js';
 
 checkpointStoreContract('MemoryCheckpointStore', async () => {
   const store = new MemoryCheckpointStore();

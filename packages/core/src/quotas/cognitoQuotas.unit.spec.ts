@@ -1,5 +1,5 @@
+import { OPERATIONS } from '@cognito-rewind/testkit';
 import { describe, expect, it } from 'vitest';
-import { OPERATIONS } from '../testing/cognitoFake/dispatch.js';
 import {
   DEFAULT_QUOTAS,
   OPERATION_CATEGORY,

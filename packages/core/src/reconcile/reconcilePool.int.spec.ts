@@ -7,7 +7,12 @@ import {
   type CognitoIdentityProviderClient,
   DeleteGroupCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { countingReader, type SamplePoolOnFake, startSamplePoolOnFake } from '@cognito-rewind/testkit';
+import type { Sample } from '@cognito-rewind/testkit/contracts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MemoryBlobStore } from '../adapters/memory/memoryBlobStore.js';
+import { MemoryChangeLog } from '../adapters/memory/memoryChangeLog.js';
+import { MemoryCheckpointStore } from '../adapters/memory/memoryCheckpointStore.js';
 import { toArray } from '../asyncIterables.js';
 import { readPoolState } from '../backup/readPoolState.js';
 import { takeBackup } from '../backup/takeBackup.js';
@@ -19,12 +24,6 @@ import type { JsonObject } from '../model/json.js';
 import type { ChangeLog, Clock, CognitoReader } from '../ports.js';
 import { stateAt } from '../replay/stateAt.js';
 import { SnapshotStore } from '../snapshots/snapshotStore.js';
-import type { Sample } from '../testing/contracts/cognitoReader.sample.js';
-import { countingReader } from '../testing/countingReader.js';
-import { MemoryBlobStore } from '../testing/memoryBlobStore.js';
-import { MemoryChangeLog } from '../testing/memoryChangeLog.js';
-import { MemoryCheckpointStore } from '../testing/memoryCheckpointStore.js';
-import { type SamplePoolOnFake, startSamplePoolOnFake } from '../testing/samplePoolOnFake.js';
 import { readReconcileState, seenChunkName } from './reconcileCheckpoint.js';
 import { type ReconcileDeps, reconcilePool } from './reconcilePool.js';
 import { reconcileDue, requestReconcile } from './reconcileSchedule.js';

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { ulid } from 'ulid';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DirectoryChangeLog } from '../adapters/local/directoryChangeLog.js';
+import { MemoryBlobStore } from '../adapters/memory/memoryBlobStore.js';
+import { MemoryChangeLog } from '../adapters/memory/memoryChangeLog.js';
 import { toArray } from '../asyncIterables.js';
 import type { ChangeRecord } from '../changes/changeRecord.js';
 import { ForwardingChangeLog } from '../changes/forwardingChangeLog.js';
@@ -13,8 +15,6 @@ import { countByKind } from '../model/poolState.js';
 import type { ChangeLog, LogPosition, TimeRange } from '../ports.js';
 import { compactFromLog } from '../snapshots/compactSnapshot.js';
 import { SnapshotStore } from '../snapshots/snapshotStore.js';
-import { MemoryBlobStore } from '../testing/memoryBlobStore.js';
-import { MemoryChangeLog } from '../testing/memoryChangeLog.js';
 import { stateAt } from './stateAt.js';
 import { TestHistory, truthAt } from './testHistory.testing.js';
 

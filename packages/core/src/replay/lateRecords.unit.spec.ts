@@ -1,5 +1,7 @@
 import { ulid } from 'ulid';
 import { describe, expect, it } from 'vitest';
+import { MemoryBlobStore } from '../adapters/memory/memoryBlobStore.js';
+import { MemoryChangeLog } from '../adapters/memory/memoryChangeLog.js';
 import { toArray } from '../asyncIterables.js';
 import type { ChangeRecord, EntityChange } from '../changes/changeRecord.js';
 import { foldChanges } from '../changes/foldEntity.js';
@@ -8,8 +10,6 @@ import { verifyChain } from '../changes/verifyChain.js';
 import type { JsonObject } from '../model/json.js';
 import { compactFromLog } from '../snapshots/compactSnapshot.js';
 import { SnapshotStore } from '../snapshots/snapshotStore.js';
-import { MemoryBlobStore } from '../testing/memoryBlobStore.js';
-import { MemoryChangeLog } from '../testing/memoryChangeLog.js';
 import { collectState, stateAt } from './stateAt.js';
 
 /**

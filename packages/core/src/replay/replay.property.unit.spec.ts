@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { ulid } from 'ulid';
 import { describe, expect, it } from 'vitest';
+import { MemoryBlobStore } from '../adapters/memory/memoryBlobStore.js';
+import { MemoryChangeLog } from '../adapters/memory/memoryChangeLog.js';
 import { toArray } from '../asyncIterables.js';
 import type { EntityKey } from '../model/entityKey.js';
 import type { JsonObject } from '../model/json.js';
@@ -8,8 +10,6 @@ import { countByKind } from '../model/poolState.js';
 import { compactSnapshot } from '../snapshots/compactSnapshot.js';
 import type { SnapshotManifest } from '../snapshots/format.js';
 import { SnapshotStore } from '../snapshots/snapshotStore.js';
-import { MemoryBlobStore } from '../testing/memoryBlobStore.js';
-import { MemoryChangeLog } from '../testing/memoryChangeLog.js';
 import { replayEntities } from './replayEntities.js';
 import { stateAt } from './stateAt.js';
 import { historyIn, TestHistory, truthAt } from './testHistory.testing.js';

@@ -1,5 +1,7 @@
 import { ulid } from 'ulid';
 import { describe, expect, it } from 'vitest';
+import { MemoryBlobStore } from '../adapters/memory/memoryBlobStore.js';
+import { MemoryChangeLog } from '../adapters/memory/memoryChangeLog.js';
 import { toArray } from '../asyncIterables.js';
 import {
   BeforeFirstSnapshotError,
@@ -10,8 +12,6 @@ import {
 import { countByKind } from '../model/poolState.js';
 import type { SnapshotManifest } from '../snapshots/format.js';
 import { SnapshotStore } from '../snapshots/snapshotStore.js';
-import { MemoryBlobStore } from '../testing/memoryBlobStore.js';
-import { MemoryChangeLog } from '../testing/memoryChangeLog.js';
 import { collectState, stateAt } from './stateAt.js';
 import { TestHistory, truthAt } from './testHistory.testing.js';
 

@@ -13,10 +13,6 @@ import {
   UpdateGroupCommand,
   UpdateUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toArray } from '../asyncIterables.js';
-import { verifyChain } from '../changes/verifyChain.js';
-import type { EntityKey } from '../model/entityKey.js';
 import {
   backupNow,
   clientLedger,
@@ -28,7 +24,11 @@ import {
   startFakeRestoreEnv,
   takeBackupNow,
   writableDifferences,
-} from '../testing/restoreOnFake.js';
+} from '@cognito-rewind/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toArray } from '../asyncIterables.js';
+import { verifyChain } from '../changes/verifyChain.js';
+import type { EntityKey } from '../model/entityKey.js';
 import { summarizeJournal } from './restoreJournal.js';
 import { buildRestoreReport } from './restoreReport.js';
 

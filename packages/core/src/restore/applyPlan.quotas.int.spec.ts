@@ -1,14 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { operationCategory, QUOTA_CATEGORIES } from '../quotas/cognitoQuotas.js';
-import { AWS_DEFAULT_RATE_LIMITS, OPERATIONS } from '../testing/cognitoFake/index.js';
 import {
+  AWS_DEFAULT_RATE_LIMITS,
   backupNow,
   type FakeRestoreEnv,
   livePool,
+  OPERATIONS,
   runRestore,
   startFakeRestoreEnv,
   writableDifferences,
-} from '../testing/restoreOnFake.js';
+} from '@cognito-rewind/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { operationCategory, QUOTA_CATEGORIES } from '../quotas/cognitoQuotas.js';
 import { ACTION_OPERATION } from './runAction.js';
 
 /** Pages of 60, as AWS: the scans around a restore stay a handful of calls. */

@@ -1,8 +1,4 @@
 import { performance } from 'node:perf_hooks';
-import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EntityKey } from '../model/entityKey.js';
-import type { JsonObject } from '../model/json.js';
 import {
   clientLedger,
   type FakeRestoreEnv,
@@ -10,7 +6,11 @@ import {
   sleep,
   startFakeRestoreEnv,
   writableDifferences,
-} from '../testing/restoreOnFake.js';
+} from '@cognito-rewind/testkit';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EntityKey } from '../model/entityKey.js';
+import type { JsonObject } from '../model/json.js';
 import { applyPlan } from './applyPlan.js';
 import { planRestore } from './planRestore.js';
 import { RateLimiter } from './rateLimiter.js';

@@ -15,12 +15,9 @@ import {
   UpdateIdentityProviderCommand,
   UpdateUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EntityKey } from '../model/entityKey.js';
-import type { JsonObject } from '../model/json.js';
-import { breakEverything } from '../testing/breakEverything.js';
 import {
   backupNow,
+  breakEverything,
   clientLedger,
   type FakeRestoreEnv,
   livePool,
@@ -29,7 +26,10 @@ import {
   seedFullPool,
   startFakeRestoreEnv,
   writableDifferences,
-} from '../testing/restoreOnFake.js';
+} from '@cognito-rewind/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EntityKey } from '../model/entityKey.js';
+import type { JsonObject } from '../model/json.js';
 import { createPoolInput } from './createPoolInput.js';
 import { NewPoolReader, newPoolId, unconfirmedActions } from './newPoolReader.js';
 import { prepareRestore } from './prepareRestore.js';

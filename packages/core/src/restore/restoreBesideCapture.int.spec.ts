@@ -1,11 +1,4 @@
 import { AdminDeleteUserCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { toArray } from '../asyncIterables.js';
-import { captureEntity } from '../capture/captureEntity.js';
-import type { ChangeRecord } from '../changes/changeRecord.js';
-import { verifyChain } from '../changes/verifyChain.js';
-import { VersionConflictError } from '../errors.js';
-import type { CognitoWriter } from '../ports.js';
 import {
   backupNow,
   type FakeRestoreEnv,
@@ -13,7 +6,14 @@ import {
   runRestore,
   seedFullPool,
   startFakeRestoreEnv,
-} from '../testing/restoreOnFake.js';
+} from '@cognito-rewind/testkit';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { toArray } from '../asyncIterables.js';
+import { captureEntity } from '../capture/captureEntity.js';
+import type { ChangeRecord } from '../changes/changeRecord.js';
+import { verifyChain } from '../changes/verifyChain.js';
+import { VersionConflictError } from '../errors.js';
+import type { CognitoWriter } from '../ports.js';
 
 let env: FakeRestoreEnv;
 

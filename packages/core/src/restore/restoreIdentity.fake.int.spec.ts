@@ -5,11 +5,6 @@ import {
   AdminGetUserCommand,
   AdminSetUserMFAPreferenceCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toArray } from '../asyncIterables.js';
-import type { EntityKey } from '../model/entityKey.js';
-import type { JsonObject } from '../model/json.js';
-import type { CognitoWriter } from '../ports.js';
 import {
   backupNow,
   type FakeRestoreEnv,
@@ -18,7 +13,12 @@ import {
   seedFullPool,
   startFakeRestoreEnv,
   takeBackupNow,
-} from '../testing/restoreOnFake.js';
+} from '@cognito-rewind/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toArray } from '../asyncIterables.js';
+import type { EntityKey } from '../model/entityKey.js';
+import type { JsonObject } from '../model/json.js';
+import type { CognitoWriter } from '../ports.js';
 import { type JournalEntry, MemoryRestoreJournal, summarizeJournal } from './restoreJournal.js';
 import { writableView } from './writableView.js';
 

@@ -1,8 +1,8 @@
+import { type RunningCognitoFake, startCognitoFake } from '@cognito-rewind/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AwsCognitoReader } from '../adapters/aws/awsCognitoReader.js';
 import { AwsCognitoWriter } from '../adapters/aws/awsCognitoWriter.js';
 import { createCognitoClient } from '../adapters/aws/cognitoClient.js';
-import { type RunningCognitoFake, startCognitoFake } from '../testing/cognitoFake/index.js';
 import { action } from './planContext.js';
 import { runAction } from './runAction.js';
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { MemoryBlobStore } from '../adapters/memory/memoryBlobStore.js';
+import { MemoryChangeLog } from '../adapters/memory/memoryChangeLog.js';
 import { readAllBytes, toArray } from '../asyncIterables.js';
 import type { ChangeRecord } from '../changes/changeRecord.js';
 import { ChangeLogCorruptError } from '../errors.js';
 import { TestHistory } from '../replay/testHistory.testing.js';
-import { MemoryBlobStore } from '../testing/memoryBlobStore.js';
-import { MemoryChangeLog } from '../testing/memoryChangeLog.js';
 import { archiveRecords } from './archiveRecords.js';
 import { SegmentChangeLog } from './segmentChangeLog.js';
 import { deltasPrefix } from './segmentLayout.js';

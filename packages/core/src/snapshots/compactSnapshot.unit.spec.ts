@@ -1,13 +1,13 @@
 import { ulid } from 'ulid';
 import { describe, expect, it } from 'vitest';
+import { MemoryBlobStore } from '../adapters/memory/memoryBlobStore.js';
+import { MemoryChangeLog } from '../adapters/memory/memoryChangeLog.js';
 import { toArray } from '../asyncIterables.js';
 import { InvalidInputError, SnapshotCorruptError } from '../errors.js';
 import { countByKind } from '../model/poolState.js';
 import type { Clock } from '../ports.js';
 import { replayEntities } from '../replay/replayEntities.js';
 import { historyIn, TestHistory, truthAt } from '../replay/testHistory.testing.js';
-import { MemoryBlobStore } from '../testing/memoryBlobStore.js';
-import { MemoryChangeLog } from '../testing/memoryChangeLog.js';
 import { compactIfChanged, compactSnapshot } from './compactSnapshot.js';
 import { SnapshotStore } from './snapshotStore.js';
 

@@ -1,8 +1,8 @@
+import { snapshotCatalogContract } from '@cognito-rewind/testkit/contracts';
 import { afterAll, beforeAll } from 'vitest';
 import { DynamoSnapshotCatalog } from '../adapters/aws/dynamoSnapshotCatalog.js';
 import { type DynamoTestbed, startTestbed } from '../adapters/aws/dynamoTestbed.testing.js';
-import { snapshotCatalogContract } from '../testing/contracts/snapshotCatalog.contract.js';
-import { MemorySnapshotCatalog } from '../testing/memorySnapshotCatalog.js';
+import { MemorySnapshotCatalog } from '../adapters/memory/memorySnapshotCatalog.js';
 
 snapshotCatalogContract('MemorySnapshotCatalog', async () => {
   const catalog = new MemorySnapshotCatalog();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { MemoryBlobStore } from '../adapters/memory/memoryBlobStore.js';
 import { BlobExistsError, InvalidInputError, SnapshotCorruptError, SnapshotMissingError } from '../errors.js';
 import type { EntityEntry } from '../model/poolState.js';
-import { MemoryBlobStore } from '../testing/memoryBlobStore.js';
 import type { SnapshotHeader } from './format.js';
 import { SnapshotStore } from './snapshotStore.js';
 

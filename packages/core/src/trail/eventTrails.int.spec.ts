@@ -1,14 +1,14 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { eventTrailContract } from '@cognito-rewind/testkit/contracts';
 import { afterAll, beforeAll } from 'vitest';
 import { damageTrailEntry } from '../adapters/aws/damageTrailEntry.testing.js';
 import { DynamoEventTrail } from '../adapters/aws/dynamoEventTrail.js';
 import { type DynamoTestbed, startTestbed } from '../adapters/aws/dynamoTestbed.testing.js';
 import { DirectoryEventTrail } from '../adapters/local/directoryEventTrail.js';
 import { entryFile, poolTrailPaths } from '../adapters/local/trailLayout.js';
-import { eventTrailContract } from '../testing/contracts/eventTrail.contract.js';
-import { MemoryEventTrail } from '../testing/memoryEventTrail.js';
+import { MemoryEventTrail } from '../adapters/memory/memoryEventTrail.js';
 
 const GARBAGE = '{"eventId": "broken';
 

@@ -1,12 +1,12 @@
 import { ulid } from 'ulid';
 import { describe, expect, it } from 'vitest';
+import { MemoryBlobStore } from '../adapters/memory/memoryBlobStore.js';
+import { MemoryChangeLog } from '../adapters/memory/memoryChangeLog.js';
+import { MemorySnapshotCatalog } from '../adapters/memory/memorySnapshotCatalog.js';
 import { countByKind, type EntityEntry } from '../model/poolState.js';
 import { collectState, stateAt } from '../replay/stateAt.js';
 import { TestHistory } from '../replay/testHistory.testing.js';
 import { SnapshotStore } from '../snapshots/snapshotStore.js';
-import { MemoryBlobStore } from '../testing/memoryBlobStore.js';
-import { MemoryChangeLog } from '../testing/memoryChangeLog.js';
-import { MemorySnapshotCatalog } from '../testing/memorySnapshotCatalog.js';
 import { verifyPool } from './verifyPool.js';
 
 const POOL = 'us-east-1_Forged';

@@ -1,12 +1,12 @@
 import { ulid } from 'ulid';
 import { describe, expect, it } from 'vitest';
+import { MemoryBlobStore } from '../adapters/memory/memoryBlobStore.js';
 import type { ChangeRecord } from '../changes/changeRecord.js';
 import { countByKind, type EntityEntry } from '../model/poolState.js';
 import { TestHistory } from '../replay/testHistory.testing.js';
 import { archiveRecords } from '../segments/archiveRecords.js';
 import { SegmentChangeLog } from '../segments/segmentChangeLog.js';
 import { SnapshotStore } from '../snapshots/snapshotStore.js';
-import { MemoryBlobStore } from '../testing/memoryBlobStore.js';
 import { verifyPool } from './verifyPool.js';
 
 /**

@@ -1,4 +1,4 @@
-import { MemoryChangeLog, MemoryCheckpointStore } from '@cognito-rewind/core/testing';
+import { MemoryChangeLog, MemoryCheckpointStore } from '@cognito-rewind/core/adapters/memory';
 import { expect, it } from 'vitest';
 import { HandlerConfigError } from '../errors.js';
 import { captureWiring } from './captureWiring.js';

@@ -1,4 +1,4 @@
-export { countingReader } from '@cognito-rewind/core/testing';
+export { countingReader } from '@cognito-rewind/testkit';
 
 import type { BlobStore, ChangeLog, ChangeRecord, CognitoReader } from '@cognito-rewind/core';
 

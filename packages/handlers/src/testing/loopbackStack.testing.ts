@@ -17,7 +17,7 @@ import {
   startCognitoLocal,
   startDynalite,
   startS3rver,
-} from '@cognito-rewind/core/testing';
+} from '@cognito-rewind/emulators';
 
 export interface StackOptions {
   /** Start cognito-local too (the archive tests need no Cognito). @default true */

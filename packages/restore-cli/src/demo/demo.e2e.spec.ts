@@ -4,7 +4,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AwsCognitoWriter } from '@cognito-rewind/core/adapters/aws';
-import { startCognitoLocal } from '@cognito-rewind/core/testing';
+import { startCognitoLocal } from '@cognito-rewind/emulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT, exec } from '../cli.js';
 import { RecordingIoHost } from '../io/ioHost.js';

@@ -19,7 +19,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { parseCognitoEvent, recordTouches } from '@cognito-rewind/core';
 import { createCognitoClient } from '@cognito-rewind/core/adapters/aws';
-import { type CognitoLocal, startCognitoLocal } from '@cognito-rewind/core/testing';
+import { type CognitoLocal, startCognitoLocal } from '@cognito-rewind/emulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CloudTrailTap, startCloudTrailTap, type TapFaults } from './cloudTrailTap.js';
 

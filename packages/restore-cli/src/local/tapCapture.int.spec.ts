@@ -23,7 +23,7 @@ import {
   toArray,
 } from '@cognito-rewind/core';
 import { AwsCognitoReader, createCognitoClient } from '@cognito-rewind/core/adapters/aws';
-import { startCognitoLocal } from '@cognito-rewind/core/testing';
+import { startCognitoLocal } from '@cognito-rewind/emulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../store/openStore.js';
 import { type CloudTrailTap, startCloudTrailTap } from './cloudTrailTap.js';

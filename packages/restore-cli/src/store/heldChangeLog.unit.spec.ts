@@ -8,7 +8,7 @@ import {
   VersionConflictError,
   verifyChain,
 } from '@cognito-rewind/core';
-import { MemoryBlobStore } from '@cognito-rewind/core/testing';
+import { MemoryBlobStore } from '@cognito-rewind/core/adapters/memory';
 import { describe, expect, it } from 'vitest';
 import { HeldChangeLog } from './heldChangeLog.js';
 

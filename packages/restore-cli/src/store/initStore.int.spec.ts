@@ -5,7 +5,7 @@ import {
   type S3rver,
   startDynalite,
   startS3rver,
-} from '@cognito-rewind/core/testing';
+} from '@cognito-rewind/emulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initAwsStore } from './initStore.js';
 import { chooseStore } from './storeOptions.js';

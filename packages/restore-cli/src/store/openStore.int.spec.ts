@@ -10,7 +10,7 @@ import {
   type S3rver,
   startDynalite,
   startS3rver,
-} from '@cognito-rewind/core/testing';
+} from '@cognito-rewind/emulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openReadyStore, type Store } from './openStore.js';
 import type { StoreChoice } from './storeOptions.js';

@@ -1,4 +1,12 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import {
+  createBucket,
+  type Dynalite,
+  S3RVER_CREDENTIALS,
+  type S3rver,
+  startDynalite,
+  startS3rver,
+} from '@cognito-rewind/emulators';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toArray } from '../../asyncIterables.js';
@@ -10,9 +18,7 @@ import { type Clock, LOG_ORIGIN, systemClock } from '../../ports.js';
 import { stateAt } from '../../replay/stateAt.js';
 import { compactFromLog } from '../../snapshots/compactSnapshot.js';
 import type { SnapshotManifest } from '../../snapshots/format.js';
-import { type Dynalite, startDynalite } from '../../testing/dynalite.js';
-import { MemoryBlobStore } from '../../testing/memoryBlobStore.js';
-import { createBucket, S3RVER_CREDENTIALS, type S3rver, startS3rver } from '../../testing/s3rver.js';
+import { MemoryBlobStore } from '../memory/memoryBlobStore.js';
 import { type AwsStore, openAwsStore } from './awsStore.js';
 import { DynamoChangeLog } from './dynamoChangeLog.js';
 import { createDynamoClients, type DynamoClients } from './dynamoClient.js';

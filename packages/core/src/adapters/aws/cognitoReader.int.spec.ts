@@ -1,4 +1,8 @@
 import { createServer } from 'node:net';
+import { startCognitoLocal } from '@cognito-rewind/emulators';
+import type { RunningCognitoFake } from '@cognito-rewind/testkit';
+import { startCognitoFake } from '@cognito-rewind/testkit';
+import { CORE_COMPONENTS_ONLY, cognitoReaderContract } from '@cognito-rewind/testkit/contracts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { toArray } from '../../asyncIterables.js';
 import {
@@ -7,11 +11,6 @@ import {
   EndpointUnreachableError,
   PoolNotFoundError,
 } from '../../errors.js';
-import type { RunningCognitoFake } from '../../testing/cognitoFake/index.js';
-import { startCognitoFake } from '../../testing/cognitoFake/index.js';
-import { startCognitoLocal } from '../../testing/cognitoLocal.js';
-import { cognitoReaderContract } from '../../testing/contracts/cognitoReader.contract.js';
-import { CORE_COMPONENTS_ONLY } from '../../testing/contracts/cognitoReader.sample.js';
 import { AwsCognitoReader, type AwsCognitoReaderOptions } from './awsCognitoReader.js';
 
 // Millisecond backoff keeps retried calls fast; the behaviour under test is the same as with AWS's delays.

@@ -1,6 +1,6 @@
+import { type RunningCognitoFake, startCognitoFake } from '@cognito-rewind/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EntityGoneError, PoolNotFoundError } from '../../errors.js';
-import { type RunningCognitoFake, startCognitoFake } from '../../testing/cognitoFake/index.js';
 import { AwsCognitoReader } from './awsCognitoReader.js';
 import { createCognitoClient } from './cognitoClient.js';
 

@@ -1,6 +1,6 @@
+import { type RunningCognitoFake, startCognitoFake } from '@cognito-rewind/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CognitoThrottledError } from '../../errors.js';
-import { type RunningCognitoFake, startCognitoFake } from '../../testing/cognitoFake/index.js';
 import { AwsCognitoReader, type AwsCognitoReaderOptions } from './awsCognitoReader.js';
 import { DEFAULT_MAX_ATTEMPTS, DEFAULT_THROTTLING_MAX_ATTEMPTS } from './retryStrategy.js';
 

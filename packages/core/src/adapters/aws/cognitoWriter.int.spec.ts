@@ -1,12 +1,9 @@
 import { createServer } from 'node:net';
+import { startCognitoLocal } from '@cognito-rewind/emulators';
+import { type RunningCognitoFake, startCognitoFake } from '@cognito-rewind/testkit';
+import { type CognitoWriterSupport, cognitoWriterContract } from '@cognito-rewind/testkit/contracts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CognitoThrottledError, EndpointUnreachableError } from '../../errors.js';
-import { type RunningCognitoFake, startCognitoFake } from '../../testing/cognitoFake/index.js';
-import { startCognitoLocal } from '../../testing/cognitoLocal.js';
-import {
-  type CognitoWriterSupport,
-  cognitoWriterContract,
-} from '../../testing/contracts/cognitoWriter.contract.js';
 import { AwsCognitoReader } from './awsCognitoReader.js';
 import { AwsCognitoWriter } from './awsCognitoWriter.js';
 import { createCognitoClient } from './cognitoClient.js';

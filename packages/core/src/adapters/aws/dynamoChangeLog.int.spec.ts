@@ -1,11 +1,11 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { changeLogContract } from '@cognito-rewind/testkit/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toArray } from '../../asyncIterables.js';
 import type { ChangeRecord } from '../../changes/changeRecord.js';
 import { recordHash } from '../../changes/hash.js';
 import { ChangeLogCorruptError, VersionConflictError } from '../../errors.js';
-import { changeLogContract } from '../../testing/contracts/changeLog.contract.js';
-import { MemoryBlobStore } from '../../testing/memoryBlobStore.js';
+import { MemoryBlobStore } from '../memory/memoryBlobStore.js';
 import { DynamoChangeLog } from './dynamoChangeLog.js';
 import { at, chain, type DynamoTestbed, nextRecord, POOL, startTestbed } from './dynamoTestbed.testing.js';
 

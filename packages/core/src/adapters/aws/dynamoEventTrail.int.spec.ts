@@ -4,9 +4,9 @@
  * call it makes is a keyed read or a Query — never a Scan.
  */
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { entry, POOL } from '@cognito-rewind/testkit/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../errors.js';
-import { entry, POOL } from '../../testing/contracts/eventTrail.entries.js';
 import { DynamoEventTrail } from './dynamoEventTrail.js';
 import { createChangeLogTable } from './dynamoTable.js';
 import { type DynamoTestbed, startTestbed } from './dynamoTestbed.testing.js';

@@ -1,9 +1,9 @@
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
+import { type Dynalite, startDynalite } from '@cognito-rewind/emulators';
 import type { ChangeEvent, ChangeRecord, ChangeSource } from '../../changes/changeRecord.js';
 import { makeRecord } from '../../changes/makeRecord.js';
 import type { JsonObject } from '../../model/json.js';
-import { type Dynalite, startDynalite } from '../../testing/dynalite.js';
-import { MemoryBlobStore } from '../../testing/memoryBlobStore.js';
+import { MemoryBlobStore } from '../memory/memoryBlobStore.js';
 import { DynamoChangeLog, type DynamoChangeLogOptions } from './dynamoChangeLog.js';
 import { createDynamoClients, type DynamoClients } from './dynamoClient.js';
 import { createChangeLogTable } from './dynamoTable.js';

@@ -1,5 +1,13 @@
 import { access } from 'node:fs/promises';
 import { ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  createBucket,
+  deleteBucket,
+  S3RVER_CREDENTIALS,
+  type S3rver,
+  startS3rver,
+} from '@cognito-rewind/emulators';
+import { blobStoreContract } from '@cognito-rewind/testkit/contracts';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readAllBytes, toArray } from '../../asyncIterables.js';
 import {
@@ -8,14 +16,6 @@ import {
   BucketNotFoundError,
   LocalServiceStartError,
 } from '../../errors.js';
-import { blobStoreContract } from '../../testing/contracts/blobStore.contract.js';
-import {
-  createBucket,
-  deleteBucket,
-  S3RVER_CREDENTIALS,
-  type S3rver,
-  startS3rver,
-} from '../../testing/s3rver.js';
 import { S3BlobStore } from './s3BlobStore.js';
 import { createS3Client } from './s3Client.js';
 

@@ -1,6 +1,6 @@
 import { HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { createBucket, S3RVER_CREDENTIALS, type S3rver, startS3rver } from '@cognito-rewind/emulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBucket, S3RVER_CREDENTIALS, type S3rver, startS3rver } from '../../testing/s3rver.js';
 import { ensureBucket } from './s3Bucket.js';
 import { createS3Client } from './s3Client.js';
 

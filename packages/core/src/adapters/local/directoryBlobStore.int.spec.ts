@@ -1,9 +1,9 @@
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { blobStoreContract } from '@cognito-rewind/testkit/contracts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BlobExistsError, InvalidInputError } from '../../errors.js';
-import { blobStoreContract } from '../../testing/contracts/blobStore.contract.js';
 import { DirectoryBlobStore } from './directoryBlobStore.js';
 
 const tempRoot = () => mkdtemp(path.join(tmpdir(), 'rewind-blobs-'));

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { appendFile, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
+import { changeLogContract } from '@cognito-rewind/testkit/contracts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { toArray } from '../../asyncIterables.js';
 import type { ChangeRecord } from '../../changes/changeRecord.js';
@@ -13,7 +14,6 @@ import {
   StoreLockedError,
   VersionConflictError,
 } from '../../errors.js';
-import { changeLogContract } from '../../testing/contracts/changeLog.contract.js';
 import { DirectoryChangeLog } from './directoryChangeLog.js';
 import { encodeLine } from './journalLine.js';
 

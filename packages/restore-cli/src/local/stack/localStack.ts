@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { type Clock, InvalidInputError, systemClock } from '@cognito-rewind/core';
 import { AwsCognitoReader, createCognitoClient } from '@cognito-rewind/core/adapters/aws';
-import { type CognitoLocal, startCognitoLocal } from '@cognito-rewind/core/testing';
+import { type CognitoLocal, startCognitoLocal } from '@cognito-rewind/emulators';
 import { type CloudTrailTap, startCloudTrailTap, type TapFaults } from '../cloudTrailTap.js';
 import { deadLetterFile } from './deadLetterFile.js';
 import { listPools } from './listPools.js';

@@ -6,7 +6,7 @@ import {
   createS3Client,
   ensureBucket,
 } from '@cognito-rewind/core/adapters/aws';
-import { type Dynalite, type S3rver, startDynalite, startS3rver } from '@cognito-rewind/core/testing';
+import { type Dynalite, type S3rver, startDynalite, startS3rver } from '@cognito-rewind/emulators';
 import { awsClientOptions, openStore, type Store } from '../../store/openStore.js';
 import type { StoreChoice } from '../../store/storeOptions.js';
 import { runEvery } from './runEvery.js';
