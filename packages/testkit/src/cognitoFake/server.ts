@@ -81,6 +81,11 @@ export async function serveFake(fake: CognitoFake): Promise<{ endpoint: string; 
         }),
     );
   });
+  // Node closes a kept-alive connection after 5 s idle, and a client that sends on it just then gets
+  // ECONNRESET (seen after seeding 100,000 users in process blocked the loop). AWS's endpoints keep
+  // connections far longer; so does the fake.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
