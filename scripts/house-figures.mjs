@@ -3,10 +3,10 @@
 // folder cycles, duplicated code and the README's first command, measured the same way before and
 // after a restructure. It reads the layout (packages/*, their package.json) instead of assuming it.
 //
-//   node scripts/house-figures.mjs [checkout] [--json out.json] [--md out.md] [--in-place]
+//   node scripts/house-figures.mjs [checkout] [--rev REV] [--json out.json] [--md out.md] [--in-place]
 //                                  [--no-time-start] [--time-test] [--keep]
 //
-// By default it clones the checkout's HEAD into /tmp (no stale dist, no untracked files), times
+// By default it clones the checkout's HEAD (or --rev) into /tmp (no stale dist, no untracked files), times
 // `pnpm install && pnpm start` there (until the stack says it is running), then measures that clone.
 // A step that fails is recorded as `{ error }` in its place; the other figures are still taken.
 import { spawn, spawnSync } from 'node:child_process';
@@ -950,6 +950,7 @@ function options() {
     allowPositionals: true,
     options: {
       json: { type: 'string' },
+      rev: { type: 'string', default: 'HEAD' },
       md: { type: 'string' },
       'in-place': { type: 'boolean', default: false },
       'no-time-start': { type: 'boolean', default: false },
@@ -962,9 +963,10 @@ function options() {
   return { ...values, repo: resolve(positionals[0] ?? process.cwd()) };
 }
 
-const USAGE = `usage: node scripts/house-figures.mjs [checkout] [--json FILE] [--md FILE] [--in-place]
+const USAGE = `usage: node scripts/house-figures.mjs [checkout] [--rev REV] [--json FILE] [--md FILE] [--in-place]
        [--no-time-start] [--time-test] [--start-timeout SECONDS] [--keep]
-  checkout         the repository to measure (default: the current directory); its HEAD is measured
+  checkout         the repository to measure (default: the current directory)
+  --rev REV        the commit to measure (default: HEAD), cloned fresh
   --in-place       measure the checkout as it is instead of a fresh clone of HEAD (the timing still clones)
   --no-time-start  skip timing \`pnpm install && pnpm start\` on a fresh clone
   --time-test      also time \`pnpm install && pnpm test\` on a fresh clone, under flock ${SUITE_LOCK}
@@ -1022,8 +1024,12 @@ async function measureAll(opts, commit, figures) {
 async function main() {
   const opts = options();
   if (opts.help) return console.log(USAGE);
-  const commit = run('git', ['rev-parse', 'HEAD'], { cwd: opts.repo }).stdout.trim();
-  if (!commit) throw new Error(`${opts.repo} is not a git checkout`);
+  const commit = run('git', ['rev-parse', '--verify', `${opts.rev}^{commit}`], {
+    cwd: opts.repo,
+  }).stdout.trim();
+  if (!commit) throw new Error(`${opts.repo} is not a git checkout with a commit ${opts.rev}`);
+  if (opts['in-place'] && opts.rev !== 'HEAD')
+    throw new Error('--in-place measures the checkout as it is: no --rev');
   const figures = {
     commit,
     dirty: opts['in-place'] && run('git', ['status', '--porcelain'], { cwd: opts.repo }).stdout.trim() !== '',
