@@ -33,7 +33,8 @@ const PNPM = ['npx', '-y', 'pnpm@10.34.9'];
 const LARGE_FILE_LINES = 300;
 const SUITE_LOCK = '/tmp/suite.lock';
 const SHARED = { link: '/tmp/shared', target: '/work/shared' };
-const READY_LINE = /is running locally|is running|ready/i;
+/** The line `start` prints once the stack serves (stackBanner.ts). */
+const READY_LINE = /Cognito Rewind is running|is running locally/;
 const TEST_TOOLS = [
   'vitest',
   'cognito-local',
@@ -179,7 +180,7 @@ function measureDist(packages) {
     for (const [key, value] of Object.entries(row))
       if (typeof value === 'number') total[key] = (total[key] ?? 0) + value;
   return {
-    note: 'specFiles: *.spec.js/*.test.js; benchFiles: under bench/; testHelperFiles: *.testing.js or under testing/, test/, fixtures/ (specs and benches not counted again)',
+    note: 'lines: a last line without a newline counts (wc -l would not count it); specFiles: *.spec.js/*.test.js; benchFiles: under bench/; testHelperFiles: *.testing.js or under testing/, test/, fixtures/ (specs and benches not counted again)',
     perPackage,
     total,
   };
