@@ -176,11 +176,11 @@ function distFigures(pkg) {
 function measureDist(packages) {
   const perPackage = packages.map(distFigures);
   const total = {};
-  for (const row of perPackage)
+  for (const row of perPackage.filter((p) => !p.private))
     for (const [key, value] of Object.entries(row))
       if (typeof value === 'number') total[key] = (total[key] ?? 0) + value;
   return {
-    note: 'lines: a last line without a newline counts (wc -l would not count it); specFiles: *.spec.js/*.test.js; benchFiles: under bench/; testHelperFiles: *.testing.js or under testing/, test/, fixtures/ (specs and benches not counted again)',
+    note: 'total: the packages that are not private; lines: a last line without a newline counts (wc -l would not count it); specFiles: *.spec.js/*.test.js; benchFiles: under bench/; testHelperFiles: *.testing.js or under testing/, test/, fixtures/ (specs and benches not counted again)',
     perPackage,
     total,
   };
@@ -558,12 +558,15 @@ function fileImports(ts, root, packages) {
 }
 
 /** Shipped files that reach test code: a testing/bench file, a `/testing` entry, or a test runner. */
-function shippedImportsOfTestCode(links) {
-  const testEntry = /^@cognito-rewind\/[^/]+\/testing(\/|$)|^(vitest|fast-check)(\/|$)/;
+function shippedImportsOfTestCode(links, packages) {
+  const testPackages = packages.filter((pkg) => pkg.testOnly).map((pkg) => pkg.name);
+  const testEntry = (specifier) =>
+    /^@cognito-rewind\/[^/]+\/testing(\/|$)|^(vitest|fast-check)(\/|$)/.test(specifier) ||
+    testPackages.some((name) => specifier === name || specifier.startsWith(`${name}/`));
   const found = new Set();
   for (const link of links) {
     if (!isShipped(link.from)) continue;
-    if (link.to ? !isShipped(link.to) : testEntry.test(link.specifier))
+    if (link.to ? !isShipped(link.to) : testEntry(link.specifier))
       found.add(`${link.from.rel} → ${link.to?.rel ?? link.specifier}`);
   }
   return [...found].sort();
@@ -626,7 +629,7 @@ function measureFolderCycles(root, packages) {
     runtimeRoomCycles: rooms.runtime,
     cyclesWithTestHelpers: withTestHelpers.all.map((cycle) => cycle.folders),
     cyclesWithEntryFiles: folderGraph(shipped, dirname).all.length,
-    shippedFilesImportingTestCode: shippedImportsOfTestCode(links),
+    shippedFilesImportingTestCode: shippedImportsOfTestCode(links, packages),
   };
 }
 
@@ -798,7 +801,7 @@ function distRows(dist) {
   );
   const t = dist.total;
   rows.push(
-    `| dist, all packages | ${t.jsLines} js lines in ${t.jsFiles} files, ${t.dtsLines} .d.ts lines, ${t.files} files; ${t.specFiles} spec, ${t.testHelperFiles} test-helper, ${t.benchFiles} bench .js files |`,
+    `| dist, published packages (not private) | ${t.jsLines} js lines in ${t.jsFiles} files, ${t.dtsLines} .d.ts lines, ${t.files} files; ${t.specFiles} spec, ${t.testHelperFiles} test-helper, ${t.benchFiles} bench .js files |`,
   );
   return rows;
 }
