@@ -1,7 +1,7 @@
 import { CheckpointCorruptError } from '../errors.js';
 import type { CheckpointStore } from '../ports.js';
 import { type ReconcileRun, seenChunkName } from './reconcileCheckpoint.js';
-import { decodeHashes } from './seenSet.js';
+import { decodeHashes, encodeHashes } from './seenSet.js';
 
 /** Every seen-hash chunk of the run, each whole: a missing or damaged one stops the run, never hides entities. */
 export async function seenChunks(
@@ -23,4 +23,31 @@ export async function seenChunks(
     chunks.push(decoded);
   }
   return chunks;
+}
+
+/**
+ * A closed run's seen hashes are scratch: dropped, so a pool's checkpoints stay one item plus one run's
+ * pages. Best effort — a chunk left behind by a failed delete is unused data, never read again (the
+ * next run has another id).
+ */
+export async function dropChunks(
+  checkpoints: CheckpointStore,
+  poolId: string,
+  run: ReconcileRun,
+): Promise<void> {
+  for (let chunk = 0; chunk < run.chunks; chunk++)
+    await checkpoints.delete(seenChunkName(poolId, run.runId, chunk)).catch(() => undefined);
+}
+
+/** A page re-read after a crash replaces the chunk its first reading stored: the newer listing wins. */
+export async function putChunk(
+  checkpoints: CheckpointStore,
+  name: string,
+  hashes: readonly number[],
+): Promise<void> {
+  // The count lets the vanished phase tell a whole chunk from a damaged one: a chunk lost or cut
+  // short would make every entity it held look gone.
+  const value = { count: hashes.length, hashes: encodeHashes(hashes) };
+  const existing = await checkpoints.get(name);
+  await checkpoints.put(name, value, existing?.revision);
 }
