@@ -1,7 +1,6 @@
 import { type Clock, InvalidInputError, isRewindError, systemClock } from '@cognito-rewind/core';
 import { Command, CommanderError, Option } from 'commander';
 import { backupCommand } from './commands/backup.js';
-import type { CommandContext } from './commands/context.js';
 import { demoCommand } from './commands/demo.js';
 import { reconcileCommand } from './commands/reconcile.js';
 import { restoreCommand } from './commands/restore.js';
@@ -10,6 +9,7 @@ import { startCommand } from './commands/start.js';
 import { stateCommand } from './commands/state.js';
 import { storeInitCommand } from './commands/storeInit.js';
 import { verifyCommand } from './commands/verify.js';
+import type { CommandContext } from './io/commandContext.js';
 import { refuseFlagsAsValues } from './io/flagValues.js';
 import type { IoHost } from './io/ioHost.js';
 import { AT_HELP } from './io/parseTime.js';

@@ -1,6 +1,6 @@
 import { type BackupResult, takeBackup } from '@cognito-rewind/core';
+import type { CommandContext } from '../io/commandContext.js';
 import { formatBytes, formatCounts } from '../io/format.js';
-import type { CommandContext } from './context.js';
 import { openPoolAccess, type PoolAccessOptions } from './poolAccess.js';
 
 export type BackupOptions = PoolAccessOptions;

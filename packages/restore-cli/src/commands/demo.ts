@@ -12,10 +12,10 @@ import { createCognitoClient } from '@cognito-rewind/core/adapters/aws';
 import { demoDir } from '../demo/demoDir.js';
 import { createDemoPool, mutateDemoPool } from '../demo/demoPool.js';
 import { describeRecords, recordedSince, summarizeRecords } from '../demo/recordedChanges.js';
+import type { CommandContext } from '../io/commandContext.js';
 import { renderStateSummary } from '../io/stateSummary.js';
 import { type LocalStack, startLocalStack } from '../local/stack/localStack.js';
 import { shownPath } from '../local/stack/stackBanner.js';
-import type { CommandContext } from './context.js';
 import { restoreCommand } from './restore.js';
 
 const HOUR = 3_600_000;

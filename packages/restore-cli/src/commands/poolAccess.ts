@@ -1,8 +1,8 @@
 import { AwsCognitoReader, createCognitoClient } from '@cognito-rewind/core/adapters/aws';
+import type { CommandContext } from '../io/commandContext.js';
 import { parseEndpoint, parsePoolId, regionFor } from '../io/options.js';
 import { openReadyStore, type Store } from '../store/openStore.js';
 import { chooseStore, type StoreOptions } from '../store/storeOptions.js';
-import type { CommandContext } from './context.js';
 
 /** The options of a command that reads a live pool into the store (`backup`, `reconcile`). */
 export interface PoolAccessOptions extends StoreOptions {

@@ -1,5 +1,5 @@
 import { InvalidInputError, type ReconcileResult, reconcilePool } from '@cognito-rewind/core';
-import type { CommandContext } from './context.js';
+import type { CommandContext } from '../io/commandContext.js';
 import { openPoolAccess, type PoolAccessOptions } from './poolAccess.js';
 
 export interface ReconcileOptions extends PoolAccessOptions {

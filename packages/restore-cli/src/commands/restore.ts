@@ -32,6 +32,7 @@ import {
   isLoopbackEndpoint,
 } from '@cognito-rewind/core/adapters/aws';
 import { FileRestoreJournal } from '@cognito-rewind/core/adapters/local';
+import type { CommandContext } from '../io/commandContext.js';
 import { parseEndpoint, parsePoolId, regionFor } from '../io/options.js';
 import { parseAt } from '../io/parseTime.js';
 import { renderPlan, renderReport } from '../io/planView.js';
@@ -40,7 +41,6 @@ import { HeldChangeLog } from '../store/heldChangeLog.js';
 import { openReadyStore, type Store } from '../store/openStore.js';
 import { RecordingChangeLog } from '../store/recordingChangeLog.js';
 import { chooseStore } from '../store/storeOptions.js';
-import type { CommandContext } from './context.js';
 import { storeDamageWarning } from './damageWarning.js';
 import { otherRestores } from './otherRestores.js';
 import { type ParsedRestoreOptions, parseRestoreOptions, type RestoreOptions } from './restoreOptions.js';

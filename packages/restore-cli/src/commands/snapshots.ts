@@ -1,10 +1,10 @@
 import { type SnapshotManifest, UnknownPoolError } from '@cognito-rewind/core';
 import Table from 'cli-table3';
+import type { CommandContext } from '../io/commandContext.js';
 import { formatBytes } from '../io/format.js';
 import { parsePoolId } from '../io/options.js';
 import { openReadyStore } from '../store/openStore.js';
 import { chooseStore, type StoreOptions } from '../store/storeOptions.js';
-import type { CommandContext } from './context.js';
 
 export interface SnapshotsOptions extends StoreOptions {
   pool: string;

@@ -1,11 +1,11 @@
 import { InvalidInputError } from '@cognito-rewind/core';
+import type { CommandContext } from '../io/commandContext.js';
 import { parseDelay, parseDuration } from '../local/stack/duration.js';
 import { DELIVERY_ORDERS, type DeliveryOrder } from '../local/stack/localQueue.js';
 import { DEFAULT_PORT, type LocalStack, startLocalStack } from '../local/stack/localStack.js';
 import { localDir } from '../local/stack/localTarget.js';
 import { shownPath, stackBanner } from '../local/stack/stackBanner.js';
 import type { StackStoreKind } from '../local/stack/stackStore.js';
-import type { CommandContext } from './context.js';
 
 export interface StartOptions {
   /** @default REWIND_LOCAL_DIR when set, else `.rewind`: the directory a bare `--local` reads */

@@ -8,11 +8,11 @@ import {
   SegmentChangeLog,
   stateAt,
 } from '@cognito-rewind/core';
+import type { CommandContext } from '../io/commandContext.js';
 import { parsePoolId } from '../io/options.js';
 import { parseAt } from '../io/parseTime.js';
 import { openReadyStore, type Store } from '../store/openStore.js';
 import { chooseStore, type StoreOptions } from '../store/storeOptions.js';
-import type { CommandContext } from './context.js';
 import { storeDamageWarning } from './damageWarning.js';
 import { BUCKET_ALONE } from './verify.js';
 

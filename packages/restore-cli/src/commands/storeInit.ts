@@ -1,9 +1,9 @@
 import { InvalidInputError } from '@cognito-rewind/core';
 import { createDynamoClients, createS3Client } from '@cognito-rewind/core/adapters/aws';
+import type { CommandContext } from '../io/commandContext.js';
 import { initAwsStore } from '../store/initStore.js';
 import { awsClientOptions } from '../store/openStore.js';
 import { chooseStore, type StoreOptions } from '../store/storeOptions.js';
-import type { CommandContext } from './context.js';
 
 /**
  * `restore-cli store init`: the AWS store's table (with its indexes) and bucket (encrypted, private),

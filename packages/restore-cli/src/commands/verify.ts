@@ -1,9 +1,9 @@
 import { SegmentChangeLog, type VerifyReport, verifyPool } from '@cognito-rewind/core';
 import { DirectoryChangeLog } from '@cognito-rewind/core/adapters/local';
+import type { CommandContext } from '../io/commandContext.js';
 import { parsePoolId } from '../io/options.js';
 import { openReadyStore } from '../store/openStore.js';
 import { chooseStore, type StoreOptions } from '../store/storeOptions.js';
-import type { CommandContext } from './context.js';
 import { rememberVerify } from './damageWarning.js';
 
 export interface VerifyOptions extends StoreOptions {

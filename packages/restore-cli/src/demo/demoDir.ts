@@ -1,6 +1,6 @@
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { InvalidInputError } from '@cognito-rewind/core';
-import type { CommandContext } from '../commands/context.js';
+import type { CommandContext } from '../io/commandContext.js';
 import { DEFAULT_LOCAL_DIR, localDir } from '../local/stack/localTarget.js';
 import { shownPath } from '../local/stack/stackBanner.js';
 

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { InvalidInputError } from '@cognito-rewind/core';
-import type { CommandContext } from '../../commands/context.js';
+import type { CommandContext } from '../../io/commandContext.js';
 import { STORE_ENV, type StoreOptions } from '../../store/storeOptions.js';
 import { isStackRunning, readStackFile, type StackInfo, stackFilePath } from './stackFile.js';
 

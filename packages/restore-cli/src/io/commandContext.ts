@@ -1,5 +1,5 @@
 import type { Clock } from '@cognito-rewind/core';
-import type { IoHost } from '../io/ioHost.js';
+import type { IoHost } from './ioHost.js';
 
 /** What every command gets: where to write, what time it is, and the environment. */
 export interface CommandContext {
