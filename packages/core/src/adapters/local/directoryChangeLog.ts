@@ -23,22 +23,21 @@
  * timeline after a time — through a partial index of the journal's tail, from the position or from
  * the time mark before that time: the cost is what changed since, not the age of the history.
  */
-import { mkdir, open, truncate } from 'node:fs/promises';
-import path from 'node:path';
+import { mkdir } from 'node:fs/promises';
 import type { ChangeRecord } from '../../changes/changeRecord.js';
-import { ChangeLogCorruptError, InvalidInputError, VersionConflictError } from '../../errors.js';
+import { InvalidInputError } from '../../errors.js';
 import type { EntityKey } from '../../model/entityKey.js';
 import type { AppendOutcome, ChangeLog, LogPosition, TimeRange } from '../../ports.js';
 import type { DamageSummary, JournalDamage } from '../../verify/storeDamage.js';
 import { withFileLock } from './fileLock.js';
 import { syncDirectory } from './fsUtil.js';
 import { type JournalEntry, JournalIndex } from './journalIndex.js';
+import { readEntries, readJournal } from './journalReads.js';
 import { scanJournalFrom } from './journalScan.js';
-import { type IncrementalScan, JournalScanCheckpoint } from './journalScanCheckpoint.js';
-import { appendLines, checkRecord } from './journalWriter.js';
-import { readRecords } from './readRecords.js';
-import { SerialQueue } from './serialQueue.js';
-import { MARK_EVERY_BYTES, TimeMarks, wholeLinesSize } from './timeMarks.js';
+import type { IncrementalScan } from './journalScanCheckpoint.js';
+import { appendLines, checkRecord, isDuplicate, refuseTaken } from './journalWriter.js';
+import { catchUp, markTime, noting, type PoolJournal, poolJournal } from './poolJournal.js';
+import { MARK_EVERY_BYTES, wholeLinesSize } from './timeMarks.js';
 
 export interface DirectoryChangeLogOptions {
   /**
@@ -59,25 +58,6 @@ export interface DirectoryChangeLogOptions {
    */
   readonly skipDamaged?: boolean;
 }
-
-interface PoolJournal {
-  dir: string;
-  journal: string;
-  lock: string;
-  index: JournalIndex;
-  /** Whether `index` has been built: until then, tail reads use partial indexes. */
-  indexed: boolean;
-  marks: TimeMarks;
-  /** Offset of the newest time mark, once known (writers). */
-  lastMark: number | undefined;
-  /** One index update at a time within this process; the lock file orders processes. */
-  queue: SerialQueue;
-  /** How far the journal was scanned for damage, and what was found. */
-  scans: JournalScanCheckpoint;
-}
-
-const READ_BATCH = 2048;
-const POOL_ID = /^[A-Za-z0-9_.-]+$/;
 
 export class DirectoryChangeLog implements ChangeLog {
   private readonly pools = new Map<string, PoolJournal>();
@@ -125,35 +105,10 @@ export class DirectoryChangeLog implements ChangeLog {
     return this.pool(poolId).scans.scan();
   }
 
-  /** Runs a read; a damaged line it meets is remembered for `damageSoFar` before the error goes on. */
-  private async noting<T>(pool: PoolJournal, read: () => Promise<T>): Promise<T> {
-    try {
-      return await read();
-    } catch (error) {
-      if (error instanceof ChangeLogCorruptError)
-        await pool.scans.note({ offset: error.offset }).catch(() => {});
-      throw error;
-    }
-  }
-
   private pool(poolId: string): PoolJournal {
     let pool = this.pools.get(poolId);
     if (pool === undefined) {
-      if (!POOL_ID.test(poolId) || poolId === '.' || poolId === '..')
-        throw new InvalidInputError(`pool id ${JSON.stringify(poolId)} is not a user pool id`);
-      const dir = path.join(this.root, 'cognito-backup', poolId, 'changes');
-      const journal = path.join(dir, 'journal.log');
-      pool = {
-        dir,
-        journal,
-        lock: path.join(dir, 'journal.lock'),
-        index: this.newIndex(poolId, journal),
-        indexed: false,
-        marks: new TimeMarks(path.join(dir, 'journal.marks')),
-        lastMark: undefined,
-        queue: new SerialQueue(),
-        scans: new JournalScanCheckpoint(journal, path.join(dir, 'journal.scan')),
-      };
+      pool = poolJournal(this.root, poolId, (journal) => this.newIndex(poolId, journal));
       this.pools.set(poolId, pool);
     }
     return pool;
@@ -194,13 +149,13 @@ export class DirectoryChangeLog implements ChangeLog {
       withFileLock(
         pool.lock,
         async () => {
-          const size = await this.catchUp(pool);
+          const size = await catchUp(pool, this.warn);
           if (skipDuplicate && isDuplicate(pool.index, first)) return false;
-          this.refuseTaken(pool.index, records);
+          refuseTaken(pool.index, records);
           await appendLines(pool.journal, records, this.durable);
           if (size === 0 && this.durable) await syncDirectory(pool.dir);
           await pool.index.refresh();
-          await this.markTime(pool);
+          await markTime(pool, this.markEveryBytes);
           return true;
         },
         { timeoutMs: this.lockTimeoutMs },
@@ -208,48 +163,10 @@ export class DirectoryChangeLog implements ChangeLog {
     );
   }
 
-  /** Under the lock, after an append: a time mark every `markEveryBytes` of journal. */
-  private async markTime(pool: PoolJournal): Promise<void> {
-    const { size, maxValidFrom } = pool.index;
-    pool.lastMark ??= (await pool.marks.read(size)).at(-1)?.offset ?? 0;
-    if (size - pool.lastMark < this.markEveryBytes || !Number.isFinite(maxValidFrom)) return;
-    await pool.marks.add({ offset: size, maxValidFrom });
-    pool.lastMark = size;
-  }
-
-  /** Under the lock: index what others appended, and cut off a line a crashed writer left unfinished. */
-  private async catchUp(pool: PoolJournal): Promise<number> {
-    pool.indexed = true;
-    const size = await pool.index.refresh();
-    if (size > pool.index.size) {
-      await truncate(pool.journal, pool.index.size);
-      this.warn(
-        `dropped ${size - pool.index.size} bytes of an unfinished record at the end of ${pool.journal}: a writer stopped mid-append`,
-      );
-    }
-    return pool.index.size;
-  }
-
-  private refuseTaken(index: JournalIndex, records: readonly ChangeRecord[]): void {
-    const batch = new Set<string>();
-    for (const record of records) {
-      const { entity, version } = record;
-      const id = `${version}:${entity}`;
-      if (index.has(entity, version) || batch.has(id)) throw new VersionConflictError(entity, version);
-      batch.add(id);
-      const eventId = record.event?.eventId;
-      if (eventId === undefined) continue;
-      const event = `event:${entity}\u0000${eventId}`;
-      if (index.hasEvent(entity, eventId) || batch.has(event))
-        throw new InvalidInputError(`change record ${record.id} repeats event ${eventId} of ${entity}`);
-      batch.add(event);
-    }
-  }
-
   private async caughtUp(poolId: string): Promise<PoolJournal> {
     const pool = this.pool(poolId);
     pool.indexed = true;
-    await this.noting(pool, () => pool.queue.run(() => pool.index.refresh()));
+    await noting(pool, () => pool.queue.run(() => pool.index.refresh()));
     return pool;
   }
 
@@ -264,7 +181,7 @@ export class DirectoryChangeLog implements ChangeLog {
     // Nothing to skip: build (and keep) the whole index.
     if (from === 0) return { pool: await this.caughtUp(poolId), index: pool.index };
     const index = this.newIndex(poolId, pool.journal, from);
-    await this.noting(pool, () => index.refresh());
+    await noting(pool, () => index.refresh());
     return { pool, index };
   }
 
@@ -272,7 +189,7 @@ export class DirectoryChangeLog implements ChangeLog {
     const pool = await this.caughtUp(poolId);
     const last = pool.index.history(entity).at(-1);
     if (last === undefined) return undefined;
-    const [record] = await this.read(pool, [last]);
+    const [record] = await readJournal(pool, [last]);
     return record;
   }
 
@@ -287,7 +204,7 @@ export class DirectoryChangeLog implements ChangeLog {
       const { marks, journal } = this.pool(poolId);
       return marks.offsetBefore(after, await wholeLinesSize(journal));
     });
-    yield* this.readEntries(pool, index.timeline(range));
+    yield* readEntries(pool, index.timeline(range));
   }
 
   /** The journal's length in whole lines: appends are visible as soon as they are written. */
@@ -307,19 +224,10 @@ export class DirectoryChangeLog implements ChangeLog {
       throw new InvalidInputError(`${JSON.stringify(since)} is not a position of a directory change log`);
     const upTo = filter.validUpTo === undefined ? Number.POSITIVE_INFINITY : Date.parse(filter.validUpTo);
     const { pool, index } = await this.tail(poolId, async () => offset);
-    yield* this.readEntries(
+    yield* readEntries(
       pool,
       index.appendedSince(offset).filter((entry) => entry.validFrom <= upTo),
     );
-  }
-
-  private async read(pool: PoolJournal, entries: readonly JournalEntry[]): Promise<ChangeRecord[]> {
-    const handle = await open(pool.journal, 'r');
-    try {
-      return await this.noting(pool, () => readRecords(handle, pool.journal, entries));
-    } finally {
-      await handle.close();
-    }
   }
 
   /** Streams records in the order `select` gives, a batch at a time, from one open journal handle. */
@@ -328,25 +236,6 @@ export class DirectoryChangeLog implements ChangeLog {
     select: (pool: PoolJournal) => readonly JournalEntry[],
   ): AsyncGenerator<ChangeRecord> {
     const pool = await this.caughtUp(poolId);
-    yield* this.readEntries(pool, select(pool));
-  }
-
-  private async *readEntries(
-    pool: PoolJournal,
-    entries: readonly JournalEntry[],
-  ): AsyncGenerator<ChangeRecord> {
-    if (entries.length === 0) return;
-    const handle = await open(pool.journal, 'r');
-    try {
-      for (let i = 0; i < entries.length; i += READ_BATCH)
-        yield* await this.noting(pool, () =>
-          readRecords(handle, pool.journal, entries.slice(i, i + READ_BATCH)),
-        );
-    } finally {
-      await handle.close();
-    }
+    yield* readEntries(pool, select(pool));
   }
 }
-
-const isDuplicate = (index: JournalIndex, record: ChangeRecord): boolean =>
-  record.event?.eventId !== undefined && index.hasEvent(record.entity, record.event.eventId);

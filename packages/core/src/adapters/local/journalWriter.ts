@@ -1,7 +1,8 @@
 import { open } from 'node:fs/promises';
 import type { ChangeRecord } from '../../changes/changeRecord.js';
 import { checkAppendable } from '../../changes/recordSchema.js';
-import { InvalidInputError } from '../../errors.js';
+import { InvalidInputError, VersionConflictError } from '../../errors.js';
+import type { JournalIndex } from './journalIndex.js';
 import { encodeLine } from './journalLine.js';
 
 /** Lines are gathered into writes of about this size: few syscalls, bounded memory for big batches. */
@@ -45,3 +46,24 @@ export async function appendLines(
     await handle.close();
   }
 }
+
+/** Refuses the batch when any (entity, version) is taken or repeated, or any repeats an event its entity holds. */
+export function refuseTaken(index: JournalIndex, records: readonly ChangeRecord[]): void {
+  const batch = new Set<string>();
+  for (const record of records) {
+    const { entity, version } = record;
+    const id = `${version}:${entity}`;
+    if (index.has(entity, version) || batch.has(id)) throw new VersionConflictError(entity, version);
+    batch.add(id);
+    const eventId = record.event?.eventId;
+    if (eventId === undefined) continue;
+    const event = `event:${entity}\u0000${eventId}`;
+    if (index.hasEvent(entity, eventId) || batch.has(event))
+      throw new InvalidInputError(`change record ${record.id} repeats event ${eventId} of ${entity}`);
+    batch.add(event);
+  }
+}
+
+/** A record that repeats an event its entity holds: written once already (a redelivery). */
+export const isDuplicate = (index: JournalIndex, record: ChangeRecord): boolean =>
+  record.event?.eventId !== undefined && index.hasEvent(record.entity, record.event.eventId);
