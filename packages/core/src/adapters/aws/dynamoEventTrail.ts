@@ -22,35 +22,24 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
-  DeleteCommand,
   type DynamoDBDocumentClient,
   PutCommand,
-  paginateQuery,
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { canonicalTime } from '../../changes/canonicalTime.js';
-import { InvalidInputError, TrailCorruptError } from '../../errors.js';
+import { InvalidInputError } from '../../errors.js';
 import type { EventTrail, TrailEntry, TrailPage, TrailQuery } from '../../ports.js';
-import {
-  checkTrailQuery,
-  compareTrailPositions,
-  matchesTrailIndex,
-  type TrailWindow,
-  trailPageOf,
-} from '../../trail/trailQuery.js';
+import { checkTrailQuery, trailPageOf } from '../../trail/trailQuery.js';
 import {
   checkRecordable,
   checkTrailEventId,
   checkTrailPoolId,
   splitPersonalData,
 } from '../../trail/trailSchema.js';
-import { batchGet, batchWrite } from './dynamoBatch.js';
+import { batchWrite } from './dynamoBatch.js';
 import { call, getItem, putIfAbsent, type TableContext } from './dynamoCalls.js';
-import { mapTableError } from './dynamoItems.js';
-import { INDEX } from './dynamoTable.js';
+import { forgetPersonalItems } from './dynamoTrailForget.js';
 import {
-  beforeCondition,
   ENTRY_SK,
   entityIndexKey,
   entityItems,
@@ -60,12 +49,10 @@ import {
   eventPartition,
   PERSONAL_SK,
   personalItem,
-  personalKey,
-  positionOfIndexItem,
-  type TrailPartition,
   trailPartition,
   windowCondition,
 } from './dynamoTrailItems.js';
+import { entriesOfEntryItems, entriesOfIndexItems, isCursorItem } from './dynamoTrailReads.js';
 
 export interface DynamoEventTrailOptions {
   readonly tableName: string;
@@ -81,8 +68,6 @@ export interface DynamoEventTrailOptions {
 
 type Item = Record<string, unknown>;
 
-/** Deletes `forgetPersonalData` has in flight at once. */
-const FORGET_CONCURRENCY = 16;
 type Query = Omit<QueryCommandInput, 'TableName'>;
 
 export class DynamoEventTrail implements EventTrail {
@@ -168,8 +153,8 @@ export class DynamoEventTrail implements EventTrail {
       const items = Items.filter((item) => !isCursorItem(item, window));
       found.push(
         ...(partition.index === undefined
-          ? await this.entriesOfIndexItems(poolId, items, window)
-          : await this.entriesOfEntryItems(items, window, partition)),
+          ? await entriesOfIndexItems(this.ctx, poolId, items, window)
+          : await entriesOfEntryItems(this.ctx, items, window, partition)),
       );
       start = LastEvaluatedKey;
     } while (start !== undefined && found.length <= window.limit);
@@ -178,93 +163,7 @@ export class DynamoEventTrail implements EventTrail {
 
   async forgetPersonalData(poolId: string, before: string): Promise<number> {
     checkTrailPoolId(poolId);
-    const condition = beforeCondition(poolId, canonicalTime(before));
-    const input = {
-      TableName: this.ctx.tableName,
-      IndexName: INDEX.timeline,
-      KeyConditionExpression: condition.expression,
-      ExpressionAttributeValues: condition.values,
-      ProjectionExpression: 'pk, sk',
-    };
-    let changed = 0;
-    try {
-      for await (const page of paginateQuery({ client: this.ctx.doc }, input)) {
-        const keys = page.Items ?? [];
-        // A page can hold thousands of keys: delete them a few at a time, not all at once.
-        for (let i = 0; i < keys.length; i += FORGET_CONCURRENCY) {
-          const removed = await Promise.all(
-            keys.slice(i, i + FORGET_CONCURRENCY).map(({ pk, sk }) => this.deleteCounted({ pk, sk })),
-          );
-          changed += removed.filter(Boolean).length;
-        }
-      }
-    } catch (error) {
-      throw mapTableError(error, this.ctx.tableName, this.ctx.bucket);
-    }
-    return changed;
-  }
-
-  /**
-   * Deletes one personal item; true when this call removed it. ALL_OLD tells: an item that TTL or
-   * another forget took already is not counted twice.
-   */
-  private async deleteCounted(key: { pk: unknown; sk: unknown }): Promise<boolean> {
-    const { Attributes } = await this.ctx.doc.send(
-      new DeleteCommand({ TableName: this.ctx.tableName, Key: key, ReturnValues: 'ALL_OLD' }),
-    );
-    return Attributes !== undefined;
-  }
-
-  /** Entry items from a GSI, joined with their personal items. Each must be what the index says it is. */
-  private async entriesOfEntryItems(
-    items: readonly Item[],
-    window: TrailWindow,
-    partition: TrailPartition,
-  ): Promise<TrailEntry[]> {
-    const personal = await this.personalItems(items.filter((item) => item.personal === true));
-    return items.map((item) => {
-      const entry = entryOfItem(item, personal.get(String(item.pk)), this.ctx.tableName);
-      if (!matchesTrailIndex(entry, window.index))
-        throw new TrailCorruptError(
-          `table ${this.ctx.tableName} item ${JSON.stringify(item.pk)} T`,
-          `it is indexed under ${JSON.stringify(partition.value)}, which its entry does not belong to`,
-        );
-      return entry;
-    });
-  }
-
-  /**
-   * Entity index items, in order, joined with the entries they name. An item whose entry is missing
-   * (a writer crashed before its entry) or does not name this entity at this time (a writer that lost
-   * the race) is skipped: only entries are trusted, never index items alone.
-   */
-  private async entriesOfIndexItems(
-    poolId: string,
-    items: readonly Item[],
-    window: TrailWindow,
-  ): Promise<TrailEntry[]> {
-    const positions = items.map((item) => positionOfIndexItem(item, this.ctx.tableName));
-    const keys = positions.flatMap((p) => [entryKey(poolId, p.eventId), personalKey(poolId, p.eventId)]);
-    const fetched = new Map(
-      (await batchGet(this.ctx, keys)).map((item) => [`${item.pk}\u0000${item.sk}`, item]),
-    );
-    const entries: TrailEntry[] = [];
-    for (const position of positions) {
-      const pk = eventPartition(poolId, position.eventId);
-      const item = fetched.get(`${pk}\u0000${ENTRY_SK}`);
-      if (item === undefined) continue;
-      const entry = entryOfItem(item, fetched.get(`${pk}\u0000${PERSONAL_SK}`), this.ctx.tableName);
-      if (entry.eventTime === position.eventTime && matchesTrailIndex(entry, window.index))
-        entries.push(entry);
-    }
-    return entries;
-  }
-
-  /** The personal items of these entry items, by partition key. */
-  private async personalItems(items: readonly Item[]): Promise<Map<string, Item>> {
-    if (items.length === 0) return new Map();
-    const keys = items.map((item) => ({ pk: String(item.pk), sk: PERSONAL_SK }));
-    return new Map((await batchGet(this.ctx, keys)).map((item) => [String(item.pk), item]));
+    return forgetPersonalItems(this.ctx, poolId, before);
   }
 
   /**
@@ -291,12 +190,4 @@ export class DynamoEventTrail implements EventTrail {
       this.ctx.doc.send(new QueryCommand({ ...input, TableName: this.ctx.tableName })),
     );
   }
-}
-
-/** Is this the cursor's own item, which an inclusive lower bound returns again? */
-function isCursorItem(item: Item, window: TrailWindow): boolean {
-  const { after } = window;
-  if (after === undefined || typeof item.eventTime !== 'string' || typeof item.eventId !== 'string')
-    return false;
-  return compareTrailPositions({ eventTime: item.eventTime, eventId: item.eventId }, after) === 0;
 }
