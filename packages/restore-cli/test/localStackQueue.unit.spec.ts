@@ -1,6 +1,7 @@
 import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { type BatchOutcome, type DeadLetter, LocalQueue } from '../src/local/stack/localQueue.js';
+import { type DeadLetter, LocalQueue } from '../src/local/stack/localQueue.js';
+import type { BatchOutcome } from '../src/local/stack/localQueueOptions.js';
 
 /** The local queue behaves as SQS with a redrive policy does towards a Lambda with partial batch responses. */
 

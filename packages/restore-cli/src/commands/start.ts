@@ -1,7 +1,7 @@
 import { InvalidInputError } from '@cognito-rewind/core';
 import type { CommandContext } from '../io/commandContext.js';
 import { parseDelay, parseDuration } from '../local/stack/duration.js';
-import { DELIVERY_ORDERS, type DeliveryOrder } from '../local/stack/localQueue.js';
+import { DELIVERY_ORDERS, type DeliveryOrder } from '../local/stack/localQueueOptions.js';
 import { DEFAULT_PORT, type LocalStack, startLocalStack } from '../local/stack/localStack.js';
 import { localDir } from '../local/stack/localTarget.js';
 import { shownPath, stackBanner } from '../local/stack/stackBanner.js';

@@ -1,9 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { SQSEvent } from 'aws-lambda';
+import { dueAt, nextBatch } from './deliveryOrder.js';
 import { MAX_TIMER_MS } from './duration.js';
 import { lambdaContext } from './lambdaContext.js';
-import type { QueueJournal } from './queueJournal.js';
-import { type DeadLetter, deadLetterOf, type QueuedMessage, sqsRecord } from './sqsMessages.js';
+import {
+  type DeliveredMessage,
+  type LocalQueueOptions,
+  type QueueSettings,
+  queueSettings,
+} from './localQueueOptions.js';
+import { deadLetterOf, type QueuedMessage, sqsRecord } from './sqsMessages.js';
 
 export type { DeadLetter } from './sqsMessages.js';
 
@@ -20,70 +26,6 @@ export type { DeadLetter } from './sqsMessages.js';
  * left) are delivered first, straight away.
  */
 
-/** `in-order`: oldest first. `shuffled`: what is due at about the same time, in a random order. */
-export const DELIVERY_ORDERS = ['in-order', 'shuffled'] as const;
-export type DeliveryOrder = (typeof DELIVERY_ORDERS)[number];
-
-export type BatchHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;
-
-/** What became of one message of a delivered batch. */
-export interface DeliveredMessage {
-  body: string;
-  receiveCount: number;
-  /** Handled; to be received again after a delay; or sent to the dead letters. */
-  outcome: 'done' | 'retry' | 'deadLetter';
-  /** Why its dead letter could not be written: it stays queued (outcome `retry`) and is tried again. */
-  deadLetterError?: unknown;
-}
-
-/** What one delivery did, for the console. */
-export interface BatchOutcome {
-  messages: DeliveredMessage[];
-  /** What the handler threw, when it failed the whole batch. */
-  error?: unknown;
-}
-
-export interface LocalQueueOptions {
-  readonly handler: BatchHandler;
-  readonly deadLetters: (letter: DeadLetter) => Promise<void>;
-  readonly onBatch?: (outcome: BatchOutcome) => void;
-  /** Why the handler failed a message, when it said so (its log line names the message). */
-  readonly failureOf?: (messageId: string) => string | undefined;
-  /** Called once a message has left the queue (handled or dead-lettered): what was kept on it can go. */
-  readonly forget?: (messageId: string) => void;
-  /** @default 10 (Lambda's default batch size for SQS) */
-  readonly batchSize?: number;
-  /** Receives before a message goes to the dead letters (SQS `maxReceiveCount`). @default 5 */
-  readonly maxReceives?: number;
-  /** Delay before the first redelivery, doubled on each later one. @default 250 */
-  readonly backoffMs?: number;
-  /** @default 4000 */
-  readonly maxBackoffMs?: number;
-  /** @default 'rewind-capture' */
-  readonly queueName?: string;
-  /** @default 'us-east-1' */
-  readonly region?: string;
-  /** How long a new message waits before its first delivery (SQS `DelaySeconds`). @default 0 */
-  readonly delayMs?: number;
-  /** @default 'in-order' */
-  readonly order?: DeliveryOrder;
-  /**
-   * `shuffled`: new messages become due at the end of the window of this many milliseconds they fall
-   * in (after the delay), all of a window at once, as a CloudTrail log file delivers its events.
-   * @default 1000
-   */
-  readonly orderWindowMs?: number;
-  /** Where messages are kept until they leave the queue; without one, in memory only. */
-  readonly journal?: QueueJournal;
-  /** What the journal kept from an earlier run: delivered before anything else, without the delay. */
-  readonly recovered?: readonly QueuedMessage[];
-}
-
-type Settings = Required<
-  Omit<LocalQueueOptions, 'onBatch' | 'failureOf' | 'forget' | 'journal' | 'recovered'>
-> &
-  Pick<LocalQueueOptions, 'onBatch' | 'failureOf' | 'forget' | 'journal'>;
-
 export class LocalQueue {
   private readonly waiting: QueuedMessage[] = [];
   private busy = false;
@@ -93,25 +35,14 @@ export class LocalQueue {
   /** The batch under way, settled once the handler answered and its messages were settled. */
   private inFlight: Promise<void> | undefined;
   private drainedWaiters: (() => void)[] = [];
-  private readonly options: Settings;
+  private readonly options: QueueSettings;
   /** Ids of the recovered messages still on the queue. */
   private readonly recovering: Set<string>;
   private recoveredWaiters: (() => void)[] = [];
 
   constructor(options: LocalQueueOptions) {
     const { recovered = [], ...rest } = options;
-    this.options = {
-      batchSize: 10,
-      maxReceives: 5,
-      backoffMs: 250,
-      maxBackoffMs: 4_000,
-      queueName: 'rewind-capture',
-      region: 'us-east-1',
-      delayMs: 0,
-      order: 'in-order',
-      orderWindowMs: 1_000,
-      ...rest,
-    };
+    this.options = queueSettings(rest);
     const now = Date.now();
     for (const message of recovered) this.waiting.push({ ...message, visibleAt: now });
     this.recovering = new Set(recovered.map((m) => m.messageId));
@@ -132,7 +63,7 @@ export class LocalQueue {
       body: JSON.stringify(body),
       sentAt: now,
       receiveCount: 0,
-      visibleAt: this.dueAt(now),
+      visibleAt: dueAt(now, this.options),
     };
     // Asked of the journal before any delivery can acknowledge it: the two lines keep that order.
     const kept = this.options.journal?.sent(message) ?? Promise.resolve();
@@ -198,21 +129,6 @@ export class LocalQueue {
     await this.options.journal?.close();
   }
 
-  /** When a new message is first delivered: after the delay and, shuffled, at the end of its window. */
-  private dueAt(now: number): number {
-    const due = now + this.options.delayMs;
-    if (this.options.order === 'in-order') return due;
-    const window = this.options.orderWindowMs;
-    return Math.ceil(due / window) * window;
-  }
-
-  /** The next batch among the messages due: the oldest first, or a random few in a random order. */
-  private nextBatch(now: number): QueuedMessage[] {
-    const due = this.waiting.filter((m) => m.visibleAt <= now);
-    if (this.options.order === 'shuffled') shuffle(due);
-    return due.slice(0, this.options.batchSize);
-  }
-
   private pump(): void {
     if (this.busy || this.holds > 0) return;
     clearTimeout(this.timer);
@@ -223,7 +139,7 @@ export class LocalQueue {
       return;
     }
     const now = Date.now();
-    const batch = this.nextBatch(now);
+    const batch = nextBatch(this.waiting, now, this.options);
     if (batch.length === 0) {
       const next = Math.min(...this.waiting.map((m) => m.visibleAt));
       // Never past the longest timer: a longer one fires at once, over and over.
@@ -315,13 +231,5 @@ export class LocalQueue {
     this.options.forget?.(message.messageId);
     if (this.recovering.delete(message.messageId) && this.recovering.size === 0)
       for (const resolve of this.recoveredWaiters.splice(0)) resolve();
-  }
-}
-
-/** Fisher-Yates, in place. */
-function shuffle<T>(items: T[]): void {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1));
-    [items[i], items[j]] = [items[j] as T, items[i] as T];
   }
 }

@@ -7,7 +7,8 @@ import { type CognitoLocal, startCognitoLocal } from '@cognito-rewind/emulators'
 import { type CloudTrailTap, startCloudTrailTap, type TapFaults } from '../cloudTrailTap.js';
 import { deadLetterFile } from './deadLetterFile.js';
 import { listPools } from './listPools.js';
-import { type DeliveryOrder, LocalQueue } from './localQueue.js';
+import { LocalQueue } from './localQueue.js';
+import type { DeliveryOrder } from './localQueueOptions.js';
 import { QueueJournal } from './queueJournal.js';
 import { runEvery } from './runEvery.js';
 import { watchDamage } from './stackDamage.js';

@@ -2,7 +2,7 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidInputError } from '@cognito-rewind/core';
 import { z } from 'zod';
-import { DELIVERY_ORDERS } from './localQueue.js';
+import { DELIVERY_ORDERS } from './localQueueOptions.js';
 
 /**
  * `<dir>/local/stack.json`: where a running local stack says what it serves, so the other commands

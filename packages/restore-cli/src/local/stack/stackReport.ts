@@ -6,7 +6,7 @@ import type {
   ReconcileRunResult,
   SnapshotRunResult,
 } from '@cognito-rewind/handlers';
-import type { DeliveredMessage } from './localQueue.js';
+import type { DeliveredMessage } from './localQueueOptions.js';
 
 /** One console line per thing the local stack did; the words say what the handler did and why. */
 
