@@ -31,9 +31,7 @@ function byGroupsReady(users: EntityTask[], groups: readonly EntityTask[]): Enti
   const readyAt = (task: EntityTask) =>
     Math.max(
       0,
-      ...task.actions.map((a) =>
-        a.kind === 'addToGroup' ? (position.get(String(a.input.GroupName)) ?? 0) : 0,
-      ),
+      ...task.actions.map((a) => (a.kind === 'addToGroup' ? (position.get(a.input.GroupName) ?? 0) : 0)),
     );
   return users
     .map((task, index) => ({ task, index, at: readyAt(task) }))

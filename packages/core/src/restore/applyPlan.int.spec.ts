@@ -28,8 +28,9 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toArray } from '../asyncIterables.js';
 import { verifyChain } from '../changes/verifyChain.js';
+import { InvalidInputError } from '../errors.js';
 import type { EntityKey } from '../model/entityKey.js';
-import { summarizeJournal } from './restoreJournal.js';
+import { MemoryRestoreJournal, summarizeJournal } from './restoreJournal.js';
 import { buildRestoreReport } from './restoreReport.js';
 
 let env: FakeRestoreEnv;
@@ -122,6 +123,32 @@ describe('applyPlan: failures', () => {
     expect(report.subLedger.map((s) => s.username).sort()).toEqual(
       ['ann', 'ben', 'cat'].filter((u) => `user:${u}` !== entity),
     );
+  });
+
+  it('refuses a plan with an action whose input is not what its kind takes, before any call', async () => {
+    const poolId = seedSmallPool(['ann', 'ben']);
+    const at = await backupNow(env, poolId);
+    env.advance(60_000);
+    await deleteUser(poolId, 'ann');
+    const journal = new MemoryRestoreJournal();
+    const run = runRestore(
+      env,
+      { sourcePoolId: poolId, at, mode: 'undo' },
+      {
+        journal,
+        // A plan read back from somewhere that lost a group name: JSON, as a file would hold it.
+        beforeApply: async ({ plan }) => {
+          const join = plan.tasks.flatMap((t) => t.actions).find((a) => a.kind === 'addToGroup');
+          if (join !== undefined) Object.assign(join.input, JSON.parse('{"GroupName":null}'));
+        },
+      },
+    );
+    await expect(run).rejects.toThrow(InvalidInputError);
+    await expect(run).rejects.toThrow(
+      /restore plan action "addToGroup user:ann \w+" is not valid: input of addToGroup: GroupName: .*nothing was changed/,
+    );
+    expect(journal.entries).toEqual([]);
+    expect((await livePool(env, poolId)).has('user:ann')).toBe(false);
   });
 
   it('retries an action Cognito throttled, and reports the throttling', async () => {

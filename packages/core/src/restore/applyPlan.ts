@@ -9,10 +9,18 @@ import { pacer } from './pacer.js';
 import type { RateLimiter } from './rateLimiter.js';
 import { actionsOfMisses, describeMisses, readBackMisses } from './readBack.js';
 import { type LiveRead, readLiveEntity } from './readLiveEntity.js';
+import { checkRestorePlan } from './restoreActionSchema.js';
 import { appendRestoreRecord, sideEffects } from './restoreHistory.js';
 import type { ClientLedgerEntry, JournalSummary, RestoreJournal, SubLedgerEntry } from './restoreJournal.js';
-import type { EntityTask, RestoreAction, RestorePlan } from './restorePlan.js';
-import { ACTION_OPERATION, runAction } from './runAction.js';
+import type {
+  ActionInputs,
+  EntityTask,
+  RestoreAction,
+  RestoreActionKind,
+  RestoreActionOf,
+  RestorePlan,
+} from './restorePlan.js';
+import { ACTION_OPERATION, type ActionAnswer, runAction } from './runAction.js';
 import { writableView } from './writableView.js';
 
 export interface ApplyDeps {
@@ -79,13 +87,15 @@ const UNREAD = Symbol('not read back');
  * Applies a plan to the live pool, phase after phase (groups and users together), entities of a phase
  * in parallel, every call paced by its quota category. Each entity is re-read first and left alone (reported) if it changed
  * since the plan; each action is journaled before and after; each changed entity is read back and
- * recorded in the change log as `source: restore`.
+ * recorded in the change log as `source: restore`. A plan with an action whose input is not what its
+ * kind takes is refused first (`InvalidInputError`), before any call.
  */
 export async function applyPlan(
   plan: RestorePlan,
   deps: ApplyDeps,
   context: ApplyContext,
 ): Promise<ApplyResult> {
+  checkRestorePlan(plan);
   const startedAt = deps.clock.now().toISOString();
   const clientIds = knownClientIds(plan, context.previous);
   const usernames = knownUsernames(plan);
@@ -222,19 +232,20 @@ export async function applyPlan(
       const call = withLiveUsername(a, usernames);
       const answer = await paced(ACTION_OPERATION[a.kind], () => runAction(target, call));
       const ledger = ledgerEntry(a, answer, context.target);
-      if (ledger?.newClientId !== undefined) {
-        clientIds.set(String(ledger.oldClientId), String(ledger.newClientId));
-        result.clients.push(ledger as unknown as ClientLedgerEntry);
+      if (ledger?.client !== undefined) {
+        clientIds.set(ledger.client.oldClientId, ledger.client.newClientId);
+        result.clients.push(ledger.client);
       }
-      if (ledger?.newSub !== undefined) result.subs.push(ledger as unknown as SubLedgerEntry);
-      if (ledger?.newUsername !== undefined)
-        usernames.set(String(ledger.username), String(ledger.newUsername));
+      if (ledger?.sub !== undefined) {
+        result.subs.push(ledger.sub);
+        if (ledger.sub.newUsername !== undefined) usernames.set(ledger.sub.username, ledger.sub.newUsername);
+      }
       await deps.journal.append({
         type: 'done',
         at: at(),
         action: a.id,
         entity: a.entity,
-        ...(ledger ? { result: ledger } : {}),
+        ...(ledger ? { result: ledger.result } : {}),
       });
       outcome(a, 'done');
       return true;
@@ -377,34 +388,66 @@ function knownUsernames(plan: RestorePlan): Map<string, string> {
 function withLiveUsername(a: RestoreAction, usernames: ReadonlyMap<string, string>): RestoreAction {
   const { kind, id = '' } = parseEntityKey(a.entity);
   const name = usernames.get(id);
-  if (kind !== 'user' || name === undefined || a.kind === 'createUser') return a;
-  return { ...a, input: { ...a.input, Username: name } };
+  if (kind !== 'user' || name === undefined) return a;
+  switch (a.kind) {
+    case 'replaceUser':
+    case 'adoptUser':
+    case 'updateUserAttributes':
+    case 'deleteUserAttributes':
+    case 'enableUser':
+    case 'disableUser':
+    case 'setUserMfa':
+    case 'deleteUser':
+    case 'addToGroup':
+    case 'removeFromGroup':
+    case 'linkProvider':
+      return renamed(a, name);
+    default:
+      return a;
+  }
 }
+
+/** The kinds whose input names a user. */
+type UserActionKind = {
+  [K in RestoreActionKind]: ActionInputs[K] extends { Username: string } ? K : never;
+}[RestoreActionKind];
+
+const renamed = <K extends UserActionKind>(a: RestoreActionOf<K>, Username: string): RestoreActionOf<K> => ({
+  ...a,
+  input: { ...a.input, Username },
+});
+
+/** What a call's answer adds to a ledger, and the same as the journal keeps it. */
+type LedgerEntry =
+  | { sub: SubLedgerEntry; client?: undefined; result: JsonObject }
+  | { client: ClientLedgerEntry; sub?: undefined; result: JsonObject };
 
 function ledgerEntry(
   a: RestoreAction,
-  answer: JsonObject | undefined,
+  answer: ActionAnswer | undefined,
   target: ReadonlyMap<EntityKey, JsonObject>,
-): JsonObject | undefined {
+): LedgerEntry | undefined {
   if (answer === undefined) return undefined;
   const doc = target.get(a.entity);
   if (a.kind === 'createUser' || a.kind === 'adoptUser') {
     // The sub ledger names users as at T; a name Cognito generated goes beside it.
     const username = parseEntityKey(a.entity).id ?? '';
-    const oldSub = (doc?.attributes as Record<string, string> | undefined)?.sub;
-    const renamed = typeof answer.newUsername === 'string' && answer.newUsername !== username;
+    const oldSub = (doc?.attributes as Record<string, string> | undefined)?.sub ?? '';
+    const newSub = answer.newSub ?? '';
+    const { newUsername } = answer;
+    const renamedTo = newUsername !== undefined && newUsername !== username ? { newUsername } : undefined;
     return {
-      username,
-      oldSub: oldSub ?? '',
-      newSub: answer.newSub ?? '',
-      ...(renamed ? { newUsername: answer.newUsername } : {}),
+      sub: { username, oldSub, newSub, ...renamedTo },
+      result: { username, oldSub, newSub, ...renamedTo },
     };
   }
-  if (a.kind === 'createClient')
-    return {
+  if (a.kind === 'createClient') {
+    const client = {
       clientName: String(doc?.ClientName ?? ''),
       oldClientId: parseEntityKey(a.entity).id ?? '',
       newClientId: answer.newClientId ?? '',
     };
+    return { client, result: client };
+  }
   return undefined;
 }

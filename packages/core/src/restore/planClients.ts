@@ -120,7 +120,8 @@ export function planUiCustomization(ctx: PlanContext, matched: ReadonlyMap<strin
     const liveKey = liveId === undefined ? undefined : entityKey('ui', liveId);
     const want = writableView(key, doc) as JsonObject;
     const have = liveKey === undefined ? null : writableView(key, ctx.live.get(liveKey));
-    if (want.CSS === undefined || deepEqual(want, have)) continue;
+    const css = want.CSS;
+    if (typeof css !== 'string' || deepEqual(want, have)) continue;
     addTask(
       ctx,
       'ui',
@@ -131,7 +132,7 @@ export function planUiCustomization(ctx: PlanContext, matched: ReadonlyMap<strin
         action(
           'setUiCustomization',
           key,
-          { ...want, ClientId: id },
+          { ...want, CSS: css, ClientId: id },
           'UI customization changed since T',
           fieldChanges(have, want),
         ),

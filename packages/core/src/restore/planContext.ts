@@ -1,11 +1,13 @@
 import type { EntityKey } from '../model/entityKey.js';
 import { deepEqual, type JsonObject, type JsonValue } from '../model/json.js';
 import type {
+  ActionInputs,
   EntityTask,
   FieldChange,
   Phase,
   RestoreAction,
   RestoreActionKind,
+  RestoreActionOf,
   RestoreMode,
   RestoreNote,
   RestoreScope,
@@ -23,14 +25,14 @@ export interface PlanContext {
   readonly notes: RestoreNote[];
 }
 
-export function action(
-  kind: RestoreActionKind,
+export function action<K extends RestoreActionKind>(
+  kind: K,
   entity: EntityKey,
-  input: JsonObject,
+  input: ActionInputs[K],
   reason: string,
   changes: FieldChange[] = [],
   suffix?: string,
-): RestoreAction {
+): RestoreActionOf<K> {
   return {
     id: `${kind} ${entity}${suffix === undefined ? '' : ` ${suffix}`}`,
     kind,

@@ -1,6 +1,6 @@
 import { deepEqual, type JsonObject } from '../model/json.js';
 import { action, addTask, change, type PlanContext } from './planContext.js';
-import type { RestoreAction } from './restorePlan.js';
+import type { RestoreAction, RestoreActionOf } from './restorePlan.js';
 import { writableView } from './writableView.js';
 
 type Domains = Record<string, JsonObject>;
@@ -106,7 +106,7 @@ function undoDomains(ctx: PlanContext, diff: DomainDiff): RestoreAction[] {
 }
 
 function desiredAfterUndo(have: Domains, want: Domains, actions: readonly RestoreAction[]): Domains {
-  const created = actions.map((a) => String(a.input.Domain));
+  const created = actions.flatMap((a) => (a.kind === 'createDomain' ? [a.input.Domain] : []));
   return { ...have, ...Object.fromEntries(created.map((name) => [name, want[name] as JsonObject])) };
 }
 
@@ -118,7 +118,7 @@ function note(
   ctx.notes.push({ kind, entity: 'domain', message });
 }
 
-const deleteDomain = (name: string, was: JsonObject | undefined): RestoreAction =>
+const deleteDomain = (name: string, was: JsonObject | undefined): RestoreActionOf<'deleteDomain'> =>
   action(
     'deleteDomain',
     'domain',
@@ -128,7 +128,7 @@ const deleteDomain = (name: string, was: JsonObject | undefined): RestoreAction 
     name,
   );
 
-const createDomain = (name: string, wanted: JsonObject | undefined): RestoreAction =>
+const createDomain = (name: string, wanted: JsonObject | undefined): RestoreActionOf<'createDomain'> =>
   action(
     'createDomain',
     'domain',

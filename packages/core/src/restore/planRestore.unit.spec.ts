@@ -311,7 +311,9 @@ describe('planRestore: undo keeps what came after T', () => {
     const changed = plan(
       withDocs(live, { pool: pool({ Policies: { PasswordPolicy: { MinimumLength: 12 } } }) }),
     );
-    const update = changed.tasks.find((t) => t.entity === 'pool')?.actions[0];
+    const update = changed.tasks
+      .find((t) => t.entity === 'pool')
+      ?.actions.find((a) => a.kind === 'updatePool');
     expect(update?.input.UserPoolTags).toEqual({ team: 'identity', owner: 'x' });
     expect(plan(live, { mode: 'exact' }).tasks.find((t) => t.entity === 'tags')?.desired).toEqual({
       team: 'identity',
@@ -575,7 +577,8 @@ describe('planRestore: what apply re-reads and checks before each task', () => {
     const tagsOnly = plan(withDocs(AT_T, { tags: { team: 'x' } }));
     expect(tagsOnly.tasks.find((t) => t.entity === 'tags')?.unchecked).toBeUndefined();
     const both = plan(withDocs(AT_T, { tags: { team: 'x' }, pool: pool({ Policies: {} }) }));
-    expect(both.tasks.find((t) => t.entity === 'pool')?.actions[0]?.input.UserPoolTags).toEqual({
+    const update = both.tasks.find((t) => t.entity === 'pool')?.actions.find((a) => a.kind === 'updatePool');
+    expect(update?.input.UserPoolTags).toEqual({
       team: 'identity',
     });
     expect(both.tasks.find((t) => t.entity === 'tags')?.unchecked).toBeDefined();
@@ -598,7 +601,8 @@ describe('planRestore: what apply re-reads and checks before each task', () => {
     expect(other.tasks.find((t) => t.entity === 'pool')).toBeUndefined();
     // In its own pool a renamed pool gets its name back.
     const same = plan(live);
-    expect(same.tasks.find((t) => t.entity === 'pool')?.actions[0]?.input.PoolName).toBe('pool');
+    const update = same.tasks.find((t) => t.entity === 'pool')?.actions.find((a) => a.kind === 'updatePool');
+    expect(update?.input.PoolName).toBe('pool');
   });
 });
 

@@ -1,6 +1,6 @@
 import { deepEqual, type JsonObject } from '../model/json.js';
 import { action, addTask, change, fieldChanges, idOf, keysOf, type PlanContext } from './planContext.js';
-import type { Phase, RestoreActionKind, RestoreScope } from './restorePlan.js';
+import type { Phase, RestoreAction, RestoreScope } from './restorePlan.js';
 import { writableView } from './writableView.js';
 
 /** The pool's settings (UpdateUserPool) and its MFA configuration (SetUserPoolMfaConfig). */
@@ -41,10 +41,11 @@ interface CollectionSpec {
   kind: 'group' | 'idp' | 'resourceServer';
   scope: RestoreScope;
   phase: Phase;
-  idField: string;
-  create: RestoreActionKind;
-  update: RestoreActionKind;
-  delete: RestoreActionKind;
+  create: 'createGroup' | 'createIdentityProvider' | 'createResourceServer';
+  update: 'updateGroup' | 'updateIdentityProvider' | 'updateResourceServer';
+  delete: 'deleteGroup' | 'deleteIdentityProvider' | 'deleteResourceServer';
+  /** The member naming the entity in each of its calls (GroupName, ProviderName, Identifier). */
+  named(id: string): { GroupName: string } | { ProviderName: string } | { Identifier: string };
   /** Restrict to these ids (`--group`); undefined: all. */
   only?: ReadonlySet<string>;
 }
@@ -53,28 +54,28 @@ export const GROUPS: Omit<CollectionSpec, 'only'> = {
   kind: 'group',
   scope: 'groups',
   phase: 'groups',
-  idField: 'GroupName',
   create: 'createGroup',
   update: 'updateGroup',
   delete: 'deleteGroup',
+  named: (id) => ({ GroupName: id }),
 };
 export const IDENTITY_PROVIDERS: Omit<CollectionSpec, 'only'> = {
   kind: 'idp',
   scope: 'identity-providers',
   phase: 'identityProviders',
-  idField: 'ProviderName',
   create: 'createIdentityProvider',
   update: 'updateIdentityProvider',
   delete: 'deleteIdentityProvider',
+  named: (id) => ({ ProviderName: id }),
 };
 export const RESOURCE_SERVERS: Omit<CollectionSpec, 'only'> = {
   kind: 'resourceServer',
   scope: 'resource-servers',
   phase: 'resourceServers',
-  idField: 'Identifier',
   create: 'createResourceServer',
   update: 'updateResourceServer',
   delete: 'deleteResourceServer',
+  named: (id) => ({ Identifier: id }),
 };
 
 /**
@@ -92,7 +93,7 @@ export function planCollection(ctx: PlanContext, spec: CollectionSpec): void {
     const have = writableView(key, ctx.live.get(key));
     if (want === null) {
       if (ctx.mode === 'exact') {
-        const remove = action(spec.delete, key, { [spec.idField]: id }, 'did not exist at T');
+        const remove = action(spec.delete, key, spec.named(id), 'did not exist at T');
         addTask(ctx, 'deletions', key, have, null, [remove]);
       } else ctx.kept.push(key);
     } else if (have === null) {
@@ -100,7 +101,7 @@ export function planCollection(ctx: PlanContext, spec: CollectionSpec): void {
       const create = action(
         spec.create,
         key,
-        { ...want, [spec.idField]: id },
+        { ...want, ...spec.named(id) },
         'deleted since T',
         fieldChanges(null, want),
       );
@@ -109,7 +110,7 @@ export function planCollection(ctx: PlanContext, spec: CollectionSpec): void {
       const update = action(
         spec.update,
         key,
-        { ...want, [spec.idField]: id },
+        { ...want, ...spec.named(id) },
         'changed since T',
         fieldChanges(have, want),
       );
@@ -184,12 +185,12 @@ export function planTags(ctx: PlanContext): void {
       message: `tags added after T are kept: ${added.join(', ')}`,
     });
   if (deepEqual(want, have)) return;
-  const set: JsonObject = {};
-  for (const [name, value] of Object.entries(want)) if (have[name] !== value) set[name] = value;
+  const set: Record<string, string> = {};
+  for (const [name, value] of Object.entries(want)) if (have[name] !== value) set[name] = String(value);
   const removed = Object.keys(have)
     .filter((name) => want[name] === undefined)
     .sort();
-  const actions = [];
+  const actions: RestoreAction[] = [];
   if (Object.keys(set).length > 0)
     actions.push(
       action(

@@ -183,7 +183,7 @@ function createdUser(
   const want = writableAttributes(target);
   const name = creationName(target, options.usernameAttributes).username;
   const input = { Username: name, UserAttributes: want, notify: ctx.notify };
-  const actions = [
+  const actions: RestoreAction[] = [
     action('createUser', key, input, 'deleted since T', fieldChanges(null, { attributes: want })),
   ];
   if (target.enabled === false)

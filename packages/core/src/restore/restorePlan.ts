@@ -1,5 +1,6 @@
 import type { EntityKey } from '../model/entityKey.js';
 import type { JsonObject, JsonValue } from '../model/json.js';
+import type { MfaFactorSetting } from '../ports.js';
 
 /** The parts of a pool a restore can be limited to (`--only`). */
 export const RESTORE_SCOPES = [
@@ -41,41 +42,60 @@ export const PHASES = [
 ] as const;
 export type Phase = (typeof PHASES)[number];
 
-export type RestoreActionKind =
-  | 'updatePool'
-  | 'setMfaConfig'
-  | 'createGroup'
-  | 'updateGroup'
-  | 'deleteGroup'
-  | 'createUser'
-  | 'updateUserAttributes'
-  | 'deleteUserAttributes'
-  | 'enableUser'
-  | 'disableUser'
-  | 'setUserMfa'
-  | 'deleteUser'
+/** A Cognito request shape as plain data (minus `UserPoolId`), with the members apply reads typed. */
+export type Request<Named> = JsonObject & Named;
+
+/**
+ * What the writer is given for each kind of action (the `CognitoWriter` method's parameters, as plain
+ * data). Client ids and usernames in it are those at T; apply maps them through the ledgers.
+ */
+export interface ActionInputs {
+  /** UpdateUserPool: every updatable setting, MfaConfiguration kept live, UserPoolTags when known. */
+  updatePool: Request<{ UserPoolTags?: JsonObject }>;
+  setMfaConfig: JsonObject;
+  createGroup: Request<{ GroupName: string }>;
+  updateGroup: Request<{ GroupName: string }>;
+  deleteGroup: { GroupName: string };
+  /** `notify`: send Cognito's invitation (`--notify`) instead of suppressing it. */
+  createUser: { Username: string; UserAttributes: Record<string, string>; notify: boolean };
+  updateUserAttributes: { Username: string; UserAttributes: Record<string, string> };
+  deleteUserAttributes: { Username: string; UserAttributeNames: string[] };
+  enableUser: { Username: string };
+  disableUser: { Username: string };
+  setUserMfa: { Username: string; sms: MfaFactorSetting; email: MfaFactorSetting };
+  deleteUser: { Username: string };
   /** The live user of a name that was someone else at T, deleted so the user of T can be re-created. */
-  | 'replaceUser'
+  replaceUser: { Username: string; Sub: string };
   /** A user an earlier run created without hearing back: read, and its new sub put in the ledger. */
-  | 'adoptUser'
-  | 'addToGroup'
-  | 'removeFromGroup'
-  | 'linkProvider'
-  | 'createClient'
-  | 'updateClient'
-  | 'deleteClient'
-  | 'createIdentityProvider'
-  | 'updateIdentityProvider'
-  | 'deleteIdentityProvider'
-  | 'createResourceServer'
-  | 'updateResourceServer'
-  | 'deleteResourceServer'
-  | 'createDomain'
-  | 'deleteDomain'
-  | 'setUiCustomization'
-  | 'setRiskConfiguration'
-  | 'tagPool'
-  | 'untagPool';
+  adoptUser: { Username: string; Sub: string };
+  addToGroup: { Username: string; GroupName: string };
+  removeFromGroup: { Username: string; GroupName: string };
+  linkProvider: {
+    Username: string;
+    ProviderName: string;
+    ProviderAttributeName: string;
+    ProviderAttributeValue: string;
+  };
+  createClient: Request<{ GenerateSecret: boolean }>;
+  updateClient: Request<{ ClientId: string }>;
+  /** A live client (deleted in `--exact`): its live id. */
+  deleteClient: { ClientId: string };
+  createIdentityProvider: Request<{ ProviderName: string }>;
+  updateIdentityProvider: Request<{ ProviderName: string; ProviderDetails?: JsonObject }>;
+  deleteIdentityProvider: { ProviderName: string };
+  createResourceServer: Request<{ Identifier: string }>;
+  updateResourceServer: Request<{ Identifier: string }>;
+  deleteResourceServer: { Identifier: string };
+  createDomain: Request<{ Domain: string }>;
+  deleteDomain: { Domain: string };
+  /** `ClientId` at T, or `ALL` for the pool default; only the CSS is written. */
+  setUiCustomization: Request<{ ClientId: string; CSS: string }>;
+  setRiskConfiguration: JsonObject;
+  tagPool: { Tags: Record<string, string> };
+  untagPool: { TagKeys: string[] };
+}
+
+export type RestoreActionKind = keyof ActionInputs;
 
 export interface FieldChange {
   field: string;
@@ -83,18 +103,25 @@ export interface FieldChange {
   after?: JsonValue;
 }
 
-/** One Cognito call of a restore, as plain data. */
-export interface RestoreAction {
-  /** Unique within the plan and the same on every run of the same restore: the journal's key. */
-  id: string;
-  kind: RestoreActionKind;
-  /** The entity in state(T)'s terms (a client by its id at T, even when it gets a new one). */
-  entity: EntityKey;
-  changes: FieldChange[];
-  reason: string;
-  /** What the writer is given. Client ids in it are those at T; apply maps them through the ledger. */
-  input: JsonObject;
-}
+/**
+ * One Cognito call of a restore, as plain data: a union discriminated on `kind`, each kind with the
+ * input its writer method takes (`RestoreActionOf<'createUser'>` is one of them).
+ */
+export type RestoreActionOf<K extends RestoreActionKind> = {
+  [P in K]: {
+    /** Unique within the plan and the same on every run of the same restore: the journal's key. */
+    id: string;
+    kind: P;
+    /** The entity in state(T)'s terms (a client by its id at T, even when it gets a new one). */
+    entity: EntityKey;
+    changes: FieldChange[];
+    reason: string;
+    /** What the writer is given (see `ActionInputs`). */
+    input: ActionInputs[P];
+  };
+}[K];
+
+export type RestoreAction = RestoreActionOf<RestoreActionKind>;
 
 /**
  * The actions of one entity, run in order. `expected` is the entity's writable view in the live pool

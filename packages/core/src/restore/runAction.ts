@@ -1,7 +1,6 @@
-import type { JsonObject } from '../model/json.js';
 import type { RawRecord, RawUser } from '../model/raw.js';
-import type { CognitoReader, CognitoWriter, CreateUserOptions, MfaFactorSetting } from '../ports.js';
-import type { RestoreAction, RestoreActionKind } from './restorePlan.js';
+import type { CognitoReader, CognitoWriter, CreateUserOptions } from '../ports.js';
+import type { ActionInputs, RestoreAction, RestoreActionKind } from './restorePlan.js';
 
 /** The Cognito operation behind each action: its quota category paces it. */
 export const ACTION_OPERATION: Record<RestoreActionKind, string> = {
@@ -48,14 +47,6 @@ export interface ActionTarget {
   clientId(id: string): string;
 }
 
-const s = (value: unknown): string => String(value);
-const strings = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
-const without = (input: JsonObject, ...fields: string[]): RawRecord => {
-  const out: RawRecord = { ...input };
-  for (const field of fields) delete out[field];
-  return out;
-};
-
 function arnOf(target: ActionTarget): string {
   if (target.arn === undefined)
     throw new Error(`the ARN of pool ${target.poolId} is unknown: tags cannot be written`);
@@ -66,15 +57,22 @@ function arnOf(target: ActionTarget): string {
  * Identity provider secrets are never stored, so an update keeps the ones the live provider has:
  * UpdateIdentityProvider replaces ProviderDetails whole and would otherwise erase them.
  */
-async function withLiveSecrets(target: ActionTarget, input: JsonObject): Promise<RawRecord> {
-  const live = await target.reader.describeIdentityProvider(target.poolId, s(input.ProviderName));
-  const liveDetails = (live?.ProviderDetails ?? {}) as Record<string, unknown>;
-  const details: Record<string, unknown> = { ...((input.ProviderDetails ?? {}) as object) };
+async function withLiveSecrets(
+  target: ActionTarget,
+  input: ActionInputs['updateIdentityProvider'],
+): Promise<RawRecord> {
+  const live = await target.reader.describeIdentityProvider(target.poolId, input.ProviderName);
+  const liveDetails = isRecord(live?.ProviderDetails) ? live.ProviderDetails : {};
+  const details: Record<string, unknown> = { ...input.ProviderDetails };
   for (const secret of ['client_secret', 'private_key'])
     if (liveDetails[secret] !== undefined && details[secret] === undefined)
       details[secret] = liveDetails[secret];
-  return { ...without(input, 'ProviderType'), ProviderDetails: details };
+  const { ProviderType: _type, ...update } = input;
+  return { ...update, ProviderDetails: details };
 }
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * No email or SMS unless asked (`--notify`); when asked, the invitation goes where the user can get
@@ -88,8 +86,15 @@ function createOptions(notify: boolean, attributes: Record<string, string>): Cre
   return { suppressMessages: false, ...(mediums.length > 0 ? { deliveryMediums: mediums } : {}) };
 }
 
+/** What a call hands back that the ledgers keep: a user's new sub and name, a client's new id. */
+export interface ActionAnswer {
+  newSub?: string;
+  newUsername?: string;
+  newClientId?: string;
+}
+
 /** A user's sub, and its name (Cognito generates it where email or phone is the username). */
-function userAnswer(user: RawUser): JsonObject {
+function userAnswer(user: RawUser): ActionAnswer {
   const sub = user.Attributes?.find((a) => a.Name === 'sub')?.Value;
   return {
     ...(sub === undefined ? {} : { newSub: sub }),
@@ -101,13 +106,15 @@ function userAnswer(user: RawUser): JsonObject {
  * The live user the plan judged, read again: a replacement deletes, and an adoption records, only
  * the user whose sub the plan saw, never another one that took the name since.
  */
-async function theUserSeen(target: ActionTarget, action: RestoreAction): Promise<RawUser> {
-  const username = s(action.input.Username);
+async function theUserSeen(
+  target: ActionTarget,
+  { Username: username, Sub: seen }: ActionInputs['replaceUser' | 'adoptUser'],
+): Promise<RawUser> {
   const user = await target.reader.getUser(target.poolId, username);
   const sub = user?.Attributes?.find((a) => a.Name === 'sub')?.Value;
-  if (user === undefined || sub !== action.input.Sub)
+  if (user === undefined || sub !== seen)
     throw new Error(
-      `${username} is no longer the user the plan saw (sub ${s(action.input.Sub)}, now ${sub ?? 'none'}): left as it is`,
+      `${username} is no longer the user the plan saw (sub ${seen}, now ${sub ?? 'none'}): left as it is`,
     );
   return user;
 }
@@ -116,126 +123,129 @@ async function theUserSeen(target: ActionTarget, action: RestoreAction): Promise
 export async function runAction(
   target: ActionTarget,
   action: RestoreAction,
-): Promise<JsonObject | undefined> {
+): Promise<ActionAnswer | undefined> {
   const { writer, poolId } = target;
-  const i = action.input;
   switch (action.kind) {
     case 'updatePool':
-      await writer.updateUserPool(poolId, i);
+      await writer.updateUserPool(poolId, action.input);
       return;
     case 'setMfaConfig':
-      await writer.setMfaConfig(poolId, i);
+      await writer.setMfaConfig(poolId, action.input);
       return;
     case 'createGroup':
-      await writer.createGroup(poolId, i);
+      await writer.createGroup(poolId, action.input);
       return;
     case 'updateGroup':
-      await writer.updateGroup(poolId, i);
+      await writer.updateGroup(poolId, action.input);
       return;
     case 'deleteGroup':
-      await writer.deleteGroup(poolId, s(i.GroupName));
+      await writer.deleteGroup(poolId, action.input.GroupName);
       return;
     case 'createUser': {
-      const attributes = (i.UserAttributes ?? {}) as Record<string, string>;
-      const created = await writer.createUser(
-        poolId,
-        s(i.Username),
-        attributes,
-        createOptions(i.notify === true, attributes),
-      );
-      return userAnswer(created);
+      const { Username, UserAttributes, notify } = action.input;
+      const options = createOptions(notify, UserAttributes);
+      return userAnswer(await writer.createUser(poolId, Username, UserAttributes, options));
     }
     case 'replaceUser':
-      await theUserSeen(target, action);
-      await writer.deleteUser(poolId, s(i.Username));
+      await theUserSeen(target, action.input);
+      await writer.deleteUser(poolId, action.input.Username);
       return;
     case 'adoptUser':
-      return userAnswer(await theUserSeen(target, action));
-    case 'updateUserAttributes':
-      await writer.updateUserAttributes(
-        poolId,
-        s(i.Username),
-        (i.UserAttributes ?? {}) as Record<string, string>,
-      );
+      return userAnswer(await theUserSeen(target, action.input));
+    case 'updateUserAttributes': {
+      const { Username, UserAttributes } = action.input;
+      await writer.updateUserAttributes(poolId, Username, UserAttributes);
       return;
-    case 'deleteUserAttributes':
-      await writer.deleteUserAttributes(poolId, s(i.Username), strings(i.UserAttributeNames));
+    }
+    case 'deleteUserAttributes': {
+      const { Username, UserAttributeNames } = action.input;
+      await writer.deleteUserAttributes(poolId, Username, UserAttributeNames);
       return;
+    }
     case 'enableUser':
     case 'disableUser':
-      await writer.setUserEnabled(poolId, s(i.Username), action.kind === 'enableUser');
+      await writer.setUserEnabled(poolId, action.input.Username, action.kind === 'enableUser');
       return;
-    case 'setUserMfa':
-      await writer.setUserMfaPreference(poolId, s(i.Username), {
-        sms: i.sms as unknown as MfaFactorSetting,
-        email: i.email as unknown as MfaFactorSetting,
-      });
+    case 'setUserMfa': {
+      const { Username, sms, email } = action.input;
+      await writer.setUserMfaPreference(poolId, Username, { sms, email });
       return;
+    }
     case 'deleteUser':
-      await writer.deleteUser(poolId, s(i.Username));
+      await writer.deleteUser(poolId, action.input.Username);
       return;
     case 'addToGroup':
-      await writer.addUserToGroup(poolId, s(i.Username), s(i.GroupName));
+      await writer.addUserToGroup(poolId, action.input.Username, action.input.GroupName);
       return;
     case 'removeFromGroup':
-      await writer.removeUserFromGroup(poolId, s(i.Username), s(i.GroupName));
+      await writer.removeUserFromGroup(poolId, action.input.Username, action.input.GroupName);
       return;
-    case 'linkProvider':
-      await writer.linkProviderForUser(poolId, s(i.Username), {
-        providerName: s(i.ProviderName),
-        attributeName: s(i.ProviderAttributeName),
-        attributeValue: s(i.ProviderAttributeValue),
+    case 'linkProvider': {
+      const { Username, ProviderName, ProviderAttributeName, ProviderAttributeValue } = action.input;
+      await writer.linkProviderForUser(poolId, Username, {
+        providerName: ProviderName,
+        attributeName: ProviderAttributeName,
+        attributeValue: ProviderAttributeValue,
       });
       return;
+    }
     case 'createClient': {
-      const { clientId } = await writer.createClient(poolId, i);
+      const { clientId } = await writer.createClient(poolId, action.input);
       return { newClientId: clientId };
     }
-    case 'updateClient':
-      await writer.updateClient(poolId, target.clientId(s(i.ClientId)), without(i, 'ClientId'));
+    case 'updateClient': {
+      const { ClientId, ...settings } = action.input;
+      await writer.updateClient(poolId, target.clientId(ClientId), settings);
       return;
+    }
     case 'deleteClient':
-      await writer.deleteClient(poolId, s(i.ClientId));
+      await writer.deleteClient(poolId, action.input.ClientId);
       return;
     case 'createIdentityProvider':
-      await writer.createIdentityProvider(poolId, i);
+      await writer.createIdentityProvider(poolId, action.input);
       return;
     case 'updateIdentityProvider':
-      await writer.updateIdentityProvider(poolId, await withLiveSecrets(target, i));
+      await writer.updateIdentityProvider(poolId, await withLiveSecrets(target, action.input));
       return;
     case 'deleteIdentityProvider':
-      await writer.deleteIdentityProvider(poolId, s(i.ProviderName));
+      await writer.deleteIdentityProvider(poolId, action.input.ProviderName);
       return;
     case 'createResourceServer':
-      await writer.createResourceServer(poolId, i);
+      await writer.createResourceServer(poolId, action.input);
       return;
     case 'updateResourceServer':
-      await writer.updateResourceServer(poolId, i);
+      await writer.updateResourceServer(poolId, action.input);
       return;
     case 'deleteResourceServer':
-      await writer.deleteResourceServer(poolId, s(i.Identifier));
+      await writer.deleteResourceServer(poolId, action.input.Identifier);
       return;
     case 'createDomain':
-      await writer.createDomain(poolId, i);
+      await writer.createDomain(poolId, action.input);
       return;
     case 'deleteDomain':
-      await writer.deleteDomain(poolId, s(i.Domain));
+      await writer.deleteDomain(poolId, action.input.Domain);
       return;
     case 'setUiCustomization': {
-      const id = s(i.ClientId);
-      await writer.setUiCustomization(poolId, id === 'ALL' ? undefined : target.clientId(id), {
-        CSS: s(i.CSS),
-      });
+      const { ClientId, CSS } = action.input;
+      const clientId = ClientId === 'ALL' ? undefined : target.clientId(ClientId);
+      await writer.setUiCustomization(poolId, clientId, { CSS });
       return;
     }
     case 'setRiskConfiguration':
-      await writer.setRiskConfiguration(poolId, i);
+      await writer.setRiskConfiguration(poolId, action.input);
       return;
     case 'tagPool':
-      await writer.tagResource(arnOf(target), (i.Tags ?? {}) as Record<string, string>);
+      await writer.tagResource(arnOf(target), action.input.Tags);
       return;
     case 'untagPool':
-      await writer.untagResource(arnOf(target), strings(i.TagKeys));
+      await writer.untagResource(arnOf(target), action.input.TagKeys);
       return;
+    default:
+      return unknownKind(action);
   }
+}
+
+/** Every kind is handled above: a new kind fails to compile here until it is. */
+function unknownKind(action: { kind: never }): never {
+  throw new Error(`no Cognito call for action kind ${String(action.kind)}`);
 }

@@ -1,5 +1,5 @@
 import type { JsonObject } from '../model/json.js';
-import type { EntityTask, RestoreAction } from './restorePlan.js';
+import type { EntityTask, RestoreActionOf } from './restorePlan.js';
 import { USER_SERVER_SET_ATTRIBUTES } from './writableView.js';
 
 /** One entry of a pool's SchemaAttributes (AWS sends constraints as strings). */
@@ -47,6 +47,9 @@ export function userAttributeDifferences(
   return check.differences();
 }
 
+/** The actions that write a user's attributes. */
+type AttributeAction = RestoreActionOf<'createUser' | 'updateUserAttributes' | 'deleteUserAttributes'>;
+
 class AttributeCheck {
   /** "attribute reason" → usernames. */
   private readonly found = new Map<string, string[]>();
@@ -57,22 +60,22 @@ class AttributeCheck {
     private readonly schemaAtT: ReadonlyMap<string, SchemaAttribute> | undefined,
   ) {}
 
-  created(a: RestoreAction): void {
-    const attributes = (a.input.UserAttributes ?? {}) as Record<string, string>;
+  created(a: RestoreActionOf<'createUser'>): void {
+    const attributes = a.input.UserAttributes;
     for (const [name, definition] of this.schema)
       if (definition.Required === true && !USER_SERVER_SET_ATTRIBUTES.includes(name) && !(name in attributes))
         this.add(a, name, `is required in ${this.poolId} but absent at T`);
     this.values(a, attributes);
   }
 
-  updated(a: RestoreAction): void {
-    const attributes = (a.input.UserAttributes ?? {}) as Record<string, string>;
+  updated(a: RestoreActionOf<'updateUserAttributes'>): void {
+    const attributes = a.input.UserAttributes;
     for (const name of Object.keys(attributes)) this.mutable(a, name);
     this.values(a, attributes);
   }
 
-  deleted(a: RestoreAction): void {
-    for (const name of (a.input.UserAttributeNames ?? []) as string[]) {
+  deleted(a: RestoreActionOf<'deleteUserAttributes'>): void {
+    for (const name of a.input.UserAttributeNames) {
       this.mutable(a, name);
       if (this.schema.get(name)?.Required === true)
         this.add(a, name, `is required in ${this.poolId} but absent at T`);
@@ -89,7 +92,7 @@ class AttributeCheck {
       });
   }
 
-  private mutable(a: RestoreAction, name: string): void {
+  private mutable(a: AttributeAction, name: string): void {
     if (this.schema.get(name)?.Mutable !== false) return;
     const wasMutable = this.schemaAtT?.get(name)?.Mutable !== false;
     this.add(
@@ -101,7 +104,7 @@ class AttributeCheck {
     );
   }
 
-  private values(a: RestoreAction, attributes: Record<string, string>): void {
+  private values(a: AttributeAction, attributes: Record<string, string>): void {
     for (const [name, value] of Object.entries(attributes)) {
       const definition = this.schema.get(name);
       if (definition === undefined) continue; // a missing attribute is schemaDifferences' to name
@@ -137,9 +140,9 @@ class AttributeCheck {
     return undefined;
   }
 
-  private add(a: RestoreAction, name: string, reason: string): void {
+  private add(a: AttributeAction, name: string, reason: string): void {
     const key = `${name} ${reason}`;
-    const username = String(a.input.Username ?? a.entity.slice('user:'.length));
+    const username = a.input.Username;
     const users = this.found.get(key) ?? [];
     if (!users.includes(username)) users.push(username);
     this.found.set(key, users);

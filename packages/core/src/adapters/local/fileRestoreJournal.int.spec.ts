@@ -53,6 +53,21 @@ describe('FileRestoreJournal', () => {
     expect(summary.inFlight).toEqual([{ action: 'createClient client:x', entity: 'client:x' }]);
   });
 
+  it('refuses a whole line that is not a journal entry, naming the file and line, and keeps the file', async () => {
+    const file = join(dir, 'damaged.journal.ndjson');
+    const journal = new FileRestoreJournal(file);
+    await journal.append({ type: 'run', at, planned: 1 });
+    await journal.close();
+    const damaged =
+      '{"type":"done","at":"2024-06-01T10:00:00.000Z","action":"createUser user:bob","entity":7}\n';
+    await appendFile(file, damaged);
+    const before = await readFile(file, 'utf8');
+    await expect(new FileRestoreJournal(file).read()).rejects.toThrow(
+      new RegExp(`restore journal ${file} line 2 is not a journal entry \\(entity: `),
+    );
+    expect(await readFile(file, 'utf8')).toBe(before);
+  });
+
   it('reads a journal that does not exist yet as empty', async () => {
     expect(await new FileRestoreJournal(join(dir, 'none.ndjson')).read()).toEqual([]);
   });

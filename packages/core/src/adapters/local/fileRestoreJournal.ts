@@ -1,6 +1,6 @@
 import { type FileHandle, mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { JournalEntry, RestoreJournal } from '../../restore/restoreJournal.js';
+import { type JournalEntry, parseJournalEntry, type RestoreJournal } from '../../restore/restoreJournal.js';
 import { endsMidLine, readTextIfExists } from './fsUtil.js';
 
 /**
@@ -18,13 +18,16 @@ export class FileRestoreJournal implements RestoreJournal {
     const text = await readTextIfExists(this.file);
     if (text === undefined) return [];
     const entries: JournalEntry[] = [];
-    for (const line of text.split('\n')) {
+    for (const [index, line] of text.split('\n').entries()) {
       if (line.trim() === '') continue;
+      let json: unknown;
       try {
-        entries.push(JSON.parse(line) as JournalEntry);
+        json = JSON.parse(line);
       } catch {
         // Only a torn final line can fail to parse: entries are written whole, one at a time.
+        continue;
       }
+      entries.push(parseJournalEntry(json, `${this.file} line ${index + 1}`));
     }
     return entries;
   }
