@@ -56,7 +56,11 @@ const INPUTS: { [K in RestoreActionKind]: z.ZodType<ActionInputs[K]> } = {
 
 const KINDS = Object.keys(INPUTS) as [RestoreActionKind, ...RestoreActionKind[]];
 
-const fieldChange = z.object({ field: z.string(), before: z.unknown(), after: z.unknown() });
+const fieldChange = z.object({
+  field: z.string(),
+  before: z.unknown().optional(),
+  after: z.unknown().optional(),
+});
 
 /** What every action has, whatever its kind; the input is checked against its kind's schema after. */
 const actionFrame = z.object({
