@@ -39,7 +39,9 @@ export function cloudTrailEvent(
   at: number,
   edit: (detail: Detail) => void = () => {},
 ): CognitoEvent {
-  const json = JSON.parse(readFileSync(new URL(`../../core/src/capture/fixtures/${name}.json`, import.meta.url), 'utf8'));
+  const json = JSON.parse(
+    readFileSync(new URL(`../../core/src/capture/fixtures/${name}.json`, import.meta.url), 'utf8'),
+  );
   json.detail.requestParameters = { ...(json.detail.requestParameters ?? {}), userPoolId: poolId };
   json.detail.additionalEventData ??= {};
   json.detail.eventTime = new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z');
