@@ -16,3 +16,10 @@ export function canonicalTime(value: string): string {
   if (Number.isNaN(time)) throw new InvalidInputError(`${JSON.stringify(value)} is not an ISO-8601 time`);
   return new Date(time).toISOString();
 }
+
+/** Milliseconds since the epoch of any ISO-8601 time with a zone; `InvalidInputError` if it does not parse. */
+export function parseInstant(at: string): number {
+  const time = Date.parse(at);
+  if (Number.isNaN(time)) throw new InvalidInputError(`${JSON.stringify(at)} is not an ISO-8601 time`);
+  return time;
+}

@@ -3,12 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { MemoryBlobStore } from '../adapters/memory/memoryBlobStore.js';
 import { MemoryChangeLog } from '../adapters/memory/memoryChangeLog.js';
 import { toArray } from '../asyncIterables.js';
+import { compactFromLog } from '../backup/compactSnapshot.js';
 import type { ChangeRecord, EntityChange } from '../changes/changeRecord.js';
 import { foldChanges } from '../changes/foldEntity.js';
 import { chainRecords } from '../changes/plannedChanges.js';
 import { verifyChain } from '../changes/verifyChain.js';
 import type { JsonObject } from '../model/json.js';
-import { compactFromLog } from '../snapshots/compactSnapshot.js';
 import { SnapshotStore } from '../snapshots/snapshotStore.js';
 import { collectState, stateAt } from './stateAt.js';
 

@@ -1,3 +1,4 @@
+import { parseInstant } from '../changes/canonicalTime.js';
 import type { ChangeRecord } from '../changes/changeRecord.js';
 import { ABSENT, foldChanges } from '../changes/foldEntity.js';
 import { recordHash } from '../changes/hash.js';
@@ -15,12 +16,6 @@ export interface ReplayOptions {
   baseAt?: string;
   /** One entity's records in version order (the change log's strongly consistent `entityHistory`). */
   history?: (entity: EntityKey) => AsyncIterable<ChangeRecord>;
-}
-
-export function parseInstant(at: string): number {
-  const time = Date.parse(at);
-  if (Number.isNaN(time)) throw new InvalidInputError(`${JSON.stringify(at)} is not an ISO-8601 time`);
-  return time;
 }
 
 /**

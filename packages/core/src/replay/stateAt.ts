@@ -1,4 +1,5 @@
 import { toArray } from '../asyncIterables.js';
+import { parseInstant } from '../changes/canonicalTime.js';
 import {
   BeforeFirstSnapshotError,
   SnapshotCorruptError,
@@ -10,7 +11,7 @@ import type { ChangeLog } from '../ports.js';
 import type { OpenedSnapshot } from '../snapshots/codec.js';
 import type { SnapshotManifest } from '../snapshots/format.js';
 import type { SnapshotStore } from '../snapshots/snapshotStore.js';
-import { parseInstant, type ReplayOptions, replayEntities } from './replayEntities.js';
+import { type ReplayOptions, replayEntities } from './replayEntities.js';
 import { recordsForReplay } from './replayRecords.js';
 
 export interface StateAtDeps {

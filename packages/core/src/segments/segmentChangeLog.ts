@@ -1,6 +1,6 @@
+import { byTimeline, inRange } from '../changeLog/timeline.js';
 import { isCanonicalTime } from '../changes/canonicalTime.js';
 import type { ChangeRecord } from '../changes/changeRecord.js';
-import { byTimeline, inRange } from '../changes/timeline.js';
 import { RewindError } from '../errors.js';
 import type { EntityKey } from '../model/entityKey.js';
 import {

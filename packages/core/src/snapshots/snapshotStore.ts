@@ -1,4 +1,5 @@
 import { readAllBytes } from '../asyncIterables.js';
+import { parseInstant } from '../changes/canonicalTime.js';
 import {
   isRewindError,
   RewindError,
@@ -9,7 +10,6 @@ import {
 import { canonicalStringify } from '../model/json.js';
 import type { EntityEntry } from '../model/poolState.js';
 import type { BlobStore } from '../ports.js';
-import { parseInstant } from '../replay/replayEntities.js';
 import type { Source } from './byteStreams.js';
 import { encodeSnapshot, type OpenedSnapshot, openSnapshot, verifySnapshot } from './codec.js';
 import { MANIFEST_FORMAT, SNAPSHOT_FORMAT, type SnapshotHeader, type SnapshotManifest } from './format.js';

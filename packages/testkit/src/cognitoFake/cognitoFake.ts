@@ -1,11 +1,11 @@
 import { OPERATIONS } from './dispatch.js';
-import { FakeCognitoError } from './errors.js';
-import { IdSource } from './ids.js';
-import { Input, isObject, type JsonObject } from './input.js';
+import { FakeCognitoError } from './model/errors.js';
+import { IdSource } from './model/ids.js';
+import { Input, isObject, type JsonObject } from './model/input.js';
+import { FakeState, type PoolRecord, userKey } from './model/state.js';
+import { type RateLimitConfig, Throttle } from './model/throttling.js';
+import { createUser } from './model/users.js';
 import { createPool } from './ops/pools.js';
-import { FakeState, type PoolRecord, userKey } from './state.js';
-import { type RateLimitConfig, Throttle } from './throttling.js';
-import { createUser } from './users.js';
 
 export interface CognitoFakeOptions {
   /** Cap on every List operation's page (AWS: 60; tests use 2 so pagination paths run). @default 60 */

@@ -1,5 +1,5 @@
 import { operationCategory } from '@cognito-rewind/core';
-import type { Operation, OperationHandler } from './operation.js';
+import type { Operation, OperationHandler } from './model/operation.js';
 import { clientOperations } from './ops/clients.js';
 import { identityProviderOperations, resourceServerOperations } from './ops/federation.js';
 import { groupOperations } from './ops/groups.js';

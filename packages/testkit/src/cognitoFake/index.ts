@@ -9,8 +9,8 @@ export {
   type SeedUser,
 } from './cognitoFake.js';
 export { OPERATIONS } from './dispatch.js';
-export { FakeCognitoError } from './errors.js';
-export type { GroupRecord, PoolRecord, UserRecord } from './state.js';
+export { FakeCognitoError } from './model/errors.js';
+export type { GroupRecord, PoolRecord, UserRecord } from './model/state.js';
 export {
   AWS_DEFAULT_RATE_LIMITS,
   AWS_RATE_LIMITS_WITH_PER_POOL,
@@ -19,7 +19,7 @@ export {
   type RateLimit,
   type RateLimitConfig,
   type RateLimits,
-} from './throttling.js';
+} from './model/throttling.js';
 
 export interface RunningCognitoFake {
   /** `http://127.0.0.1:<port>`: give it to the SDK client as `endpoint`. */

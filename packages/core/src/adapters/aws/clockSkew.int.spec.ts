@@ -10,13 +10,13 @@ import {
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toArray } from '../../asyncIterables.js';
+import { compactFromLog } from '../../backup/compactSnapshot.js';
 import type { ChangeRecord } from '../../changes/changeRecord.js';
 import { makeRecord } from '../../changes/makeRecord.js';
 import { ServiceClock } from '../../clock/serviceClock.js';
 import { ClockSkewError } from '../../errors.js';
 import { type Clock, LOG_ORIGIN, systemClock } from '../../ports.js';
 import { stateAt } from '../../replay/stateAt.js';
-import { compactFromLog } from '../../snapshots/compactSnapshot.js';
 import type { SnapshotManifest } from '../../snapshots/format.js';
 import { MemoryBlobStore } from '../memory/memoryBlobStore.js';
 import { type AwsStore, openAwsStore } from './awsStore.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toArray } from '../../asyncIterables.js';
+import { byTimeline } from '../../changeLog/timeline.js';
 import type { ChangeRecord } from '../../changes/changeRecord.js';
-import { byTimeline } from '../../changes/timeline.js';
 import type { TimeRange } from '../../ports.js';
 import { MANIFEST_FORMAT, type SnapshotManifest } from '../../snapshots/format.js';
 import type { DynamoChangeLog } from './dynamoChangeLog.js';

@@ -5,9 +5,9 @@ import path from 'node:path';
 import { changeLogContract } from '@cognito-rewind/testkit/contracts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { toArray } from '../../asyncIterables.js';
+import { byTimeline } from '../../changeLog/timeline.js';
 import type { ChangeRecord } from '../../changes/changeRecord.js';
 import { makeRecord } from '../../changes/makeRecord.js';
-import { byTimeline } from '../../changes/timeline.js';
 import {
   ChangeLogCorruptError,
   InvalidInputError,

@@ -1,6 +1,6 @@
+import { byTimeline, inRange } from '../../changeLog/timeline.js';
 import type { ChangeRecord } from '../../changes/changeRecord.js';
 import { checkAppendable } from '../../changes/recordSchema.js';
-import { byTimeline, inRange } from '../../changes/timeline.js';
 import { InvalidInputError, VersionConflictError } from '../../errors.js';
 import type { AppendOutcome, ChangeLog, LogPosition, TimeRange } from '../../ports.js';
 

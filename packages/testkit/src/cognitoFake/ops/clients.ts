@@ -1,8 +1,8 @@
-import { invalidParameter, resourceNotFound } from '../errors.js';
-import type { Input, JsonObject } from '../input.js';
-import { type OperationTable, pageRequest } from '../operation.js';
-import { pageOf } from '../pagination.js';
-import type { FakeState, PoolRecord } from '../state.js';
+import { invalidParameter, resourceNotFound } from '../model/errors.js';
+import type { Input, JsonObject } from '../model/input.js';
+import { type OperationTable, pageRequest } from '../model/operation.js';
+import { pageOf } from '../model/pagination.js';
+import type { FakeState, PoolRecord } from '../model/state.js';
 
 /** What a client has when Create/UpdateUserPoolClient leaves a setting out. */
 const DEFAULTS: JsonObject = {

@@ -1,8 +1,8 @@
-import { FakeCognitoError, invalidParameter, resourceNotFound } from '../errors.js';
-import type { Input, JsonObject } from '../input.js';
-import { type OperationTable, pageRequest } from '../operation.js';
-import { pageOf } from '../pagination.js';
-import type { PoolRecord } from '../state.js';
+import { FakeCognitoError, invalidParameter, resourceNotFound } from '../model/errors.js';
+import type { Input, JsonObject } from '../model/input.js';
+import { type OperationTable, pageRequest } from '../model/operation.js';
+import { pageOf } from '../model/pagination.js';
+import type { PoolRecord } from '../model/state.js';
 
 const PROVIDER_TYPES = new Set(['SAML', 'Facebook', 'Google', 'LoginWithAmazon', 'SignInWithApple', 'OIDC']);
 

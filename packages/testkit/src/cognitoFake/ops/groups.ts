@@ -1,10 +1,10 @@
-import { FakeCognitoError, invalidParameter } from '../errors.js';
-import type { Input } from '../input.js';
-import { KeyedCollection } from '../keyedCollection.js';
-import { type OperationTable, pageRequest } from '../operation.js';
-import { pageOf } from '../pagination.js';
-import { type GroupRecord, type PoolRecord, userKey } from '../state.js';
-import { userView } from '../users.js';
+import { FakeCognitoError, invalidParameter } from '../model/errors.js';
+import type { Input } from '../model/input.js';
+import { KeyedCollection } from '../model/keyedCollection.js';
+import { type OperationTable, pageRequest } from '../model/operation.js';
+import { pageOf } from '../model/pagination.js';
+import { type GroupRecord, type PoolRecord, userKey } from '../model/state.js';
+import { userView } from '../model/users.js';
 
 const GROUP_NAME = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u;
 

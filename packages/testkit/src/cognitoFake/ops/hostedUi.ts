@@ -1,7 +1,7 @@
-import { invalidParameter, resourceNotFound } from '../errors.js';
-import type { JsonObject } from '../input.js';
-import type { OperationTable } from '../operation.js';
-import type { PoolRecord } from '../state.js';
+import { invalidParameter, resourceNotFound } from '../model/errors.js';
+import type { JsonObject } from '../model/input.js';
+import type { OperationTable } from '../model/operation.js';
+import type { PoolRecord } from '../model/state.js';
 
 // A prefix domain (`<prefix>.auth.<region>.amazoncognito.com`) may not use these words.
 const PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;

@@ -1,7 +1,7 @@
-import { FakeCognitoError, invalidParameter, userNotFound, validation } from '../errors.js';
-import type { Input, JsonObject } from '../input.js';
-import type { OperationTable } from '../operation.js';
-import type { PoolRecord, UserRecord } from '../state.js';
+import { FakeCognitoError, invalidParameter, userNotFound, validation } from '../model/errors.js';
+import type { Input, JsonObject } from '../model/input.js';
+import type { OperationTable } from '../model/operation.js';
+import type { PoolRecord, UserRecord } from '../model/state.js';
 
 /** Social providers identify a user by the subject of their token: ProviderAttributeName must say so. */
 const SOCIAL = new Set(['Facebook', 'Google', 'LoginWithAmazon', 'SignInWithApple']);

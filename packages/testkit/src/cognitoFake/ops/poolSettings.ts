@@ -1,7 +1,7 @@
-import { FakeCognitoError, invalidParameter, resourceNotFound } from '../errors.js';
-import { isObject, type JsonObject } from '../input.js';
-import type { OperationTable } from '../operation.js';
-import type { FakeState, PoolRecord } from '../state.js';
+import { FakeCognitoError, invalidParameter, resourceNotFound } from '../model/errors.js';
+import { isObject, type JsonObject } from '../model/input.js';
+import type { OperationTable } from '../model/operation.js';
+import type { FakeState, PoolRecord } from '../model/state.js';
 
 const MFA_PARTS = [
   'SmsMfaConfiguration',

@@ -1,8 +1,8 @@
-import { invalidParameter } from '../errors.js';
-import type { Input, JsonObject } from '../input.js';
-import type { OperationTable } from '../operation.js';
-import { addAttribute, buildSchema } from '../schema.js';
-import { type FakeState, newPoolRecord, type PoolRecord } from '../state.js';
+import { invalidParameter } from '../model/errors.js';
+import type { Input, JsonObject } from '../model/input.js';
+import type { OperationTable } from '../model/operation.js';
+import { addAttribute, buildSchema } from '../model/schema.js';
+import { type FakeState, newPoolRecord, type PoolRecord } from '../model/state.js';
 
 /** Settings CreateUserPool takes; the first three can never change afterwards. */
 const IMMUTABLE_SETTINGS = ['AliasAttributes', 'UsernameAttributes', 'UsernameConfiguration'];

@@ -1,11 +1,11 @@
-import { FakeCognitoError, invalidParameter } from '../errors.js';
-import { parseUserFilter } from '../listUsersFilter.js';
-import type { OperationTable } from '../operation.js';
-import { pageRequest } from '../operation.js';
-import { pageOf } from '../pagination.js';
-import { checkAttributes } from '../schema.js';
-import { checkAddressFree } from '../usernameAttributes.js';
-import { attributeList, createUser, deleteUser, setMfaPreference, userView } from '../users.js';
+import { FakeCognitoError, invalidParameter } from '../model/errors.js';
+import { parseUserFilter } from '../model/listUsersFilter.js';
+import type { OperationTable } from '../model/operation.js';
+import { pageRequest } from '../model/operation.js';
+import { pageOf } from '../model/pagination.js';
+import { checkAttributes } from '../model/schema.js';
+import { checkAddressFree } from '../model/usernameAttributes.js';
+import { attributeList, createUser, deleteUser, setMfaPreference, userView } from '../model/users.js';
 
 export const userOperations: OperationTable = {
   AdminCreateUser: {

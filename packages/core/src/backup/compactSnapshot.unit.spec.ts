@@ -8,8 +8,8 @@ import { countByKind } from '../model/poolState.js';
 import type { Clock } from '../ports.js';
 import { replayEntities } from '../replay/replayEntities.js';
 import { historyIn, TestHistory, truthAt } from '../replay/testHistory.testing.js';
+import { SnapshotStore } from '../snapshots/snapshotStore.js';
 import { compactIfChanged, compactSnapshot } from './compactSnapshot.js';
-import { SnapshotStore } from './snapshotStore.js';
 
 const POOL = 'us-east-1_Compact';
 const t = (minute: number) => new Date(Date.UTC(2024, 6, 1, 0, minute)).toISOString();

@@ -1,5 +1,5 @@
+import type { ChangeRecord } from '../changes/changeRecord.js';
 import type { AppendOutcome, ChangeLog, LogPosition, TimeRange } from '../ports.js';
-import type { ChangeRecord } from './changeRecord.js';
 
 /**
  * A change log that hands every call to another one: the base of wrappers that watch a log without
