@@ -298,3 +298,18 @@ export class ClockSkewError extends RewindError {
     this.name = 'ClockSkewError';
   }
 }
+
+/**
+ * One setting of the configuration (a flag such as `--bucket`, or a variable such as `REWIND_BUCKET`)
+ * is missing or unusable. `setting` names it as it was given; the message is `<setting> <detail>`.
+ */
+export class ConfigError extends InvalidInputError {
+  constructor(
+    readonly setting: string,
+    readonly detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${setting} ${detail}`, options);
+    this.name = 'ConfigError';
+  }
+}

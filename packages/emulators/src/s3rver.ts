@@ -9,7 +9,6 @@ import {
   paginateListObjectsV2,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import type { S3Credentials } from '@cognito-rewind/core/adapters/aws';
 import { startChildServer } from './childServer.js';
 
 export interface S3rverOptions {
@@ -38,8 +37,8 @@ export interface S3rver {
   stop(): Promise<void>;
 }
 
-/** The only credentials s3rver accepts: it checks every request's signature against them. */
-export const S3RVER_CREDENTIALS: S3Credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+/** The only credentials s3rver accepts (one definition, with the other loopback keys, in core). */
+export { S3RVER_CREDENTIALS } from '@cognito-rewind/core/adapters/aws';
 
 const READY = /^S3RVER_READY (\d+)$/m;
 

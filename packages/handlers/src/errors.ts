@@ -21,8 +21,9 @@ export class HandlerConfigError extends InvalidInputError {
   constructor(
     readonly variable: string,
     problem: string,
+    options?: { cause?: unknown },
   ) {
-    super(`environment variable ${variable} ${problem}`);
+    super(`environment variable ${variable} ${problem}`, options);
     this.name = 'HandlerConfigError';
   }
 }

@@ -6,6 +6,7 @@ import {
   type ByteSource,
   type ChangeRecord,
   changeId,
+  changeJournalPaths,
   countByKind,
   entityKey,
   ForwardingChangeLog,
@@ -192,7 +193,7 @@ async function buildYoung(root: string, plan: HistoryPlan, firstTail: number): P
 }
 
 const journalMiB = (root: string): number =>
-  Math.round(statSync(join(root, 'cognito-backup', POOL, 'changes', 'journal.log')).size / 2 ** 20);
+  Math.round(statSync(join(root, changeJournalPaths(POOL).journal)).size / 2 ** 20);
 
 /** Builds both pools under `dir` (`long/`, `young/`) and leaves `history.json` for the measurements. */
 export async function setUpLongHistory(dir: string) {

@@ -2,10 +2,12 @@ import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   DEFAULT_QUOTAS,
+  isRestoreJournalName,
   operationCategory,
   perPoolOperationLimit,
   type QuotaCategory,
   type RestoreReport,
+  restoresFolder,
 } from '@cognito-rewind/core';
 import {
   AWS_RATE_LIMITS_WITH_PER_POOL,
@@ -50,8 +52,8 @@ const seconds = (ms: number) => Number((ms / 1000).toFixed(3));
  * groups) and the users phase, from the run's start to the first user action and from there to the end.
  */
 function phasesFromJournal(store: string, source: string) {
-  const dir = join(store, 'cognito-backup', source, 'restores');
-  const file = readdirSync(dir).find((f) => f.endsWith('.journal.ndjson'));
+  const dir = join(store, restoresFolder(source));
+  const file = readdirSync(dir).find(isRestoreJournalName);
   if (file === undefined) return undefined;
   const entries = readFileSync(join(dir, file), 'utf8')
     .split('\n')

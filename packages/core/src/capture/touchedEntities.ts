@@ -1,4 +1,5 @@
 import { type EntityKey, entityKey } from '../model/entityKey.js';
+import { POOL_ARN_PATTERN, POOL_ID_PATTERN } from '../model/poolId.js';
 import { catalogueEntry, type RecordPath, SUB_PATHS, type Touch } from './eventCatalogue.js';
 import type { CloudTrailRecord, CognitoEvent } from './eventSchema.js';
 import { firstIdAt, type IdLookup, idAt } from './recordFields.js';
@@ -41,9 +42,6 @@ export type TouchedEntities =
   | (Touches & { poolOfClient: string })
   | { ignored: string };
 
-/** Cognito's pattern for pool ids (`us-east-1_Ab12Cd34E`). */
-const POOL_ID = /^[\w-]+_[0-9a-zA-Z]+$/;
-const POOL_ARN = /^arn:aws[\w-]*:cognito-idp:[\w-]+:\d{12}:userpool\/([\w-]+_[0-9a-zA-Z]+)$/;
 /** A user's sub is a UUID; anything else (a username that slipped in) is refused. */
 const SUB = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -92,11 +90,11 @@ export function recordTouches(record: CloudTrailRecord): TouchedEntities {
 }
 
 export function poolIdOf(record: CloudTrailRecord): IdLookup {
-  const direct = firstIdAt(record, POOL_ID_PATHS, POOL_ID);
+  const direct = firstIdAt(record, POOL_ID_PATHS, POOL_ID_PATTERN);
   if ('id' in direct) return direct;
   // Tag calls name the pool by ARN.
-  const arn = idAt(record, 'requestParameters.resourceArn', POOL_ARN);
-  if ('id' in arn) return { id: POOL_ARN.exec(arn.id)?.[1] ?? arn.id };
+  const arn = idAt(record, 'requestParameters.resourceArn', POOL_ARN_PATTERN);
+  if ('id' in arn) return { id: POOL_ARN_PATTERN.exec(arn.id)?.[1] ?? arn.id };
   return { missing: `${direct.missing}; ${arn.missing}` };
 }
 

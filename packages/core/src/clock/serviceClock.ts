@@ -27,6 +27,13 @@ export interface ServiceClockOptions {
 
 export const DEFAULT_CLOCK_TOLERANCE_MS = 2 * 60_000;
 
+/**
+ * How far behind "now" the change log takes positions by default (`DynamoChangeLog.positionLagMs`).
+ * Writers' clocks are the services' time within the tolerance, which must stay under this lag; the
+ * rest covers index propagation and puts in flight.
+ */
+export const POSITION_LAG_MS = 5 * 60_000;
+
 /** What the answers so far say of `service − local` (ms): it lies in [low, high]. */
 interface OffsetRange {
   readonly low: number;

@@ -12,8 +12,9 @@ import {
   systemClock,
   type TimeRange,
 } from '../ports.js';
+import { deltasPrefix } from '../store/storeLayout.js';
 import { decodeSegment } from './segmentCodec.js';
-import { deltasPrefix, segmentTime } from './segmentLayout.js';
+import { segmentTime } from './segmentLayout.js';
 
 export interface SegmentChangeLogOptions {
   clock?: Clock;

@@ -1,20 +1,15 @@
 import { decodeTime } from 'ulid';
 import { InvalidInputError } from '../errors.js';
-import { assertPoolId, BACKUP_ROOT } from '../snapshots/snapshotLayout.js';
+import { deltasPrefix } from '../store/storeLayout.js';
 
 /**
- * Where delta segments live in a blob store:
+ * How delta segments are named under their pool's prefix (`storeLayout`):
  * `cognito-backup/<poolId>/deltas/YYYY/MM/DD/HH/<segmentId>.ndjson.gz`. The segment id is a ULID of
  * the moment it was archived and the folders are that moment's UTC hour, so a listing is in archive
  * order and a key alone says when its records had been appended by.
  */
 export const SEGMENT_SUFFIX = '.ndjson.gz';
 const ULID = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/;
-
-export const deltasPrefix = (poolId: string): string => {
-  assertPoolId(poolId);
-  return `${BACKUP_ROOT}/${poolId}/deltas/`;
-};
 
 const two = (n: number) => String(n).padStart(2, '0');
 

@@ -5,9 +5,9 @@ import { readAllBytes, toArray } from '../asyncIterables.js';
 import type { ChangeRecord } from '../changes/changeRecord.js';
 import { ChangeLogCorruptError } from '../errors.js';
 import { TestHistory } from '../replay/testHistory.testing.js';
+import { deltasPrefix } from '../store/storeLayout.js';
 import { archiveRecords } from './archiveRecords.js';
 import { SegmentChangeLog } from './segmentChangeLog.js';
-import { deltasPrefix } from './segmentLayout.js';
 
 const POOL = 'us-east-1_Segments';
 const t = (minute: number) => new Date(Date.UTC(2024, 4, 1, 10, minute)).toISOString();

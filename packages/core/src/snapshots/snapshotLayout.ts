@@ -1,26 +1,16 @@
 import { InvalidInputError } from '../errors.js';
+import { BACKUP_ROOT, snapshotsPrefix } from '../store/storeLayout.js';
 
 /**
- * Where snapshots live in a blob store:
+ * How snapshots are named under their pool's prefix (`storeLayout`):
  * `cognito-backup/<poolId>/snapshots/YYYY/MM/DD/HHmmss-<snapshotId>.ndjson.gz`, with the manifest
  * beside it as `…/HHmmss-<snapshotId>.manifest.json`. Dates are UTC, taken from the snapshot's `at`,
  * so a listing of the prefix is already in time order.
  */
-export const BACKUP_ROOT = 'cognito-backup';
 export const SNAPSHOT_SUFFIX = '.ndjson.gz';
 export const MANIFEST_SUFFIX = '.manifest.json';
 
 const ULID = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/;
-
-export function assertPoolId(poolId: string): void {
-  if (poolId === '' || poolId.includes('/'))
-    throw new InvalidInputError(`pool id ${JSON.stringify(poolId)} cannot name a folder of the store`);
-}
-
-export const snapshotsPrefix = (poolId: string): string => {
-  assertPoolId(poolId);
-  return `${BACKUP_ROOT}/${poolId}/snapshots/`;
-};
 
 const two = (n: number) => String(n).padStart(2, '0');
 

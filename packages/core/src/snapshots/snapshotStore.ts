@@ -10,12 +10,12 @@ import {
 import { canonicalStringify } from '../model/json.js';
 import type { EntityEntry } from '../model/poolState.js';
 import type { BlobStore } from '../ports.js';
+import { BACKUP_ROOT, snapshotsPrefix } from '../store/storeLayout.js';
 import type { Source } from './byteStreams.js';
 import { encodeSnapshot, type OpenedSnapshot, openSnapshot, verifySnapshot } from './codec.js';
 import { MANIFEST_FORMAT, SNAPSHOT_FORMAT, type SnapshotHeader, type SnapshotManifest } from './format.js';
 import { describeIssue, snapshotManifestSchema } from './schemas.js';
 import {
-  BACKUP_ROOT,
   dayFolder,
   keyTime,
   MANIFEST_SUFFIX,
@@ -23,7 +23,6 @@ import {
   objectKeyOf,
   poolOfManifestKey,
   snapshotObjectKey,
-  snapshotsPrefix,
 } from './snapshotLayout.js';
 
 /** What a listing found: readable manifests in time order, and the ones that could not be read. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { isCanonicalTime } from '../changes/canonicalTime.js';
 import { InvalidInputError, TrailCorruptError } from '../errors.js';
 import { compareKeys } from '../model/entityKey.js';
+import { POOL_ID_PATTERN } from '../model/poolId.js';
 import { describeIssue, entityKeySchema } from '../model/schemaParts.js';
 import type { TrailEntry, TrailOutcome } from '../ports.js';
 
@@ -18,8 +19,6 @@ export const TRAIL_OUTCOMES = [
   'ignored',
 ] as const satisfies readonly TrailOutcome[];
 
-/** Cognito's pattern for pool ids (`us-east-1_Ab12Cd34E`): a trail only ever holds events of real pools. */
-const POOL_ID = /^[\w-]+_[0-9a-zA-Z]+$/;
 const ULID = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/;
 /** A UTF-16 half without its other half: not encodable as UTF-8, so DynamoDB and file names would garble it. */
 const LONE_SURROGATE = /\p{Surrogate}/u;
@@ -53,7 +52,7 @@ const sortedUnique = (keys: readonly string[]): boolean =>
 export const trailEntrySchema = z
   .strictObject({
     eventId: text,
-    poolId: z.string().regex(POOL_ID, 'not a user pool id'),
+    poolId: z.string().regex(POOL_ID_PATTERN, 'not a user pool id'),
     eventTime: time,
     receivedAt: time,
     eventName: text,
@@ -96,7 +95,7 @@ export const callerKeyOf = (entry: Pick<TrailEntry, 'caller'>): string =>
   entry.caller.arn ?? entry.caller.principalId ?? 'unknown';
 
 export function checkTrailPoolId(poolId: string): void {
-  if (typeof poolId !== 'string' || !POOL_ID.test(poolId))
+  if (typeof poolId !== 'string' || !POOL_ID_PATTERN.test(poolId))
     throw new InvalidInputError(`pool id ${JSON.stringify(poolId)} is not a user pool id`);
 }
 

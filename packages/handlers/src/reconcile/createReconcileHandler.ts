@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import {
+  isPoolId,
   type ReconcileDeps,
   type ReconcileResult,
   readReconcileState,
@@ -51,9 +52,6 @@ export type ReconcileHandler = (event?: unknown, context?: RemainingTime) => Pro
 /** Longer than CloudTrail's delivery (about 5 minutes, best effort): an event on its way records first. */
 const DEFAULT_GRACE_MS = 15 * 60_000;
 
-/** Cognito's pool ids: `<region>_<id>`. */
-const POOL_ID = /^[\w-]+_[0-9a-zA-Z]+$/;
-
 /**
  * An on-demand invocation (`aws lambda invoke`, the CLI) may name pools to reconcile now:
  * `{"reconcile": ["us-east-1_AbC123"], "reason": "after an import"}`. A scheduled event has neither.
@@ -67,8 +65,7 @@ function askedFor(
     return { pools: [], refused: [], reason: '' };
   const { reconcile, reason } = event as { reconcile?: unknown; reason?: unknown };
   const named: unknown[] = Array.isArray(reconcile) ? reconcile : [reconcile];
-  const known = (id: unknown): id is string =>
-    typeof id === 'string' && POOL_ID.test(id) && watched.includes(id);
+  const known = (id: unknown): id is string => isPoolId(id) && watched.includes(id);
   return {
     pools: named.filter(known),
     refused: named.filter((id) => !known(id)).map((id) => JSON.stringify(id) ?? String(id)),

@@ -1,5 +1,4 @@
-import { canWatchDamage, type JsonObject, type VerifyReport } from '@cognito-rewind/core';
-import type { Store } from '../store/openStore.js';
+import { canWatchDamage, type JsonObject, type Store, type VerifyReport } from '@cognito-rewind/core';
 
 /** Where verify leaves what it found last, for every later command to warn of. */
 export const lastVerifyName = (poolId: string) => `verify/${poolId}`;

@@ -1,9 +1,13 @@
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { type JournalSummary, summarizeJournal } from '@cognito-rewind/core';
+import {
+  BACKUP_ROOT,
+  isRestoreJournalName,
+  type JournalSummary,
+  restoresFolder,
+  summarizeJournal,
+} from '@cognito-rewind/core';
 import { FileRestoreJournal } from '@cognito-rewind/core/adapters/local';
-
-const JOURNAL = /\.journal\.ndjson$/;
 
 /** The names in a directory; none when it does not exist. */
 async function namesIn(dir: string): Promise<string[]> {
@@ -22,11 +26,10 @@ async function namesIn(dir: string): Promise<string[]> {
  * under a name of T, replaced again with yet another sub.
  */
 export async function otherRestores(storeDir: string, own: string): Promise<JournalSummary[]> {
-  const root = join(storeDir, 'cognito-backup');
   const summaries: JournalSummary[] = [];
-  for (const pool of await namesIn(root)) {
-    const dir = join(root, pool, 'restores');
-    for (const name of (await namesIn(dir)).filter((n) => JOURNAL.test(n))) {
+  for (const pool of await namesIn(join(storeDir, BACKUP_ROOT))) {
+    const dir = join(storeDir, restoresFolder(pool));
+    for (const name of (await namesIn(dir)).filter(isRestoreJournalName)) {
       const file = join(dir, name);
       if (resolve(file) !== resolve(own))
         summaries.push(summarizeJournal(await new FileRestoreJournal(file).read()));

@@ -1,7 +1,8 @@
+import type { Store } from '@cognito-rewind/core';
+import { openReadyStore } from '@cognito-rewind/core/adapters';
 import { AwsCognitoReader, createCognitoClient } from '@cognito-rewind/core/adapters/aws';
 import type { CommandContext } from '../io/commandContext.js';
 import { parseEndpoint, parsePoolId, regionFor } from '../io/options.js';
-import { openReadyStore, type Store } from '../store/openStore.js';
 import { chooseStore, type StoreOptions } from '../store/storeOptions.js';
 
 /** The options of a command that reads a live pool into the store (`backup`, `reconcile`). */

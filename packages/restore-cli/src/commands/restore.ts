@@ -21,10 +21,13 @@ import {
   RateLimiter,
   type RestoreReport,
   type RestoreRequest,
+  restoreJournalPath,
+  type Store,
   stateAt,
   summarizeJournal,
   unconfirmedActions,
 } from '@cognito-rewind/core';
+import { openReadyStore } from '@cognito-rewind/core/adapters';
 import {
   AwsCognitoReader,
   AwsCognitoWriter,
@@ -38,7 +41,6 @@ import { parseAt } from '../io/parseTime.js';
 import { renderPlan, renderReport } from '../io/planView.js';
 import { writeReportFiles } from '../io/reportFiles.js';
 import { HeldChangeLog } from '../store/heldChangeLog.js';
-import { openReadyStore, type Store } from '../store/openStore.js';
 import { RecordingChangeLog } from '../store/recordingChangeLog.js';
 import { chooseStore } from '../store/storeOptions.js';
 import { storeDamageWarning } from './damageWarning.js';
@@ -70,7 +72,7 @@ function journalFile(storeDir: string, request: RestoreRequest & { createPool?: 
     )
     .digest('hex')
     .slice(0, 24);
-  return join(storeDir, 'cognito-backup', request.sourcePoolId, 'restores', `${key}.journal.ndjson`);
+  return join(storeDir, restoreJournalPath(request.sourcePoolId, key));
 }
 
 /**

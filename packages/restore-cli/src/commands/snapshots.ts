@@ -1,9 +1,9 @@
 import { type SnapshotManifest, UnknownPoolError } from '@cognito-rewind/core';
+import { openReadyStore } from '@cognito-rewind/core/adapters';
 import Table from 'cli-table3';
 import type { CommandContext } from '../io/commandContext.js';
 import { formatBytes } from '../io/format.js';
 import { parsePoolId } from '../io/options.js';
-import { openReadyStore } from '../store/openStore.js';
 import { chooseStore, type StoreOptions } from '../store/storeOptions.js';
 
 export interface SnapshotsOptions extends StoreOptions {

@@ -6,12 +6,13 @@ import {
   InvalidInputError,
   type PoolStateDocument,
   SegmentChangeLog,
+  type Store,
   stateAt,
 } from '@cognito-rewind/core';
+import { openReadyStore } from '@cognito-rewind/core/adapters';
 import type { CommandContext } from '../io/commandContext.js';
 import { parsePoolId } from '../io/options.js';
 import { parseAt } from '../io/parseTime.js';
-import { openReadyStore, type Store } from '../store/openStore.js';
 import { chooseStore, type StoreOptions } from '../store/storeOptions.js';
 import { storeDamageWarning } from './damageWarning.js';
 import { BUCKET_ALONE } from './verify.js';

@@ -1,8 +1,7 @@
-import { InvalidInputError } from '@cognito-rewind/core';
-import { createDynamoClients, createS3Client } from '@cognito-rewind/core/adapters/aws';
+import { hasOwnAccessKey, InvalidInputError } from '@cognito-rewind/core';
+import { awsStoreClients } from '@cognito-rewind/core/adapters/aws';
 import type { CommandContext } from '../io/commandContext.js';
 import { initAwsStore } from '../store/initStore.js';
-import { awsClientOptions } from '../store/openStore.js';
 import { chooseStore, type StoreOptions } from '../store/storeOptions.js';
 
 /**
@@ -15,11 +14,9 @@ export async function storeInitCommand(options: StoreOptions, ctx: CommandContex
     throw new InvalidInputError(
       'store init needs --table <name> and --bucket <name> (a directory store needs no init)',
     );
-  const clients = awsClientOptions(choice, ctx.env);
-  const s3 = createS3Client(clients.s3);
-  const dynamo = createDynamoClients(clients.dynamo);
+  const { s3, dynamo, close } = awsStoreClients(choice, { hasAccessKey: hasOwnAccessKey(ctx.env) });
   try {
-    const init = await initAwsStore({ s3, dynamo: dynamo.client }, { ...choice, table: choice.table });
+    const init = await initAwsStore({ s3, dynamo: dynamo.client }, choice);
     ctx.io.out(`bucket ${choice.bucket}: ${init.bucketCreated ? 'created' : 'exists'}`);
     for (const skipped of init.skipped)
       ctx.io.err(
@@ -27,7 +24,6 @@ export async function storeInitCommand(options: StoreOptions, ctx: CommandContex
       );
     ctx.io.out(`table ${choice.table}: ${init.tableCreated ? 'created' : 'exists, matches the design'}`);
   } finally {
-    s3.destroy();
-    dynamo.client.destroy();
+    close();
   }
 }

@@ -1,8 +1,8 @@
 import { SegmentChangeLog, type VerifyReport, verifyPool } from '@cognito-rewind/core';
+import { openReadyStore } from '@cognito-rewind/core/adapters';
 import { DirectoryChangeLog } from '@cognito-rewind/core/adapters/local';
 import type { CommandContext } from '../io/commandContext.js';
 import { parsePoolId } from '../io/options.js';
-import { openReadyStore } from '../store/openStore.js';
 import { chooseStore, type StoreOptions } from '../store/storeOptions.js';
 import { rememberVerify } from './damageWarning.js';
 

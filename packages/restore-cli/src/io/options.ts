@@ -1,13 +1,4 @@
-import { InvalidInputError } from '@cognito-rewind/core';
-import { z } from 'zod';
-
-/** Real pool ids are `<region>_<id>`; cognito-local's are `local_<id>`. */
-const POOL_ID = /^[\w-]+_[0-9a-zA-Z]+$/;
-
-export const poolIdSchema = z
-  .string()
-  .regex(POOL_ID, { message: 'a user pool id looks like us-east-1_AbCdEf123' })
-  .max(55);
+import { InvalidInputError, poolIdSchema } from '@cognito-rewind/core';
 
 export function parsePoolId(value: string): string {
   const parsed = poolIdSchema.safeParse(value);

@@ -17,15 +17,16 @@ import {
   type JsonObject,
   parseCognitoEvent,
   readPoolState,
+  type Store,
   stateAt,
   systemClock,
   takeBackup,
   toArray,
 } from '@cognito-rewind/core';
+import { openStore } from '@cognito-rewind/core/adapters';
 import { AwsCognitoReader, createCognitoClient } from '@cognito-rewind/core/adapters/aws';
 import { startCognitoLocal } from '@cognito-rewind/emulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../store/openStore.js';
 import { type CloudTrailTap, startCloudTrailTap } from './cloudTrailTap.js';
 
 let work: string;

@@ -1,10 +1,10 @@
+import type { AwsStoreConfig } from '@cognito-rewind/core';
 import {
   createChangeLogTable,
   type createS3Client,
   type DynamoClients,
   ensureBucket,
 } from '@cognito-rewind/core/adapters/aws';
-import type { StoreChoice } from './storeOptions.js';
 
 export interface InitStoreResult {
   bucketCreated: boolean;
@@ -21,7 +21,7 @@ export interface InitStoreResult {
  */
 export async function initAwsStore(
   clients: { s3: ReturnType<typeof createS3Client>; dynamo: DynamoClients['client'] },
-  choice: Extract<StoreChoice, { kind: 'aws' }> & { table: string },
+  choice: AwsStoreConfig,
 ): Promise<InitStoreResult> {
   const key = choice.kmsKeyId === undefined ? {} : { kmsKeyId: choice.kmsKeyId };
   const bucket = await ensureBucket(clients.s3, choice.bucket, key);

@@ -1,7 +1,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ChangeRecord, type Clock, makeRecord, segmentTime } from '@cognito-rewind/core';
+import {
+  type ChangeRecord,
+  type Clock,
+  makeRecord,
+  type Store,
+  type StoreConfig as StoreChoice,
+  segmentTime,
+} from '@cognito-rewind/core';
+import { openReadyStore } from '@cognito-rewind/core/adapters';
 import { createChangeLogTable, createDynamoClients, createS3Client } from '@cognito-rewind/core/adapters/aws';
 import {
   createBucket,
@@ -12,8 +20,6 @@ import {
   startS3rver,
 } from '@cognito-rewind/emulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openReadyStore, type Store } from './openStore.js';
-import type { StoreChoice } from './storeOptions.js';
 
 /**
  * The CLI on a laptop whose clock is 10 minutes behind, writing to the AWS store the Lambda handlers

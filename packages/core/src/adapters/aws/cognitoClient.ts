@@ -1,4 +1,5 @@
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { isLoopbackEndpoint, LOCAL_CREDENTIALS } from './loopback.js';
 import { CognitoRetryStrategy, type RetryOptions } from './retryStrategy.js';
 
 export interface CognitoCredentials {
@@ -18,19 +19,6 @@ export interface CognitoClientOptions extends RetryOptions {
   readonly connectionTimeoutMs?: number;
   /** Time allowed for a whole response (ms). @default 30000 */
   readonly requestTimeoutMs?: number;
-}
-
-/** Local emulators accept any signature; a real endpoint never gets these. */
-export const LOCAL_CREDENTIALS: CognitoCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
-
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
-
-export function isLoopbackEndpoint(endpoint: string): boolean {
-  try {
-    return LOOPBACK_HOSTS.has(new URL(endpoint).hostname);
-  } catch {
-    return false;
-  }
 }
 
 /**

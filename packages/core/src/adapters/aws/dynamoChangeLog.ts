@@ -18,6 +18,7 @@ import { paginateQuery, QueryCommand, type QueryCommandInput } from '@aws-sdk/li
 import { canonicalTime, isCanonicalTime } from '../../changes/canonicalTime.js';
 import type { ChangeRecord } from '../../changes/changeRecord.js';
 import { checkAppendable } from '../../changes/recordSchema.js';
+import { POSITION_LAG_MS } from '../../clock/serviceClock.js';
 import { InvalidInputError } from '../../errors.js';
 import type { EntityKey } from '../../model/entityKey.js';
 import {
@@ -55,12 +56,7 @@ export interface DynamoChangeLogOptions {
   readonly pageSize?: number;
 }
 
-/**
- * How far behind "now" positions are taken by default. Writers' clocks are the services' time
- * (`ServiceClock`), within its tolerance (2 minutes at most by default); the rest covers index
- * propagation and puts in flight.
- */
-export const POSITION_LAG_MS = 5 * 60_000;
+export { POSITION_LAG_MS };
 
 /** The beginning of every log: a position before any record. */
 const ORIGIN = '0';

@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isLoopbackEndpoint, LOCAL_CREDENTIALS } from './cognitoClient.js';
+import { isLoopbackEndpoint, LOCAL_CREDENTIALS } from './loopback.js';
 
 export interface DynamoCredentials {
   readonly accessKeyId: string;

@@ -22,6 +22,7 @@ import { canonicalTime } from '../../changes/canonicalTime.js';
 import type { ChangeRecord } from '../../changes/changeRecord.js';
 import { InvalidInputError, StoreNotInitializedError } from '../../errors.js';
 import type { TimeRange } from '../../ports.js';
+import { largeRecordKey } from '../../store/storeLayout.js';
 
 export interface RecordItem {
   pk: string;
@@ -85,8 +86,7 @@ export const recordKey = (poolId: string, entity: string, version: number) => ({
 });
 
 /** Where a record too large for an item is kept. */
-export const largeRecordBlobKey = (record: ChangeRecord): string =>
-  `cognito-backup/${record.poolId}/changes/large/${record.id}.json`;
+export const largeRecordBlobKey = (record: ChangeRecord): string => largeRecordKey(record.poolId, record.id);
 
 /** A sparse index key: left out when empty or longer than DynamoDB accepts, so the write never fails. */
 const indexKey = (value: string | undefined): string | undefined =>

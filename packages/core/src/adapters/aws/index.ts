@@ -1,6 +1,13 @@
 export { AwsCognitoReader, type AwsCognitoReaderOptions } from './awsCognitoReader.js';
 export { AwsCognitoWriter, type AwsCognitoWriterOptions } from './awsCognitoWriter.js';
-export { type AwsStore, type AwsStoreConfig, openAwsStore } from './awsStore.js';
+export { type AwsOpenOptions, type AwsStore, openAwsStore, openBucketStore } from './awsStore.js';
+export {
+  type AwsStoreClientOptions,
+  type AwsStoreClients,
+  awsStoreClients,
+  storeDynamoClients,
+  storeS3Client,
+} from './awsStoreClients.js';
 export type { SharedClientOptions } from './clientChoice.js';
 export {
   type CognitoClientOptions,
@@ -8,8 +15,6 @@ export {
   createCognitoClient,
   endpointLabel,
   endpointOfClient,
-  isLoopbackEndpoint,
-  LOCAL_CREDENTIALS,
 } from './cognitoClient.js';
 export {
   isNobodyThereError,
@@ -34,6 +39,12 @@ export {
   EXPIRY_ATTRIBUTE,
   INDEX as CHANGE_LOG_INDEXES,
 } from './dynamoTable.js';
+export {
+  isLoopbackEndpoint,
+  LOCAL_CREDENTIALS,
+  type PlaceholderCredentials,
+  S3RVER_CREDENTIALS,
+} from './loopback.js';
 export { type CallSite, mapCognitoError } from './mapCognitoError.js';
 export {
   CognitoRetryStrategy,

@@ -1,7 +1,7 @@
 /**
  * `DirectoryChangeLog`: the change log as files, mirroring the S3/DynamoDB layout in a directory.
  *
- *   <root>/cognito-backup/<poolId>/changes/
+ *   <root>/cognito-backup/<poolId>/changes/      (`changeJournalPaths` in storeLayout)
  *     journal.log    append-only, one record per line: `<key JSON>\t<record JSON>\n`
  *                    (see journalLine.ts); the key `[id, validFrom, entity, version]` lets the index
  *                    be rebuilt by parsing a few bytes per line

@@ -5,6 +5,7 @@ import { checkCheckpointName, checkpointJson, checkRevision } from '../../checkp
 import { CheckpointConflictError, CheckpointCorruptError } from '../../errors.js';
 import type { JsonObject } from '../../model/json.js';
 import type { Checkpoint, CheckpointStore } from '../../ports.js';
+import { checkpointPath } from '../../store/storeLayout.js';
 import { withFileLock } from './fileLock.js';
 import { ignoreMissing, readTextIfExists, syncDirectory } from './fsUtil.js';
 
@@ -17,7 +18,7 @@ export class DirectoryCheckpointStore implements CheckpointStore {
   private readonly root: string;
 
   constructor(dir: string) {
-    this.root = join(dir, 'checkpoints');
+    this.root = dir;
   }
 
   async get(name: string): Promise<Checkpoint | undefined> {
@@ -66,7 +67,7 @@ export class DirectoryCheckpointStore implements CheckpointStore {
   }
 
   private fileOf(name: string): string {
-    return join(this.root, `${name}.json`);
+    return join(this.root, checkpointPath(name));
   }
 
   private async read(name: string): Promise<Checkpoint | undefined> {

@@ -1,6 +1,7 @@
 import { truncate } from 'node:fs/promises';
 import path from 'node:path';
 import { ChangeLogCorruptError, InvalidInputError } from '../../errors.js';
+import { changeJournalPaths } from '../../store/storeLayout.js';
 import type { JournalIndex } from './journalIndex.js';
 import { JournalScanCheckpoint } from './journalScanCheckpoint.js';
 import { SerialQueue } from './serialQueue.js';
@@ -33,18 +34,19 @@ export function poolJournal(
 ): PoolJournal {
   if (!POOL_ID.test(poolId) || poolId === '.' || poolId === '..')
     throw new InvalidInputError(`pool id ${JSON.stringify(poolId)} is not a user pool id`);
-  const dir = path.join(root, 'cognito-backup', poolId, 'changes');
-  const journal = path.join(dir, 'journal.log');
+  const files = changeJournalPaths(poolId);
+  const at = (relative: string) => path.join(root, relative);
+  const journal = at(files.journal);
   return {
-    dir,
+    dir: at(files.dir),
     journal,
-    lock: path.join(dir, 'journal.lock'),
+    lock: at(files.lock),
     index: newIndex(journal),
     indexed: false,
-    marks: new TimeMarks(path.join(dir, 'journal.marks')),
+    marks: new TimeMarks(at(files.marks)),
     lastMark: undefined,
     queue: new SerialQueue(),
-    scans: new JournalScanCheckpoint(journal, path.join(dir, 'journal.scan')),
+    scans: new JournalScanCheckpoint(journal, at(files.scan)),
   };
 }
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
+import { trailFolder } from '../../store/storeLayout.js';
 import type { TrailIndexChoice } from '../../trail/trailQuery.js';
 import { checkTrailPoolId } from '../../trail/trailSchema.js';
 
@@ -35,7 +36,7 @@ export type IndexLocation = DayIndex | { file: string };
 
 export function poolTrailPaths(root: string, poolId: string): PoolTrailPaths {
   checkTrailPoolId(poolId);
-  const dir = path.join(root, 'trail', poolId);
+  const dir = path.join(root, trailFolder(poolId));
   return {
     dir,
     entries: path.join(dir, 'entries'),

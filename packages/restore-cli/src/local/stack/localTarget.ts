@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { InvalidInputError } from '@cognito-rewind/core';
+import { FLAG_SETTINGS, type FlagSetting, InvalidInputError, SETTINGS } from '@cognito-rewind/core';
 import type { CommandContext } from '../../io/commandContext.js';
 import { STORE_ENV, type StoreOptions } from '../../store/storeOptions.js';
 import { isStackRunning, readStackFile, type StackInfo, stackFilePath } from './stackFile.js';
@@ -20,14 +20,10 @@ export interface LocalCapable extends StoreOptions {
 }
 
 const FLAGS: Record<keyof LocalCapable, string> = {
-  store: '--store',
-  bucket: '--bucket',
-  table: '--table',
-  prefix: '--prefix',
-  s3Endpoint: '--s3-endpoint',
-  dynamodbEndpoint: '--dynamodb-endpoint',
-  kmsKeyId: '--kms-key-id',
-  clockTolerance: '--clock-tolerance',
+  ...(Object.fromEntries(FLAG_SETTINGS.map((name) => [name, SETTINGS[name].flag])) as Record<
+    FlagSetting,
+    string
+  >),
   endpoint: '--endpoint',
   region: '--region',
   local: '--local',

@@ -1,4 +1,5 @@
 import { isAbsolute, relative } from 'node:path';
+import { LOCAL_CREDENTIALS } from '@cognito-rewind/core/adapters/aws';
 import { type StackInfo, stackFilePath } from './stackFile.js';
 
 /** A path relative to where the command runs when it lies inside it; absolute otherwise. */
@@ -47,6 +48,7 @@ export function stackBanner(
   bareLocal: boolean,
 ): string[] {
   const endpoint = info.cognitoEndpoint;
+  const { accessKeyId, secretAccessKey } = LOCAL_CREDENTIALS;
   const local = bareLocal ? '--local' : `--local ${shownPath(cwd, dir)}`;
   const pool = pools[0] ?? '<pool id>';
   return [
@@ -63,8 +65,8 @@ export function stackBanner(
     `  watching          ${pools.length === 0 ? 'no pools yet: create one through the endpoint' : pools.join(', ')}`,
     '',
     'Point any AWS client at the endpoint (any credentials will do):',
-    `  AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local aws cognito-idp list-user-pools --max-results 10 --endpoint-url ${endpoint} --region ${info.region}`,
-    `  new CognitoIdentityProviderClient({ endpoint: '${endpoint}', region: '${info.region}', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } })`,
+    `  AWS_ACCESS_KEY_ID=${accessKeyId} AWS_SECRET_ACCESS_KEY=${secretAccessKey} aws cognito-idp list-user-pools --max-results 10 --endpoint-url ${endpoint} --region ${info.region}`,
+    `  new CognitoIdentityProviderClient({ endpoint: '${endpoint}', region: '${info.region}', credentials: { accessKeyId: '${accessKeyId}', secretAccessKey: '${secretAccessKey}' } })`,
     '',
     'Then, in another terminal:',
     `  pnpm restore-cli state ${local} --pool ${pool} --at now`,

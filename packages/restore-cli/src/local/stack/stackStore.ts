@@ -1,14 +1,8 @@
 import { join } from 'node:path';
-import { type CheckpointStore, type Clock, systemClock } from '@cognito-rewind/core';
-import {
-  createChangeLogTable,
-  createDynamoClients,
-  createS3Client,
-  ensureBucket,
-} from '@cognito-rewind/core/adapters/aws';
+import { type AwsStoreConfig, type Clock, type FullStore, systemClock } from '@cognito-rewind/core';
+import { openStore } from '@cognito-rewind/core/adapters';
+import { awsStoreClients, createChangeLogTable, ensureBucket } from '@cognito-rewind/core/adapters/aws';
 import { type Dynalite, type S3rver, startDynalite, startS3rver } from '@cognito-rewind/emulators';
-import { awsClientOptions, openStore, type Store } from '../../store/openStore.js';
-import type { StoreChoice } from '../../store/storeOptions.js';
 import { runEvery } from './runEvery.js';
 import type { StackStore } from './stackFile.js';
 
@@ -18,7 +12,7 @@ export type StackStoreKind = 'directory' | 'aws';
 export interface RunningStore {
   /** As the stack file describes it. */
   readonly info: StackStore;
-  readonly store: Store & { checkpoints: CheckpointStore };
+  readonly store: FullStore;
   /** Closes the store's clients, then stops the emulators it runs on (their data stays). */
   stop(): Promise<void>;
 }
@@ -39,7 +33,7 @@ export async function startStackStore(
   const options = { mustExist: false, cwd: dir, env: {}, clock };
   if (kind === 'directory') {
     const storeDir = join(dir, 'store');
-    const store = withCheckpoints(openStore({ kind: 'directory', dir: storeDir }, options));
+    const store = openStore({ kind: 'directory', dir: storeDir }, options);
     return { info: { kind, dir: storeDir }, store, stop: async () => store.close() };
   }
   const dataDir = join(dir, 'local');
@@ -62,14 +56,9 @@ export async function startStackStore(
       s3Endpoint: s3rverStart.value.endpoint,
       dynamodbEndpoint: dynaliteStart.value.endpoint,
     };
-    const choice: Extract<StoreChoice, { kind: 'aws' }> = {
-      kind: 'aws',
-      bucket: BUCKET,
-      table: TABLE,
-      ...endpoints,
-    };
-    await createTableAndBucket(choice);
-    const store = withCheckpoints(openStore(choice, options));
+    const config: AwsStoreConfig = { kind: 'aws', bucket: BUCKET, table: TABLE, ...endpoints };
+    await createTableAndBucket(config);
+    const store = openStore(config, options);
     const info: StackStore = {
       kind,
       bucket: BUCKET,
@@ -90,22 +79,12 @@ export async function startStackStore(
 }
 
 /** `store init`, done for the user: both calls leave what already exists alone. */
-async function createTableAndBucket(choice: Extract<StoreChoice, { kind: 'aws' }>): Promise<void> {
-  const clients = awsClientOptions(choice, {});
-  const s3 = createS3Client(clients.s3);
-  const dynamo = createDynamoClients(clients.dynamo);
+async function createTableAndBucket(config: AwsStoreConfig): Promise<void> {
+  const { s3, dynamo, close } = awsStoreClients(config);
   try {
-    await ensureBucket(s3, choice.bucket, {});
-    await createChangeLogTable(dynamo.client, choice.table ?? TABLE);
+    await ensureBucket(s3, config.bucket, {});
+    await createChangeLogTable(dynamo.client, config.table);
   } finally {
-    s3.destroy();
-    dynamo.client.destroy();
+    close();
   }
-}
-
-function withCheckpoints(store: Store): Store & { checkpoints: CheckpointStore } {
-  const { checkpoints } = store;
-  // Both kinds the stack opens have a table or a directory to keep checkpoints in.
-  if (checkpoints === undefined) throw new Error(`the stack's store ${store.label} has no checkpoints`);
-  return { ...store, checkpoints };
 }

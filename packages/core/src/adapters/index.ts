@@ -1,0 +1,1 @@
+export { type OpenStoreOptions, openReadyStore, openStore } from './openStore.js';
