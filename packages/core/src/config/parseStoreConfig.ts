@@ -19,6 +19,7 @@ import type { AwsLocation, AwsStoreConfig, StoreConfig } from './storeConfig.js'
 
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const TABLE = /^[A-Za-z0-9_.-]{3,255}$/;
+const REGION = /^[a-z0-9-]{2,32}$/;
 
 const httpUrl = z.string().superRefine((value, ctx) => {
   let url: URL;
@@ -67,7 +68,8 @@ const poolIds = z.string().transform((value, ctx) => {
 
 /** What each setting's text must be, and what it becomes. */
 const VALUES = {
-  store: z.string(),
+  // An empty name would quietly mean the working directory.
+  store: z.string().min(1, 'names no directory'),
   bucket: z.string().regex(BUCKET, 'is not an S3 bucket name'),
   table: z.string().regex(TABLE, 'is not a DynamoDB table name'),
   prefix: z.string(),
@@ -75,7 +77,7 @@ const VALUES = {
   dynamodbEndpoint: httpUrl,
   kmsKeyId: z.string(),
   clockTolerance: toleranceMs,
-  region: z.string(),
+  region: z.string().regex(REGION, 'is not an AWS region (e.g. eu-west-1)'),
   personalDataRetentionDays: days,
   cognitoEndpoint: httpUrl,
   poolIds,
@@ -92,9 +94,10 @@ export function parseSetting<K extends SettingName>(name: K, given: GivenSetting
   const parsed = VALUES[name].safeParse(given.value);
   if (parsed.success) return parsed.data as SettingValue<K>;
   const problem = parsed.error.issues[0]?.message ?? 'is not valid';
+  const shown = given.value === '' ? '""' : given.value;
   throw new ConfigError(
     given.from,
-    isFlag(given.from) ? `${given.value} ${problem}` : `${problem}: ${JSON.stringify(given.value)}`,
+    isFlag(given.from) ? `${shown} ${problem}` : `${problem}: ${JSON.stringify(given.value)}`,
   );
 }
 
