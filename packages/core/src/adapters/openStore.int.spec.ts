@@ -135,7 +135,9 @@ describe('openStore: the AWS store', () => {
     const own = openStore(config, { env: { AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE', AWS_SECRET_ACCESS_KEY: 'x' } });
     try {
       // The SDK's chain signs instead (and, in this process, finds nothing): no keys are made up.
-      await expect(own.blobs.exists('anything')).rejects.toThrow(/CredentialsProviderError|AWS Access Key Id/);
+      await expect(own.blobs.exists('anything')).rejects.toThrow(
+        /CredentialsProviderError|AWS Access Key Id/,
+      );
     } finally {
       own.close();
     }
