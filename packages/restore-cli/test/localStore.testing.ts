@@ -1,5 +1,5 @@
-import { systemClock } from '@cognito-rewind/core';
-import { openStore, type Store } from '../src/store/openStore.js';
+import { type Store, systemClock } from '@cognito-rewind/core';
+import { openStore } from '@cognito-rewind/core/adapters';
 
 /** The directory store at `dir`, as the CLI opens it. */
 export const openLocalStore = (dir: string, { mustExist }: { mustExist: boolean }): Store =>
