@@ -30,6 +30,7 @@ export * from './config/parseStoreConfig.js';
 export * from './config/settings.js';
 export * from './config/storeConfig.js';
 export * from './errors.js';
+export * from './layout/storeLayout.js';
 export * from './model/canonical.js';
 export * from './model/entityKey.js';
 export * from './model/json.js';
@@ -67,7 +68,7 @@ export * from './snapshots/format.js';
 export * from './snapshots/snapshotLayout.js';
 export * from './snapshots/snapshotStore.js';
 export * from './store/store.js';
-export * from './store/storeLayout.js';
+
 export * from './trail/trailQuery.js';
 export * from './trail/trailSchema.js';
 export * from './verify/storeDamage.js';

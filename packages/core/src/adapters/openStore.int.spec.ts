@@ -8,7 +8,7 @@ import type { ChangeRecord } from '../changes/changeRecord.js';
 import { makeRecord } from '../changes/makeRecord.js';
 import { lambdaStoreConfig, storeConfigFromFlags } from '../config/parseStoreConfig.js';
 import { InvalidInputError, StoreNotInitializedError } from '../errors.js';
-import { changeJournalPaths, checkpointPath, deltasPrefix } from '../store/storeLayout.js';
+import { changeJournalPaths, checkpointPath, deltasPrefix } from '../layout/storeLayout.js';
 import { awsStoreClients } from './aws/awsStoreClients.js';
 import { createChangeLogTable } from './aws/dynamoTable.js';
 import { ensureBucket } from './aws/s3Bucket.js';

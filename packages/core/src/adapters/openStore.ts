@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import { type EnvironmentVariables, hasOwnAccessKey } from '../config/settings.js';
 import type { AwsStoreConfig, DirectoryStoreConfig, StoreConfig } from '../config/storeConfig.js';
+import { LOCAL_STATE_FOLDER } from '../layout/storeLayout.js';
 import type { Clock } from '../ports.js';
 import type { FullStore, Store } from '../store/store.js';
-import { LOCAL_STATE_FOLDER } from '../store/storeLayout.js';
 import { openAwsStore, openBucketStore } from './aws/awsStore.js';
 import { openDirectoryStore } from './local/directoryStore.js';
 

@@ -2,6 +2,7 @@ import { byTimeline, inRange } from '../changeLog/timeline.js';
 import { isCanonicalTime } from '../changes/canonicalTime.js';
 import type { ChangeRecord } from '../changes/changeRecord.js';
 import { RewindError } from '../errors.js';
+import { deltasPrefix } from '../layout/storeLayout.js';
 import type { EntityKey } from '../model/entityKey.js';
 import {
   type AppendOutcome,
@@ -12,7 +13,6 @@ import {
   systemClock,
   type TimeRange,
 } from '../ports.js';
-import { deltasPrefix } from '../store/storeLayout.js';
 import { decodeSegment } from './segmentCodec.js';
 import { segmentTime } from './segmentLayout.js';
 

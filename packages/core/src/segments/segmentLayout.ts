@@ -1,6 +1,6 @@
 import { decodeTime } from 'ulid';
 import { InvalidInputError } from '../errors.js';
-import { deltasPrefix } from '../store/storeLayout.js';
+import { deltasPrefix } from '../layout/storeLayout.js';
 
 /**
  * How delta segments are named under their pool's prefix (`storeLayout`):

@@ -4,8 +4,8 @@ import { MemoryChangeLog } from '../adapters/memory/memoryChangeLog.js';
 import { readAllBytes, toArray } from '../asyncIterables.js';
 import type { ChangeRecord } from '../changes/changeRecord.js';
 import { ChangeLogCorruptError } from '../errors.js';
+import { deltasPrefix } from '../layout/storeLayout.js';
 import { TestHistory } from '../replay/testHistory.testing.js';
-import { deltasPrefix } from '../store/storeLayout.js';
 import { archiveRecords } from './archiveRecords.js';
 import { SegmentChangeLog } from './segmentChangeLog.js';
 

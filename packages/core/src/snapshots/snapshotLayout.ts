@@ -1,5 +1,5 @@
 import { InvalidInputError } from '../errors.js';
-import { BACKUP_ROOT, snapshotsPrefix } from '../store/storeLayout.js';
+import { BACKUP_ROOT, snapshotsPrefix } from '../layout/storeLayout.js';
 
 /**
  * How snapshots are named under their pool's prefix (`storeLayout`):

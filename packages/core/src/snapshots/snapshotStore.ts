@@ -7,10 +7,10 @@ import {
   SnapshotMissingError,
   SnapshotUnvouchedError,
 } from '../errors.js';
+import { BACKUP_ROOT, snapshotsPrefix } from '../layout/storeLayout.js';
 import { canonicalStringify } from '../model/json.js';
 import type { EntityEntry } from '../model/poolState.js';
 import type { BlobStore } from '../ports.js';
-import { BACKUP_ROOT, snapshotsPrefix } from '../store/storeLayout.js';
 import type { Source } from './byteStreams.js';
 import { encodeSnapshot, type OpenedSnapshot, openSnapshot, verifySnapshot } from './codec.js';
 import { MANIFEST_FORMAT, SNAPSHOT_FORMAT, type SnapshotHeader, type SnapshotManifest } from './format.js';

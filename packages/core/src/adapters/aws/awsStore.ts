@@ -3,12 +3,12 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_CLOCK_TOLERANCE_MS, POSITION_LAG_MS, ServiceClock } from '../../clock/serviceClock.js';
 import type { AwsLocation, AwsStoreConfig, BucketStoreConfig } from '../../config/storeConfig.js';
 import { InvalidInputError } from '../../errors.js';
+import { LOCAL_STATE_FOLDER } from '../../layout/storeLayout.js';
 import type { Clock } from '../../ports.js';
 import { archiveRecords } from '../../segments/archiveRecords.js';
 import { SegmentChangeLog } from '../../segments/segmentChangeLog.js';
 import { SnapshotStore } from '../../snapshots/snapshotStore.js';
 import type { FullStore, Store } from '../../store/store.js';
-import { LOCAL_STATE_FOLDER } from '../../store/storeLayout.js';
 import {
   type AwsStoreClientOptions,
   bucketLabel,

@@ -21,8 +21,8 @@
 import { canonicalTime } from '../../changes/canonicalTime.js';
 import type { ChangeRecord } from '../../changes/changeRecord.js';
 import { InvalidInputError, StoreNotInitializedError } from '../../errors.js';
+import { largeRecordKey } from '../../layout/storeLayout.js';
 import type { TimeRange } from '../../ports.js';
-import { largeRecordKey } from '../../store/storeLayout.js';
 
 export interface RecordItem {
   pk: string;

@@ -3,9 +3,9 @@ import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { checkCheckpointName, checkpointJson, checkRevision } from '../../checkpoints/checkpointName.js';
 import { CheckpointConflictError, CheckpointCorruptError } from '../../errors.js';
+import { checkpointPath } from '../../layout/storeLayout.js';
 import type { JsonObject } from '../../model/json.js';
 import type { Checkpoint, CheckpointStore } from '../../ports.js';
-import { checkpointPath } from '../../store/storeLayout.js';
 import { withFileLock } from './fileLock.js';
 import { ignoreMissing, readTextIfExists, syncDirectory } from './fsUtil.js';
 

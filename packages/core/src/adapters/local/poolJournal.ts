@@ -1,7 +1,7 @@
 import { truncate } from 'node:fs/promises';
 import path from 'node:path';
 import { ChangeLogCorruptError, InvalidInputError } from '../../errors.js';
-import { changeJournalPaths } from '../../store/storeLayout.js';
+import { changeJournalPaths } from '../../layout/storeLayout.js';
 import type { JournalIndex } from './journalIndex.js';
 import { JournalScanCheckpoint } from './journalScanCheckpoint.js';
 import { SerialQueue } from './serialQueue.js';

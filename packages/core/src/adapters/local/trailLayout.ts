@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { trailFolder } from '../../store/storeLayout.js';
+import { trailFolder } from '../../layout/storeLayout.js';
 import type { TrailIndexChoice } from '../../trail/trailQuery.js';
 import { checkTrailPoolId } from '../../trail/trailSchema.js';
 
