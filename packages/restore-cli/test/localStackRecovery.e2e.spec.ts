@@ -2,8 +2,9 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { captureQueuePath, startLocalStack } from '../src/local/stack/localStack.js';
+import { startLocalStack } from '../src/local/stack/localStack.js';
 import { readJournal } from '../src/local/stack/queueJournal.js';
+import { captureQueuePath } from '../src/local/stack/stackCaptureQueue.js';
 import { stackFilePath } from '../src/local/stack/stackFile.js';
 
 /** What an earlier run left on the capture queue is never lost, even by a start that fails. */

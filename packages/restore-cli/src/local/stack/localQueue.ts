@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { SQSEvent } from 'aws-lambda';
 import { dueAt, nextBatch } from './deliveryOrder.js';
 import { MAX_TIMER_MS } from './duration.js';
+import { errorText } from './errorText.js';
 import { lambdaContext } from './lambdaContext.js';
 import {
   type DeliveredMessage,
@@ -202,7 +203,7 @@ export class LocalQueue {
     const said = this.options.failureOf?.(message.messageId);
     const reason =
       error !== undefined
-        ? `the capture handler failed: ${error instanceof Error ? error.message : String(error)}`
+        ? `the capture handler failed: ${errorText(error)}`
         : `the capture handler failed it on each of ${message.receiveCount} receives${said === undefined ? '' : `, last: ${said}`}`;
     // The dead letter first: a message leaves the queue only once it is kept somewhere. One that could
     // not be written stays, is received again, and its dead letter tried again on that receive's failure.

@@ -5,18 +5,17 @@ import { type Clock, InvalidInputError, systemClock } from '@cognito-rewind/core
 import { AwsCognitoReader, createCognitoClient } from '@cognito-rewind/core/adapters/aws';
 import { type CognitoLocal, startCognitoLocal } from '@cognito-rewind/emulators';
 import { type CloudTrailTap, startCloudTrailTap, type TapFaults } from '../cloudTrailTap.js';
-import { deadLetterFile } from './deadLetterFile.js';
+import { errorText } from './errorText.js';
 import { listPools } from './listPools.js';
-import { LocalQueue } from './localQueue.js';
 import type { DeliveryOrder } from './localQueueOptions.js';
-import { QueueJournal } from './queueJournal.js';
 import { runEvery } from './runEvery.js';
+import { openCaptureQueue } from './stackCaptureQueue.js';
 import { watchDamage } from './stackDamage.js';
 import { isStackRunning, readStackFile, type StackInfo, writeStackFile } from './stackFile.js';
 import { stackHandlers } from './stackHandlers.js';
-import { describeCaptures } from './stackReport.js';
 import { type ScheduleOptions, type StackSchedule, startSchedule } from './stackSchedule.js';
 import { type RunningStore, type StackStoreKind, startStackStore } from './stackStore.js';
+import { stackTiming } from './stackTiming.js';
 
 /**
  * The whole pipeline on one machine: cognito-local behind the CloudTrail tap; every event onto a
@@ -96,13 +95,6 @@ const cognitoLocalBin = (): string =>
     'start.js',
   );
 
-const DEFAULTS: ScheduleOptions = {
-  snapshotEveryMs: 60_000,
-  archiveEveryMs: 60_000,
-  reconcileEveryMs: 24 * 3_600_000,
-  pollEveryMs: 2_000,
-};
-
 async function refuseSecondStack(dir: string): Promise<void> {
   const info = await readStackFile(dir);
   if (info !== undefined && isStackRunning(info))
@@ -167,7 +159,7 @@ async function assemble(
   undo.push(async () => client.destroy());
   const reader = new AwsCognitoReader(client);
   const pools = () => listPools(client);
-  const timing = { ...DEFAULTS, ...definedOf(options) };
+  const timing = stackTiming(options);
   const handlers = stackHandlers({
     reader,
     store,
@@ -178,41 +170,23 @@ async function assemble(
     reconcileGraceMs: Math.max(60_000, (options.eventDelayMs ?? 0) + 30_000),
     onProblem: (p) => problem(`${p.handler}: ${p.message}${p.reason === undefined ? '' : `: ${p.reason}`}`),
   });
-  const deadLetters = join(options.dir, 'local', 'dlq.ndjson');
-  const { journal, recovered } = await QueueJournal.open(captureQueuePath(options.dir), problem);
-  if (recovered.damaged > 0)
-    problem(
-      `capture queue: ${recovered.damaged} damaged line(s) in ${journal.path} skipped: an event in them is not captured (the next reconcile reads what it changed)`,
-    );
-  if (recovered.messages.length > 0)
-    activity(
-      `capture    ${recovered.messages.length} event(s) accepted by the last run and not yet captured: delivered first`,
-    );
   const eventDelayMs = options.eventDelayMs ?? 0;
   const eventOrder = options.eventOrder ?? 'in-order';
-  const queue = new LocalQueue({
-    handler: handlers.capture,
-    deadLetters: deadLetterFile(deadLetters),
-    failureOf: (id) => handlers.failures.get(id),
-    forget: (id) => handlers.failures.delete(id),
-    onBatch: ({ messages }) => {
-      for (const line of describeCaptures(messages, handlers.captured.appended.splice(0))) activity(line);
-      if (messages.some((m) => m.outcome === 'deadLetter'))
-        problem(`capture: dead letters written to ${deadLetters}`);
-      for (const m of messages)
-        if (m.deadLetterError !== undefined)
-          problem(
-            `capture: could not write a dead letter to ${deadLetters} (${errorText(m.deadLetterError)}): the message stays queued`,
-          );
-    },
-    region: REGION,
+  const {
+    queue,
     journal,
-    recovered: recovered.messages,
-    delayMs: eventDelayMs,
-    order: eventOrder,
+    deadLetters,
+    release: releaseQueue,
+  } = await openCaptureQueue({
+    dir: options.dir,
+    handlers,
+    region: REGION,
+    eventDelayMs,
+    eventOrder,
+    activity,
+    problem,
   });
-  // Nothing is delivered until the stack is whole; one that fails to start leaves its queue on disk.
-  const releaseQueue = queue.hold();
+  // Held until the stack is whole; one that fails to start leaves its queue on disk.
   undo.push(() => queue.abandon());
   const tap: CloudTrailTap = await startCloudTrailTap({
     target: cognito.endpoint,
@@ -300,16 +274,4 @@ async function assemble(
       return stopped;
     },
   };
-}
-
-/** Where the capture queue keeps what it holds between runs. */
-export const captureQueuePath = (dir: string): string => join(dir, 'local', 'capture-queue.ndjson');
-
-const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
-function definedOf(options: Partial<ScheduleOptions>): Partial<ScheduleOptions> {
-  const out: Partial<ScheduleOptions> = {};
-  for (const key of Object.keys(DEFAULTS) as (keyof ScheduleOptions)[])
-    if (options[key] !== undefined) out[key] = options[key];
-  return out;
 }

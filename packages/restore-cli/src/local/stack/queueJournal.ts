@@ -1,6 +1,7 @@
 import { type FileHandle, mkdir, open, readFile, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
+import { errorText } from './errorText.js';
 import type { QueuedMessage } from './sqsMessages.js';
 
 /**
@@ -215,5 +216,3 @@ async function replaceDurably(path: string, text: string): Promise<void> {
   await directory?.sync().catch(() => {});
   await directory?.close();
 }
-
-const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));

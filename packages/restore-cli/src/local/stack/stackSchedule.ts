@@ -1,4 +1,5 @@
 import type { ArchiveRunResult, SnapshotHandler, SnapshotRunResult } from '@cognito-rewind/handlers';
+import { errorText } from './errorText.js';
 import { SerialJobs } from './serialJobs.js';
 import type { StackHandlers } from './stackHandlers.js';
 import { describeArchives, describeReconciles, describeSnapshots } from './stackReport.js';
@@ -36,8 +37,6 @@ export interface StackSchedule {
   stop(): Promise<void>;
 }
 
-const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
 /** A Lambda is told its time is up; here, the stack stopping is: a reconcile pauses at a checkpoint. */
 const FOREVER_MS = 15 * 60_000;
 
@@ -48,7 +47,7 @@ const FOREVER_MS = 15 * 60_000;
  */
 export function startSchedule(deps: ScheduleDeps, options: ScheduleOptions): StackSchedule {
   const { handlers } = deps;
-  const jobs = new SerialJobs((job, error) => deps.problem(`${job} failed: ${reasonOf(error)}`));
+  const jobs = new SerialJobs((job, error) => deps.problem(`${job} failed: ${errorText(error)}`));
   const context = { getRemainingTimeInMillis: () => (jobs.stopping ? 0 : FOREVER_MS) };
 
   // After each compaction and archive run: what they read and wrote is when damage would show.
@@ -57,7 +56,7 @@ export function startSchedule(deps: ScheduleDeps, options: ScheduleOptions): Sta
       for (const line of (await deps.damage?.()) ?? []) deps.problem(line);
     } catch (error) {
       // A check that could not run fails nothing the run did.
-      deps.problem(`checking the store for damage failed: ${reasonOf(error)}`);
+      deps.problem(`checking the store for damage failed: ${errorText(error)}`);
     }
   };
   const snapshots = async (handler: SnapshotHandler) => {
