@@ -33,6 +33,9 @@ const PNPM = ['npx', '-y', 'pnpm@10.34.9'];
 const LARGE_FILE_LINES = 300;
 const SUITE_LOCK = '/tmp/suite.lock';
 const SHARED = { link: '/tmp/shared', target: '/work/shared' };
+/** A line the timed shell prints at each step, so waiting for the lock is not counted. */
+const MARK = 'HOUSE_FIGURES_MARK';
+const MARK_LINE = /^HOUSE_FIGURES_MARK (\w+)$/;
 /** The line `start` prints once the stack serves (stackBanner.ts). */
 const READY_LINE = /Cognito Rewind is running|is running locally/;
 const TEST_TOOLS = [
@@ -700,9 +703,11 @@ function portFree(port) {
  */
 function runUntilReady(cmd, args, { cwd, timeoutMs, ready = READY_LINE }) {
   const started = performance.now();
+  const elapsed = () => round((performance.now() - started) / 1000);
   const child = spawn(cmd, args, { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  const outcome = { ready: false };
-  let output = '';
+  const outcome = { ready: false, marks: {} };
+  const lines = [];
+  const partial = { stdout: '', stderr: '' };
   return new Promise((done) => {
     const stop = () => {
       clearTimeout(timer);
@@ -713,27 +718,31 @@ function runUntilReady(cmd, args, { cwd, timeoutMs, ready = READY_LINE }) {
       }, 60_000);
       child.once('close', () => clearTimeout(kill));
     };
-    const onData = (chunk) => {
-      output += chunk;
-      if (outcome.ready) return;
-      const line = output.split('\n').find((candidate) => ready.test(candidate));
-      if (line === undefined) return;
-      Object.assign(outcome, {
-        ready: true,
-        seconds: round((performance.now() - started) / 1000),
-        line: line.trim(),
-      });
-      stop();
+    const onLine = (line) => {
+      lines.push(line);
+      const mark = line.match(MARK_LINE);
+      if (mark)
+        outcome.marks[mark[1]] = { seconds: elapsed(), loadAverage: loadavg().map((n) => round(n, 2)) };
+      else if (!outcome.ready && ready.test(line)) {
+        Object.assign(outcome, { ready: true, seconds: elapsed(), line: line.trim() });
+        stop();
+      }
     };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
+    const reader = (stream) => (chunk) => {
+      const text = partial[stream] + chunk;
+      const complete = text.split('\n');
+      partial[stream] = complete.pop();
+      for (const line of complete) onLine(line);
+    };
+    child.stdout.on('data', reader('stdout'));
+    child.stderr.on('data', reader('stderr'));
     const timer = setTimeout(() => {
       outcome.timedOut = true;
       stop();
     }, timeoutMs);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      if (!outcome.ready) outcome.output = tail(output, 12);
+      if (!outcome.ready) outcome.output = tail([...lines, partial.stdout, partial.stderr].join('\n'), 12);
       done({ ...outcome, exitCode: code, exitSignal: signal });
     });
   });
@@ -748,19 +757,24 @@ function signalGroup(pid, signal) {
 }
 
 /** Times the README's first command in `clone` (fresh: no node_modules, no dist). */
-async function timeStartCommand(clone, timeoutMs) {
-  const figures = { shared: ensureSharedLink(), loadAverageBefore: loadavg().map((n) => round(n, 2)) };
-  const install = run(PNPM[0], [...PNPM.slice(1), 'install'], { cwd: clone });
-  figures.install = { ok: install.code === 0, seconds: install.seconds };
-  if (install.code !== 0)
-    return { ...figures, install: { ...figures.install, output: tail(install.stderr || install.stdout) } };
+async function timeStartCommand(clone, timeoutMs, lock) {
+  const figures = { shared: ensureSharedLink() };
   const portArgs = (await portFree(9229)) ? [] : ['--port', '0'];
   figures.startArgs = portArgs.join(' ') || '(none: port 9229 was free)';
-  figures.start = await runUntilReady(PNPM[0], [...PNPM.slice(1), 'start', ...portArgs], {
-    cwd: clone,
-    timeoutMs,
-  });
-  figures.totalSeconds = figures.start.ready ? round(install.seconds + figures.start.seconds) : undefined;
+  const pnpm = PNPM.join(' ');
+  const script = `echo ${MARK} begin; ${pnpm} install && echo ${MARK} installed && exec ${pnpm} start ${portArgs.join(' ')}`;
+  const [cmd, args] = lock ? ['flock', [SUITE_LOCK, 'sh', '-c', script]] : ['sh', ['-c', script]];
+  if (lock) figures.lock = `${SUITE_LOCK} (waiting for it not counted)`;
+  const outcome = await runUntilReady(cmd, args, { cwd: clone, timeoutMs });
+  const { begin, installed } = outcome.marks;
+  figures.loadAverageBefore = begin?.loadAverage;
+  figures.install = { ok: installed !== undefined };
+  if (begin && installed) figures.install.seconds = round(installed.seconds - begin.seconds);
+  figures.start = { ...outcome, marks: undefined };
+  if (outcome.ready && begin && installed) {
+    figures.start.seconds = round(outcome.seconds - installed.seconds);
+    figures.totalSeconds = round(outcome.seconds - begin.seconds);
+  }
   return figures;
 }
 
@@ -882,12 +896,10 @@ function timingRows(start, test) {
   if (failed(start))
     rows.push(`| \`pnpm install && pnpm start\` (fresh clone) | failed: ${firstLine(start.error)} |`);
   else if (start && !start.install.ok)
-    rows.push(
-      `| \`pnpm install && pnpm start\` (fresh clone) | install failed: ${firstLine(start.install.output)} |`,
-    );
+    rows.push(`| \`pnpm install && pnpm start\` (fresh clone) | install failed: ${probeText(start.start)} |`);
   else if (start)
     rows.push(
-      `| \`pnpm install && pnpm start\` (fresh clone) | ${start.start.ready ? `${start.totalSeconds} s to "running" (install ${start.install.seconds} s, start ${start.start.seconds} s)` : `start: ${probeText(start.start)}`}; load average before ${start.loadAverageBefore.join(' ')} on ${cpus().length} cores |`,
+      `| \`pnpm install && pnpm start\` (fresh clone) | ${start.start.ready ? `${start.totalSeconds} s to "running" (install ${start.install.seconds} s, start ${start.start.seconds} s)` : `start: ${probeText(start.start)}`}; load average before ${cell(start.loadAverageBefore?.join(' '))} on ${cpus().length} cores |`,
     );
   if (failed(test))
     rows.push(`| \`pnpm install && pnpm test\` (fresh clone) | failed: ${firstLine(test.error)} |`);
@@ -961,6 +973,7 @@ function options() {
       'time-test': { type: 'boolean', default: false },
       'start-timeout': { type: 'string', default: '900' },
       keep: { type: 'boolean', default: false },
+      lock: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -968,11 +981,12 @@ function options() {
 }
 
 const USAGE = `usage: node scripts/house-figures.mjs [checkout] [--rev REV] [--json FILE] [--md FILE] [--in-place]
-       [--no-time-start] [--time-test] [--start-timeout SECONDS] [--keep]
+       [--no-time-start] [--lock] [--time-test] [--start-timeout SECONDS] [--keep]
   checkout         the repository to measure (default: the current directory)
   --rev REV        the commit to measure (default: HEAD), cloned fresh
   --in-place       measure the checkout as it is instead of a fresh clone of HEAD (the timing still clones)
   --no-time-start  skip timing \`pnpm install && pnpm start\` on a fresh clone
+  --lock           time the first command under flock ${SUITE_LOCK} too (no whole suite beside it)
   --time-test      also time \`pnpm install && pnpm test\` on a fresh clone, under flock ${SUITE_LOCK}
   --keep           keep the temporary clones and directories`;
 
@@ -1011,7 +1025,7 @@ async function measureAll(opts, commit, figures) {
   try {
     if (timeStart)
       figures.readmeStart = await attempt('timing install && start on a fresh clone', () =>
-        timeStartCommand(clone, Number(opts['start-timeout']) * 1000),
+        timeStartCommand(clone, Number(opts['start-timeout']) * 1000, opts.lock),
       );
     const root = opts['in-place'] ? opts.repo : clone;
     if (root === clone) ensureInstalled(clone, figures.readmeStart);
