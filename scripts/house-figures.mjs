@@ -701,14 +701,22 @@ function portFree(port) {
  * Runs a command in its own process group until a line says it is ready, it exits, or time runs out;
  * then stops the group (SIGINT as Ctrl-C would, SIGKILL if it has not exited 60 s later).
  */
-function runUntilReady(cmd, args, { cwd, timeoutMs, ready = READY_LINE }) {
+function runUntilReady(cmd, args, { cwd, timeoutMs, waitMs = 0, ready = READY_LINE }) {
   const started = performance.now();
   const elapsed = () => round((performance.now() - started) / 1000);
   const child = spawn(cmd, args, { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const outcome = { ready: false, marks: {} };
   const lines = [];
   const partial = { stdout: '', stderr: '' };
+  let timer;
   return new Promise((done) => {
+    const arm = (ms) => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        outcome.timedOut = true;
+        stop();
+      }, ms);
+    };
     const stop = () => {
       clearTimeout(timer);
       signalGroup(child.pid, 'SIGINT');
@@ -721,9 +729,10 @@ function runUntilReady(cmd, args, { cwd, timeoutMs, ready = READY_LINE }) {
     const onLine = (line) => {
       lines.push(line);
       const mark = line.match(MARK_LINE);
-      if (mark)
+      if (mark) {
         outcome.marks[mark[1]] = { seconds: elapsed(), loadAverage: loadavg().map((n) => round(n, 2)) };
-      else if (!outcome.ready && ready.test(line)) {
+        if (mark[1] === 'begin') arm(timeoutMs);
+      } else if (!outcome.ready && ready.test(line)) {
         Object.assign(outcome, { ready: true, seconds: elapsed(), line: line.trim() });
         stop();
       }
@@ -736,10 +745,7 @@ function runUntilReady(cmd, args, { cwd, timeoutMs, ready = READY_LINE }) {
     };
     child.stdout.on('data', reader('stdout'));
     child.stderr.on('data', reader('stderr'));
-    const timer = setTimeout(() => {
-      outcome.timedOut = true;
-      stop();
-    }, timeoutMs);
+    arm(timeoutMs + waitMs);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       if (!outcome.ready) outcome.output = tail([...lines, partial.stdout, partial.stderr].join('\n'), 12);
@@ -765,7 +771,8 @@ async function timeStartCommand(clone, timeoutMs, lock) {
   const script = `echo ${MARK} begin; ${pnpm} install && echo ${MARK} installed && exec ${pnpm} start ${portArgs.join(' ')}`;
   const [cmd, args] = lock ? ['flock', [SUITE_LOCK, 'sh', '-c', script]] : ['sh', ['-c', script]];
   if (lock) figures.lock = `${SUITE_LOCK} (waiting for it not counted)`;
-  const outcome = await runUntilReady(cmd, args, { cwd: clone, timeoutMs });
+  // The timeout counts from the shell's first line; the lock may first be held by a suite (~8 min).
+  const outcome = await runUntilReady(cmd, args, { cwd: clone, timeoutMs, waitMs: lock ? 3_600_000 : 0 });
   const { begin, installed } = outcome.marks;
   figures.loadAverageBefore = begin?.loadAverage;
   figures.install = { ok: installed !== undefined };
@@ -896,7 +903,9 @@ function timingRows(start, test) {
   if (failed(start))
     rows.push(`| \`pnpm install && pnpm start\` (fresh clone) | failed: ${firstLine(start.error)} |`);
   else if (start && !start.install.ok)
-    rows.push(`| \`pnpm install && pnpm start\` (fresh clone) | install failed: ${probeText(start.start)} |`);
+    rows.push(
+      `| \`pnpm install && pnpm start\` (fresh clone) | ${start.loadAverageBefore ? 'install failed' : 'never began'}: ${probeText(start.start)} |`,
+    );
   else if (start)
     rows.push(
       `| \`pnpm install && pnpm start\` (fresh clone) | ${start.start.ready ? `${start.totalSeconds} s to "running" (install ${start.install.seconds} s, start ${start.start.seconds} s)` : `start: ${probeText(start.start)}`}; load average before ${cell(start.loadAverageBefore?.join(' '))} on ${cpus().length} cores |`,
