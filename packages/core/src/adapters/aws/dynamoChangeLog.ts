@@ -14,7 +14,7 @@
  *   clock says.
  */
 import type { DynamoDBDocumentClient, NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
-import { paginateQuery, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { paginateQuery, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { canonicalTime, isCanonicalTime } from '../../changes/canonicalTime.js';
 import type { ChangeRecord } from '../../changes/changeRecord.js';
 import { checkAppendable } from '../../changes/recordSchema.js';
@@ -30,7 +30,7 @@ import {
   systemClock,
   type TimeRange,
 } from '../../ports.js';
-import { call, putIfAbsent, type TableContext } from './dynamoCalls.js';
+import { lastItem, putIfAbsent, type TableContext } from './dynamoCalls.js';
 import { claimGuard, settleLostRace } from './dynamoGuard.js';
 import { checkPoolId, mapTableError, recordItem, recordPk, timeRangeCondition } from './dynamoItems.js';
 import { readRecord, withBody } from './dynamoRecords.js';
@@ -100,19 +100,10 @@ export class DynamoChangeLog implements ChangeLog {
 
   async head(poolId: string, entity: EntityKey): Promise<ChangeRecord | undefined> {
     checkPoolId(poolId);
-    const { Items } = await call(this.ctx, () =>
-      this.ctx.doc.send(
-        new QueryCommand({
-          TableName: this.ctx.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': recordPk(poolId, entity) },
-          ScanIndexForward: false,
-          Limit: 1,
-          ConsistentRead: true,
-        }),
-      ),
-    );
-    const item = Items?.[0];
+    const item = await lastItem(this.ctx, {
+      expression: 'pk = :pk',
+      values: { ':pk': recordPk(poolId, entity) },
+    });
     return item && readRecord(item, this.ctx.tableName, this.blobs);
   }
 

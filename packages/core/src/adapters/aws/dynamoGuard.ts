@@ -25,8 +25,8 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ChangeRecord } from '../../changes/changeRecord.js';
 import { VersionConflictError } from '../../errors.js';
 import type { AppendOutcome } from '../../ports.js';
-import { call, deleteIfId, getItem, putIfAbsent, type TableContext } from './dynamoCalls.js';
-import { guardKey, isConditionFailed, recordKey } from './dynamoItems.js';
+import { conditionally, deleteIfId, getItem, putIfAbsent, type TableContext } from './dynamoCalls.js';
+import { guardKey, recordKey } from './dynamoItems.js';
 
 /** Rounds of "the guard changed under us" before the append gives up with a conflict to retry. */
 const GUARD_ROUNDS = 8;
@@ -74,25 +74,19 @@ async function judge(
   return record.version < version ? 'conflict' : 'takeover';
 }
 
-async function takeOver(ctx: TableContext, key: Key, oldId: string, mine: { version: number; id: string }) {
-  try {
-    await call(ctx, () =>
-      ctx.doc.send(
-        new UpdateCommand({
-          TableName: ctx.tableName,
-          Key: key,
-          UpdateExpression: 'SET #version = :version, #id = :id',
-          ConditionExpression: '#id = :oldId',
-          ExpressionAttributeNames: { '#version': 'version', '#id': 'id' },
-          ExpressionAttributeValues: { ':version': mine.version, ':id': mine.id, ':oldId': oldId },
-        }),
-      ),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailed(error)) return false;
-    throw error;
-  }
+function takeOver(ctx: TableContext, key: Key, oldId: string, mine: { version: number; id: string }) {
+  return conditionally(ctx, () =>
+    ctx.doc.send(
+      new UpdateCommand({
+        TableName: ctx.tableName,
+        Key: key,
+        UpdateExpression: 'SET #version = :version, #id = :id',
+        ConditionExpression: '#id = :oldId',
+        ExpressionAttributeNames: { '#version': 'version', '#id': 'id' },
+        ExpressionAttributeValues: { ':version': mine.version, ':id': mine.id, ':oldId': oldId },
+      }),
+    ),
+  );
 }
 
 /**

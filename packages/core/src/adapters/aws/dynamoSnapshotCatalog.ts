@@ -8,19 +8,13 @@
  * `at` is canonical, so the sort key orders snapshots by time; `~` sorts after every snapshot id
  * character we write, so `sk <= "<at>#~"` includes every snapshot taken exactly at `at`.
  */
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  paginateQuery,
-  QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { canonicalTime } from '../../changes/canonicalTime.js';
 import { SnapshotCorruptError } from '../../errors.js';
 import type { SnapshotManifest } from '../../snapshots/format.js';
 import { describeIssue, snapshotManifestSchema } from '../../snapshots/schemas.js';
 import type { SnapshotCatalog } from '../../snapshots/snapshotStore.js';
-import { call, type TableContext } from './dynamoCalls.js';
+import { call, getItem, lastItem, type TableContext } from './dynamoCalls.js';
 import { checkPoolId, mapTableError } from './dynamoItems.js';
 
 export interface DynamoSnapshotCatalogOptions {
@@ -65,34 +59,17 @@ export class DynamoSnapshotCatalog implements SnapshotCatalog {
       // A manifest time that is no time: no item can have it.
       return undefined;
     }
-    const { Item } = await call(this.ctx, () =>
-      this.ctx.doc.send(
-        new GetCommand({
-          TableName: this.ctx.tableName,
-          Key: { pk: catalogPk(poolId), sk },
-          ConsistentRead: true,
-        }),
-      ),
-    );
-    return Item && this.manifestOf(Item);
+    const item = await getItem(this.ctx, { pk: catalogPk(poolId), sk });
+    return item && this.manifestOf(item);
   }
 
   /** The newest snapshot whose `at` is at or before `at` (the last by id among equal times), or undefined. */
   async newestAtOrBefore(poolId: string, at: string): Promise<SnapshotManifest | undefined> {
     checkPoolId(poolId);
-    const { Items } = await call(this.ctx, () =>
-      this.ctx.doc.send(
-        new QueryCommand({
-          TableName: this.ctx.tableName,
-          KeyConditionExpression: 'pk = :pk AND sk <= :at',
-          ExpressionAttributeValues: { ':pk': catalogPk(poolId), ':at': `${canonicalTime(at)}#~` },
-          ScanIndexForward: false,
-          Limit: 1,
-          ConsistentRead: true,
-        }),
-      ),
-    );
-    const item = Items?.[0];
+    const item = await lastItem(this.ctx, {
+      expression: 'pk = :pk AND sk <= :at',
+      values: { ':pk': catalogPk(poolId), ':at': `${canonicalTime(at)}#~` },
+    });
     return item && this.manifestOf(item);
   }
 
