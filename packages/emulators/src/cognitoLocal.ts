@@ -1,8 +1,8 @@
-import { access, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { startChildServer } from './childServer.js';
+import { serverDirectory } from './serverDirectory.js';
 
 export interface CognitoLocalOptions {
   /** Working directory; cognito-local keeps its pools in `<dataDir>/.cognito/db`. @default a new temp dir */
@@ -53,8 +53,8 @@ async function writeConfigIfAbsent(dataDir: string): Promise<void> {
  * persists in `dataDir`, so restarting on the same directory finds the same pools.
  */
 export async function startCognitoLocal(options: CognitoLocalOptions = {}): Promise<CognitoLocal> {
-  const ownDir = options.dataDir === undefined;
-  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'cognito-local-')));
+  const data = await serverDirectory(options.dataDir, 'cognito-local-');
+  const dataDir = data.path;
   await writeConfigIfAbsent(dataDir);
   const server = await startChildServer({
     name: 'cognito-local',
@@ -65,9 +65,7 @@ export async function startCognitoLocal(options: CognitoLocalOptions = {}): Prom
     readyLine: 'running on',
     timeoutMs: options.startTimeoutMs ?? 20_000,
     ownProcessGroup: options.ownProcessGroup,
-    afterStop: async () => {
-      if (ownDir) await rm(dataDir, { recursive: true, force: true });
-    },
+    afterStop: data.removeIfTemporary,
   });
   return { endpoint: server.ready, dataDir, stop: server.stop };
 }

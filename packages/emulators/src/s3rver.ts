@@ -1,7 +1,5 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   CreateBucketCommand,
   DeleteBucketCommand,
@@ -10,6 +8,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { startChildServer } from './childServer.js';
+import { serverDirectory } from './serverDirectory.js';
 
 export interface S3rverOptions {
   /** Where s3rver keeps its buckets. @default a new temp dir, removed on stop */
@@ -82,8 +81,8 @@ server.run().then(
  * offers through the legacy provider: without it every second page of a listing fails.
  */
 export async function startS3rver(options: S3rverOptions = {}): Promise<S3rver> {
-  const ownDir = options.directory === undefined;
-  const directory = options.directory ?? (await mkdtemp(join(tmpdir(), 's3rver-')));
+  const data = await serverDirectory(options.directory, 's3rver-');
+  const directory = data.path;
   await mkdir(directory, { recursive: true });
   const main = createRequire(import.meta.url).resolve('s3rver');
   const ordered = options.s3KeyOrder === false ? '0' : '1';
@@ -94,9 +93,7 @@ export async function startS3rver(options: S3rverOptions = {}): Promise<S3rver> 
     readyLine: 'ready',
     timeoutMs: options.startTimeoutMs ?? 20_000,
     ownProcessGroup: options.ownProcessGroup,
-    afterStop: async () => {
-      if (ownDir) await rm(directory, { recursive: true, force: true });
-    },
+    afterStop: data.removeIfTemporary,
   });
   return { endpoint: `http://127.0.0.1:${server.ready}`, directory, stop: server.stop };
 }

@@ -1,6 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { type Clock, InvalidInputError, systemClock } from '@cognito-rewind/core';
 import { AwsCognitoReader, createCognitoClient } from '@cognito-rewind/core/adapters/aws';
 import { type CognitoLocal, startCognitoLocal } from '@cognito-rewind/emulators';
@@ -87,14 +86,6 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-const cognitoLocalBin = (): string =>
-  join(
-    dirname(createRequire(import.meta.url).resolve('cognito-local/package.json')),
-    'lib',
-    'bin',
-    'start.js',
-  );
-
 async function refuseSecondStack(dir: string): Promise<void> {
   const info = await readStackFile(dir);
   if (info !== undefined && isStackRunning(info))
@@ -130,7 +121,6 @@ async function startServers(
   const [cognito, running] = await Promise.allSettled([
     startCognitoLocal({
       dataDir: join(options.dir, 'local', 'cognito-local'),
-      binPath: cognitoLocalBin(),
       // A terminal's Ctrl-C signals its whole process group: cognito-local must outlive it until the
       // queue has drained (capture re-reads Cognito), and is stopped by `stop()` after that.
       ownProcessGroup: true,
