@@ -1,8 +1,7 @@
 import fastJsonPatch from 'fast-json-patch';
 import { monotonicFactory } from 'ulid';
-import type { EntityKey } from '../model/entityKey.js';
 import type { JsonObject } from '../model/json.js';
-import type { ChangeCause, ChangeEvent, ChangeRecord, ChangeSource, EntityChange } from './changeRecord.js';
+import type { ChangeRecord, EntityChange } from './changeRecord.js';
 import { recordHash } from './hash.js';
 
 /** Where the entity stands before this change: its version and the hash of its last record. */
@@ -12,16 +11,13 @@ export interface EntityHead {
   doc: JsonObject | null;
 }
 
-export interface NewChange {
-  poolId: string;
-  entity: EntityKey;
+/** A record to make: its fields as the record will carry them, and the head it continues from. */
+export interface NewChange
+  extends Pick<
+    ChangeRecord,
+    'poolId' | 'entity' | 'after' | 'validFrom' | 'observedAt' | 'source' | 'event' | 'cause'
+  > {
   head: EntityHead;
-  after: JsonObject | null;
-  validFrom: string;
-  observedAt: string;
-  source: ChangeSource;
-  event?: ChangeEvent;
-  cause?: ChangeCause;
   /** What the record changes at validFrom; without it, the whole entity becomes `after`. */
   change?: EntityChange;
 }
