@@ -1,7 +1,21 @@
 import type { ChangeRecord } from './changes/changeRecord.js';
+import type { DamageSummary, JournalDamage } from './changes/journalDamage.js';
+import type { AppendOutcome, LogPosition, TimeRange } from './changes/logPosition.js';
+import type { Checkpoint } from './checkpoints/checkpoint.js';
+import type { BlobInfo, ByteSource } from './model/blob.js';
 import type { EntityKey } from './model/entityKey.js';
 import type { JsonObject } from './model/json.js';
-import type { RawRecord, RawUser, RawUserMfa } from './model/raw.js';
+import type {
+  CreateUserOptions,
+  ProviderUser,
+  RawRecord,
+  RawUser,
+  RawUserMfa,
+  UserMfaPreference,
+} from './model/raw.js';
+import type { JournalEntry } from './model/restoreJournalEntry.js';
+import type { SnapshotManifest } from './model/snapshotFormat.js';
+import type { TrailEntry, TrailPage, TrailQuery } from './trail/trailEntry.js';
 
 /**
  * Where "now" comes from. Core never reads the system clock itself. A store's times are compared across
@@ -20,14 +34,6 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
-export interface BlobInfo {
-  key: string;
-  bytes: number;
-}
-
-export type Bytes = Uint8Array;
-export type ByteSource = Uint8Array | AsyncIterable<Uint8Array>;
-
 /**
  * Write-once object storage (S3, a directory). Keys are `/`-separated paths. A put to an existing key
  * fails with `BlobExistsError`, so nothing is ever silently overwritten; a missing key fails with
@@ -41,29 +47,9 @@ export interface BlobStore {
   list(prefix: string): AsyncIterable<BlobInfo>;
 }
 
-export interface TimeRange {
-  /** Exclusive lower bound on `validFrom` (a canonical time, see `changes/canonicalTime.ts`). */
-  after?: string;
-  /** Inclusive upper bound on `validFrom`. */
-  upTo?: string;
-}
-
-/**
- * A point in one pool's append order, made by `ChangeLog.position` and only meaningful to the log that
- * made it (a journal offset, a sequence number, a time). Snapshots store the position taken before the
- * records folded into them were read, so a later replay can find what arrived after.
- */
-export type LogPosition = string;
-
-/** The position before any record, in every log: `appendedSince(pool, LOG_ORIGIN)` is all of it. */
-export const LOG_ORIGIN: LogPosition = '0';
-
-/** `duplicate`: the entity already holds a record of this CloudTrail event, and nothing was stored. */
-export type AppendOutcome = 'appended' | 'duplicate';
-
 /**
  * The append-only change log. Each entity is a stream keyed by version, and what every adapter
- * guarantees is pinned down by the shared contract suite (`testing/contracts/changeLog.contract.ts`):
+ * guarantees is pinned down by the shared contract suite (the testkit's `contracts/changeLog.contract.ts`):
  *
  * - **Times.** Every stored time (`validFrom`, `observedAt`, range bounds) is canonical:
  *   `YYYY-MM-DDTHH:mm:ss.sssZ`, UTC, milliseconds always present — what `Date#toISOString` writes. In
@@ -108,6 +94,19 @@ export interface ChangeLog {
     since: LogPosition,
     filter?: { validUpTo?: string },
   ): AsyncIterable<ChangeRecord>;
+}
+
+/** A change log that can survey its own storage for damage (found out with `canSurveyDamage`). */
+export interface DamageSurvey {
+  damage(poolId: string): Promise<JournalDamage[]>;
+}
+
+/**
+ * A change log that keeps track of its damage as it goes (found out with `canWatchDamage`): each call
+ * checks only what was appended since the last, so any command can afford to ask.
+ */
+export interface DamageWatch {
+  damageSoFar(poolId: string): Promise<DamageSummary>;
 }
 
 /**
@@ -163,34 +162,6 @@ export interface CognitoReader {
   describeIdentityProvider(poolId: string, providerName: string): Promise<RawRecord | undefined>;
   /** DescribeResourceServer. */
   describeResourceServer(poolId: string, identifier: string): Promise<RawRecord | undefined>;
-}
-
-/** Where an identity a user is linked to comes from (AdminLinkProviderForUser's SourceUser). */
-export interface ProviderUser {
-  providerName: string;
-  /** `Cognito_Subject` for the provider's own user id, or a mapped attribute name. */
-  attributeName: string;
-  attributeValue: string;
-}
-
-/** One MFA factor's setting, as AdminSetUserMFAPreference takes it. */
-export interface MfaFactorSetting {
-  enabled: boolean;
-  preferred: boolean;
-}
-
-/** AdminSetUserMFAPreference: only the factors given are changed. */
-export interface UserMfaPreference {
-  sms?: MfaFactorSetting;
-  email?: MfaFactorSetting;
-  softwareToken?: MfaFactorSetting;
-}
-
-export interface CreateUserOptions {
-  /** `MessageAction: SUPPRESS`: no invitation by email or SMS (the default of a restore). */
-  suppressMessages: boolean;
-  /** Where Cognito sends the invitation when messages are not suppressed. @default Cognito's (SMS) */
-  deliveryMediums?: ('EMAIL' | 'SMS')[];
 }
 
 /**
@@ -273,11 +244,25 @@ export interface CognitoWriter {
   unwritable?(poolArn: string): Promise<readonly string[]>;
 }
 
-/** One checkpoint as stored: its value and the revision `put` must name to replace it. */
-export interface Checkpoint {
-  value: JsonObject;
-  /** Counts up from 1 with every put. */
-  revision: number;
+/**
+ * Where snapshot metadata is also kept, apart from the bucket: the AWS store's table, one item per
+ * snapshot. It serves queries ("newest snapshot at or before T") and, above all, vouches for the
+ * bucket: a snapshot is only read when the catalog recorded exactly its manifest (digest included), so
+ * whoever can write to the bucket but not the table cannot slip in a snapshot of their own. The bucket
+ * alone (no catalog) is still a complete backup, and then its own root of trust.
+ */
+export interface SnapshotCatalog {
+  record(manifest: SnapshotManifest): Promise<void>;
+  /** The manifest recorded for the snapshot with this id taken at `at`, or undefined. */
+  recorded(poolId: string, at: string, snapshotId: string): Promise<SnapshotManifest | undefined>;
+  /** Every snapshot recorded for the pool, oldest first. */
+  list(poolId: string): AsyncIterable<SnapshotManifest>;
+}
+
+/** A restore's journal, append-only: `read` gives every entry so far, in order (a torn last one dropped). */
+export interface RestoreJournal {
+  read(): Promise<JournalEntry[]>;
+  append(entry: JournalEntry): Promise<void>;
 }
 
 /**
@@ -294,80 +279,6 @@ export interface CheckpointStore {
   put(name: string, value: JsonObject, expectedRevision: number | undefined): Promise<number>;
   /** Removes a checkpoint a job no longer needs (a finished run's scratch); a missing one is fine. */
   delete(name: string): Promise<void>;
-}
-
-/** Who made a call, as CloudTrail's `userIdentity` names them. */
-export interface TrailCaller {
-  /** The caller's ARN (an IAM user, an assumed-role session); absent for anonymous public calls. */
-  arn?: string;
-  /** `IAMUser`, `AssumedRole`, `Unknown` (public calls), … */
-  type?: string;
-  /** The principal id (`AROA…:session`, `Anonymous`). */
-  principalId?: string;
-  /** The access key the request was signed with, where CloudTrail gives one. */
-  accessKeyId?: string;
-}
-
-/**
- * What capturing an event did: the change records it caused (`changed`), nothing new (`unchanged`:
- * the log already held it, or the call changed nothing), what only a full read can settle
- * (`reconcile`), a call Cognito refused (`failed`), or an event that changes nothing the model holds
- * (`ignored`: read-only, uncatalogued).
- */
-export type TrailOutcome = 'changed' | 'unchanged' | 'reconcile' | 'failed' | 'ignored';
-
-/**
- * One CloudTrail event as capture received it, successful or failed: the audit trail. Kept once per
- * `eventId`. Never holds request parameters (CloudTrail masks the private ones; the rest is the
- * change records' business) and never a secret.
- */
-export interface TrailEntry {
-  eventId: string;
-  poolId: string;
-  /** When the call happened (CloudTrail's `eventTime`, canonical). */
-  eventTime: string;
-  /** When capture received it (canonical): `receivedAt − eventTime` is the delivery delay. */
-  receivedAt: string;
-  eventName: string;
-  /** `AwsApiCall`, or `AwsServiceEvent` for the hosted UI / managed login. */
-  eventType: string;
-  caller: TrailCaller;
-  /** Personal data: forgotten after the retention period (`forgetPersonalData`). */
-  sourceIp?: string;
-  /** Personal data, like `sourceIp`. */
-  userAgent?: string;
-  /** Cognito's refusal (`NotAuthorizedException`, …): the call changed nothing. */
-  errorCode?: string;
-  /** The entities the event is about, as far as capture could name them (sorted, unique). */
-  entities: EntityKey[];
-  /** The `sub` of the user the event is about, for user events. */
-  subjectSub?: string;
-  outcome: TrailOutcome;
-  /** The ids of the change records the event caused (`changed`). */
-  changeIds: string[];
-  /** Why it changed nothing, or what was left to reconcile (no personal data). */
-  reason?: string;
-}
-
-/** Filters of a trail query; at most one of `caller`, `eventName`, `entity` (each is one index). */
-export interface TrailQuery {
-  /** An ARN (or a principal id, for callers without one), matched exactly. */
-  caller?: string;
-  eventName?: string;
-  entity?: EntityKey;
-  /** Inclusive bounds on `eventTime` (canonical times). */
-  since?: string;
-  until?: string;
-  /** Page size. @default 100 */
-  limit?: number;
-  /** Where the previous page ended (its `cursor`). */
-  cursor?: string;
-}
-
-/** One page of a trail query, in `eventTime` order (then event id); `cursor` is absent on the last. */
-export interface TrailPage {
-  entries: TrailEntry[];
-  cursor?: string;
 }
 
 /**

@@ -11,7 +11,6 @@ import {
   entityKey,
   identitiesOf,
   type JsonObject,
-  MemoryRestoreJournal,
   type PreparedRestore,
   parseEntityKey,
   prepareRestore,
@@ -25,7 +24,7 @@ import {
   writableView,
 } from '@cognito-rewind/core';
 import { AwsCognitoReader, AwsCognitoWriter, createCognitoClient } from '@cognito-rewind/core/adapters/aws';
-import { MemoryBlobStore, MemoryChangeLog } from '@cognito-rewind/core/adapters/memory';
+import { MemoryBlobStore, MemoryChangeLog, MemoryRestoreJournal } from '@cognito-rewind/core/adapters/memory';
 import { type CognitoFakeOptions, type RunningCognitoFake, startCognitoFake } from './cognitoFake/index.js';
 
 /**

@@ -24,11 +24,11 @@ import { createCognitoClient } from '../adapters/aws/cognitoClient.js';
 import { MemoryBlobStore } from '../adapters/memory/memoryBlobStore.js';
 import { MemoryChangeLog } from '../adapters/memory/memoryChangeLog.js';
 import { verifyChain } from '../changes/verifyChain.js';
+import { readPoolState } from '../cognito/readPoolState.js';
 import type { EntityEntry } from '../model/poolState.js';
 import type { Clock } from '../ports.js';
 import { collectState, stateAt } from '../replay/stateAt.js';
 import { SnapshotStore } from '../snapshots/snapshotStore.js';
-import { readPoolState } from './readPoolState.js';
 import { takeBackup } from './takeBackup.js';
 
 /**

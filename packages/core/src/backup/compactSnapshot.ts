@@ -4,10 +4,10 @@ import type { ChangeRecord } from '../changes/changeRecord.js';
 import { InvalidInputError } from '../errors.js';
 import { parseEntityKey } from '../model/entityKey.js';
 import type { ComponentCounts } from '../model/poolState.js';
+import type { SnapshotManifest } from '../model/snapshotFormat.js';
 import type { ChangeLog, Clock } from '../ports.js';
 import { type ReplayOptions, replayEntities } from '../replay/replayEntities.js';
 import { recordsForReplay } from '../replay/replayRecords.js';
-import type { SnapshotManifest } from '../snapshots/format.js';
 import type { SnapshotStore } from '../snapshots/snapshotStore.js';
 
 export interface CompactOptions {

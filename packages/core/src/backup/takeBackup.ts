@@ -1,16 +1,16 @@
 import { inParallel, toArray } from '../asyncIterables.js';
 import type { ChangeRecord } from '../changes/changeRecord.js';
 import { changeId } from '../changes/makeRecord.js';
+import { type ReadPoolOptions, readPoolState, type ScanProgress } from '../cognito/readPoolState.js';
 import { BeforeFirstSnapshotError, SnapshotCorruptError, SnapshotMissingError } from '../errors.js';
 import type { EntityKey } from '../model/entityKey.js';
 import { countByKind, type EntityEntry, type OptionalComponent } from '../model/poolState.js';
+import type { SnapshotManifest } from '../model/snapshotFormat.js';
 import type { ChangeLog, Clock, CognitoReader } from '../ports.js';
+import { diffScan, reconcileRecords } from '../reconcile/reconcileScan.js';
 import { replayEntities } from '../replay/replayEntities.js';
 import { newestId, stateAt } from '../replay/stateAt.js';
-import type { SnapshotManifest } from '../snapshots/format.js';
 import type { SnapshotStore } from '../snapshots/snapshotStore.js';
-import { type ReadPoolOptions, readPoolState, type ScanProgress } from './readPoolState.js';
-import { diffScan, reconcileRecords } from './reconcileScan.js';
 
 const APPEND_CONCURRENCY = 16;
 

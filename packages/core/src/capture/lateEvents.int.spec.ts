@@ -19,7 +19,7 @@ import { createCognitoClient } from '../adapters/aws/cognitoClient.js';
 import { toArray } from '../asyncIterables.js';
 import { verifyChain } from '../changes/verifyChain.js';
 import type { Clock } from '../ports.js';
-import { prepareRestore } from '../restore/prepareRestore.js';
+import { prepareRestore } from '../restore/plan/prepareRestore.js';
 import { captureEvent } from './captureEvent.js';
 import type { CognitoEvent } from './eventSchema.js';
 

@@ -1,5 +1,5 @@
 import { compareKeys, type EntityKey } from '../model/entityKey.js';
-import type { TrailEntry, TrailOutcome } from '../ports.js';
+import type { TrailEntry, TrailOutcome } from '../trail/trailEntry.js';
 import type { CaptureDeps } from './captureDeps.js';
 import type { CaptureOutcome } from './captureEvent.js';
 import type { CognitoEvent } from './eventSchema.js';

@@ -1,5 +1,6 @@
 import type { ChangeRecord } from '../changes/changeRecord.js';
-import type { AppendOutcome, ChangeLog, LogPosition, TimeRange } from '../ports.js';
+import type { AppendOutcome, LogPosition, TimeRange } from '../changes/logPosition.js';
+import type { ChangeLog } from '../ports.js';
 
 /**
  * A change log that hands every call to another one: the base of wrappers that watch a log without

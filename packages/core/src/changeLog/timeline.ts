@@ -1,5 +1,5 @@
 import type { ChangeRecord } from '../changes/changeRecord.js';
-import type { TimeRange } from '../ports.js';
+import type { TimeRange } from '../changes/logPosition.js';
 
 /** Does `validFrom` fall in (range.after, range.upTo]? */
 export const inRange = (validFrom: string, range: TimeRange = {}): boolean =>

@@ -1,4 +1,4 @@
-import { type PoolSettingsScan, readPoolSettings } from '../backup/readPoolState.js';
+import { type PoolSettingsScan, readPoolSettings } from '../cognito/readPoolState.js';
 import { type ReconcileRun, seenChunkName } from './reconcileCheckpoint.js';
 import { reconcileEntity, tally } from './reconcileEntity.js';
 import type { ReconcileDeps, ReconcilePoolOptions } from './reconcilePool.js';

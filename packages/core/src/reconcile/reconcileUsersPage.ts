@@ -1,6 +1,6 @@
 import { inParallel } from '../asyncIterables.js';
-import type { PoolSettingsScan } from '../backup/readPoolState.js';
 import type { ChangeRecord } from '../changes/changeRecord.js';
+import type { PoolSettingsScan } from '../cognito/readPoolState.js';
 import { canonicalUser } from '../model/canonical.js';
 import { type EntityKey, entityKey } from '../model/entityKey.js';
 import type { JsonObject } from '../model/json.js';

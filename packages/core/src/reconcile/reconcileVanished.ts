@@ -1,11 +1,11 @@
-import { COMPONENT_KINDS } from '../backup/reconcileScan.js';
+import { readLiveEntity } from '../cognito/readLiveEntity.js';
 import { parseEntityKey } from '../model/entityKey.js';
 import type { OptionalComponent } from '../model/poolState.js';
 import { recordedEntities } from '../replay/recordedEntities.js';
-import { readLiveEntity } from '../restore/readLiveEntity.js';
 import type { ReconcileCounts, ReconcileRun } from './reconcileCheckpoint.js';
 import { reconcileEntity, tally } from './reconcileEntity.js';
 import type { ReconcileDeps } from './reconcilePool.js';
+import { COMPONENT_KINDS } from './reconcileScan.js';
 import { seenChunks } from './seenChunks.js';
 import { SeenSet } from './seenSet.js';
 

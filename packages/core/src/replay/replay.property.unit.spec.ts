@@ -8,7 +8,7 @@ import { compactSnapshot } from '../backup/compactSnapshot.js';
 import type { EntityKey } from '../model/entityKey.js';
 import type { JsonObject } from '../model/json.js';
 import { countByKind } from '../model/poolState.js';
-import type { SnapshotManifest } from '../snapshots/format.js';
+import type { SnapshotManifest } from '../model/snapshotFormat.js';
 import { SnapshotStore } from '../snapshots/snapshotStore.js';
 import { replayEntities } from './replayEntities.js';
 import { stateAt } from './stateAt.js';

@@ -1,6 +1,6 @@
 import type { ChangeRecord } from '../changes/changeRecord.js';
+import type { SnapshotManifest } from '../model/snapshotFormat.js';
 import type { ChangeLog } from '../ports.js';
-import type { SnapshotManifest } from '../snapshots/format.js';
 
 /**
  * The change records a replay from `base` to `until` needs, and no others:

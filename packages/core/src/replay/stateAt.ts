@@ -7,9 +7,9 @@ import {
   UnknownPoolError,
 } from '../errors.js';
 import { type EntityEntry, type PoolStateDocument, toPoolDocument } from '../model/poolState.js';
+import type { SnapshotManifest } from '../model/snapshotFormat.js';
 import type { ChangeLog } from '../ports.js';
 import type { OpenedSnapshot } from '../snapshots/codec.js';
-import type { SnapshotManifest } from '../snapshots/format.js';
 import type { SnapshotStore } from '../snapshots/snapshotStore.js';
 import { type ReplayOptions, replayEntities } from './replayEntities.js';
 import { recordsForReplay } from './replayRecords.js';

@@ -10,7 +10,7 @@ import {
   UnknownPoolError,
 } from '../errors.js';
 import { countByKind } from '../model/poolState.js';
-import type { SnapshotManifest } from '../snapshots/format.js';
+import type { SnapshotManifest } from '../model/snapshotFormat.js';
 import { SnapshotStore } from '../snapshots/snapshotStore.js';
 import { collectState, stateAt } from './stateAt.js';
 import { TestHistory, truthAt } from './testHistory.testing.js';

@@ -30,12 +30,12 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EntityKey } from '../model/entityKey.js';
 import type { JsonObject } from '../model/json.js';
-import { createPoolInput } from './createPoolInput.js';
-import { NewPoolReader, newPoolId, unconfirmedActions } from './newPoolReader.js';
-import { prepareRestore } from './prepareRestore.js';
-import { RESTORE_SCOPES, type RestorePlan } from './restorePlan.js';
-import { SchemaMismatchError } from './schemaCheck.js';
-import { writableView } from './writableView.js';
+import { createPoolInput } from './plan/createPoolInput.js';
+import { NewPoolReader, newPoolId, unconfirmedActions } from './plan/newPoolReader.js';
+import { prepareRestore } from './plan/prepareRestore.js';
+import { RESTORE_SCOPES, type RestorePlan } from './plan/restorePlan.js';
+import { SchemaMismatchError } from './plan/schemaCheck.js';
+import { writableView } from './plan/writableView.js';
 
 let env: FakeRestoreEnv;
 

@@ -15,12 +15,14 @@ import {
   takeBackupNow,
 } from '@cognito-rewind/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryRestoreJournal } from '../adapters/memory/memoryRestoreJournal.js';
 import { toArray } from '../asyncIterables.js';
 import type { EntityKey } from '../model/entityKey.js';
 import type { JsonObject } from '../model/json.js';
+import type { JournalEntry } from '../model/restoreJournalEntry.js';
 import type { CognitoWriter } from '../ports.js';
-import { type JournalEntry, MemoryRestoreJournal, summarizeJournal } from './restoreJournal.js';
-import { writableView } from './writableView.js';
+import { summarizeJournal } from './journal/restoreJournal.js';
+import { writableView } from './plan/writableView.js';
 
 /**
  * Restores an attacker cannot steer through users: an impostor under a user's name, pools that name

@@ -1,18 +1,11 @@
 import { byTimeline, inRange } from '../changeLog/timeline.js';
 import { isCanonicalTime } from '../changes/canonicalTime.js';
 import type { ChangeRecord } from '../changes/changeRecord.js';
+import type { AppendOutcome, LogPosition, TimeRange } from '../changes/logPosition.js';
 import { RewindError } from '../errors.js';
 import { deltasPrefix } from '../layout/storeLayout.js';
 import type { EntityKey } from '../model/entityKey.js';
-import {
-  type AppendOutcome,
-  type BlobStore,
-  type ChangeLog,
-  type Clock,
-  type LogPosition,
-  systemClock,
-  type TimeRange,
-} from '../ports.js';
+import { type BlobStore, type ChangeLog, type Clock, systemClock } from '../ports.js';
 import { decodeSegment } from './segmentCodec.js';
 import { segmentTime } from './segmentLayout.js';
 

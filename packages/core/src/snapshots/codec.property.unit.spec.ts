@@ -4,8 +4,8 @@ import { SnapshotCorruptError } from '../errors.js';
 import { COLLECTION_KINDS, compareKeys, SINGLETON_KINDS } from '../model/entityKey.js';
 import type { JsonObject } from '../model/json.js';
 import { countByKind, type EntityEntry } from '../model/poolState.js';
+import { SNAPSHOT_FORMAT, type SnapshotHeader } from '../model/snapshotFormat.js';
 import { encodeSnapshot, openSnapshot, verifySnapshot } from './codec.js';
-import { SNAPSHOT_FORMAT, type SnapshotHeader } from './format.js';
 
 const keyArb = fc.oneof(
   fc.constantFrom(...SINGLETON_KINDS),

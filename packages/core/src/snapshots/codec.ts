@@ -2,8 +2,8 @@ import { InvalidInputError, RewindError } from '../errors.js';
 import { compareKeys, parseEntityKey } from '../model/entityKey.js';
 import { canonicalStringify } from '../model/json.js';
 import type { ComponentCounts, EntityEntry } from '../model/poolState.js';
+import type { SnapshotDigest, SnapshotHeader } from '../model/snapshotFormat.js';
 import { measure, type Source } from './byteStreams.js';
-import type { SnapshotDigest, SnapshotHeader } from './format.js';
 import { throughGzip } from './gzipStream.js';
 
 export { type ExpectedDigest, type OpenedSnapshot, openSnapshot, verifySnapshot } from './decodeSnapshot.js';

@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { toArray } from '../asyncIterables.js';
 import { InvalidInputError, RewindError, SnapshotCorruptError } from '../errors.js';
 import type { EntityEntry } from '../model/poolState.js';
+import { SNAPSHOT_FORMAT, type SnapshotHeader } from '../model/snapshotFormat.js';
 import { encodeSnapshot, openSnapshot, verifySnapshot } from './codec.js';
-import { SNAPSHOT_FORMAT, type SnapshotHeader } from './format.js';
 
 const header = (counts: Record<string, number>): SnapshotHeader => ({
   format: SNAPSHOT_FORMAT,

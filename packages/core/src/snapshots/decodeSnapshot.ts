@@ -3,8 +3,8 @@ import { SnapshotCorruptError } from '../errors.js';
 import { compareKeys, parseEntityKey } from '../model/entityKey.js';
 import { canonicalStringify } from '../model/json.js';
 import type { ComponentCounts, EntityEntry } from '../model/poolState.js';
+import type { SnapshotHeader } from '../model/snapshotFormat.js';
 import { type Measured, measure } from './byteStreams.js';
-import type { SnapshotHeader } from './format.js';
 import { throughGzip } from './gzipStream.js';
 import { describeIssue, entityEntrySchema, snapshotHeaderSchema } from './schemas.js';
 

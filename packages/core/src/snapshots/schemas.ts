@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import type { EntityEntry } from '../model/poolState.js';
 import { describeIssue, entityKeySchema, jsonObjectSchema } from '../model/schemaParts.js';
-import { MANIFEST_FORMAT, SNAPSHOT_FORMAT, type SnapshotHeader, type SnapshotManifest } from './format.js';
+import {
+  MANIFEST_FORMAT,
+  SNAPSHOT_FORMAT,
+  type SnapshotHeader,
+  type SnapshotManifest,
+} from '../model/snapshotFormat.js';
 
 /** Zod schemas for what we read back from storage: nothing stored is trusted before it parses. */
 

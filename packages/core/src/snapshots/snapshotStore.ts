@@ -10,10 +10,15 @@ import {
 import { BACKUP_ROOT, snapshotsPrefix } from '../layout/storeLayout.js';
 import { canonicalStringify } from '../model/json.js';
 import type { EntityEntry } from '../model/poolState.js';
-import type { BlobStore } from '../ports.js';
+import {
+  MANIFEST_FORMAT,
+  SNAPSHOT_FORMAT,
+  type SnapshotHeader,
+  type SnapshotManifest,
+} from '../model/snapshotFormat.js';
+import type { BlobStore, SnapshotCatalog } from '../ports.js';
 import type { Source } from './byteStreams.js';
 import { encodeSnapshot, type OpenedSnapshot, openSnapshot, verifySnapshot } from './codec.js';
-import { MANIFEST_FORMAT, SNAPSHOT_FORMAT, type SnapshotHeader, type SnapshotManifest } from './format.js';
 import { describeIssue, snapshotManifestSchema } from './schemas.js';
 import {
   dayFolder,
@@ -41,21 +46,6 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 const isBlobNotFound = (error: unknown): boolean =>
   isRewindError(error) && error.name === 'BlobNotFoundError';
-
-/**
- * Where snapshot metadata is also kept, apart from the bucket: the AWS store's table, one item per
- * snapshot. It serves queries ("newest snapshot at or before T") and, above all, vouches for the
- * bucket: a snapshot is only read when the catalog recorded exactly its manifest (digest included), so
- * whoever can write to the bucket but not the table cannot slip in a snapshot of their own. The bucket
- * alone (no catalog) is still a complete backup, and then its own root of trust.
- */
-export interface SnapshotCatalog {
-  record(manifest: SnapshotManifest): Promise<void>;
-  /** The manifest recorded for the snapshot with this id taken at `at`, or undefined. */
-  recorded(poolId: string, at: string, snapshotId: string): Promise<SnapshotManifest | undefined>;
-  /** Every snapshot recorded for the pool, oldest first. */
-  list(poolId: string): AsyncIterable<SnapshotManifest>;
-}
 
 /** Manifest fields that differ between two manifests of one snapshot, sorted. */
 function differences(a: SnapshotManifest, b: SnapshotManifest): string[] {

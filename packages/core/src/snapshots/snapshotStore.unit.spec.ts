@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryBlobStore } from '../adapters/memory/memoryBlobStore.js';
 import { BlobExistsError, InvalidInputError, SnapshotCorruptError, SnapshotMissingError } from '../errors.js';
 import type { EntityEntry } from '../model/poolState.js';
-import type { SnapshotHeader } from './format.js';
+import type { SnapshotHeader } from '../model/snapshotFormat.js';
 import { SnapshotStore } from './snapshotStore.js';
 
 const POOL = 'us-east-1_Store';

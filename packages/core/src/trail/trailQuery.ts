@@ -1,7 +1,7 @@
 import { canonicalTime, isCanonicalTime } from '../changes/canonicalTime.js';
 import { InvalidInputError } from '../errors.js';
 import { compareUtf8, type EntityKey, parseEntityKey } from '../model/entityKey.js';
-import type { TrailEntry, TrailPage, TrailQuery } from '../ports.js';
+import type { TrailEntry, TrailPage, TrailQuery } from './trailEntry.js';
 import { callerKeyOf, isWellFormedText } from './trailSchema.js';
 
 /**

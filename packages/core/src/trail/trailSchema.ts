@@ -4,7 +4,7 @@ import { InvalidInputError, TrailCorruptError } from '../errors.js';
 import { compareKeys } from '../model/entityKey.js';
 import { POOL_ID_PATTERN } from '../model/poolId.js';
 import { describeIssue, entityKeySchema } from '../model/schemaParts.js';
-import type { TrailEntry, TrailOutcome } from '../ports.js';
+import type { TrailEntry, TrailOutcome } from './trailEntry.js';
 
 /**
  * Zod schema of a stored trail entry, and the checks every `EventTrail` adapter runs before it stores

@@ -1,8 +1,8 @@
 import type { ChangeRecord } from '../changes/changeRecord.js';
 import { changeOf } from '../changes/foldEntity.js';
 import type { EntityKey } from '../model/entityKey.js';
+import type { SnapshotManifest } from '../model/snapshotFormat.js';
 import type { ChangeLog } from '../ports.js';
-import type { SnapshotManifest } from '../snapshots/format.js';
 
 /**
  * When an entity began or ceased to exist, as its chain says: the records that set it whole (created,

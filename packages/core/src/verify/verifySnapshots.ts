@@ -1,8 +1,8 @@
 import { verifyChain } from '../changes/verifyChain.js';
 import type { EntityKey } from '../model/entityKey.js';
 import type { EntityEntry } from '../model/poolState.js';
+import type { SnapshotManifest } from '../model/snapshotFormat.js';
 import type { ChangeLog } from '../ports.js';
-import type { SnapshotManifest } from '../snapshots/format.js';
 import type { SnapshotStore } from '../snapshots/snapshotStore.js';
 import { type ChainHashes, docDigest, sameHash, unpackVersion } from './chainHashes.js';
 import { collecting } from './collectProblems.js';

@@ -1,6 +1,12 @@
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import type { RawRecord, RawUser } from '../../model/raw.js';
-import type { CognitoWriter, CreateUserOptions, ProviderUser, UserMfaPreference } from '../../ports.js';
+import type {
+  CreateUserOptions,
+  ProviderUser,
+  RawRecord,
+  RawUser,
+  UserMfaPreference,
+} from '../../model/raw.js';
+import type { CognitoWriter } from '../../ports.js';
 import { chooseClient, type SharedClientOptions } from './clientChoice.js';
 import { CognitoCalls } from './cognitoCalls.js';
 import * as pool from './poolWrites.js';

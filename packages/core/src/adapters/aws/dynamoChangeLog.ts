@@ -17,19 +17,12 @@ import type { DynamoDBDocumentClient, NativeAttributeValue } from '@aws-sdk/lib-
 import { paginateQuery, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { canonicalTime, isCanonicalTime } from '../../changes/canonicalTime.js';
 import type { ChangeRecord } from '../../changes/changeRecord.js';
+import type { AppendOutcome, LogPosition, TimeRange } from '../../changes/logPosition.js';
 import { checkAppendable } from '../../changes/recordSchema.js';
 import { POSITION_LAG_MS } from '../../clock/serviceClock.js';
 import { InvalidInputError } from '../../errors.js';
 import type { EntityKey } from '../../model/entityKey.js';
-import {
-  type AppendOutcome,
-  type BlobStore,
-  type ChangeLog,
-  type Clock,
-  type LogPosition,
-  systemClock,
-  type TimeRange,
-} from '../../ports.js';
+import { type BlobStore, type ChangeLog, type Clock, systemClock } from '../../ports.js';
 import { lastItem, putIfAbsent, type TableContext } from './dynamoCalls.js';
 import { claimGuard, settleLostRace } from './dynamoGuard.js';
 import { checkPoolId, mapTableError, recordItem, recordPk, timeRangeCondition } from './dynamoItems.js';

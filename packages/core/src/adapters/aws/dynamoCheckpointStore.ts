@@ -7,10 +7,11 @@
  * :expected` after), so two invocations racing for one job cannot both move it.
  */
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Checkpoint } from '../../checkpoints/checkpoint.js';
 import { checkCheckpointName, checkpointJson, checkRevision } from '../../checkpoints/checkpointName.js';
 import { CheckpointConflictError, CheckpointCorruptError } from '../../errors.js';
 import type { JsonObject } from '../../model/json.js';
-import type { Checkpoint, CheckpointStore, Clock } from '../../ports.js';
+import type { CheckpointStore, Clock } from '../../ports.js';
 import { systemClock } from '../../ports.js';
 import { call, getItem, type TableContext } from './dynamoCalls.js';
 import { isConditionFailed } from './dynamoItems.js';

@@ -28,7 +28,8 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { InvalidInputError } from '../../errors.js';
-import type { EventTrail, TrailEntry, TrailPage, TrailQuery } from '../../ports.js';
+import type { EventTrail } from '../../ports.js';
+import type { TrailEntry, TrailPage, TrailQuery } from '../../trail/trailEntry.js';
 import { checkTrailQuery, trailPageOf } from '../../trail/trailQuery.js';
 import {
   checkRecordable,

@@ -23,8 +23,8 @@
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ChangeRecord } from '../../changes/changeRecord.js';
+import type { AppendOutcome } from '../../changes/logPosition.js';
 import { VersionConflictError } from '../../errors.js';
-import type { AppendOutcome } from '../../ports.js';
 import { conditionally, deleteIfId, getItem, putIfAbsent, type TableContext } from './dynamoCalls.js';
 import { guardKey, recordKey } from './dynamoItems.js';
 

@@ -20,9 +20,9 @@
 
 import { canonicalTime } from '../../changes/canonicalTime.js';
 import type { ChangeRecord } from '../../changes/changeRecord.js';
+import type { TimeRange } from '../../changes/logPosition.js';
 import { InvalidInputError, StoreNotInitializedError } from '../../errors.js';
 import { largeRecordKey } from '../../layout/storeLayout.js';
-import type { TimeRange } from '../../ports.js';
 
 export interface RecordItem {
   pk: string;

@@ -11,9 +11,9 @@
 import { type DynamoDBDocumentClient, PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { canonicalTime } from '../../changes/canonicalTime.js';
 import { SnapshotCorruptError } from '../../errors.js';
-import type { SnapshotManifest } from '../../snapshots/format.js';
+import type { SnapshotManifest } from '../../model/snapshotFormat.js';
+import type { SnapshotCatalog } from '../../ports.js';
 import { describeIssue, snapshotManifestSchema } from '../../snapshots/schemas.js';
-import type { SnapshotCatalog } from '../../snapshots/snapshotStore.js';
 import { call, getItem, lastItem, type TableContext } from './dynamoCalls.js';
 import { checkPoolId, mapTableError } from './dynamoItems.js';
 

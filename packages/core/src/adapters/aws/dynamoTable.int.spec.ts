@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toArray } from '../../asyncIterables.js';
 import type { ChangeRecord } from '../../changes/changeRecord.js';
 import { InvalidInputError, StoreNotInitializedError } from '../../errors.js';
-import type { SnapshotManifest } from '../../snapshots/format.js';
+import type { SnapshotManifest } from '../../model/snapshotFormat.js';
 import { DynamoSnapshotCatalog } from './dynamoSnapshotCatalog.js';
 import { changeLogTableDefinition, createChangeLogTable, INDEX } from './dynamoTable.js';
 import { at, chain, type DynamoTestbed, POOL, startTestbed } from './dynamoTestbed.testing.js';

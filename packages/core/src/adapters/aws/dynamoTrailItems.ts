@@ -18,7 +18,7 @@
  * the time decides within its fixed 24 characters, the id in UTF-8 byte order after the `#`.
  */
 import { TrailCorruptError } from '../../errors.js';
-import type { TrailEntry } from '../../ports.js';
+import type { TrailEntry } from '../../trail/trailEntry.js';
 import type { TrailIndexChoice, TrailPosition, TrailWindow } from '../../trail/trailQuery.js';
 import {
   callerKeyOf,

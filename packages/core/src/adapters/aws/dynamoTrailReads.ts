@@ -1,5 +1,5 @@
 import { TrailCorruptError } from '../../errors.js';
-import type { TrailEntry } from '../../ports.js';
+import type { TrailEntry } from '../../trail/trailEntry.js';
 import { compareTrailPositions, matchesTrailIndex, type TrailWindow } from '../../trail/trailQuery.js';
 import { batchGet } from './dynamoBatch.js';
 import type { TableContext } from './dynamoCalls.js';

@@ -9,7 +9,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { BlobExistsError, BlobNotFoundError, BucketNotFoundError, RewindError } from '../../errors.js';
-import type { BlobInfo, BlobStore, ByteSource } from '../../ports.js';
+import type { BlobInfo, ByteSource } from '../../model/blob.js';
+import type { BlobStore } from '../../ports.js';
 
 export interface S3BlobStoreOptions {
   readonly bucket: string;

@@ -12,8 +12,13 @@ import {
   AdminUpdateUserAttributesCommand,
   type MFAOptionType,
 } from '@aws-sdk/client-cognito-identity-provider';
-import type { RawUser } from '../../model/raw.js';
-import type { CreateUserOptions, MfaFactorSetting, ProviderUser, UserMfaPreference } from '../../ports.js';
+import type {
+  CreateUserOptions,
+  MfaFactorSetting,
+  ProviderUser,
+  RawUser,
+  UserMfaPreference,
+} from '../../model/raw.js';
 import type { CognitoCalls } from './cognitoCalls.js';
 import { entityWrite, poolWrite } from './writeSites.js';
 

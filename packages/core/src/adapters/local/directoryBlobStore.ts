@@ -4,8 +4,9 @@ import { link, mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { BlobExistsError, BlobNotFoundError, InvalidInputError } from '../../errors.js';
+import type { BlobInfo, ByteSource } from '../../model/blob.js';
 import { compareUtf8 } from '../../model/entityKey.js';
-import type { BlobInfo, BlobStore, ByteSource } from '../../ports.js';
+import type { BlobStore } from '../../ports.js';
 import { blobKeySegments, isTempName, TEMP_PREFIX } from './blobKeys.js';
 import { errorCode, ignoreMissing, syncDirectory } from './fsUtil.js';
 

@@ -25,10 +25,11 @@
  */
 import { mkdir } from 'node:fs/promises';
 import type { ChangeRecord } from '../../changes/changeRecord.js';
+import type { DamageSummary, JournalDamage } from '../../changes/journalDamage.js';
+import type { AppendOutcome, LogPosition, TimeRange } from '../../changes/logPosition.js';
 import { InvalidInputError } from '../../errors.js';
 import type { EntityKey } from '../../model/entityKey.js';
-import type { AppendOutcome, ChangeLog, LogPosition, TimeRange } from '../../ports.js';
-import type { DamageSummary, JournalDamage } from '../../verify/storeDamage.js';
+import type { ChangeLog } from '../../ports.js';
 import { withFileLock } from './fileLock.js';
 import { syncDirectory } from './fsUtil.js';
 import { type JournalEntry, JournalIndex } from './journalIndex.js';

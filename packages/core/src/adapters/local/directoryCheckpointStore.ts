@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import type { Checkpoint } from '../../checkpoints/checkpoint.js';
 import { checkCheckpointName, checkpointJson, checkRevision } from '../../checkpoints/checkpointName.js';
 import { CheckpointConflictError, CheckpointCorruptError } from '../../errors.js';
 import { checkpointPath } from '../../layout/storeLayout.js';
 import type { JsonObject } from '../../model/json.js';
-import type { Checkpoint, CheckpointStore } from '../../ports.js';
+import type { CheckpointStore } from '../../ports.js';
 import { withFileLock } from './fileLock.js';
 import { ignoreMissing, readTextIfExists, syncDirectory } from './fsUtil.js';
 

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { ALICE, at, bareEntry, entry, found, POOL } from '@cognito-rewind/testkit/contracts';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { TrailCorruptError } from '../../errors.js';
-import type { TrailEntry } from '../../ports.js';
+import type { TrailEntry } from '../../trail/trailEntry.js';
 import { DirectoryEventTrail } from './directoryEventTrail.js';
 import { appendIndexLine } from './trailIndexFile.js';
 import { indexFileFor, indexLocation, personalFile, poolTrailPaths } from './trailLayout.js';

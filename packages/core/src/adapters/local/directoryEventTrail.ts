@@ -19,7 +19,8 @@ import { link, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { canonicalTime } from '../../changes/canonicalTime.js';
 import { TrailCorruptError } from '../../errors.js';
-import type { EventTrail, TrailEntry, TrailPage, TrailQuery } from '../../ports.js';
+import type { EventTrail } from '../../ports.js';
+import type { TrailEntry, TrailPage, TrailQuery } from '../../trail/trailEntry.js';
 import {
   checkTrailQuery,
   compareTrailPositions,

@@ -2,7 +2,7 @@ import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { summarizeJournal } from '../../restore/restoreJournal.js';
+import { summarizeJournal } from '../../restore/journal/restoreJournal.js';
 import { FileRestoreJournal } from './fileRestoreJournal.js';
 
 let dir: string;

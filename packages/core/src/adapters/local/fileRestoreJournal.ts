@@ -1,6 +1,7 @@
 import { type FileHandle, mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { type JournalEntry, parseJournalEntry, type RestoreJournal } from '../../restore/restoreJournal.js';
+import { type JournalEntry, parseJournalEntry } from '../../model/restoreJournalEntry.js';
+import type { RestoreJournal } from '../../ports.js';
 import { endsMidLine, readTextIfExists } from './fsUtil.js';
 
 /**

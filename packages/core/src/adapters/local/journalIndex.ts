@@ -1,6 +1,6 @@
 import { type FileHandle, open, stat } from 'node:fs/promises';
+import type { TimeRange } from '../../changes/logPosition.js';
 import { ChangeLogCorruptError } from '../../errors.js';
-import type { TimeRange } from '../../ports.js';
 import { errorCode } from './fsUtil.js';
 import { decodeKey, NEWLINE, TAB } from './journalLine.js';
 

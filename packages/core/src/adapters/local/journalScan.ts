@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import { recordHash } from '../../changes/hash.js';
+import type { JournalDamage } from '../../changes/journalDamage.js';
 import { parseStoredRecord } from '../../changes/recordSchema.js';
-import type { JournalDamage } from '../../verify/storeDamage.js';
 import { errorCode } from './fsUtil.js';
 import { decodeKey, NEWLINE } from './journalLine.js';
 

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { open, rename, stat, unlink, writeFile } from 'node:fs/promises';
-import type { DamageSummary, JournalDamage } from '../../verify/storeDamage.js';
+import type { DamageSummary, JournalDamage } from '../../changes/journalDamage.js';
 import { errorCode, ignoreMissing, readTextIfExists } from './fsUtil.js';
 import { NEWLINE } from './journalLine.js';
 import { checkLineAt, type JournalScan, scanJournalFrom } from './journalScan.js';

@@ -17,7 +17,7 @@ import { toArray } from '../../asyncIterables.js';
 import type { ChangeRecord } from '../../changes/changeRecord.js';
 import { makeRecord } from '../../changes/makeRecord.js';
 import { verifyChain } from '../../changes/verifyChain.js';
-import type { JournalEntry } from '../../restore/restoreJournal.js';
+import type { JournalEntry } from '../../model/restoreJournalEntry.js';
 import { isTempName } from './blobKeys.js';
 import { DirectoryChangeLog } from './directoryChangeLog.js';
 import { FileRestoreJournal } from './fileRestoreJournal.js';

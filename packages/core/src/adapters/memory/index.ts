@@ -4,4 +4,5 @@ export { MemoryBlobStore } from './memoryBlobStore.js';
 export { MemoryChangeLog } from './memoryChangeLog.js';
 export { MemoryCheckpointStore } from './memoryCheckpointStore.js';
 export { MemoryEventTrail } from './memoryEventTrail.js';
+export { MemoryRestoreJournal } from './memoryRestoreJournal.js';
 export { MemorySnapshotCatalog } from './memorySnapshotCatalog.js';

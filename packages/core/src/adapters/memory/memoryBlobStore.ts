@@ -1,7 +1,8 @@
 import { readAllBytes } from '../../asyncIterables.js';
 import { BlobExistsError, BlobNotFoundError } from '../../errors.js';
+import type { BlobInfo, ByteSource } from '../../model/blob.js';
 import { compareUtf8 } from '../../model/entityKey.js';
-import type { BlobInfo, BlobStore, ByteSource } from '../../ports.js';
+import type { BlobStore } from '../../ports.js';
 
 /** A `BlobStore` in a Map: the reference behaviour the contract suite pins down. */
 export class MemoryBlobStore implements BlobStore {

@@ -1,8 +1,9 @@
 import { byTimeline, inRange } from '../../changeLog/timeline.js';
 import type { ChangeRecord } from '../../changes/changeRecord.js';
+import type { AppendOutcome, LogPosition, TimeRange } from '../../changes/logPosition.js';
 import { checkAppendable } from '../../changes/recordSchema.js';
 import { InvalidInputError, VersionConflictError } from '../../errors.js';
-import type { AppendOutcome, ChangeLog, LogPosition, TimeRange } from '../../ports.js';
+import type { ChangeLog } from '../../ports.js';
 
 interface Stored {
   record: ChangeRecord;

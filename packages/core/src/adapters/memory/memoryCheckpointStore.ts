@@ -1,7 +1,8 @@
+import type { Checkpoint } from '../../checkpoints/checkpoint.js';
 import { checkCheckpointName, checkpointJson, checkRevision } from '../../checkpoints/checkpointName.js';
 import { CheckpointConflictError } from '../../errors.js';
 import type { JsonObject } from '../../model/json.js';
-import type { Checkpoint, CheckpointStore } from '../../ports.js';
+import type { CheckpointStore } from '../../ports.js';
 
 /** Checkpoints in memory, stored as JSON text so a caller's later edits never reach a stored value. */
 export class MemoryCheckpointStore implements CheckpointStore {

@@ -1,5 +1,6 @@
 import { canonicalTime } from '../../changes/canonicalTime.js';
-import type { EventTrail, TrailEntry, TrailPage, TrailQuery } from '../../ports.js';
+import type { EventTrail } from '../../ports.js';
+import type { TrailEntry, TrailPage, TrailQuery } from '../../trail/trailEntry.js';
 import { checkTrailQuery, queryTrailEntries } from '../../trail/trailQuery.js';
 import {
   checkRecordable,

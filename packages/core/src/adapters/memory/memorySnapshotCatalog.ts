@@ -1,5 +1,5 @@
-import type { SnapshotManifest } from '../../snapshots/format.js';
-import type { SnapshotCatalog } from '../../snapshots/snapshotStore.js';
+import type { SnapshotManifest } from '../../model/snapshotFormat.js';
+import type { SnapshotCatalog } from '../../ports.js';
 
 /** The snapshot catalog in memory (a table's stand-in in unit specs), stored as JSON text. */
 export class MemorySnapshotCatalog implements SnapshotCatalog {
