@@ -13,6 +13,7 @@ import type { CaptureDeps } from './captureDeps.js';
 import { eventChanges } from './eventChanges.js';
 import { eventEffect } from './eventEffects.js';
 import type { CloudTrailRecord } from './eventSchema.js';
+import { awaitedFields, finishingChange } from './unfinishedCapture.js';
 
 /** Attempts at one entity when other writers keep taking its next version. */
 const CONFLICT_ATTEMPTS = 5;
@@ -41,6 +42,8 @@ export interface EntityOutcome {
  * What capture does for one entity: read its chain (strongly consistent), re-read the entity from
  * Cognito, and append what the event says of it (`eventChanges`) at the time each part became true —
  * in the past when the event arrived late. When another writer took the version, read both again.
+ * A redelivery finds the event's record and writes nothing of the event again, only what a capture
+ * cut short after that record left unwritten (`unfinishedCapture.ts`).
  */
 export async function captureEntity(
   deps: CaptureDeps,
@@ -48,50 +51,105 @@ export async function captureEntity(
   key: EntityKey,
   capture: EntityCapture,
 ): Promise<EntityOutcome> {
-  const { kind } = parseEntityKey(key);
   const arn = key === 'tags' ? String((await deps.reader.describeUserPool(poolId)).Arn ?? '') : undefined;
   if (!('change' in capture)) return observeEntity(deps, poolId, key, { arn, userMfa: capture.userMfa });
   for (let attempt = 1; ; attempt++) {
     const history = await toArray(deps.changeLog.entityHistory(poolId, key));
     const mine = history.filter((record) => record.event?.eventId === capture.change.eventId);
-    if (capture.change.eventId !== undefined && mine.length > 0)
-      return { appended: [], duplicate: true, ids: mine.map((record) => record.id) };
-    const read = await readLiveEntity(
-      { reader: deps.reader, poolId, arn, paced: (_operation, call) => call(), userMfa: capture.userMfa },
-      key,
-    );
-    const observedAt = deps.clock.now().toISOString();
-    const eventAt = resolveValidFrom({ observedAt, eventTime: capture.eventTime });
-    const image = sameSubject(kind, read, capture.change.subjectSub) ? read : null;
-    const planned = eventChanges({
+    const reread = () =>
+      readLiveEntity(
+        { reader: deps.reader, poolId, arn, paced: (_operation, call) => call(), userMfa: capture.userMfa },
+        key,
+      );
+    const [claim] = mine;
+    const redelivered = capture.change.eventId !== undefined && claim !== undefined;
+    const records = redelivered
+      ? await unfinishedRecords(deps, { poolId, key, history, claim }, reread)
+      : eventRecords(deps, { poolId, key, history }, capture, await reread());
+    const ids = mine.map((record) => record.id);
+    if (redelivered && records.length === 0) return { appended: [], duplicate: true, ids };
+    const outcome = await appendUnlessTaken(deps.changeLog, records, attempt);
+    if (outcome !== undefined)
+      return redelivered ? { appended: outcome.appended, duplicate: true, ids } : outcome;
+  }
+}
+
+/** The records of what the event says of the entity as read (`eventChanges`), chained onto its history. */
+function eventRecords(
+  deps: CaptureDeps,
+  chain: { poolId: string; key: EntityKey; history: ChangeRecord[] },
+  capture: EventCapture,
+  read: JsonObject | null,
+): ChangeRecord[] {
+  const { poolId, key, history } = chain;
+  const { kind } = parseEntityKey(key);
+  const observedAt = deps.clock.now().toISOString();
+  const eventAt = resolveValidFrom({ observedAt, eventTime: capture.eventTime });
+  const image = sameSubject(kind, read, capture.change.subjectSub) ? read : null;
+  const planned = eventChanges({
+    kind,
+    effect: eventEffect(capture.change.name, kind),
+    record: capture.record,
+    eventTime: capture.eventTime,
+    eventAt,
+    before: foldChanges(
       kind,
-      effect: eventEffect(capture.change.name, kind),
-      record: capture.record,
-      eventTime: capture.eventTime,
-      eventAt,
-      before: foldChanges(
-        kind,
-        ABSENT,
-        history.filter((record) => record.validFrom <= eventAt),
-      ),
-      known: history.length > 0,
-      image,
-      observedAt,
-      ...identityOf(kind, key, capture.change.subjectSub),
-    });
-    const event = withSubject(capture.change, kind, image, history.at(-1));
-    const records = chainRecords({ history, head: history.at(-1) }, planned, {
-      poolId,
-      entity: key,
-      observedAt,
-      source: 'cloudtrail',
-      event,
-    });
-    try {
-      return await appendAll(deps.changeLog, records);
-    } catch (error) {
-      if (!(error instanceof VersionConflictError) || attempt >= CONFLICT_ATTEMPTS) throw error;
-    }
+      ABSENT,
+      history.filter((record) => record.validFrom <= eventAt),
+    ),
+    known: history.length > 0,
+    image,
+    observedAt,
+    ...identityOf(kind, key, capture.change.subjectSub),
+  });
+  const event = withSubject(capture.change, kind, image, history.at(-1));
+  return chainRecords({ history, head: history.at(-1) }, planned, {
+    poolId,
+    entity: key,
+    observedAt,
+    source: 'cloudtrail',
+    event,
+  });
+}
+
+/**
+ * The records that finish a capture of this event cut short after its record (see
+ * `unfinishedCapture.ts`): the value read now of what that record left awaiting a read. None when
+ * the capture finished, or the read cannot speak for it. Cognito is read only when something awaits.
+ */
+async function unfinishedRecords(
+  deps: CaptureDeps,
+  chain: { poolId: string; key: EntityKey; history: ChangeRecord[]; claim: ChangeRecord },
+  reread: () => Promise<JsonObject | null>,
+): Promise<ChangeRecord[]> {
+  const { poolId, key, history, claim } = chain;
+  const { kind } = parseEntityKey(key);
+  const awaited = awaitedFields(kind, history, claim);
+  if (awaited.length === 0) return [];
+  const read = await reread();
+  const image = sameSubject(kind, read, claim.event?.subjectSub) ? read : null;
+  const observedAt = deps.clock.now().toISOString();
+  const rest = finishingChange(kind, history, awaited, image, observedAt);
+  if (rest === undefined) return [];
+  return chainRecords({ history, head: history.at(-1) }, [rest], {
+    poolId,
+    entity: key,
+    observedAt,
+    source: 'cloudtrail',
+  });
+}
+
+/** Appends the records; `undefined` when another writer took a version first and a new attempt may follow. */
+async function appendUnlessTaken(
+  log: ChangeLog,
+  records: readonly ChangeRecord[],
+  attempt: number,
+): Promise<EntityOutcome | undefined> {
+  try {
+    return await appendAll(log, records);
+  } catch (error) {
+    if (!(error instanceof VersionConflictError) || attempt >= CONFLICT_ATTEMPTS) throw error;
+    return undefined;
   }
 }
 
@@ -122,11 +180,8 @@ async function observeEntity(
       source: 'cloudtrail',
     });
     if (verdict.kind !== 'records') return { appended: [], duplicate: false, ids: [] };
-    try {
-      return await appendAll(deps.changeLog, verdict.records);
-    } catch (error) {
-      if (!(error instanceof VersionConflictError) || attempt >= CONFLICT_ATTEMPTS) throw error;
-    }
+    const outcome = await appendUnlessTaken(deps.changeLog, verdict.records, attempt);
+    if (outcome !== undefined) return outcome;
   }
 }
 
