@@ -202,9 +202,28 @@ function recordedTwice(records: readonly ChangeRecord[]): string[] {
     // A late event's record may leave the present as it was and still tell the past (a creation
     // learned after the update of the same second): only a record that tells nothing earlier repeats.
     const tellsThePast = previous !== undefined && record.validFrom < previous.validFrom;
+    // Under load the new pool's first full read can get to an entity before capture does: its baseline
+    // (no event) is then followed by the event's record of the same state and second, which names who
+    // made it. That adds the caller, and repeats nothing.
+    const namesTheBaselinesCause =
+      previous !== undefined &&
+      previous.event === undefined &&
+      record.event !== undefined &&
+      record.validFrom <= previous.validFrom;
+    // Two calls in one second (a client created, then updated) delivered out of order: Cognito's
+    // whole-second LastModifiedDate cannot say the update's image is newer than the creation's head, so
+    // capture records the update's call (its caller, its time) with the state unchanged, and the new
+    // image when it read it. That record repeats the state on purpose: it names who called.
+    const sameSecondCall =
+      previous?.event !== undefined &&
+      record.event !== undefined &&
+      previous.event.eventId !== record.event.eventId &&
+      previous.event.eventTime === record.event.eventTime;
     if (
       previous !== undefined &&
       !tellsThePast &&
+      !sameSecondCall &&
+      !namesTheBaselinesCause &&
       deepEqual(previous.after ?? undefined, record.after ?? undefined)
     )
       problems.push(`${record.entity} v${record.version} repeats v${previous.version}`);
@@ -265,24 +284,40 @@ describe('the local stack with delivery faults', () => {
     // A dropped event: the log does not know carol was disabled, until a reconcile reads the pool.
     await nextSecond();
     await client.send(new AdminDisableUserCommand(user('carol')));
+    const called = new Date().toISOString();
     await faulty.settle();
     const dropped = new Date().toISOString();
+    const repairsOfCarol = async () =>
+      (await toArray(faulty.store.changeLog.entityHistory(poolId, 'user:carol'))).filter(
+        (r) => r.source === 'reconcile',
+      );
+    // Under load the stack's own reconcile (one capture asked for) may read the pool first; then the
+    // log knows already, from when that reconcile read it.
+    const stackRepaired = (await repairsOfCarol()).length > 0;
     const before = await stateAtViaCli(dir(), poolId, dropped, 'faulty-dropped');
-    expect(before.users.carol).toMatchObject({ enabled: true });
+    if (!stackRepaired) expect(before.users.carol).toMatchObject({ enabled: true });
     expect((await truth(client, poolId)).users.carol).toMatchObject({ enabled: false });
 
     await nextSecond();
-    const reconciled = await run(dir(), ['reconcile', '--local', '--pool', poolId]);
+    let reconciled = await run(dir(), ['reconcile', '--local', '--pool', poolId]);
+    // The running stack may move the same reconcile checkpoint meanwhile: the CLI then stops and says
+    // to run it again, which is what a user does. Whichever run read carol records her drift once.
+    const superseded = /stopped before the end/.test(reconciled.err);
+    if (superseded) reconciled = await run(dir(), ['reconcile', '--local', '--pool', poolId]);
     expect(reconciled.err).toBe('');
     expect(reconciled.code).toBe(0);
-    expect(reconciled.out).toMatch(/drift {6}1 record/);
+    if (!superseded && !stackRepaired) expect(reconciled.out).toMatch(/drift {6}1 record/);
+    const repairs = await repairsOfCarol();
+    expect(repairs).toHaveLength(1);
     const repaired = new Date().toISOString();
     expect(await stateAtViaCli(dir(), poolId, repaired, 'faulty-repaired')).toEqual(
       await truth(client, poolId),
     );
     // The repair is dated when the reconcile read it, never back at the dropped call.
-    expect((await stateAtViaCli(dir(), poolId, dropped, 'faulty-dropped-again')).users.carol).toMatchObject({
-      enabled: true,
-    });
+    expect((repairs[0]?.validFrom ?? '') >= called).toBe(true);
+    if (!stackRepaired)
+      expect((await stateAtViaCli(dir(), poolId, dropped, 'faulty-dropped-again')).users.carol).toMatchObject(
+        { enabled: true },
+      );
   }, 60_000);
 });
