@@ -8,7 +8,7 @@ import {
   isEmptyChange,
   type PlannedChange,
 } from '../changes/plannedChanges.js';
-import { creation, unobservedCreation } from './eventCreation.js';
+import { creation, existedBefore, unobservedCreation } from './eventCreation.js';
 import { dateAgainstEvent, type EventRead } from './eventRead.js';
 import {
   assertDated,
@@ -27,7 +27,8 @@ import {
  *   when that date is the event's: a read dated later shows a later call's result, so the fields it
  *   shows changed are "changed at the event's time to a value not observed";
  * - nothing outside the members the call can change (`effect.reread`) is recorded;
- * - a created entity exists from Cognito's creation date;
+ * - a created entity exists from Cognito's creation date; one first seen by this read but created
+ *   before the call exists from then by no event's doing, and what the call did to it is the event's;
  * - what Cognito does not date (MFA settings, a config without a date) is known only from the read:
  *   unknown from the event's time until the read, then the value read.
  */
@@ -40,8 +41,11 @@ export function eventChanges(read: EventRead): PlannedChange[] {
   }
   const determined = determinedChange(read);
   const creating = effect.whole === 'create' || (read.kind !== 'user' && before.doc === null);
-  if (creating && image !== null && (before.doc === null || !sameIncarnation(before.doc, image)))
-    return creation(read, image, determined);
+  if (creating && image !== null && (before.doc === null || !sameIncarnation(before.doc, image))) {
+    const existing = existedBefore(read, image);
+    if (existing === undefined) return creation(read, image, determined);
+    return [existing.baseline, ...eventChanges({ ...read, before: existing.before, known: true })];
+  }
   if (effect.whole === 'create' && image === null && before.doc === null && read.identity !== undefined)
     return unobservedCreation(read, read.identity, determined);
   const change: EntityChange = { set: { ...determined.set }, unset: [...determined.unset], unknown: [] };

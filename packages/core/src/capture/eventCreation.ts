@@ -1,5 +1,6 @@
 import { createdAtOf, isDatedField } from '../changes/entityDates.js';
 import { type Field, fromFields, toFields } from '../changes/entityFields.js';
+import type { FoldedState } from '../changes/foldEntity.js';
 import {
   compactChange,
   creationChanges,
@@ -65,3 +66,25 @@ export function creation(read: EventRead, image: JsonObject, determined: Determi
 /** Undated members a creating call may set (a user's memberships and MFA come from calls of their own). */
 const creationSetsUndated = (kind: string, path: Field): boolean =>
   kind !== 'user' && !isDatedField(kind, path);
+
+/**
+ * An entity the call did not create, first seen by the read of this event, created before the call's
+ * second (an entity no full read has recorded yet): it exists from its creation, as created, by no
+ * event's doing; what the call did to it is then read as for any entity the log holds, so the event
+ * has its record the first time it is captured, not only when delivered again. Undefined when the
+ * creation may be the call's own (its second, or no creation date).
+ */
+export function existedBefore(
+  read: EventRead,
+  image: JsonObject,
+): { baseline: PlannedChange; before: FoldedState } | undefined {
+  const created = createdAtOf(image);
+  if (read.effect.whole === 'create' || created === undefined) return undefined;
+  if (dateAgainstEvent(created, read.eventTime) !== 'before') return undefined;
+  const { creation } = creationChanges(read.kind, image, read.observedAt, read.eventAt);
+  const doc = creation.change.whole as JsonObject;
+  return {
+    baseline: { ...creation, caused: false },
+    before: { doc, unknown: creation.change.unknown ?? [] },
+  };
+}

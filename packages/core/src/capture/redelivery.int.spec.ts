@@ -1,5 +1,6 @@
 import {
   type CognitoIdentityProviderClient,
+  CreateUserPoolCommand,
   SetUserPoolMfaConfigCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import {
@@ -12,6 +13,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AwsCognitoReader } from '../adapters/aws/awsCognitoReader.js';
 import { createCognitoClient } from '../adapters/aws/cognitoClient.js';
+import { MemoryChangeLog } from '../adapters/memory/memoryChangeLog.js';
 import { toArray } from '../asyncIterables.js';
 import { verifyChain } from '../changes/verifyChain.js';
 import type { ChangeLog, Clock } from '../ports.js';
@@ -101,5 +103,39 @@ describe('an event delivered again after its capture died midway', () => {
     now = at(8);
     const third = await captureEvent(pool.deps, mfaSet);
     expect(third.appended).toEqual([]);
+  });
+
+  it('records the call on an entity no full read has seen yet the first time, not again when delivered again', async () => {
+    now = at(0);
+    const created = await cognito.send(new CreateUserPoolCommand({ PoolName: 'unread' }));
+    const poolId = created.UserPool?.Id ?? '';
+    now = at(1);
+    await cognito.send(
+      new SetUserPoolMfaConfigCommand({
+        UserPoolId: poolId,
+        MfaConfiguration: 'OPTIONAL',
+        SoftwareTokenMfaConfiguration: { Enabled: true },
+      }),
+    );
+    const mfaSet = cloudTrailEvent('SetUserPoolMfaConfig', poolId, now);
+    const deps = { reader, clock, changeLog: new MemoryChangeLog() };
+    const pool = () => toArray(deps.changeLog.entityHistory(poolId, 'pool'));
+    now = at(6);
+    await captureEvent(deps, mfaSet);
+    const once = await pool();
+
+    // The pool exists from its creation, by no event; the call's change is the event's, at its time.
+    expect(once[0]).toMatchObject({ validFrom: new Date(at(0)).toISOString() });
+    expect(once[0]?.event).toBeUndefined();
+    expect(once.filter((record) => record.event?.eventId === mfaSet.detail.eventID)).toEqual([
+      expect.objectContaining({ validFrom: new Date(at(1)).toISOString() }),
+    ]);
+    expect(once.at(-1)?.after).toMatchObject({ MfaConfiguration: 'OPTIONAL' });
+    expect(verifyChain(once)).toEqual([]);
+
+    now = at(7);
+    const again = await captureEvent(deps, mfaSet);
+    expect(again.appended).toEqual([]);
+    expect(await pool()).toEqual(once);
   });
 });
