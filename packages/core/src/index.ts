@@ -63,6 +63,7 @@ export {
   type ScanProgress,
 } from './cognito/readPoolState.js';
 // Configuration: flags, REWIND_* variables and the Lambda environment to a StoreConfig
+export { DEPLOYMENT_OUTPUTS, type DeploymentOutput } from './config/deploymentOutputs.js';
 export {
   lambdaStoreConfig,
   parseStoreConfig,
