@@ -27,4 +27,18 @@ describe('eventRulePattern', () => {
     expect(eventRulePatterns(600).length).toBeGreaterThan(2);
     expect(() => eventRulePatterns(100)).toThrow(/longer than 100 characters/);
   });
+
+  it('with pools, delivers calls on those pools and calls that name no pool, still within the quota', () => {
+    const pools = ['eu-west-1_bbbbbbbbb', 'eu-west-1_aaaaaaaaa'];
+    const [first] = eventRulePatterns(EVENT_PATTERN_MAX_CHARS, { pools });
+    expect(first?.detail.$or).toEqual([
+      { requestParameters: { userPoolId: ['eu-west-1_aaaaaaaaa', 'eu-west-1_bbbbbbbbb'] } },
+      { requestParameters: { userPoolId: [{ exists: false }] } },
+    ]);
+    const manyPools = Array.from({ length: 20 }, (_, i) => `eu-west-1_${String(i).padStart(9, '0')}`);
+    const patterns = eventRulePatterns(EVENT_PATTERN_MAX_CHARS, { pools: manyPools });
+    for (const pattern of patterns) expect(JSON.stringify(pattern).length).toBeLessThanOrEqual(EVENT_PATTERN_MAX_CHARS);
+    expect(patterns.flatMap((pattern) => pattern.detail.eventName)).toEqual([...CATALOGUED_EVENT_NAMES]);
+    expect(() => eventRulePattern(CATALOGUED_EVENT_NAMES, [])).toThrow(/no pools/);
+  });
 });
