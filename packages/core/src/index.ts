@@ -15,8 +15,18 @@ export { type BackupDeps, type BackupResult, takeBackup } from './backup/takeBac
 // Capture: CloudTrail events to change records
 export type { CaptureDeps } from './capture/captureDeps.js';
 export { type CaptureOutcome, captureEvent } from './capture/captureEvent.js';
-export { catalogueEntry, type RecordPath, type Touch } from './capture/eventCatalogue.js';
-export { type EventRulePattern, eventRulePatterns } from './capture/eventRulePattern.js';
+export {
+  CATALOGUED_EVENT_NAMES,
+  catalogueEntry,
+  type RecordPath,
+  type Touch,
+} from './capture/eventCatalogue.js';
+export {
+  EVENT_PATTERN_MAX_CHARS,
+  type EventRulePattern,
+  eventRulePattern,
+  eventRulePatterns,
+} from './capture/eventRulePattern.js';
 export {
   CLOUDTRAIL_EVENT_SOURCE,
   type CloudTrailRecord,

@@ -1,0 +1,85 @@
+import { Aws, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { RewindConfig } from '../config/rewindConfig.js';
+import { backupKeyPrefix } from './backupBucket.js';
+import type { StoreRefs } from './storeRefs.js';
+
+/**
+ * IAM actions by service, as the handlers (`FUNCTION_PERMISSIONS`) and core (`RESTORE_PERMISSIONS`)
+ * declare them — lists their tests prove against what the code really sends. Here they only get
+ * their resources: Cognito actions on the configured pools, DynamoDB on the table and its indexes,
+ * S3 on the backup prefix (and `s3:ListBucket` on the bucket, limited to that prefix).
+ */
+export interface ServiceActions {
+  readonly cognito: readonly string[];
+  readonly dynamodb: readonly string[];
+  readonly s3: readonly string[];
+}
+
+/** What KMS allows when the store has a customer key: to read objects and items, and to write them. */
+export interface KmsActions {
+  readonly read: readonly string[];
+  readonly write: readonly string[];
+}
+
+/** The ARNs of the configured pools. */
+export function poolArns(scope: Stack, config: Pick<RewindConfig, 'pools'>): string[] {
+  return config.pools.map((pool) =>
+    scope.formatArn({ service: 'cognito-idp', resource: 'userpool', resourceName: pool }),
+  );
+}
+
+/** Actions that name a bucket, not an object (S3's "Actions, resources, and condition keys"). */
+const BUCKET_LEVEL = new Set(['s3:ListBucket', 's3:ListBucketVersions', 's3:GetBucketLocation']);
+
+/** Statements granting `actions` on the store and the pools; none has a `*` action or a `*` resource. */
+export function storeStatements(
+  scope: Stack,
+  config: RewindConfig,
+  store: StoreRefs,
+  actions: ServiceActions,
+  kms: KmsActions,
+): iam.PolicyStatement[] {
+  const statements: iam.PolicyStatement[] = [];
+  const sorted = (list: readonly string[]) => [...new Set(list)].sort();
+  if (actions.cognito.length > 0)
+    statements.push(new iam.PolicyStatement({ actions: sorted(actions.cognito), resources: poolArns(scope, config) }));
+  if (actions.dynamodb.length > 0)
+    statements.push(
+      new iam.PolicyStatement({
+        actions: sorted(actions.dynamodb),
+        resources: [store.table.tableArn, `${store.table.tableArn}/index/*`],
+      }),
+    );
+  const prefix = backupKeyPrefix(config);
+  const objectActions = actions.s3.filter((action) => !BUCKET_LEVEL.has(action));
+  const bucketActions = actions.s3.filter((action) => BUCKET_LEVEL.has(action));
+  if (objectActions.length > 0)
+    statements.push(
+      new iam.PolicyStatement({ actions: sorted(objectActions), resources: [store.bucket.arnForObjects(`${prefix}*`)] }),
+    );
+  if (bucketActions.length > 0)
+    statements.push(
+      new iam.PolicyStatement({
+        actions: sorted(bucketActions),
+        resources: [store.bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${prefix}*`] } },
+      }),
+    );
+  if (store.key !== undefined) {
+    const writes = actions.s3.includes('s3:PutObject') || actions.dynamodb.some((a) => /Put|Write|Update|Delete/.test(a));
+    statements.push(
+      new iam.PolicyStatement({
+        actions: sorted([...kms.read, ...(writes ? kms.write : [])]),
+        resources: [store.key.keyArn],
+        // The key is used for the store only, through S3 and DynamoDB in this region.
+        conditions: {
+          StringEquals: {
+            'kms:ViaService': [`s3.${Aws.REGION}.amazonaws.com`, `dynamodb.${Aws.REGION}.amazonaws.com`],
+          },
+        },
+      }),
+    );
+  }
+  return statements;
+}
