@@ -1,5 +1,13 @@
 export { AwsCognitoReader, type AwsCognitoReaderOptions } from './awsCognitoReader.js';
 export { AwsCognitoWriter, type AwsCognitoWriterOptions } from './awsCognitoWriter.js';
+export {
+  COGNITO_READ_ACTIONS,
+  COGNITO_UNSCOPED_ACTIONS,
+  COGNITO_WRITE_ACTIONS,
+  KMS_ACTIONS,
+  RESTORE_PERMISSIONS,
+  type ServicePermissions,
+} from './awsOperations.js';
 export { type AwsOpenOptions, type AwsStore, openAwsStore, openBucketStore } from './awsStore.js';
 export {
   type AwsStoreClientOptions,
