@@ -23,6 +23,7 @@ export { METRICS_NAMESPACE } from './commons/powertools.js';
 export { type HandlerDeps, handlerDepsFromEnv } from './env/handlerDepsFromEnv.js';
 export { type HandlerEnv, readHandlerEnv, readPoolIds } from './env/handlerEnv.js';
 export { HandlerConfigError, MalformedEventError } from './errors.js';
+export { FUNCTION_PERMISSIONS, type FunctionName, KMS_ACTIONS } from './lambda/permissions.js';
 export {
   createReconcileHandler,
   type PoolReconcile,

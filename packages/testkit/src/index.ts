@@ -8,6 +8,7 @@ export * from './capturedPool.js';
 export * from './cognitoFake/index.js';
 export { countingReader } from './countingReader.js';
 export * from './poolScenario.js';
+export * from './recordingProxy.js';
 export * from './restoreOnFake.js';
 export * from './samplePoolOnFake.js';
 export * from './trueHistory.js';
