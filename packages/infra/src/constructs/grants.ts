@@ -1,3 +1,4 @@
+import type { ServicePermissions } from '@cognito-rewind/core/adapters/aws';
 import { Aws, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { RewindConfig } from '../config/rewindConfig.js';
@@ -10,17 +11,7 @@ import type { StoreRefs } from './storeRefs.js';
  * their resources: Cognito actions on the configured pools, DynamoDB on the table and its indexes,
  * S3 on the backup prefix (and `s3:ListBucket` on the bucket, limited to that prefix).
  */
-export interface ServiceActions {
-  readonly cognito: readonly string[];
-  readonly dynamodb: readonly string[];
-  readonly s3: readonly string[];
-}
-
-/** What KMS allows when the store has a customer key: to read objects and items, and to write them. */
-export interface KmsActions {
-  readonly read: readonly string[];
-  readonly write: readonly string[];
-}
+export type ServiceActions = ServicePermissions;
 
 /** The ARNs of the configured pools. */
 export function poolArns(scope: Stack, config: Pick<RewindConfig, 'pools'>): string[] {
@@ -32,18 +23,21 @@ export function poolArns(scope: Stack, config: Pick<RewindConfig, 'pools'>): str
 /** Actions that name a bucket, not an object (S3's "Actions, resources, and condition keys"). */
 const BUCKET_LEVEL = new Set(['s3:ListBucket', 's3:ListBucketVersions', 's3:GetBucketLocation']);
 
-/** Statements granting `actions` on the store and the pools; none has a `*` action or a `*` resource. */
+/**
+ * Statements granting `actions` on the store and on `pools` (default: the configured pools' ARNs);
+ * none has a `*` action.
+ */
 export function storeStatements(
   scope: Stack,
   config: RewindConfig,
   store: StoreRefs,
   actions: ServiceActions,
-  kms: KmsActions,
+  pools: readonly string[] = poolArns(scope, config),
 ): iam.PolicyStatement[] {
   const statements: iam.PolicyStatement[] = [];
   const sorted = (list: readonly string[]) => [...new Set(list)].sort();
   if (actions.cognito.length > 0)
-    statements.push(new iam.PolicyStatement({ actions: sorted(actions.cognito), resources: poolArns(scope, config) }));
+    statements.push(new iam.PolicyStatement({ actions: sorted(actions.cognito), resources: [...pools] }));
   if (actions.dynamodb.length > 0)
     statements.push(
       new iam.PolicyStatement({
@@ -66,11 +60,10 @@ export function storeStatements(
         conditions: { StringLike: { 's3:prefix': [`${prefix}*`] } },
       }),
     );
-  if (store.key !== undefined) {
-    const writes = actions.s3.includes('s3:PutObject') || actions.dynamodb.some((a) => /Put|Write|Update|Delete/.test(a));
+  if (store.key !== undefined && actions.kms.length > 0) {
     statements.push(
       new iam.PolicyStatement({
-        actions: sorted([...kms.read, ...(writes ? kms.write : [])]),
+        actions: sorted(actions.kms),
         resources: [store.key.keyArn],
         // The key is used for the store only, through S3 and DynamoDB in this region.
         conditions: {

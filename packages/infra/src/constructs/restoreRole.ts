@@ -1,8 +1,8 @@
-import { Duration, type Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { RewindConfig } from '../config/rewindConfig.js';
-import { type KmsActions, type ServiceActions, storeStatements } from './grants.js';
+import { poolArns, type ServiceActions, storeStatements } from './grants.js';
 import type { StoreRefs } from './storeRefs.js';
 
 export interface RestoreRoleProps {
@@ -10,9 +10,8 @@ export interface RestoreRoleProps {
   readonly store: StoreRefs;
   /** What a restore sends: core's `RESTORE_PERMISSIONS`. */
   readonly actions: ServiceActions;
-  readonly kms: KmsActions;
   /** `cognito-idp:CreateUserPool`, granted only with `restoreRole.allowCreatePool`. */
-  readonly createPoolAction: string;
+  readonly createPool: readonly string[];
 }
 
 /**
@@ -27,7 +26,7 @@ export class RestoreRole extends Construct {
   constructor(scope: Construct, id: string, props: RestoreRoleProps) {
     super(scope, id);
     const { config } = props;
-    const stack = scope.node.scopes.find((s): s is Stack => 'templateOptions' in s) as Stack;
+    const stack = Stack.of(scope);
     const trusted = config.restoreRole.trustedPrincipalArns;
     const principal: iam.IPrincipal =
       trusted === undefined
@@ -40,15 +39,13 @@ export class RestoreRole extends Construct {
         ? new iam.PrincipalWithConditions(principal, { Bool: { 'aws:MultiFactorAuthPresent': 'true' } })
         : principal,
     });
-    for (const statement of storeStatements(stack, config, props.store, props.actions, props.kms))
+    // `--create-pool` makes a pool no ARN names in advance, then restores into it: allowing it widens
+    // the role's Cognito actions to every pool of the region. An opt-in, said in the configuration docs.
+    const anyPool = stack.formatArn({ service: 'cognito-idp', resource: 'userpool', resourceName: '*' });
+    const pools = config.restoreRole.allowCreatePool ? [anyPool] : poolArns(stack, config);
+    for (const statement of storeStatements(stack, config, props.store, props.actions, pools))
       this.role.addToPolicy(statement);
     if (config.restoreRole.allowCreatePool)
-      // CreateUserPool names no pool yet: IAM allows no narrower resource for it.
-      this.role.addToPolicy(
-        new iam.PolicyStatement({
-          actions: [props.createPoolAction],
-          resources: [stack.formatArn({ service: 'cognito-idp', resource: 'userpool', resourceName: '*' })],
-        }),
-      );
+      this.role.addToPolicy(new iam.PolicyStatement({ actions: [...props.createPool], resources: [anyPool] }));
   }
 }
