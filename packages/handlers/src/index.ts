@@ -19,7 +19,15 @@ export {
 } from './capture/createCaptureHandler.js';
 export { parseRecordBody } from './capture/parseRecordBody.js';
 export type { PoolFailure } from './commons/eachPool.js';
-export { METRICS_NAMESPACE } from './commons/powertools.js';
+export {
+  HANDLER_METRICS,
+  HANDLER_SERVICE_NAMES,
+  type HandlerName,
+  METRIC_DIMENSIONS,
+  METRICS_NAMESPACE,
+  type MetricDefinition,
+  type MetricUnitName,
+} from './commons/metricNames.js';
 export { type HandlerDeps, handlerDepsFromEnv } from './env/handlerDepsFromEnv.js';
 export { type HandlerEnv, readHandlerEnv, readPoolIds } from './env/handlerEnv.js';
 export { HandlerConfigError, MalformedEventError } from './errors.js';

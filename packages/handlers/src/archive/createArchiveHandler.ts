@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { eachPool, type PoolFailure } from '../commons/eachPool.js';
+import { HANDLER_METRICS } from '../commons/metricNames.js';
 import { defaultLogger, defaultMetrics, publishCounts } from '../commons/powertools.js';
 import { type ArchivePoolDeps, archivePool, type PoolArchive } from './archivePool.js';
 
@@ -41,11 +42,12 @@ export function createArchiveHandler(deps: ArchiveHandlerDeps): ArchiveHandler {
         archived += pool.records;
         segments += pool.segments.length;
       }
-    publishCounts(metrics, {
-      RecordsArchived: archived,
-      SegmentsWritten: segments,
-      PoolsFailed: pools.filter((pool) => pool.outcome === 'failed').length,
-    });
+    const names = HANDLER_METRICS.archive;
+    publishCounts(metrics, [
+      [names.RecordsArchived, archived],
+      [names.SegmentsWritten, segments],
+      [names.PoolsFailed, pools.filter((pool) => pool.outcome === 'failed').length],
+    ]);
     return { pools };
   };
 }

@@ -1,4 +1,5 @@
 import type { CaptureOutcome } from '@cognito-rewind/core';
+import { HANDLER_METRICS, type MetricDefinition } from '../commons/metricNames.js';
 
 /** What one batch did, summed over its records: logged per batch and published as metrics. */
 export interface CaptureCounts {
@@ -36,13 +37,15 @@ export function countOutcome(counts: CaptureCounts, outcome: CaptureOutcome): vo
   counts.forReconcile += outcome.forReconcile.length;
 }
 
-/** The counts under their CloudWatch metric names. */
-export const captureMetrics = (counts: CaptureCounts): Record<string, number> => ({
-  EventsCaptured: counts.eventsCaptured,
-  EventsIgnored: counts.eventsIgnored,
-  EventsFailed: counts.eventsFailed,
-  RecordsAppended: counts.recordsAppended,
-  Duplicates: counts.duplicates,
-  Unchanged: counts.unchanged,
-  ForReconcile: counts.forReconcile,
-});
+const names = HANDLER_METRICS.capture;
+
+/** The counts as their CloudWatch metrics. */
+export const captureMetrics = (counts: CaptureCounts): [MetricDefinition, number][] => [
+  [names.EventsCaptured, counts.eventsCaptured],
+  [names.EventsIgnored, counts.eventsIgnored],
+  [names.EventsFailed, counts.eventsFailed],
+  [names.RecordsAppended, counts.recordsAppended],
+  [names.Duplicates, counts.duplicates],
+  [names.Unchanged, counts.unchanged],
+  [names.ForReconcile, counts.forReconcile],
+];

@@ -10,7 +10,8 @@ import {
   requestReconcile,
 } from '@cognito-rewind/core';
 import { countOutcomes, eachPool, type PoolFailure } from '../commons/eachPool.js';
-import { defaultLogger, defaultMetrics, publishCounts } from '../commons/powertools.js';
+import { HANDLER_METRICS } from '../commons/metricNames.js';
+import { defaultLogger, defaultMetrics, publishCounts, publishPoolMetrics } from '../commons/powertools.js';
 import { redactText } from '../commons/redact.js';
 
 export interface ReconcileHandlerDeps extends ReconcileDeps {
@@ -151,14 +152,20 @@ export function createReconcileHandler(deps: ReconcileHandlerDeps): ReconcileHan
       'failed',
     ] as const);
     const drift = pools.reduce((sum, pool) => sum + ('counts' in pool ? pool.counts.drift : 0), 0);
-    publishCounts(metrics, {
-      PoolsReconciled: counts.finished,
-      PoolsPaused: counts.paused + counts.superseded,
+    const names = HANDLER_METRICS.reconcile;
+    publishCounts(metrics, [
+      [names.PoolsReconciled, counts.finished],
+      [names.PoolsPaused, counts.paused + counts.superseded],
       // Due pools an invocation had no time for: a steady count means one schedule is too little.
-      PoolsDeferred: counts.deferred,
-      PoolsFailed: counts.failed,
-      DriftRecords: drift,
-    });
+      [names.PoolsDeferred, counts.deferred],
+      [names.PoolsFailed, counts.failed],
+      [names.DriftRecords, drift],
+    ]);
+    // Per pool too, so an alarm can name the pool: each pool whose run read something (zeros
+    // included); a pool not due, deferred or failed read nothing and has no value to give.
+    for (const pool of pools)
+      if ('counts' in pool)
+        publishPoolMetrics(metrics, pool.poolId, [[names.PoolDriftRecords, pool.counts.drift]]);
     return { pools, ...(asked.refused.length > 0 ? { refused: asked.refused } : {}) };
   };
 }

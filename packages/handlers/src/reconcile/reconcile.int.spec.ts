@@ -70,6 +70,13 @@ describe('the reconcile handler', () => {
       }),
     ]);
     expect(metrics.published.at(-1)).toMatchObject({ PoolsReconciled: 1, DriftRecords: 1, PoolsFailed: 0 });
+    // The same count under the pool's id, for an alarm that names the pool.
+    const drift = (count: number) => ({
+      dimensions: { service: 'test', PoolId: poolId },
+      values: { DriftRecords: count },
+      units: { DriftRecords: 'Count' },
+    });
+    expect(metrics.ofPool(poolId)).toEqual([drift(1)]);
     const ann = await toArray(stack.changeLog.entityHistory(poolId, 'user:ann'));
     expect(ann.at(-1)).toMatchObject({ source: 'reconcile', after: { attributes: { name: 'Ann Drifted' } } });
 
@@ -82,6 +89,8 @@ describe('the reconcile handler', () => {
         counts: { drift: 0, baselines: 0, deletes: 0, stale: 0 },
       }),
     ]);
+    // Not due: nothing read, no per-pool value; the run asked for read the pool and found none.
+    expect(metrics.ofPool(poolId)).toEqual([drift(1), drift(0)]);
   });
 
   it('pauses a run near the timeout and continues it in the next invocation', async () => {

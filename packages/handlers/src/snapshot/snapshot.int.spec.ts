@@ -1,7 +1,14 @@
-import { type JsonObject, readPoolState, type SnapshotManifest, SnapshotStore } from '@cognito-rewind/core';
+import {
+  type Clock,
+  type JsonObject,
+  PoolNotFoundError,
+  readPoolState,
+  type SnapshotManifest,
+  SnapshotStore,
+} from '@cognito-rewind/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCaptureHandler } from '../capture/createCaptureHandler.js';
-import { countingReader, damagedBlobs } from '../testing/faults.testing.js';
+import { countingReader, damagedBlobs, failOnce } from '../testing/faults.testing.js';
 import { cognitoEvent, lambdaContext, messageOf, sqsEvent } from '../testing/lambdaEvents.testing.js';
 import { type LoopbackStack, startLoopbackStack } from '../testing/loopbackStack.testing.js';
 import { RecordingLogger, RecordingMetrics } from '../testing/powertools.testing.js';
@@ -56,6 +63,21 @@ async function fullRead(poolId: string): Promise<Map<string, JsonObject>> {
 
 const subOf = (user: { Attributes?: { Name?: string; Value?: string }[] }) =>
   user.Attributes?.find((a) => a.Name === 'sub')?.Value;
+
+const HOUR = 3_600_000;
+
+/** The system clock moved `ms` ahead: what the snapshot handler dates by, for a run in the future. */
+const ahead = (ms: number): Clock => ({ now: () => new Date(Date.now() + ms) });
+
+/** Between `low` and `low` plus a few seconds' slack (the run's own time). */
+const about = (low: number) => expect.toSatisfy((value: number) => value >= low && value < low + 10);
+
+/** A pool's freshness flush: both ages under its PoolId, each about `ages` seconds. */
+const freshFlush = (poolId: string, ages: { snapshot?: number; change?: number } = {}) => ({
+  dimensions: { service: 'test', PoolId: poolId },
+  values: { SnapshotAgeSeconds: about(ages.snapshot ?? 0), LastChangeAgeSeconds: about(ages.change ?? 0) },
+  units: { SnapshotAgeSeconds: 'Seconds', LastChangeAgeSeconds: 'Seconds' },
+});
 
 const nextSecond = async () => {
   await new Promise((resolve) => setTimeout(resolve, 1_100));
@@ -115,9 +137,12 @@ describe('the hourly snapshot', () => {
     expect(compacted.get('user:ann')).toMatchObject({ attributes: { name: 'Ann Lee' } });
     expect(Object.fromEntries(compacted)).toEqual(Object.fromEntries(await fullRead(poolId)));
     expect(metrics.published).toEqual([
-      { PoolsCompacted: 0, PoolsUnchanged: 0, PoolsFirstRead: 1, PoolsFailed: 0 },
-      { PoolsCompacted: 1, PoolsUnchanged: 0, PoolsFirstRead: 0, PoolsFailed: 0 },
+      { PoolsCompacted: 0, PoolsUnchanged: 0, PoolsFirstRead: 1, PoolsFailed: 0, FreshnessFailed: 0 },
+      { PoolsCompacted: 1, PoolsUnchanged: 0, PoolsFirstRead: 0, PoolsFailed: 0, FreshnessFailed: 0 },
     ]);
+    // After each run, the pool's ages under its PoolId: the snapshot it just made, the records it
+    // folded (the first read's baselines, then the captured calls) — both seconds old at most.
+    expect(metrics.ofPool(poolId)).toEqual([freshFlush(poolId), freshFlush(poolId)]);
   });
 
   it('one pool failing does not stop the others, and the result says why', async () => {
@@ -138,8 +163,14 @@ describe('the hourly snapshot', () => {
     ]);
     expect(logger.lines).toContainEqual(expect.objectContaining({ level: 'ERROR', poolId: missing }));
     expect(metrics.published).toEqual([
-      { PoolsCompacted: 0, PoolsUnchanged: 0, PoolsFirstRead: 1, PoolsFailed: 1 },
+      { PoolsCompacted: 0, PoolsUnchanged: 0, PoolsFirstRead: 1, PoolsFailed: 1, FreshnessFailed: 0 },
     ]);
+    // Nothing is made up for the pool with neither a snapshot nor a record: it is logged, not published.
+    expect(metrics.ofPool(missing)).toEqual([]);
+    expect(logger.lines).toContainEqual(
+      expect.objectContaining({ poolId: missing, message: expect.stringMatching(/no snapshot/) }),
+    );
+    expect(metrics.ofPool(poolId)).toEqual([freshFlush(poolId)]);
   });
 
   it('compacts from the snapshot before a damaged one, and says so', async () => {
@@ -194,7 +225,7 @@ describe('an idle pool', () => {
     ]);
     expect((await stack.snapshots.list(poolId)).map((m) => m.kind)).toEqual(['scan']);
     expect(metrics.published).toEqual([
-      { PoolsCompacted: 0, PoolsUnchanged: 1, PoolsFirstRead: 0, PoolsFailed: 0 },
+      { PoolsCompacted: 0, PoolsUnchanged: 1, PoolsFirstRead: 0, PoolsFailed: 0, FreshnessFailed: 0 },
     ]);
     expect(logger.lines).toContainEqual(
       expect.objectContaining({ level: 'INFO', message: expect.stringMatching(/skipped/) }),
@@ -245,6 +276,100 @@ describe('an idle pool', () => {
     expect((await snapshotState(newest as SnapshotManifest)).get('user:hal')).toMatchObject({
       enabled: false,
     });
+  });
+});
+
+describe('the freshness of each pool', () => {
+  it('of a pool with records but no snapshot yet is its last change only, and the missing snapshot is logged', async () => {
+    const { poolId } = await stack.writer.createUserPool({ PoolName: 'no-snapshot' });
+    const ivy = await stack.writer.createUser(poolId, 'ivy', {}, { suppressMessages: true });
+    await captured(cognitoEvent('AdminCreateUser', { poolId, sub: subOf(ivy), eventTime: new Date() }));
+    // The first full read fails: the pool keeps no snapshot, only what capture recorded.
+    const reader = failOnce(
+      stack.reader,
+      'describeUserPool',
+      (id) => id === poolId,
+      () => new PoolNotFoundError(poolId),
+    );
+    const { run, metrics, logger } = snapshotRun([poolId], { reader });
+
+    expect((await run()).pools).toEqual([expect.objectContaining({ poolId, outcome: 'failed' })]);
+
+    expect(metrics.ofPool(poolId)).toEqual([
+      {
+        dimensions: { service: 'test', PoolId: poolId },
+        values: { LastChangeAgeSeconds: about(0) },
+        units: { LastChangeAgeSeconds: 'Seconds' },
+      },
+    ]);
+    expect(logger.lines).toContainEqual(
+      expect.objectContaining({
+        level: 'INFO',
+        poolId,
+        message: 'no snapshot of the pool yet: SnapshotAgeSeconds not published',
+      }),
+    );
+  });
+
+  it('ages by the clock the handler is given: both ages grow as it moves, and a compaction renews the snapshot', async () => {
+    const { poolId } = await stack.writer.createUserPool({ PoolName: 'ageing' });
+    const jo = await stack.writer.createUser(poolId, 'jo', {}, { suppressMessages: true });
+    await snapshotRun([poolId]).run();
+    await nextSecond();
+
+    // Two hours on, nothing changed: no new snapshot, and both the snapshot and the last record are
+    // two hours older.
+    const later = snapshotRun([poolId], { clock: ahead(2 * HOUR) });
+    expect((await later.run()).pools).toEqual([expect.objectContaining({ outcome: 'unchanged' })]);
+    expect(later.metrics.ofPool(poolId)).toEqual([freshFlush(poolId, { snapshot: 7200, change: 7200 })]);
+
+    // A change recorded now, folded three hours on: a fresh snapshot, a record three hours old.
+    await nextSecond();
+    const eventTime = new Date();
+    await stack.writer.setUserEnabled(poolId, 'jo', false);
+    await captured(cognitoEvent('AdminDisableUser', { poolId, sub: subOf(jo), eventTime }));
+    const evenLater = snapshotRun([poolId], { clock: ahead(3 * HOUR) });
+    expect((await evenLater.run()).pools).toEqual([expect.objectContaining({ outcome: 'compacted' })]);
+    expect(evenLater.metrics.ofPool(poolId)).toEqual([freshFlush(poolId, { snapshot: 0, change: 10800 })]);
+  });
+
+  it('one pool it cannot measure is logged and counted, and the run and the other pools go on', async () => {
+    const poolWithUser = async (name: string) => {
+      const { poolId } = await stack.writer.createUserPool({ PoolName: name });
+      await stack.writer.createUser(poolId, 'kim', {}, { suppressMessages: true });
+      return poolId;
+    };
+    const broken = await poolWithUser('unmeasured');
+    const fine = await poolWithUser('measured');
+    // A listing of the snapshots that fails for one pool (the snapshot run itself does not list so).
+    const snapshots = new Proxy(stack.snapshots, {
+      get(target, property, receiver) {
+        if (property !== 'newestAtOrBefore') return Reflect.get(target, property, receiver);
+        return (poolId: string, at: number) => {
+          if (poolId === broken) throw new Error('the listing failed (simulated)');
+          return target.newestAtOrBefore(poolId, at);
+        };
+      },
+    });
+    const { run, metrics, logger } = snapshotRun([broken, fine], { snapshots });
+
+    expect((await run()).pools).toEqual([
+      expect.objectContaining({ poolId: broken, outcome: 'firstRead' }),
+      expect.objectContaining({ poolId: fine, outcome: 'firstRead' }),
+    ]);
+
+    expect(metrics.published).toEqual([
+      { PoolsCompacted: 0, PoolsUnchanged: 0, PoolsFirstRead: 2, PoolsFailed: 0, FreshnessFailed: 1 },
+    ]);
+    expect(metrics.ofPool(broken)).toEqual([]);
+    expect(metrics.ofPool(fine)).toEqual([freshFlush(fine)]);
+    expect(logger.lines).toContainEqual(
+      expect.objectContaining({
+        level: 'WARN',
+        poolId: broken,
+        message: expect.stringMatching(/not measured/),
+      }),
+    );
   });
 });
 
