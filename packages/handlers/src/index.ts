@@ -22,7 +22,6 @@ export type { PoolFailure } from './commons/eachPool.js';
 export {
   HANDLER_METRICS,
   HANDLER_SERVICE_NAMES,
-  type HandlerName,
   METRIC_DIMENSIONS,
   METRICS_NAMESPACE,
   type MetricDefinition,

@@ -1,8 +1,9 @@
 /**
  * Every CloudWatch metric the handlers publish, in one table: the handlers publish by these names, and
  * the CDK app's alarms and dashboard reference them from here, so a name is never typed twice. Plain
- * data with no imports: whoever reads it (the infra) loads nothing else through this module.
+ * data (one type import): whoever reads it (the infra) loads nothing else through this module.
  */
+import type { FunctionName } from '../lambda/permissions.js';
 
 /** CloudWatch namespace of every handler's metrics, unless POWERTOOLS_METRICS_NAMESPACE names another. */
 export const METRICS_NAMESPACE = 'CognitoRewind';
@@ -15,13 +16,11 @@ export const METRIC_DIMENSIONS = {
   poolId: 'PoolId',
 } as const;
 
-export type HandlerName = 'capture' | 'snapshot' | 'archive' | 'reconcile';
-
 /**
  * The `service` dimension's value per handler, unless POWERTOOLS_SERVICE_NAME gives the function
  * another (then that value is the dimension's, for every metric of the function).
  */
-export const HANDLER_SERVICE_NAMES: Readonly<Record<HandlerName, string>> = {
+export const HANDLER_SERVICE_NAMES: Readonly<Record<FunctionName, string>> = {
   capture: 'cognito-rewind-capture',
   snapshot: 'cognito-rewind-snapshot',
   archive: 'cognito-rewind-archive',
@@ -90,4 +89,4 @@ export const HANDLER_METRICS = {
     /** The same count for one pool (its reconcile read something in this invocation). */
     PoolDriftRecords: perPool('DriftRecords'),
   },
-} as const satisfies Record<HandlerName, Record<string, MetricDefinition>>;
+} as const satisfies Record<FunctionName, Record<string, MetricDefinition>>;

@@ -1,8 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { FunctionName } from '../lambda/permissions.js';
 import {
   HANDLER_SERVICE_NAMES,
-  type HandlerName,
   METRIC_DIMENSIONS,
   METRICS_NAMESPACE,
   type MetricDefinition,
@@ -12,16 +12,16 @@ export { METRICS_NAMESPACE };
 
 // Powertools prefers a constructor option over its environment variable, so the defaults below are
 // given only when the variable is absent: a deployment can still rename the service or namespace.
-const serviceName = (handler: HandlerName) =>
+const serviceName = (handler: FunctionName) =>
   process.env.POWERTOOLS_SERVICE_NAME ?? HANDLER_SERVICE_NAMES[handler];
 
 /** The logger a handler makes when it is given none (level from POWERTOOLS_LOG_LEVEL, default INFO). */
-export function defaultLogger(handler: HandlerName): Logger {
+export function defaultLogger(handler: FunctionName): Logger {
   return new Logger({ serviceName: serviceName(handler) });
 }
 
 /** The metrics a handler makes when it is given none: EMF lines on stdout, which CloudWatch parses. */
-export function defaultMetrics(handler: HandlerName): Metrics {
+export function defaultMetrics(handler: FunctionName): Metrics {
   return new Metrics({
     namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE,
     serviceName: serviceName(handler),
