@@ -73,13 +73,21 @@ export {
   type ScanProgress,
 } from './cognito/readPoolState.js';
 // Configuration: flags, REWIND_* variables and the Lambda environment to a StoreConfig
+export {
+  type Deployment,
+  type DeploymentSetting,
+  parseDeployment,
+  withDeployment,
+} from './config/deployment.js';
 export { DEPLOYMENT_OUTPUTS, type DeploymentOutput } from './config/deploymentOutputs.js';
 export {
   lambdaStoreConfig,
+  parseSetting,
   parseStoreConfig,
   readSetting,
   requireSetting,
   type SettingValue,
+  settingsFromFlags,
   storeConfigFromFlags,
 } from './config/parseStoreConfig.js';
 export {

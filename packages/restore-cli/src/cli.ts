@@ -32,8 +32,12 @@ function buildProgram(ctx: CommandContext): Command {
     .configureOutput({ writeOut: (s) => ctx.io.out(s.trimEnd()), writeErr: (s) => ctx.io.err(s.trimEnd()) })
     .showSuggestionAfterError();
 
+  // Required, but checked by the command: a --deployment that keeps one pool gives it.
   const pool = () =>
-    new Option('--pool <id>', 'user pool id, e.g. us-east-1_AbCdEf123').makeOptionMandatory();
+    new Option(
+      '--pool <id>',
+      'user pool id, e.g. us-east-1_AbCdEf123 (required unless the --deployment keeps one pool)',
+    );
 
   const collect = (value: string, previous: string[] = []) => [...previous, value];
   // `--local` becomes the stack's store (and, for commands that call Cognito, its endpoint).

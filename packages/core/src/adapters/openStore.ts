@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { type EnvironmentVariables, hasOwnAccessKey } from '../config/settings.js';
 import type { AwsStoreConfig, DirectoryStoreConfig, StoreConfig } from '../config/storeConfig.js';
 import { LOCAL_STATE_FOLDER } from '../layout/storeLayout.js';
@@ -19,6 +20,11 @@ export interface OpenStoreOptions {
   readonly env?: EnvironmentVariables;
   /** This machine's clock; the AWS store corrects it by the services' time. @default the system clock */
   readonly clock?: Clock;
+  /**
+   * What signs the AWS store's requests: an assumed role's provider (`restore-cli --role-arn`).
+   * Not part of `StoreConfig`, which stays plain data. @default the SDK's chain
+   */
+  readonly credentials?: AwsCredentialIdentityProvider;
 }
 
 /**
@@ -34,6 +40,7 @@ export function openStore(config: StoreConfig, options: OpenStoreOptions = {}): 
   if (config.kind === 'directory') return openDirectoryStore(config, options);
   const onThisMachine = {
     ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
     hasAccessKey: hasOwnAccessKey(options.env ?? {}),
     localDir: resolve(options.cwd ?? '', LOCAL_STATE_FOLDER),
   };

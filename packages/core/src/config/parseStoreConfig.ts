@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { POSITION_LAG_MS } from '../clock/serviceClock.js';
 import { ConfigError, InvalidInputError } from '../errors.js';
 import { isPoolId } from '../model/poolId.js';
+import { type Deployment, withDeployment } from './deployment.js';
 import {
   type EnvironmentVariables,
   type FlagSetting,
@@ -20,6 +21,8 @@ import type { AwsLocation, AwsStoreConfig, StoreConfig } from './storeConfig.js'
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const TABLE = /^[A-Za-z0-9_.-]{3,255}$/;
 const REGION = /^[a-z0-9-]{2,32}$/;
+/** An IAM role in any partition (aws, aws-cn, aws-us-gov…), its path allowed: what STS AssumeRole takes. */
+const ROLE_ARN = /^arn:aws[-a-z]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 
 const httpUrl = z.string().superRefine((value, ctx) => {
   let url: URL;
@@ -70,6 +73,8 @@ const poolIds = z.string().transform((value, ctx) => {
 const VALUES = {
   // An empty name would quietly mean the working directory.
   store: z.string().min(1, 'names no directory'),
+  deployment: z.string().min(1, 'names no file'),
+  stack: z.string().min(1, 'names no stack'),
   bucket: z.string().regex(BUCKET, 'is not an S3 bucket name'),
   table: z.string().regex(TABLE, 'is not a DynamoDB table name'),
   prefix: z.string(),
@@ -77,6 +82,7 @@ const VALUES = {
   dynamodbEndpoint: httpUrl,
   kmsKeyId: z.string(),
   clockTolerance: toleranceMs,
+  roleArn: z.string().regex(ROLE_ARN, 'is not an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>)'),
   region: z.string().regex(REGION, 'is not an AWS region (e.g. eu-west-1)'),
   personalDataRetentionDays: days,
   cognitoEndpoint: httpUrl,
@@ -168,12 +174,25 @@ export function parseStoreConfig(given: GivenSettings): StoreConfig {
     : { kind: 'aws', ...location, table: tableName };
 }
 
-/** The CLI's store: its flags, and the `REWIND_*` variables for what they leave out. */
+/**
+ * The CLI's settings: its flags, the `REWIND_*` variables for what they leave out, and the outputs of
+ * the deployment they name (`--deployment`), read and parsed by the caller (`parseDeployment`).
+ */
+export function settingsFromFlags(
+  flags: { readonly [K in FlagSetting]?: string | undefined },
+  env: EnvironmentVariables = {},
+  deployment?: Deployment,
+): GivenSettings {
+  return withDeployment(fromFlags(flags, env), deployment);
+}
+
+/** The CLI's store: its flags, the `REWIND_*` variables for what they leave out, its deployment's outputs. */
 export function storeConfigFromFlags(
   flags: { readonly [K in FlagSetting]?: string | undefined },
   env: EnvironmentVariables = {},
+  deployment?: Deployment,
 ): StoreConfig {
-  return parseStoreConfig(fromFlags(flags, env));
+  return parseStoreConfig(settingsFromFlags(flags, env, deployment));
 }
 
 /**

@@ -22,6 +22,8 @@ function thrown(fn: () => unknown): Error {
 /** For every setting: text it takes (and what it becomes), and text it refuses (and the problem named). */
 const SAMPLES: { readonly [K in SettingName]: { good: [string, unknown]; bad: [string, string][] } } = {
   store: { good: ['.rewind/store', '.rewind/store'], bad: [['', 'names no directory']] },
+  deployment: { good: ['rewind-outputs.json', 'rewind-outputs.json'], bad: [['', 'names no file']] },
+  stack: { good: ['RewindStack', 'RewindStack'], bad: [['', 'names no stack']] },
   bucket: {
     good: ['acme-backup', 'acme-backup'],
     bad: [
@@ -49,6 +51,17 @@ const SAMPLES: { readonly [K in SettingName]: { good: [string, unknown]; bad: [s
       ['300', "is not a number of seconds above 0 and under 300 (the change log's position lag)"],
       ['2m', 'is not a number of seconds above 0'],
       ['0', 'is not a number of seconds above 0'],
+    ],
+  },
+  roleArn: {
+    good: [
+      'arn:aws-us-gov:iam::123456789012:role/ops/rewind-restore',
+      'arn:aws-us-gov:iam::123456789012:role/ops/rewind-restore',
+    ],
+    bad: [
+      ['arn:aws:iam::1234:role/rewind', 'is not an IAM role ARN'],
+      ['arn:aws:iam::123456789012:user/alice', 'is not an IAM role ARN'],
+      ['rewind-restore', 'is not an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>)'],
     ],
   },
   region: { good: ['eu-west-1', 'eu-west-1'], bad: [['EU West', 'is not an AWS region (e.g. eu-west-1)']] },

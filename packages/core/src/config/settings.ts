@@ -5,6 +5,10 @@
  */
 export const SETTINGS = {
   store: { flag: '--store', variable: 'REWIND_STORE' },
+  /** The outputs file `cdk deploy --outputs-file` wrote: the deployed store's names and its restore role. */
+  deployment: { flag: '--deployment', variable: 'REWIND_DEPLOYMENT' },
+  /** Which stack of that file, when it holds several Cognito Rewind deployments. */
+  stack: { flag: '--stack', variable: 'REWIND_STACK' },
   bucket: { flag: '--bucket', variable: 'REWIND_BUCKET' },
   table: { flag: '--table', variable: 'REWIND_TABLE' },
   prefix: { flag: '--prefix', variable: 'REWIND_PREFIX' },
@@ -12,6 +16,8 @@ export const SETTINGS = {
   dynamodbEndpoint: { flag: '--dynamodb-endpoint', variable: 'REWIND_DYNAMODB_ENDPOINT' },
   kmsKeyId: { flag: '--kms-key-id', variable: 'REWIND_KMS_KEY_ID' },
   clockTolerance: { flag: '--clock-tolerance', variable: 'REWIND_CLOCK_TOLERANCE_SECONDS' },
+  /** The IAM role every AWS call of a command is made as (STS AssumeRole); default: the SDK's chain. */
+  roleArn: { flag: '--role-arn', variable: 'REWIND_ROLE_ARN' },
   /** The Lambda functions' own region; the CLI leaves it to the SDK's chain. */
   region: { variable: 'AWS_REGION' },
   /** Days the event trail keeps callers' IPs and user agents (DynamoDB's TTL deletes them). */
@@ -77,7 +83,13 @@ export function fromEnvironment(env: EnvironmentVariables, names: readonly Setti
 }
 
 /** The settings that choose a kind of store. */
-const CHOOSES_KIND: readonly SettingName[] = ['store', 'bucket', 'table'];
+const CHOOSES_KIND: readonly SettingName[] = ['store', 'deployment', 'bucket', 'table'];
+
+/**
+ * What the environment no longer gives once the command line names a store: the kinds, and the stack,
+ * which means something only in the deployment file it was set beside.
+ */
+const GOES_WITH_KIND: readonly SettingName[] = [...CHOOSES_KIND, 'stack'];
 
 /**
  * The CLI's settings: its flags first; the variables fill what they leave out — except that a store
@@ -92,7 +104,7 @@ export function fromFlags(
   for (const name of FLAG_SETTINGS) {
     const value = flags[name];
     if (value !== undefined) given[name] = { value, from: SETTINGS[name].flag };
-    else if (!(named && CHOOSES_KIND.includes(name))) {
+    else if (!(named && GOES_WITH_KIND.includes(name))) {
       const fromEnv = fromVariable(env, name);
       if (fromEnv !== undefined) given[name] = fromEnv;
     }

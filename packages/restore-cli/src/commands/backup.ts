@@ -7,7 +7,7 @@ export type BackupOptions = PoolAccessOptions;
 
 /** `restore-cli backup`: a full read of the pool into a snapshot, plus reconcile records of what changed. */
 export async function backupCommand(options: BackupOptions, ctx: CommandContext): Promise<BackupResult> {
-  const { poolId, store, reader, close } = await openPoolAccess(options, ctx);
+  const { poolId, store, reader, close } = await openPoolAccess(options, ctx, 'backup');
   try {
     const bar = ctx.io.progress('backup');
     const result = await takeBackup(

@@ -15,7 +15,7 @@ export async function reconcileCommand(
   options: ReconcileOptions,
   ctx: CommandContext,
 ): Promise<ReconcileResult> {
-  const { poolId, store, reader, close } = await openPoolAccess(options, ctx);
+  const { poolId, store, reader, close } = await openPoolAccess(options, ctx, 'reconcile');
   try {
     const { checkpoints } = store;
     if (checkpoints === undefined)

@@ -20,7 +20,7 @@ import { parseEndpoint, regionFor } from '../io/options.js';
 import { renderPlan } from '../io/planView.js';
 import { HeldChangeLog } from '../store/heldChangeLog.js';
 import { RecordingChangeLog } from '../store/recordingChangeLog.js';
-import { chooseStore } from '../store/storeOptions.js';
+import { chooseAccess, poolOf, storeCredentials } from '../store/storeAccess.js';
 import { storeDamageWarning } from './damageWarning.js';
 import { otherRestores } from './otherRestores.js';
 import { applyAndReport, archive } from './restoreApply.js';
@@ -44,17 +44,20 @@ export interface RestoreOutcome {
  */
 export async function restoreCommand(raw: RestoreOptions, ctx: CommandContext): Promise<RestoreOutcome> {
   const options = parseRestoreOptions(raw);
-  const request = restoreRequest(raw, options, ctx);
+  const access = chooseAccess(raw, ctx, 'restore');
+  const request = restoreRequest({ ...raw, pool: poolOf(raw.pool, access, ctx) }, options, ctx);
+  // Store and Cognito alike as the restore role, when there is one.
+  const credentials = storeCredentials(access);
   const store = await openReadyStore(
-    chooseStore(raw, ctx.env),
-    { mustExist: true, ...ctx },
+    access.config,
+    { mustExist: true, ...ctx, ...credentials },
     request.sourcePoolId,
   );
   const endpoint = parseEndpoint(raw.endpoint ?? ctx.env.COGNITO_ENDPOINT);
   const region = regionFor(raw.targetPool ?? request.sourcePoolId, raw.region, ctx.env);
   // Reads retry throttling themselves; writes hand it back so the rate limiter can slow that category.
-  const readClient = createCognitoClient({ endpoint, region });
-  const writeClient = createCognitoClient({ endpoint, region, throttlingMaxAttempts: 1 });
+  const readClient = createCognitoClient({ endpoint, region, ...credentials });
+  const writeClient = createCognitoClient({ endpoint, region, throttlingMaxAttempts: 1, ...credentials });
   const reader = new AwsCognitoReader(readClient);
   const writer = new AwsCognitoWriter(writeClient);
   const journal = new FileRestoreJournal(journalFile(store.localDir, request));

@@ -11,7 +11,8 @@ import type { StoreOptions } from '../store/storeOptions.js';
 
 /** The options as commander hands them over. */
 export interface RestoreOptions extends StoreOptions {
-  pool: string;
+  /** Required unless the --deployment keeps one pool. */
+  pool?: string;
   at?: string;
   endpoint?: string;
   region?: string;

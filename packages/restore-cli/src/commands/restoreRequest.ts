@@ -10,7 +10,7 @@ import type { ParsedRestoreOptions, RestoreOptions } from './restoreOptions.js';
 
 /** Everything the restore is asked, checked: a bad pool id or time is exit 2 before any read. */
 export function restoreRequest(
-  raw: RestoreOptions,
+  raw: RestoreOptions & { pool: string },
   options: ParsedRestoreOptions,
   ctx: CommandContext,
 ): RestoreRequest & { createPool?: string } {

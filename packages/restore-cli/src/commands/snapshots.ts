@@ -3,11 +3,12 @@ import { openReadyStore } from '@cognito-rewind/core/adapters';
 import Table from 'cli-table3';
 import type { CommandContext } from '../io/commandContext.js';
 import { formatBytes } from '../io/format.js';
-import { parsePoolId } from '../io/options.js';
-import { chooseStore, type StoreOptions } from '../store/storeOptions.js';
+import { chooseAccess, poolOf, storeCredentials } from '../store/storeAccess.js';
+import type { StoreOptions } from '../store/storeOptions.js';
 
 export interface SnapshotsOptions extends StoreOptions {
-  pool: string;
+  /** Required unless the --deployment keeps one pool. */
+  pool?: string;
   json?: boolean;
 }
 
@@ -16,8 +17,13 @@ export async function snapshotsCommand(
   options: SnapshotsOptions,
   ctx: CommandContext,
 ): Promise<SnapshotManifest[]> {
-  const poolId = parsePoolId(options.pool);
-  const store = await openReadyStore(chooseStore(options, ctx.env), { mustExist: true, ...ctx }, poolId);
+  const access = chooseAccess(options, ctx, 'snapshots');
+  const poolId = poolOf(options.pool, access, ctx);
+  const store = await openReadyStore(
+    access.config,
+    { mustExist: true, ...ctx, ...storeCredentials(access) },
+    poolId,
+  );
   const { manifests, unreadable } = await store.snapshots.survey(poolId).finally(() => store.close());
   if (manifests.length === 0 && unreadable[0] !== undefined) throw unreadable[0];
   if (manifests.length === 0) throw new UnknownPoolError(poolId);

@@ -11,23 +11,29 @@ import {
 } from '@cognito-rewind/core';
 import { openReadyStore } from '@cognito-rewind/core/adapters';
 import type { CommandContext } from '../io/commandContext.js';
-import { parsePoolId } from '../io/options.js';
 import { parseAt } from '../io/parseTime.js';
-import { chooseStore, type StoreOptions } from '../store/storeOptions.js';
+import { chooseAccess, poolOf, storeCredentials } from '../store/storeAccess.js';
+import type { StoreOptions } from '../store/storeOptions.js';
 import { storeDamageWarning } from './damageWarning.js';
 import { BUCKET_ALONE } from './verify.js';
 
 export interface StateOptions extends StoreOptions {
-  pool: string;
+  /** Required unless the --deployment keeps one pool. */
+  pool?: string;
   at: string;
   out?: string;
 }
 
 /** `restore-cli state`: the canonical pool state at a time, as JSON on stdout or in a file. */
 export async function stateCommand(options: StateOptions, ctx: CommandContext): Promise<PoolStateDocument> {
-  const poolId = parsePoolId(options.pool);
+  const access = chooseAccess(options, ctx, 'state');
+  const poolId = poolOf(options.pool, access, ctx);
   const at = parseAt(options.at, ctx.clock.now());
-  const store = await openReadyStore(chooseStore(options, ctx.env), { mustExist: true, ...ctx }, poolId);
+  const store = await openReadyStore(
+    access.config,
+    { mustExist: true, ...ctx, ...storeCredentials(access) },
+    poolId,
+  );
   const out = options.out === undefined ? undefined : resolve(ctx.cwd, options.out);
   if (out !== undefined && !existsSync(dirname(out)))
     throw new InvalidInputError(`--out ${options.out}: directory ${dirname(out)} does not exist`);

@@ -2,12 +2,13 @@ import { SegmentChangeLog, type VerifyReport, verifyPool } from '@cognito-rewind
 import { openReadyStore } from '@cognito-rewind/core/adapters';
 import { DirectoryChangeLog } from '@cognito-rewind/core/adapters/local';
 import type { CommandContext } from '../io/commandContext.js';
-import { parsePoolId } from '../io/options.js';
-import { chooseStore, type StoreOptions } from '../store/storeOptions.js';
+import { chooseAccess, poolOf, storeCredentials } from '../store/storeAccess.js';
+import type { StoreOptions } from '../store/storeOptions.js';
 import { rememberVerify } from './damageWarning.js';
 
 export interface VerifyOptions extends StoreOptions {
-  pool: string;
+  /** Required unless the --deployment keeps one pool. */
+  pool?: string;
   json?: boolean;
 }
 
@@ -16,9 +17,13 @@ export interface VerifyOptions extends StoreOptions {
  * checked and every break found. The caller exits 1 when there is one.
  */
 export async function verifyCommand(options: VerifyOptions, ctx: CommandContext): Promise<VerifyReport> {
-  const poolId = parsePoolId(options.pool);
-  const choice = chooseStore(options, ctx.env);
-  const store = await openReadyStore(choice, { mustExist: true, ...ctx }, poolId);
+  const access = chooseAccess(options, ctx, 'verify');
+  const poolId = poolOf(options.pool, access, ctx);
+  const store = await openReadyStore(
+    access.config,
+    { mustExist: true, ...ctx, ...storeCredentials(access) },
+    poolId,
+  );
   try {
     // The bucket alone has no table to hold its segments against: they are the log being checked.
     const segments =

@@ -1,11 +1,17 @@
 import {
+  type Deployment,
+  type EnvironmentVariables,
   FLAG_SETTINGS,
   type FlagSetting,
+  fromFlags,
+  type GivenSettings,
+  parseStoreConfig,
   SETTINGS,
   type StoreConfig,
-  storeConfigFromFlags,
+  settingsFromFlags,
 } from '@cognito-rewind/core';
 import { type Command, Option } from 'commander';
+import { readDeployment } from './deploymentFile.js';
 
 /**
  * Where a command's backups live, as its flags give it: a directory, or the AWS store (a bucket and a
@@ -24,6 +30,11 @@ export const STORE_ENV = Object.fromEntries(FLAG_SETTINGS.map((name) => [name, S
 /** Each store option's argument and help. */
 const HELP: { readonly [K in FlagSetting]: readonly [argument: string, description: string] } = {
   store: ['<dir>', 'directory holding snapshots and the change log'],
+  deployment: [
+    '<file>',
+    'AWS store: the outputs file `cdk deploy --outputs-file` wrote; gives the bucket, table, prefix, KMS key, region and restore role (flags override them)',
+  ],
+  stack: ['<name>', 'the stack of the --deployment file, when it holds several Cognito Rewind deployments'],
   bucket: ['<name>', 'AWS store: the S3 bucket of snapshots and delta segments'],
   table: ['<name>', 'AWS store: the DynamoDB change log table (omit to read the bucket alone)'],
   prefix: ['<prefix>', 'AWS store: key prefix inside the bucket'],
@@ -36,6 +47,10 @@ const HELP: { readonly [K in FlagSetting]: readonly [argument: string, descripti
   clockTolerance: [
     '<seconds>',
     "AWS store: how far from AWS's time (told by its answers) the times written may be before writing is refused (default 120)",
+  ],
+  roleArn: [
+    '<arn>',
+    "assume this IAM role for every AWS call (S3, DynamoDB, Cognito); default: the --deployment's restore role, else the SDK's credential chain (AWS_PROFILE…)",
   ],
 };
 
@@ -57,9 +72,26 @@ export function addStoreOptions(command: Command): Command {
 }
 
 /**
- * Exactly one store: `--store`, or `--bucket` (with `--table` unless reading the bucket alone), the
- * `REWIND_*` variables filling what the command line leaves out — core's one configuration parser.
+ * Every store setting: the flags, the `REWIND_*` variables for what they leave out, and the outputs of
+ * the deployment they name (its file read against `cwd`) — core's one configuration parser.
  */
-export function chooseStore(given: StoreOptions, env: NodeJS.ProcessEnv = {}): StoreConfig {
-  return storeConfigFromFlags(given, env);
+export function storeSettings(
+  given: StoreOptions,
+  env: EnvironmentVariables = {},
+  cwd = '',
+): { settings: GivenSettings; deployment?: Deployment } {
+  const deployment = readDeployment(fromFlags(given, env), cwd);
+  return {
+    settings: settingsFromFlags(given, env, deployment),
+    ...(deployment === undefined ? {} : { deployment }),
+  };
+}
+
+/**
+ * Exactly one store: `--store`, or `--deployment` (a deployed stack's outputs), or `--bucket` (with
+ * `--table` unless reading the bucket alone), the `REWIND_*` variables filling what the command line
+ * leaves out. With its role: `chooseAccess`.
+ */
+export function chooseStore(given: StoreOptions, env: EnvironmentVariables = {}, cwd = ''): StoreConfig {
+  return parseStoreConfig(storeSettings(given, env, cwd).settings);
 }

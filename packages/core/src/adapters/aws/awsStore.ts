@@ -59,12 +59,12 @@ const sse = (kmsKeyId: string | undefined) => (kmsKeyId === undefined ? {} : { s
 /**
  * The S3 bucket and DynamoDB table wired as every part of the system uses them — the CLI, the Lambda
  * handlers and the local stack alike: snapshots with the table's catalog, the change log with the
- * bucket for oversized records, checkpoints and the event trail in the same table. Credentials come
- * from the SDK's chain (placeholders on loopback: `awsStoreClients`).
+ * bucket for oversized records, checkpoints and the event trail in the same table. Credentials are
+ * those given, else the SDK's chain (placeholders on loopback: `awsStoreClients`).
  */
 export function openAwsStore(config: Omit<AwsStoreConfig, 'kind'> & AwsOpenOptions): AwsStore {
   const s3 = storeS3Client(config, config);
-  const dynamo = storeDynamoClients(config);
+  const dynamo = storeDynamoClients(config, config);
   const blobs = new S3BlobStore(s3, {
     bucket: config.bucket,
     ...(config.prefix === undefined ? {} : { prefix: config.prefix }),

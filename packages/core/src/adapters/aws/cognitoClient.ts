@@ -1,4 +1,5 @@
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { isLoopbackEndpoint, LOCAL_CREDENTIALS } from './loopback.js';
 import { CognitoRetryStrategy, type RetryOptions } from './retryStrategy.js';
 
@@ -13,8 +14,11 @@ export interface CognitoClientOptions extends RetryOptions {
   readonly endpoint?: string;
   /** @default 'us-east-1' for a custom endpoint, else the SDK's own region resolution */
   readonly region?: string;
-  /** @default placeholder credentials for a loopback endpoint, else the SDK's default provider chain */
-  readonly credentials?: CognitoCredentials;
+  /**
+   * Fixed keys, or a provider (an assumed role's, `fromTemporaryCredentials`) asked before each
+   * request. @default placeholder credentials for a loopback endpoint, else the SDK's default chain
+   */
+  readonly credentials?: CognitoCredentials | AwsCredentialIdentityProvider;
   /** Time allowed to open a TCP connection (ms). @default 5000 */
   readonly connectionTimeoutMs?: number;
   /** Time allowed for a whole response (ms). @default 30000 */

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { isLoopbackEndpoint, LOCAL_CREDENTIALS } from './loopback.js';
 
 export interface DynamoCredentials {
@@ -13,8 +14,11 @@ export interface DynamoClientOptions {
   readonly endpoint?: string;
   /** @default 'us-east-1' for a custom endpoint, else the SDK's own region resolution */
   readonly region?: string;
-  /** @default placeholder credentials for a loopback endpoint, else the SDK's default provider chain */
-  readonly credentials?: DynamoCredentials;
+  /**
+   * Fixed keys, or a provider (an assumed role's).
+   * @default placeholder credentials for a loopback endpoint, else the SDK's default provider chain
+   */
+  readonly credentials?: DynamoCredentials | AwsCredentialIdentityProvider;
 }
 
 export interface DynamoClients {

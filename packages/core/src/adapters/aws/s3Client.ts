@@ -1,4 +1,5 @@
 import { S3Client } from '@aws-sdk/client-s3';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
 
 export interface S3Credentials {
   readonly accessKeyId: string;
@@ -11,8 +12,8 @@ export interface S3ClientOptions {
   readonly endpoint?: string;
   /** @default 'us-east-1' for a custom endpoint, else the SDK's own region resolution */
   readonly region?: string;
-  /** @default the SDK's default credential provider chain */
-  readonly credentials?: S3Credentials;
+  /** Fixed keys, or a provider (an assumed role's). @default the SDK's default credential provider chain */
+  readonly credentials?: S3Credentials | AwsCredentialIdentityProvider;
 }
 
 /**
