@@ -10,7 +10,7 @@ import { EXIT, exec } from '../src/cli.js';
 import { createDemoPool, mutateDemoPool } from '../src/demo/demoPool.js';
 import { RecordingIoHost } from '../src/io/ioHost.js';
 import { STS_ENDPOINT_ENV } from '../src/store/restoreRole.js';
-import { type RecordingProxy, startRecordingProxy } from './recordingProxy.testing.js';
+import { type SigningProxy, startSigningProxy } from './signingProxy.testing.js';
 import { type StsStandIn, startStsStandIn } from './stsStandIn.testing.js';
 
 /**
@@ -25,7 +25,7 @@ let local: Awaited<ReturnType<typeof startCognitoLocal>>;
 let dynalite: Awaited<ReturnType<typeof startDynalite>>;
 let s3rver: Awaited<ReturnType<typeof startS3rver>>;
 let sts: StsStandIn;
-let proxies: { s3: RecordingProxy; dynamodb: RecordingProxy; cognito: RecordingProxy };
+let proxies: { s3: SigningProxy; dynamodb: SigningProxy; cognito: SigningProxy };
 let cognito: CognitoIdentityProviderClient;
 let poolId: string;
 let firstAt: string;
@@ -73,9 +73,9 @@ beforeAll(async () => {
     }),
   ]);
   const [s3, dynamodb, cognitoProxy] = await Promise.all([
-    startRecordingProxy(s3rver.endpoint),
-    startRecordingProxy(dynalite.endpoint),
-    startRecordingProxy(local.endpoint),
+    startSigningProxy(s3rver.endpoint),
+    startSigningProxy(dynalite.endpoint),
+    startSigningProxy(local.endpoint),
   ]);
   proxies = { s3, dynamodb, cognito: cognitoProxy };
   cognito = createCognitoClient({ endpoint: local.endpoint, region: 'us-east-1' });

@@ -6,9 +6,10 @@ import type { AddressInfo } from 'node:net';
  * A loopback proxy in front of a local server (s3rver, dynalite, cognito-local) that records who
  * signed each request: the access key in its Authorization header and its session token. Headers are
  * passed on untouched (Host included), so s3rver still checks the signature the client made.
+ * (The testkit's `startRecordingProxy` names each request's IAM action; this one, its signer.)
  */
 
-export interface RecordedRequest {
+export interface SignedRequest {
   readonly method: string;
   readonly path: string;
   /** `X-Amz-Target` of a JSON-protocol call (DynamoDB, Cognito): the operation. */
@@ -19,20 +20,20 @@ export interface RecordedRequest {
   readonly status?: number;
 }
 
-export interface RecordingProxy {
+export interface SigningProxy {
   readonly endpoint: string;
-  readonly requests: RecordedRequest[];
+  readonly requests: SignedRequest[];
   stop(): Promise<void>;
 }
 
-export async function startRecordingProxy(target: string): Promise<RecordingProxy> {
+export async function startSigningProxy(target: string): Promise<SigningProxy> {
   const upstream = new URL(target);
-  const requests: RecordedRequest[] = [];
+  const requests: SignedRequest[] = [];
   const server = createServer((incoming, outgoing) => {
     const authorization = incoming.headers.authorization ?? '';
     const token = incoming.headers['x-amz-security-token'];
     const target = incoming.headers['x-amz-target'];
-    const recorded: { -readonly [K in keyof RecordedRequest]: RecordedRequest[K] } = {
+    const recorded: { -readonly [K in keyof SignedRequest]: SignedRequest[K] } = {
       method: incoming.method ?? '',
       path: incoming.url ?? '',
       credential: /Credential=([^,\s]+)/.exec(authorization)?.[1] ?? '',
