@@ -14,12 +14,16 @@ export {
 export { BackupBucket, type BackupBucketProps, backupKeyPrefix } from './constructs/backupBucket.js';
 export { CAPTURE_PACING, Capture, type CaptureProps } from './constructs/capture.js';
 export { changeLogTable } from './constructs/changeLogTable.js';
-export { CognitoRewind, type CognitoRewindProps, type RewindPermissions } from './constructs/cognitoRewind.js';
+export {
+  CognitoRewind,
+  type CognitoRewindProps,
+  type RewindPermissions,
+} from './constructs/cognitoRewind.js';
 export { Monitoring, type MonitoringProps } from './constructs/monitoring.js';
 export { POOL_METRICS, poolMetric } from './constructs/poolMetrics.js';
 export { replicaBucketName, replicationRoleName } from './constructs/replication.js';
 export { RestoreRole, type RestoreRoleProps } from './constructs/restoreRole.js';
-export { POWERTOOLS_NAMESPACE, RewindFunction, serviceName } from './constructs/rewindFunction.js';
+export { RewindFunction, type RewindFunctionProps } from './constructs/rewindFunction.js';
 export type { StoreRefs } from './constructs/storeRefs.js';
 export { REWIND_PERMISSIONS } from './permissions.js';
 export { type BuildOptions, buildRewind, type RewindStacks } from './rewindApp.js';

@@ -3,6 +3,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { RewindConfig } from './config/rewindConfig.js';
 import type { RewindPermissions } from './constructs/cognitoRewind.js';
 import { replicaBucketName } from './constructs/replication.js';
+import { storeNames } from './constructs/storeNames.js';
 import { acknowledgeNagFindings } from './nag/acknowledgements.js';
 import { REWIND_PERMISSIONS } from './permissions.js';
 import { AppStack } from './stacks/appStack.js';
@@ -30,7 +31,10 @@ export interface BuildOptions {
  * and `<name>` (everything else, with the outputs restore-cli reads).
  */
 export function buildRewind(app: App, config: RewindConfig, options: BuildOptions = {}): RewindStacks {
-  const env = (region: string): Environment => ({ region, ...(config.account === undefined ? {} : { account: config.account }) });
+  const env = (region: string): Environment => ({
+    region,
+    ...(config.account === undefined ? {} : { account: config.account }),
+  });
   const replica =
     config.drRegion === undefined
       ? undefined
@@ -47,11 +51,10 @@ export function buildRewind(app: App, config: RewindConfig, options: BuildOption
     description: 'Cognito Rewind: the backup bucket and the change log table (retained)',
     terminationProtection: true,
   });
-  if (replica !== undefined) store.addDependency(replica);
+  if (replica !== undefined) store.addStackDependency(replica);
   const main = new AppStack(app, config.name, {
     env: env(config.region),
     config,
-    store: { bucket: store.bucket, table: store.table, key: store.key },
     permissions: options.permissions ?? REWIND_PERMISSIONS,
     description: 'Cognito Rewind: capture, snapshots, archive, reconcile, restore role and alarms',
     ...(options.bundleDir === undefined ? {} : { bundleDir: options.bundleDir }),
@@ -59,18 +62,20 @@ export function buildRewind(app: App, config: RewindConfig, options: BuildOption
       ? {}
       : {
           replication: {
-            sourceBucket: store.bucket.bucketName,
+            sourceBucket: storeNames(config).bucketName,
             destinationBucket: replicaBucketName(config, config.drRegion),
             ruleId: 'backup-to-dr',
           },
         }),
   });
+  // Deployed after the store it names (no export ties them: see storeNames).
+  main.addStackDependency(store);
   const stacks = { store, app: main, ...(replica === undefined ? {} : { replica }) };
   for (const stack of Object.values(stacks)) {
     Tags.of(stack).add('application', 'cognito-rewind');
     Tags.of(stack).add('cognito-rewind:deployment', config.name);
-    acknowledgeNagFindings(stack, config);
   }
+  acknowledgeNagFindings({ store, app: main }, config);
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
   return stacks;
 }

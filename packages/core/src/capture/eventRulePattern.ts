@@ -10,7 +10,10 @@ export interface EventRulePattern {
     eventSource: string[];
     eventName: string[];
     /** With pools: calls naming one of them, or naming no pool (public calls, hosted UI). */
-    $or?: [{ requestParameters: { userPoolId: string[] } }, { requestParameters: { userPoolId: [{ exists: false }] } }];
+    $or?: [
+      { requestParameters: { userPoolId: string[] } },
+      { requestParameters: { userPoolId: [{ exists: false }] } },
+    ];
   };
 }
 
@@ -36,7 +39,8 @@ export function eventRulePattern(
     eventName: [...names].sort(),
   };
   if (pools !== undefined) {
-    if (pools.length === 0) throw new InvalidInputError('an event pattern for no pools would deliver nothing');
+    if (pools.length === 0)
+      throw new InvalidInputError('an event pattern for no pools would deliver nothing');
     detail.$or = [
       { requestParameters: { userPoolId: [...pools].sort() } },
       { requestParameters: { userPoolId: [{ exists: false }] } },

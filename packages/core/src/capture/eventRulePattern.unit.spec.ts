@@ -37,7 +37,8 @@ describe('eventRulePattern', () => {
     ]);
     const manyPools = Array.from({ length: 20 }, (_, i) => `eu-west-1_${String(i).padStart(9, '0')}`);
     const patterns = eventRulePatterns(EVENT_PATTERN_MAX_CHARS, { pools: manyPools });
-    for (const pattern of patterns) expect(JSON.stringify(pattern).length).toBeLessThanOrEqual(EVENT_PATTERN_MAX_CHARS);
+    for (const pattern of patterns)
+      expect(JSON.stringify(pattern).length).toBeLessThanOrEqual(EVENT_PATTERN_MAX_CHARS);
     expect(patterns.flatMap((pattern) => pattern.detail.eventName)).toEqual([...CATALOGUED_EVENT_NAMES]);
     expect(() => eventRulePattern(CATALOGUED_EVENT_NAMES, [])).toThrow(/no pools/);
   });

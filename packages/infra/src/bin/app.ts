@@ -15,7 +15,9 @@ let text: string;
 try {
   text = readFileSync(file, 'utf8');
 } catch {
-  console.error(`no configuration at ${file}: copy rewind.config.example.json to rewind.config.json and edit it, or pass -c config=<file>`);
+  console.error(
+    `no configuration at ${file}: copy rewind.config.example.json to rewind.config.json and edit it, or pass -c config=<file>`,
+  );
   process.exit(2);
 }
 try {

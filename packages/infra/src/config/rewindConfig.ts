@@ -11,7 +11,8 @@ const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 const ACCOUNT = /^\d{12}$/;
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):(\d{12}):key\/[0-9a-f-]{36}$/;
 const TRAIL_ARN = /^arn:aws[a-z-]*:cloudtrail:[a-z0-9-]+:\d{12}:trail\/[\w.-]{3,128}$/;
-const PRINCIPAL_ARN = /^arn:aws[a-z-]*:(iam|sts)::\d{12}:(root|role\/[\w+=,.@/-]+|user\/[\w+=,.@/-]+|assumed-role\/[\w+=,.@/-]+)$/;
+const PRINCIPAL_ARN =
+  /^arn:aws[a-z-]*:(iam|sts)::\d{12}:(root|role\/[\w+=,.@/-]+|user\/[\w+=,.@/-]+|assumed-role\/[\w+=,.@/-]+)$/;
 /** Cognito user pool ids: `<region>_<9 alphanumerics>`. */
 const POOL_ID = /^([a-z]{2}(?:-gov)?-[a-z]+-\d)_[0-9A-Za-z]+$/;
 /** CloudFormation stack names, and the prefix of every physical name made from it. */
@@ -73,7 +74,11 @@ const schedulesSchema = z
     /** Minutes between reconcile ticks; each pool runs when due, and the handler paces itself. */
     reconcileMinutes: minutes(1, 60).default(5),
     /** Hours between full reads of each pool. */
-    reconcileEveryHours: z.number().min(1).max(24 * 7).default(24),
+    reconcileEveryHours: z
+      .number()
+      .min(1)
+      .max(24 * 7)
+      .default(24),
   })
   .prefault({});
 
@@ -87,7 +92,11 @@ const alarmsSchema = z
      * Hours without any change record of a pool before it is suspicious (a broken trail or rule looks
      * like a quiet pool). 0 turns the alarm off, for pools that are legitimately quiet for days.
      */
-    maxQuietHours: z.number().min(0).max(24 * 90).default(48),
+    maxQuietHours: z
+      .number()
+      .min(0)
+      .max(24 * 90)
+      .default(48),
     /** Minutes the oldest queued event may wait before capture is lagging. */
     captureLagMinutes: minutes(1, 24 * 60).default(15),
     /** Drift records one reconcile of a pool may find before it alarms (events are being missed). */
@@ -126,7 +135,10 @@ const restoreRoleSchema = z
 export const rewindConfigSchema = z
   .strictObject({
     /** The stacks' names start with it, and so do the names it makes (roles, alarms, dashboard). */
-    name: z.string().regex(NAME, 'must start with a letter and hold only letters, digits and -').default('CognitoRewind'),
+    name: z
+      .string()
+      .regex(NAME, 'must start with a letter and hold only letters, digits and -')
+      .default('CognitoRewind'),
     /** @default the account of the credentials `cdk deploy` runs with */
     account: z.string().regex(ACCOUNT, 'is not a 12-digit AWS account id').optional(),
     region: z.string().regex(REGION, 'is not an AWS region name'),
@@ -136,7 +148,10 @@ export const rewindConfigSchema = z
     /** Key prefix inside the bucket. */
     prefix: z
       .string()
-      .regex(/^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/, 'must be a key prefix without leading or trailing /')
+      .regex(
+        /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/,
+        'must be a key prefix without leading or trailing /',
+      )
       .optional(),
     /** The customer managed key of the bucket, the table, the queues and the logs. @default AWS managed encryption */
     kmsKeyArn: z.string().regex(KMS_KEY_ARN, 'is not a KMS key ARN').optional(),
@@ -152,16 +167,24 @@ export const rewindConfigSchema = z
     restoreRole: restoreRoleSchema,
   })
   .superRefine((config, ctx) => {
-    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+    const issue = (path: (string | number)[], message: string) =>
+      ctx.addIssue({ code: 'custom', path, message });
     config.pools.forEach((pool, index) => {
       const poolRegion = POOL_ID.exec(pool)?.[1];
       if (poolRegion !== undefined && poolRegion !== config.region)
-        issue(['pools', index], `${pool} is in ${poolRegion}, not in the deployment's region ${config.region}`);
+        issue(
+          ['pools', index],
+          `${pool} is in ${poolRegion}, not in the deployment's region ${config.region}`,
+        );
     });
     if (new Set(config.pools).size !== config.pools.length) issue(['pools'], 'names a pool twice');
     if (config.drRegion !== undefined && config.drRegion === config.region)
-      issue(['drRegion'], `must differ from region (${config.region}): a copy in the same region is no DR copy`);
-    const keyRegion = (arn: string | undefined) => (arn === undefined ? undefined : KMS_KEY_ARN.exec(arn)?.[1]);
+      issue(
+        ['drRegion'],
+        `must differ from region (${config.region}): a copy in the same region is no DR copy`,
+      );
+    const keyRegion = (arn: string | undefined) =>
+      arn === undefined ? undefined : KMS_KEY_ARN.exec(arn)?.[1];
     if (config.kmsKeyArn !== undefined && keyRegion(config.kmsKeyArn) !== config.region)
       issue(['kmsKeyArn'], `must be a key in ${config.region}, the deployment's region`);
     if (config.drKmsKeyArn !== undefined) {
@@ -170,12 +193,21 @@ export const rewindConfigSchema = z
         issue(['drKmsKeyArn'], `must be a key in ${config.drRegion}, the DR region`);
     }
     if (config.kmsKeyArn !== undefined && config.drRegion !== undefined && config.drKmsKeyArn === undefined)
-      issue(['drKmsKeyArn'], 'is needed with kmsKeyArn and drRegion: replicas of KMS-encrypted objects need a key in the DR region');
+      issue(
+        ['drKmsKeyArn'],
+        'is needed with kmsKeyArn and drRegion: replicas of KMS-encrypted objects need a key in the DR region',
+      );
     if (config.retention.infrequentAccessAfterDays < 30 && config.retention.infrequentAccessAfterDays > 0)
-      issue(['retention', 'infrequentAccessAfterDays'], 'must be 30 or more (S3 moves objects to Standard-IA after 30 days at the earliest)');
+      issue(
+        ['retention', 'infrequentAccessAfterDays'],
+        'must be 30 or more (S3 moves objects to Standard-IA after 30 days at the earliest)',
+      );
     for (const key of ['snapshotsDays', 'segmentsDays'] as const) {
       if (config.objectLock !== undefined && config.retention[key] < config.objectLock.days)
-        issue(['retention', key], `is shorter than objectLock.days (${config.objectLock.days}): objects could not expire while locked`);
+        issue(
+          ['retention', key],
+          `is shorter than objectLock.days (${config.objectLock.days}): objects could not expire while locked`,
+        );
     }
   });
 
@@ -188,7 +220,12 @@ export class RewindConfigError extends Error {
 }
 
 const fieldName = (path: readonly PropertyKey[]): string =>
-  path.length === 0 ? 'the configuration' : path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('').replace(/^\./, '');
+  path.length === 0
+    ? 'the configuration'
+    : path
+        .map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`))
+        .join('')
+        .replace(/^\./, '');
 
 /** Checks a configuration; `source` names where it came from in the error. */
 export function parseRewindConfig(input: unknown, source = 'the configuration'): RewindConfig {

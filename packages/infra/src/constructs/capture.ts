@@ -51,6 +51,8 @@ export class Capture extends Construct {
   readonly rules: events.Rule[];
   readonly archives: events.Archive[];
   readonly trail: cloudtrail.Trail | undefined;
+  /** The created trail's log bucket. */
+  readonly trailBucket: s3.Bucket | undefined;
 
   constructor(scope: Construct, id: string, props: CaptureProps) {
     super(scope, id);
@@ -94,7 +96,13 @@ export class Capture extends Construct {
           retention: Duration.days(config.retention.eventArchiveDays),
         }),
     );
-    this.trail = config.trail === 'create' ? this.createTrail(config) : undefined;
+    if (config.trail === 'create') {
+      this.trailBucket = this.trailLogBucket(config);
+      this.trail = this.createTrail(this.trailBucket);
+    } else {
+      this.trailBucket = undefined;
+      this.trail = undefined;
+    }
   }
 
   /** Hands the queue to the capture function, batch failures reported record by record. */
@@ -113,8 +121,18 @@ export class Capture extends Construct {
    * A multi-Region trail of management write events (the first copy of management events is free),
    * log files validated, into its own bucket. CloudTrail hands EventBridge the same events.
    */
-  private createTrail(config: RewindConfig): cloudtrail.Trail {
-    const bucket = new s3.Bucket(this, 'TrailLogs', {
+  private createTrail(bucket: s3.Bucket): cloudtrail.Trail {
+    return new cloudtrail.Trail(this, 'Trail', {
+      bucket,
+      isMultiRegionTrail: true,
+      includeGlobalServiceEvents: true,
+      managementEvents: cloudtrail.ReadWriteType.WRITE_ONLY,
+      enableFileValidation: true,
+    });
+  }
+
+  private trailLogBucket(config: RewindConfig): s3.Bucket {
+    return new s3.Bucket(this, 'TrailLogs', {
       encryption: s3.BucketEncryption.S3_MANAGED,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
@@ -128,13 +146,6 @@ export class Capture extends Construct {
           noncurrentVersionExpiration: Duration.days(7),
         },
       ],
-    });
-    return new cloudtrail.Trail(this, 'Trail', {
-      bucket,
-      isMultiRegionTrail: true,
-      includeGlobalServiceEvents: true,
-      managementEvents: cloudtrail.ReadWriteType.WRITE_ONLY,
-      enableFileValidation: true,
     });
   }
 }

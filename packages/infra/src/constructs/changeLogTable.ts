@@ -10,7 +10,12 @@ import type { Construct } from 'constructs';
  * there, so the deployed table cannot drift from what the code reads. On-demand, point-in-time
  * recovery, deletion protection, retained when the stack goes, TTL on the trail's personal data.
  */
-export function changeLogTable(scope: Construct, id: string, key: kms.IKey | undefined): dynamodb.TableV2 {
+export function changeLogTable(
+  scope: Construct,
+  id: string,
+  key: kms.IKey | undefined,
+  tableName?: string,
+): dynamodb.TableV2 {
   const definition = changeLogTableDefinition('unused');
   const attribute = (name: string): dynamodb.Attribute => {
     const type = definition.AttributeDefinitions?.find((a) => a.AttributeName === name)?.AttributeType;
@@ -20,7 +25,8 @@ export function changeLogTable(scope: Construct, id: string, key: kms.IKey | und
   const keys = (schema: { AttributeName?: string; KeyType?: string }[] | undefined) => {
     const hash = schema?.find((k) => k.KeyType === 'HASH')?.AttributeName;
     const range = schema?.find((k) => k.KeyType === 'RANGE')?.AttributeName;
-    if (hash === undefined || range === undefined) throw new Error("core's change log key schema has no hash and range key");
+    if (hash === undefined || range === undefined)
+      throw new Error("core's change log key schema has no hash and range key");
     return { partitionKey: attribute(hash), sortKey: attribute(range) };
   };
   const projection = (type: string | undefined): dynamodb.ProjectionType => {
@@ -29,6 +35,7 @@ export function changeLogTable(scope: Construct, id: string, key: kms.IKey | und
     throw new Error(`core's change log table uses projection ${type}, which infra does not map`);
   };
   return new dynamodb.TableV2(scope, id, {
+    ...(tableName === undefined ? {} : { tableName }),
     ...keys(definition.KeySchema),
     billing: dynamodb.Billing.onDemand(),
     encryption:

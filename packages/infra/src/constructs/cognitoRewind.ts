@@ -56,7 +56,7 @@ export class CognitoRewind extends Construct {
     this.capture = new Capture(this, 'Capture', { config });
 
     const make = (name: FunctionName, timeout: Duration, memorySize: number, more: object = {}) =>
-      new RewindFunction(this, `${name[0]?.toUpperCase()}${name.slice(1)}`, {
+      new RewindFunction(this, `${name[0]?.toUpperCase()}${name.slice(1)}Function`, {
         name,
         config,
         store,
@@ -80,7 +80,9 @@ export class CognitoRewind extends Construct {
         description: `Runs the Cognito Rewind ${name} function`,
         schedule: events.Schedule.rate(Duration.minutes(every(config))),
         // A missed tick is made up by the next one: no retries piling onto a run still under way.
-        targets: [new targets.LambdaFunction(fn, { retryAttempts: 0, maxEventAge: Duration.minutes(every(config)) })],
+        targets: [
+          new targets.LambdaFunction(fn, { retryAttempts: 0, maxEventAge: Duration.minutes(every(config)) }),
+        ],
       });
       functions[name] = fn;
     }

@@ -1,5 +1,5 @@
-import type { ServicePermissions } from '@cognito-rewind/core/adapters/aws';
-import { Aws, Stack } from 'aws-cdk-lib';
+import { COGNITO_UNSCOPED_ACTIONS, type ServicePermissions } from '@cognito-rewind/core/adapters/aws';
+import { Aws, type Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { RewindConfig } from '../config/rewindConfig.js';
 import { backupKeyPrefix } from './backupBucket.js';
@@ -36,8 +36,14 @@ export function storeStatements(
 ): iam.PolicyStatement[] {
   const statements: iam.PolicyStatement[] = [];
   const sorted = (list: readonly string[]) => [...new Set(list)].sort();
-  if (actions.cognito.length > 0)
-    statements.push(new iam.PolicyStatement({ actions: sorted(actions.cognito), resources: [...pools] }));
+  const unscoped: readonly string[] = COGNITO_UNSCOPED_ACTIONS;
+  const scopedCognito = actions.cognito.filter((action) => !unscoped.includes(action));
+  const unscopedCognito = actions.cognito.filter((action) => unscoped.includes(action));
+  if (scopedCognito.length > 0)
+    statements.push(new iam.PolicyStatement({ actions: sorted(scopedCognito), resources: [...pools] }));
+  // DescribeUserPoolDomain names a domain, not a pool: IAM authorizes it on no narrower resource.
+  if (unscopedCognito.length > 0)
+    statements.push(new iam.PolicyStatement({ actions: sorted(unscopedCognito), resources: ['*'] }));
   if (actions.dynamodb.length > 0)
     statements.push(
       new iam.PolicyStatement({
@@ -50,14 +56,18 @@ export function storeStatements(
   const bucketActions = actions.s3.filter((action) => BUCKET_LEVEL.has(action));
   if (objectActions.length > 0)
     statements.push(
-      new iam.PolicyStatement({ actions: sorted(objectActions), resources: [store.bucket.arnForObjects(`${prefix}*`)] }),
+      new iam.PolicyStatement({
+        actions: sorted(objectActions),
+        resources: [store.bucket.arnForObjects(`${prefix}*`)],
+      }),
     );
   if (bucketActions.length > 0)
     statements.push(
       new iam.PolicyStatement({
         actions: sorted(bucketActions),
+        // No s3:prefix condition: S3 checks ListBucket for a HEAD or GET of a missing key too (to
+        // answer 404, not 403), and such a request carries no prefix. Every create-only put HEADs first.
         resources: [store.bucket.bucketArn],
-        conditions: { StringLike: { 's3:prefix': [`${prefix}*`] } },
       }),
     );
   if (store.key !== undefined && actions.kms.length > 0) {

@@ -33,9 +33,13 @@ export class Monitoring extends Construct {
     const { config } = props;
     const { alarms } = config;
     this.topic = new sns.Topic(this, 'Alarms', { displayName: `${config.name} alarms`, enforceSSL: true });
-    if (alarms.email !== undefined) this.topic.addSubscription(new subscriptions.EmailSubscription(alarms.email));
+    if (alarms.email !== undefined)
+      this.topic.addSubscription(new subscriptions.EmailSubscription(alarms.email));
     const action = new actions.SnsAction(this.topic);
-    const alarm = (alarmId: string, props: cloudwatch.CreateAlarmOptions & { metric: cloudwatch.IMetric }) => {
+    const alarm = (
+      alarmId: string,
+      props: cloudwatch.CreateAlarmOptions & { metric: cloudwatch.IMetric },
+    ) => {
       const made = new cloudwatch.Alarm(this, alarmId, {
         alarmName: `${config.name}-${alarmId}`,
         ...props,
@@ -58,7 +62,10 @@ export class Monitoring extends Construct {
       });
     }
     alarm('dead-letters', {
-      metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
+      metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period,
+        statistic: 'Maximum',
+      }),
       alarmDescription:
         'Events capture gave up on are waiting in the dead-letter queue: fix the cause, then redrive them (docs/deploying.md).',
       threshold: 1,
@@ -76,9 +83,22 @@ export class Monitoring extends Construct {
     });
     const hour = Duration.hours(1);
     for (const pool of config.pools) {
-      alarm(`snapshot-age-${pool}`, {
-        metric: poolMetric(POOL_METRICS.snapshotAge, pool, { period: hour, statistic: 'Maximum' }),
-        alarmDescription: `Pool ${pool} has had no new snapshot for ${alarms.maxSnapshotAgeHours} hours (or the snapshot function stopped reporting): the recovery point is at risk.`,
+      // A snapshot is written only when something changed: its age alone grows in a quiet pool. What
+      // puts the recovery point at risk is a change recorded after the newest snapshot that no
+      // snapshot has taken up for too long: the snapshot's age while the last change is younger.
+      const snapshotAge = poolMetric(POOL_METRICS.snapshotAge, pool, { period: hour, statistic: 'Maximum' });
+      const lastChangeAge = poolMetric(POOL_METRICS.lastChangeAge, pool, {
+        period: hour,
+        statistic: 'Maximum',
+      });
+      alarm(`snapshot-behind-${pool}`, {
+        metric: new cloudwatch.MathExpression({
+          expression: 'IF(change < snapshot, snapshot, 0)',
+          usingMetrics: { snapshot: snapshotAge, change: lastChangeAge },
+          period: hour,
+          label: `${pool}: age of the newest snapshot with changes after it (s)`,
+        }),
+        alarmDescription: `Pool ${pool} has changes no snapshot has taken up for ${alarms.maxSnapshotAgeHours} hours, or the snapshot function stopped reporting: the recovery point is at risk.`,
         threshold: alarms.maxSnapshotAgeHours * 3600,
         evaluationPeriods: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -159,20 +179,28 @@ export class Monitoring extends Construct {
       }),
       new cloudwatch.GraphWidget({
         title: 'Snapshot age per pool (s)',
-        left: config.pools.map((pool) => poolMetric(POOL_METRICS.snapshotAge, pool, { period: hour, statistic: 'Maximum', label: pool })),
+        left: config.pools.map((pool) =>
+          poolMetric(POOL_METRICS.snapshotAge, pool, { period: hour, statistic: 'Maximum', label: pool }),
+        ),
         width: 12,
       }),
       new cloudwatch.GraphWidget({
         title: 'Last change age per pool (s)',
-        left: config.pools.map((pool) => poolMetric(POOL_METRICS.lastChangeAge, pool, { period: hour, statistic: 'Maximum', label: pool })),
+        left: config.pools.map((pool) =>
+          poolMetric(POOL_METRICS.lastChangeAge, pool, { period: hour, statistic: 'Maximum', label: pool }),
+        ),
         width: 12,
       }),
       new cloudwatch.GraphWidget({
         title: 'Drift records per pool',
-        left: config.pools.map((pool) => poolMetric(POOL_METRICS.drift, pool, { period: hour, statistic: 'Sum', label: pool })),
+        left: config.pools.map((pool) =>
+          poolMetric(POOL_METRICS.drift, pool, { period: hour, statistic: 'Sum', label: pool }),
+        ),
         width: 12,
       }),
-      ...(latency === undefined ? [] : [new cloudwatch.GraphWidget({ title: 'Replication latency (s)', left: [latency], width: 12 })]),
+      ...(latency === undefined
+        ? []
+        : [new cloudwatch.GraphWidget({ title: 'Replication latency (s)', left: [latency], width: 12 })]),
     );
   }
 }

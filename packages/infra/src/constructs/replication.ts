@@ -47,7 +47,9 @@ export function replicationSetup(
     region: drRegion,
   });
   const destinationKey =
-    config.drKmsKeyArn === undefined ? undefined : kms.Key.fromKeyArn(scope, 'ReplicaKey', config.drKmsKeyArn);
+    config.drKmsKeyArn === undefined
+      ? undefined
+      : kms.Key.fromKeyArn(scope, 'ReplicaKey', config.drKmsKeyArn);
   const role = new iam.Role(scope, 'ReplicationRole', {
     roleName: replicationRoleName(config),
     assumedBy: new iam.ServicePrincipal('s3.amazonaws.com'),

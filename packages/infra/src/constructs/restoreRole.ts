@@ -46,6 +46,8 @@ export class RestoreRole extends Construct {
     for (const statement of storeStatements(stack, config, props.store, props.actions, pools))
       this.role.addToPolicy(statement);
     if (config.restoreRole.allowCreatePool)
-      this.role.addToPolicy(new iam.PolicyStatement({ actions: [...props.createPool], resources: [anyPool] }));
+      this.role.addToPolicy(
+        new iam.PolicyStatement({ actions: [...props.createPool], resources: [anyPool] }),
+      );
   }
 }

@@ -1,5 +1,7 @@
 import { SETTINGS } from '@cognito-rewind/core';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { HANDLER_SERVICE_NAMES, METRICS_NAMESPACE } from '@cognito-rewind/handlers';
+import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -20,10 +22,6 @@ export interface RewindFunctionProps {
   readonly environment?: Record<string, string>;
 }
 
-/** The metrics' namespace and each function's service name, fixed here so alarms can name them. */
-export const POWERTOOLS_NAMESPACE = 'CognitoRewind';
-export const serviceName = (name: FunctionName): string => `cognito-rewind-${name}`;
-
 /**
  * One of the four functions: the handlers' esbuild bundle (made locally, no Docker) on Node.js 22,
  * arm64, with its own role (granted by `grantFunction`), its own log group with a retention, and
@@ -40,7 +38,14 @@ export class RewindFunction extends Construct {
       // The handlers log no personal data (names are redacted) and no secrets: no key of its own.
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    // A role of its own with only its log group, not AWSLambdaBasicExecutionRole (logs anywhere).
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Cognito Rewind ${name} function`,
+    });
+    logGroup.grantWrite(role);
     this.fn = new lambda.Function(this, 'Function', {
+      role,
       description: `Cognito Rewind ${name}`,
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
@@ -60,8 +65,9 @@ export class RewindFunction extends Construct {
         ...(store.key === undefined ? {} : { [SETTINGS.kmsKeyId.variable]: store.key.keyArn }),
         [SETTINGS.poolIds.variable]: config.pools.join(','),
         [SETTINGS.personalDataRetentionDays.variable]: String(config.retention.personalDataDays),
-        POWERTOOLS_SERVICE_NAME: serviceName(name),
-        POWERTOOLS_METRICS_NAMESPACE: POWERTOOLS_NAMESPACE,
+        // The names the handlers' metric table gives: the alarms match these dimensions exactly.
+        POWERTOOLS_SERVICE_NAME: HANDLER_SERVICE_NAMES[name],
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         POWERTOOLS_LOG_LEVEL: 'INFO',
         // The bundles ship linked source maps: stack traces name the TypeScript sources.
         NODE_OPTIONS: '--enable-source-maps',

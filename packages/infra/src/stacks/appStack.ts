@@ -3,11 +3,13 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { RewindConfig } from '../config/rewindConfig.js';
 import { CognitoRewind, type RewindPermissions } from '../constructs/cognitoRewind.js';
+import { storeByName } from '../constructs/storeNames.js';
 import type { StoreRefs } from '../constructs/storeRefs.js';
 
 export interface AppStackProps extends StackProps {
   readonly config: RewindConfig;
-  readonly store: StoreRefs;
+  /** @default the store `StoreStack` makes for this configuration, found by its names */
+  readonly store?: StoreRefs;
   readonly permissions: RewindPermissions;
   readonly bundleDir?: string;
   readonly replication?: { sourceBucket: string; destinationBucket: string; ruleId: string };
@@ -22,7 +24,8 @@ export class AppStack extends Stack {
 
   constructor(scope: Construct, id: string, props: AppStackProps) {
     super(scope, id, props);
-    const { config, store } = props;
+    const { config } = props;
+    const store = props.store ?? storeByName(this, config);
     this.rewind = new CognitoRewind(this, 'Rewind', {
       config,
       store,
@@ -39,7 +42,10 @@ export class AppStack extends Stack {
       restoreRoleArn: { value: this.rewind.restoreRole.roleArn, description: 'The role restore-cli assumes' },
       poolIds: { value: config.pools.join(','), description: 'The pools this deployment keeps' },
     };
-    for (const [name, output] of Object.entries(outputs) as [DeploymentOutput, { value: string; description: string }][])
+    for (const [name, output] of Object.entries(outputs) as [
+      DeploymentOutput,
+      { value: string; description: string },
+    ][])
       new CfnOutput(this, DEPLOYMENT_OUTPUTS[name], { ...output, value: output.value });
   }
 }

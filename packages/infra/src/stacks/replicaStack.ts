@@ -23,7 +23,8 @@ export class ReplicaStack extends Stack {
   constructor(scope: Construct, id: string, props: ReplicaStackProps) {
     super(scope, id, props);
     const { config, drRegion } = props;
-    const key = config.drKmsKeyArn === undefined ? undefined : kms.Key.fromKeyArn(this, 'Key', config.drKmsKeyArn);
+    const key =
+      config.drKmsKeyArn === undefined ? undefined : kms.Key.fromKeyArn(this, 'Key', config.drKmsKeyArn);
     this.bucket = new BackupBucket(this, 'Replica', {
       config,
       ...(key === undefined ? {} : { key }),
