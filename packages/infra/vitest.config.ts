@@ -6,7 +6,8 @@ export default defineProject({
   test: {
     name: 'infra',
     include: ['src/**/*.spec.ts', 'test/**/*.spec.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    globalSetup: ['test/bundles.globalSetup.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
   },
 });

@@ -210,7 +210,6 @@ describe('the declared lists', () => {
   const functions = Object.keys(FUNCTION_PERMISSIONS) as FunctionName[];
 
   it('name exactly the functions scripts/bundle.mjs builds', async () => {
-    // @ts-expect-error: the bundle script is plain JavaScript without types.
     const { LAMBDAS } = await import('../../scripts/bundle.mjs');
     expect([...functions].sort()).toEqual([...(LAMBDAS as string[])].sort());
   });

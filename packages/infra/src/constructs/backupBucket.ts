@@ -33,6 +33,9 @@ export class BackupBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: BackupBucketProps) {
     super(scope, id);
+    // Access logs delivered under a bucket policy, not an ACL: the log bucket then keeps ACLs off
+    // (BUCKET_OWNER_ENFORCED). Set here, so a team's own CDK app gets it without the flag in cdk.json.
+    this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
     const { config, key } = props;
     const { retention, objectLock } = config;
     this.accessLogs = new s3.Bucket(this, 'AccessLogs', {

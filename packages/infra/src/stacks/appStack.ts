@@ -33,11 +33,16 @@ export class AppStack extends Stack {
       ...(props.bundleDir === undefined ? {} : { bundleDir: props.bundleDir }),
       ...(props.replication === undefined ? {} : { replication: props.replication }),
     });
-    const outputs: Record<DeploymentOutput, { value: string; description: string }> = {
+    // An output without a value is left out (CloudFormation refuses empty ones; the CLI reads absent as none).
+    const outputs: Partial<Record<DeploymentOutput, { value: string; description: string }>> = {
       bucket: { value: store.bucket.bucketName, description: 'The backup bucket' },
       table: { value: store.table.tableName, description: 'The change log table' },
-      prefix: { value: config.prefix ?? '', description: 'The key prefix inside the bucket' },
-      kmsKeyArn: { value: store.key?.keyArn ?? '', description: 'The store key (empty: AWS managed)' },
+      ...(config.prefix === undefined
+        ? {}
+        : { prefix: { value: config.prefix, description: 'The key prefix inside the bucket' } }),
+      ...(store.key === undefined
+        ? {}
+        : { kmsKeyArn: { value: store.key.keyArn, description: 'The customer managed key of the store' } }),
       region: { value: this.region, description: 'The region of the bucket and the table' },
       restoreRoleArn: { value: this.rewind.restoreRole.roleArn, description: 'The role restore-cli assumes' },
       poolIds: { value: config.pools.join(','), description: 'The pools this deployment keeps' },
