@@ -60,7 +60,7 @@ const retentionSchema = z
         z.literal(2922),
         z.literal(3288),
         z.literal(3653),
-      ])
+      ], { error: 'must be one of the retention periods CloudWatch Logs offers (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653 days)' })
       .default(90),
   })
   .prefault({});
@@ -231,6 +231,12 @@ const fieldName = (path: readonly PropertyKey[]): string =>
 export function parseRewindConfig(input: unknown, source = 'the configuration'): RewindConfig {
   const result = rewindConfigSchema.safeParse(input);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => `${fieldName(issue.path)} ${issue.message}`);
+  const problems = result.error.issues.map((issue) => {
+    // Our own messages continue the field's name ("pools[0] is not…"); zod's stand after a colon.
+    const own = /^[a-z]/.test(issue.message);
+    return own
+      ? `${fieldName(issue.path)} ${issue.message}`
+      : `${fieldName(issue.path)}: ${issue.message[0]?.toLowerCase()}${issue.message.slice(1)}`;
+  });
   throw new RewindConfigError(`${source}: ${problems.join('; ')}.`);
 }
