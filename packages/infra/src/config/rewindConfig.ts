@@ -37,30 +37,36 @@ const retentionSchema = z
     personalDataDays: days(36_500).default(90),
     /** Days the functions' CloudWatch logs are kept. */
     logDays: z
-      .union([
-        z.literal(1),
-        z.literal(3),
-        z.literal(5),
-        z.literal(7),
-        z.literal(14),
-        z.literal(30),
-        z.literal(60),
-        z.literal(90),
-        z.literal(120),
-        z.literal(150),
-        z.literal(180),
-        z.literal(365),
-        z.literal(400),
-        z.literal(545),
-        z.literal(731),
-        z.literal(1096),
-        z.literal(1827),
-        z.literal(2192),
-        z.literal(2557),
-        z.literal(2922),
-        z.literal(3288),
-        z.literal(3653),
-      ], { error: 'must be one of the retention periods CloudWatch Logs offers (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653 days)' })
+      .union(
+        [
+          z.literal(1),
+          z.literal(3),
+          z.literal(5),
+          z.literal(7),
+          z.literal(14),
+          z.literal(30),
+          z.literal(60),
+          z.literal(90),
+          z.literal(120),
+          z.literal(150),
+          z.literal(180),
+          z.literal(365),
+          z.literal(400),
+          z.literal(545),
+          z.literal(731),
+          z.literal(1096),
+          z.literal(1827),
+          z.literal(2192),
+          z.literal(2557),
+          z.literal(2922),
+          z.literal(3288),
+          z.literal(3653),
+        ],
+        {
+          error:
+            'must be one of the retention periods CloudWatch Logs offers (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653 days)',
+        },
+      )
       .default(90),
   })
   .prefault({});

@@ -21,29 +21,51 @@ describe('the deployment configuration', () => {
   });
 
   it('accepts the example shipped beside the app', () => {
-    const example = JSON.parse(readFileSync(new URL('../../rewind.config.example.json', import.meta.url), 'utf8'));
+    const example = JSON.parse(
+      readFileSync(new URL('../../rewind.config.example.json', import.meta.url), 'utf8'),
+    );
     expect(parseRewindConfig(example).drRegion).toBe('eu-central-1');
   });
 
   const refused: [string, unknown, RegExp][] = [
     ['no pools', { region: 'eu-west-1', pools: [] }, /pools must name at least one user pool/],
-    ['a pool id that is not one', { ...base, pools: ['my-pool'] }, /pools\[0\] is not a Cognito user pool id/],
+    [
+      'a pool id that is not one',
+      { ...base, pools: ['my-pool'] },
+      /pools\[0\] is not a Cognito user pool id/,
+    ],
     [
       'a pool in another region',
       { ...base, pools: ['us-east-1_AAAAAAAAA'] },
       /pools\[0\] us-east-1_AAAAAAAAA is in us-east-1, not in the deployment's region eu-west-1/,
     ],
-    ['a pool twice', { ...base, pools: ['eu-west-1_AAAAAAAAA', 'eu-west-1_AAAAAAAAA'] }, /pools names a pool twice/],
+    [
+      'a pool twice',
+      { ...base, pools: ['eu-west-1_AAAAAAAAA', 'eu-west-1_AAAAAAAAA'] },
+      /pools names a pool twice/,
+    ],
     ['a region that is not one', { ...base, region: 'Ireland' }, /region is not an AWS region name/],
-    ['the DR region equal to the region', { ...base, drRegion: 'eu-west-1' }, /drRegion must differ from region/],
-    ['a key from another region', { ...base, kmsKeyArn: key('us-east-1') }, /kmsKeyArn must be a key in eu-west-1/],
+    [
+      'the DR region equal to the region',
+      { ...base, drRegion: 'eu-west-1' },
+      /drRegion must differ from region/,
+    ],
+    [
+      'a key from another region',
+      { ...base, kmsKeyArn: key('us-east-1') },
+      /kmsKeyArn must be a key in eu-west-1/,
+    ],
     ['a key that is not an ARN', { ...base, kmsKeyArn: 'alias/backup' }, /kmsKeyArn is not a KMS key ARN/],
     [
       'a customer key and a DR region without a DR key',
       { ...base, kmsKeyArn: key('eu-west-1'), drRegion: 'eu-central-1' },
       /drKmsKeyArn is needed with kmsKeyArn and drRegion/,
     ],
-    ['a DR key without a DR region', { ...base, drKmsKeyArn: key('eu-central-1') }, /drKmsKeyArn is given without drRegion/],
+    [
+      'a DR key without a DR region',
+      { ...base, drKmsKeyArn: key('eu-central-1') },
+      /drKmsKeyArn is given without drRegion/,
+    ],
     [
       'a retention shorter than the lock',
       { ...base, objectLock: { mode: 'GOVERNANCE', days: 500 } },
@@ -54,7 +76,11 @@ describe('the deployment configuration', () => {
     ['a misspelled nested field', { ...base, alarms: { mail: 'a@b.c' } }, /alarms/],
     ['an email that is not one', { ...base, alarms: { email: 'oncall' } }, /alarms\.email/],
     ['a schedule too frequent', { ...base, schedules: { snapshotMinutes: 1 } }, /schedules\.snapshotMinutes/],
-    ['a log retention CloudWatch does not offer', { ...base, retention: { logDays: 10 } }, /retention\.logDays/],
+    [
+      'a log retention CloudWatch does not offer',
+      { ...base, retention: { logDays: 10 } },
+      /retention\.logDays/,
+    ],
     [
       'a trail that is not a trail ARN',
       { ...base, trail: { existingTrailArn: 'org-trail' } },

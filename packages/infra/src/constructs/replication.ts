@@ -10,8 +10,13 @@ import { backupKeyPrefix } from './backupBucket.js';
  * The DR replica's name, known to both regions before either stack exists: the primary's replication
  * rule names it, the DR stack creates it. `<name>-<account>-<drRegion>-dr`, lower case, ≤ 63.
  */
-export function replicaBucketName(config: Pick<RewindConfig, 'name'>, drRegion: string): string {
-  return Fn.join('-', [config.name.toLowerCase().slice(0, 20), Aws.ACCOUNT_ID, drRegion, 'dr']);
+export function replicaBucketName(config: Pick<RewindConfig, 'name' | 'account'>, drRegion: string): string {
+  return Fn.join('-', [
+    config.name.toLowerCase().slice(0, 20),
+    config.account ?? Aws.ACCOUNT_ID,
+    drRegion,
+    'dr',
+  ]);
 }
 
 /**
