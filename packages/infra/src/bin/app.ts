@@ -8,6 +8,7 @@ import { buildRewind } from '../rewindApp.js';
 /**
  * The CDK app: `cdk synth|deploy -c config=<file>` (default `rewind.config.json` in this folder;
  * `rewind.config.example.json` shows every field). A wrong value stops synth with one sentence.
+ * `-c bundleDir=<dir>` takes the functions' bundles from elsewhere than `@cognito-rewind/handlers`.
  */
 const app = new App();
 const file = resolve(String(app.node.tryGetContext('config') ?? 'rewind.config.json'));
@@ -27,7 +28,12 @@ try {
   } catch (error) {
     throw new RewindConfigError(`${file} is not JSON: ${(error as Error).message}`);
   }
-  buildRewind(app, parseRewindConfig(input, file));
+  const bundleDir = app.node.tryGetContext('bundleDir') as string | undefined;
+  buildRewind(
+    app,
+    parseRewindConfig(input, file),
+    bundleDir === undefined ? {} : { bundleDir: resolve(bundleDir) },
+  );
 } catch (error) {
   if (!(error instanceof RewindConfigError)) throw error;
   console.error(error.message);
