@@ -138,84 +138,100 @@ const restoreRoleSchema = z
   })
   .prefault({});
 
-export const rewindConfigSchema = z
-  .strictObject({
-    /** The stacks' names start with it, and so do the names it makes (roles, alarms, dashboard). */
-    name: z
-      .string()
-      .regex(NAME, 'must start with a letter and hold only letters, digits and -')
-      .default('CognitoRewind'),
-    /** @default the account of the credentials `cdk deploy` runs with */
-    account: z.string().regex(ACCOUNT, 'is not a 12-digit AWS account id').optional(),
-    region: z.string().regex(REGION, 'is not an AWS region name'),
-    pools: z
-      .array(z.string().regex(POOL_ID, 'is not a Cognito user pool id (<region>_<id>)'))
-      .min(1, 'must name at least one user pool'),
-    /** Key prefix inside the bucket. */
-    prefix: z
-      .string()
-      .regex(
-        /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/,
-        'must be a key prefix without leading or trailing /',
-      )
-      .optional(),
-    /** The customer managed key of the bucket, the table, the queues and the logs. @default AWS managed encryption */
-    kmsKeyArn: z.string().regex(KMS_KEY_ARN, 'is not a KMS key ARN').optional(),
-    /** The region the backup is replicated to. @default none: no copy in a second region */
-    drRegion: z.string().regex(REGION, 'is not an AWS region name').optional(),
-    /** The customer managed key of the replica bucket, in the DR region (with `kmsKeyArn`). */
-    drKmsKeyArn: z.string().regex(KMS_KEY_ARN, 'is not a KMS key ARN').optional(),
-    objectLock: objectLockSchema.optional(),
-    trail: trailSchema.default('create'),
-    retention: retentionSchema,
-    schedules: schedulesSchema,
-    alarms: alarmsSchema,
-    restoreRole: restoreRoleSchema,
-  })
-  .superRefine((config, ctx) => {
-    const issue = (path: (string | number)[], message: string) =>
-      ctx.addIssue({ code: 'custom', path, message });
-    config.pools.forEach((pool, index) => {
-      const poolRegion = POOL_ID.exec(pool)?.[1];
-      if (poolRegion !== undefined && poolRegion !== config.region)
-        issue(
-          ['pools', index],
-          `${pool} is in ${poolRegion}, not in the deployment's region ${config.region}`,
-        );
-    });
-    if (new Set(config.pools).size !== config.pools.length) issue(['pools'], 'names a pool twice');
-    if (config.drRegion !== undefined && config.drRegion === config.region)
-      issue(
-        ['drRegion'],
-        `must differ from region (${config.region}): a copy in the same region is no DR copy`,
-      );
-    const keyRegion = (arn: string | undefined) =>
-      arn === undefined ? undefined : KMS_KEY_ARN.exec(arn)?.[1];
-    if (config.kmsKeyArn !== undefined && keyRegion(config.kmsKeyArn) !== config.region)
-      issue(['kmsKeyArn'], `must be a key in ${config.region}, the deployment's region`);
-    if (config.drKmsKeyArn !== undefined) {
-      if (config.drRegion === undefined) issue(['drKmsKeyArn'], 'is given without drRegion');
-      else if (keyRegion(config.drKmsKeyArn) !== config.drRegion)
-        issue(['drKmsKeyArn'], `must be a key in ${config.drRegion}, the DR region`);
-    }
-    if (config.kmsKeyArn !== undefined && config.drRegion !== undefined && config.drKmsKeyArn === undefined)
-      issue(
-        ['drKmsKeyArn'],
-        'is needed with kmsKeyArn and drRegion: replicas of KMS-encrypted objects need a key in the DR region',
-      );
-    if (config.retention.infrequentAccessAfterDays < 30 && config.retention.infrequentAccessAfterDays > 0)
-      issue(
-        ['retention', 'infrequentAccessAfterDays'],
-        'must be 30 or more (S3 moves objects to Standard-IA after 30 days at the earliest)',
-      );
-    for (const key of ['snapshotsDays', 'segmentsDays'] as const) {
-      if (config.objectLock !== undefined && config.retention[key] < config.objectLock.days)
-        issue(
-          ['retention', key],
-          `is shorter than objectLock.days (${config.objectLock.days}): objects could not expire while locked`,
-        );
-    }
+const configShape = z.strictObject({
+  /** The stacks' names start with it, and so do the names it makes (roles, alarms, dashboard). */
+  name: z
+    .string()
+    .regex(NAME, 'must start with a letter and hold only letters, digits and -')
+    .default('CognitoRewind'),
+  /** @default the account of the credentials `cdk deploy` runs with */
+  account: z.string().regex(ACCOUNT, 'is not a 12-digit AWS account id').optional(),
+  region: z.string().regex(REGION, 'is not an AWS region name'),
+  pools: z
+    .array(z.string().regex(POOL_ID, 'is not a Cognito user pool id (<region>_<id>)'))
+    .min(1, 'must name at least one user pool'),
+  /** Key prefix inside the bucket. */
+  prefix: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/,
+      'must be a key prefix without leading or trailing /',
+    )
+    .optional(),
+  /** The customer managed key of the bucket, the table, the queues and the logs. @default AWS managed encryption */
+  kmsKeyArn: z.string().regex(KMS_KEY_ARN, 'is not a KMS key ARN').optional(),
+  /** The region the backup is replicated to. @default none: no copy in a second region */
+  drRegion: z.string().regex(REGION, 'is not an AWS region name').optional(),
+  /** The customer managed key of the replica bucket, in the DR region (with `kmsKeyArn`). */
+  drKmsKeyArn: z.string().regex(KMS_KEY_ARN, 'is not a KMS key ARN').optional(),
+  objectLock: objectLockSchema.optional(),
+  trail: trailSchema.default('create'),
+  retention: retentionSchema,
+  schedules: schedulesSchema,
+  alarms: alarmsSchema,
+  restoreRole: restoreRoleSchema,
+});
+
+export const rewindConfigSchema = configShape.superRefine((config, ctx) => {
+  const issue: Issue = (path, message) => ctx.addIssue({ code: 'custom', path, message });
+  checkPools(config, issue);
+  checkRegionsAndKeys(config, issue);
+  checkRetention(config, issue);
+});
+
+type Issue = (path: (string | number)[], message: string) => void;
+type Checked = z.output<typeof configShape>;
+
+/** Every pool in the deployment's region, none twice. */
+function checkPools(config: Checked, issue: Issue): void {
+  config.pools.forEach((pool, index) => {
+    const poolRegion = POOL_ID.exec(pool)?.[1];
+    if (poolRegion !== undefined && poolRegion !== config.region)
+      issue(['pools', index], `${pool} is in ${poolRegion}, not in the deployment's region ${config.region}`);
   });
+  if (new Set(config.pools).size !== config.pools.length) issue(['pools'], 'names a pool twice');
+}
+
+/** A DR region apart from the region, and each key in the region it encrypts. */
+function checkRegionsAndKeys(config: Checked, issue: Issue): void {
+  if (config.drRegion !== undefined && config.drRegion === config.region)
+    issue(
+      ['drRegion'],
+      `must differ from region (${config.region}): a copy in the same region is no DR copy`,
+    );
+  const keyRegion = (arn: string) => KMS_KEY_ARN.exec(arn)?.[1];
+  if (config.kmsKeyArn !== undefined && keyRegion(config.kmsKeyArn) !== config.region)
+    issue(['kmsKeyArn'], `must be a key in ${config.region}, the deployment's region`);
+  if (config.drKmsKeyArn !== undefined && config.drRegion === undefined)
+    issue(['drKmsKeyArn'], 'is given without drRegion');
+  if (
+    config.drKmsKeyArn !== undefined &&
+    config.drRegion !== undefined &&
+    keyRegion(config.drKmsKeyArn) !== config.drRegion
+  )
+    issue(['drKmsKeyArn'], `must be a key in ${config.drRegion}, the DR region`);
+  if (config.kmsKeyArn !== undefined && config.drRegion !== undefined && config.drKmsKeyArn === undefined)
+    issue(
+      ['drKmsKeyArn'],
+      'is needed with kmsKeyArn and drRegion: replicas of KMS-encrypted objects need a key in the DR region',
+    );
+}
+
+/** Lifecycle days S3 accepts, and none shorter than the lock. */
+function checkRetention(config: Checked, issue: Issue): void {
+  const { retention, objectLock } = config;
+  if (retention.infrequentAccessAfterDays < 30)
+    issue(
+      ['retention', 'infrequentAccessAfterDays'],
+      'must be 30 or more (S3 moves objects to Standard-IA after 30 days at the earliest)',
+    );
+  for (const key of ['snapshotsDays', 'segmentsDays'] as const)
+    if (objectLock !== undefined && retention[key] < objectLock.days)
+      issue(
+        ['retention', key],
+        `is shorter than objectLock.days (${objectLock.days}): objects could not expire while locked`,
+      );
+}
 
 export type RewindConfigInput = z.input<typeof rewindConfigSchema>;
 export type RewindConfig = z.output<typeof rewindConfigSchema>;
