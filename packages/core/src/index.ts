@@ -12,6 +12,30 @@ export {
   compactSnapshot,
 } from './backup/compactSnapshot.js';
 export { type BackupDeps, type BackupResult, takeBackup } from './backup/takeBackup.js';
+// Bursts: many destructive calls by one caller in a short time, and the commands that undo them
+export { type BurstClaim, burstCheckpointName, claimBurst } from './bursts/burstClaim.js';
+export {
+  BURST_DETAIL_TYPE,
+  BURST_EVENT_SOURCE,
+  type BurstEventDetail,
+  burstEventDetail,
+} from './bursts/burstEvent.js';
+export {
+  type BurstThreshold,
+  burstThreshold,
+  DEFAULT_BURST_THRESHOLD,
+  windowMs,
+} from './bursts/burstThreshold.js';
+export { DESTRUCTIVE_EVENTS, isDestructive } from './bursts/destructiveEvents.js';
+export { type Burst, BurstDetector, countsTowardsBurst, detectBursts } from './bursts/detectBursts.js';
+export {
+  MAX_NAMED_ENTITIES,
+  shellWord,
+  type UndoCommand,
+  type UndoCommands,
+  undoCommands,
+} from './bursts/undoCommands.js';
+export { type BurstWatchDeps, watchBursts } from './bursts/watchBursts.js';
 // Capture: CloudTrail events to change records
 export type { CaptureDeps } from './capture/captureDeps.js';
 export { type CaptureOutcome, captureEvent } from './capture/captureEvent.js';
@@ -40,6 +64,7 @@ export {
 } from './capture/eventSchema.js';
 export { poolOfClientFromLog } from './capture/poolOfClient.js';
 export { recordTouches, type TouchedEntities } from './capture/touchedEntities.js';
+export { trailEntryOf } from './capture/trailEntry.js';
 // Change logs: what every log implementation shares
 export { ForwardingChangeLog } from './changeLog/forwardingChangeLog.js';
 export { byTimeline, inRange } from './changeLog/timeline.js';
@@ -305,7 +330,7 @@ export { SnapshotStore, type SnapshotSurvey } from './snapshots/snapshotStore.js
 export type { FullStore, Store } from './store/store.js';
 // Event trail: what capture received, queryable
 export type { TrailCaller, TrailEntry, TrailOutcome, TrailPage, TrailQuery } from './trail/trailEntry.js';
-export { checkRecordable, TRAIL_LIMITS } from './trail/trailSchema.js';
+export { callerKeyOf, checkRecordable, TRAIL_LIMITS } from './trail/trailSchema.js';
 // Verify: the store checked end to end
 export { canSurveyDamage, canWatchDamage } from './verify/storeDamage.js';
 export { type VerifyDeps, type VerifyProblem, type VerifyReport, verifyPool } from './verify/verifyPool.js';
