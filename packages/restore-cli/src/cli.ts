@@ -1,5 +1,6 @@
 import { type Clock, InvalidInputError, isRewindError, systemClock } from '@cognito-rewind/core';
 import { Command, CommanderError, Option } from 'commander';
+import { addAuditSummary } from './commands/auditSummary.js';
 import { backupCommand } from './commands/backup.js';
 import { demoCommand } from './commands/demo.js';
 import { reconcileCommand } from './commands/reconcile.js';
@@ -175,6 +176,9 @@ function buildProgram(ctx: CommandContext): Command {
       "where the demo's stack keeps its data, apart from start's (default: .rewind/demo)",
     )
     .action(async (options) => void (await demoCommand(options, ctx)));
+
+  const audit = program.command('audit').description('who changed what, when: summaries of the event trail');
+  addAuditSummary(audit, ctx);
 
   refuseFlagsAsValues(program);
   return program;
