@@ -3,7 +3,7 @@
  * the CDK app's alarms and dashboard reference them from here, so a name is never typed twice. Plain
  * data (one type import): whoever reads it (the infra) loads nothing else through this module.
  */
-import type { FunctionName } from '../lambda/permissions.js';
+import type { FunctionName } from './functionNames.js';
 
 /** CloudWatch namespace of every handler's metrics, unless POWERTOOLS_METRICS_NAMESPACE names another. */
 export const METRICS_NAMESPACE = 'CognitoRewind';

@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import type { FunctionName } from '../lambda/permissions.js';
+import type { FunctionName } from './functionNames.js';
 import {
   HANDLER_SERVICE_NAMES,
   METRIC_DIMENSIONS,

@@ -1,4 +1,5 @@
 import { KMS_ACTIONS, type ServicePermissions } from '@cognito-rewind/core/adapters/aws';
+import type { FunctionName } from '../commons/functionNames.js';
 
 /**
  * What each Lambda function's role must be allowed, as IAM actions by service: one source for the CDK
@@ -161,9 +162,8 @@ export const FUNCTION_PERMISSIONS = {
     ],
     kms: KMS_ACTIONS.write,
   },
-} as const satisfies Record<string, ServicePermissions>;
+} as const satisfies Record<FunctionName, ServicePermissions>;
 
-/** The functions `scripts/bundle.mjs` builds, by name. */
-export type FunctionName = keyof typeof FUNCTION_PERMISSIONS;
+export type { FunctionName };
 
 export { KMS_ACTIONS };
