@@ -254,6 +254,8 @@ describe('the functions stack', () => {
       const names = alarmNames(full.app);
       for (const fn of ['capture', 'snapshot', 'archive', 'reconcile'])
         expect(names).toContain(`Rewind-${fn}-errors`);
+      for (const fn of ['snapshot', 'archive', 'reconcile'])
+        expect(names).toContain(`Rewind-${fn}-pool-failures`);
       for (const name of ['dead-letters', 'capture-lag', 'replication-lag', 'replication-failed'])
         expect(names).toContain(`Rewind-${name}`);
       for (const pool of FULL.pools)

@@ -158,7 +158,7 @@ const configShape = z.strictObject({
       'must be a key prefix without leading or trailing /',
     )
     .optional(),
-  /** The customer managed key of the bucket, the table, the queues and the logs. @default AWS managed encryption */
+  /** The customer managed key of the bucket and the table (queues and logs use AWS managed keys). @default AWS managed encryption */
   kmsKeyArn: z.string().regex(KMS_KEY_ARN, 'is not a KMS key ARN').optional(),
   /** The region the backup is replicated to. @default none: no copy in a second region */
   drRegion: z.string().regex(REGION, 'is not an AWS region name').optional(),

@@ -1,3 +1,9 @@
+import {
+  HANDLER_METRICS,
+  HANDLER_SERVICE_NAMES,
+  METRIC_DIMENSIONS,
+  METRICS_NAMESPACE,
+} from '@cognito-rewind/handlers';
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -61,6 +67,23 @@ export class Monitoring extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
     }
+    // The scheduled functions catch a pool's failure and go on with the others, so their invocations
+    // succeed: a pool that fails every run (its archive, snapshot or reconcile) shows only here.
+    for (const name of ['snapshot', 'archive', 'reconcile'] as const)
+      alarm(`${name}-pool-failures`, {
+        metric: new cloudwatch.Metric({
+          namespace: METRICS_NAMESPACE,
+          metricName: HANDLER_METRICS[name].PoolsFailed.name,
+          dimensionsMap: { [METRIC_DIMENSIONS.service]: HANDLER_SERVICE_NAMES[name] },
+          period: Duration.hours(1),
+          statistic: 'Sum',
+        }),
+        alarmDescription: `The ${name} function failed for a pool in each of its runs for 2 hours: its log group names the pool and the cause.`,
+        threshold: 1,
+        evaluationPeriods: 2,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
     alarm('dead-letters', {
       metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
         period,
