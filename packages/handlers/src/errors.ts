@@ -1,4 +1,4 @@
-import { InvalidInputError } from '@cognito-rewind/core';
+import { InvalidInputError, RewindError } from '@cognito-rewind/core';
 
 /**
  * Named errors of the handlers. They extend core's `InvalidInputError`, so `isRewindError` (a
@@ -25,5 +25,16 @@ export class HandlerConfigError extends InvalidInputError {
   ) {
     super(`environment variable ${variable} ${problem}`, options);
     this.name = 'HandlerConfigError';
+  }
+}
+
+/** EventBridge refused the burst alarm's entry (PutEvents answers 200 with a failed entry). */
+export class BurstAlarmRefusedError extends RewindError {
+  constructor(
+    readonly code: string | undefined,
+    detail: string | undefined,
+  ) {
+    super(`EventBridge refused the burst alarm: ${code ?? 'unknown error'}${detail ? ` (${detail})` : ''}`);
+    this.name = 'BurstAlarmRefusedError';
   }
 }

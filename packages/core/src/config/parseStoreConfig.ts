@@ -87,6 +87,10 @@ const VALUES = {
   personalDataRetentionDays: days,
   cognitoEndpoint: httpUrl,
   poolIds,
+  // Checked with the burst threshold's own limits where they are used (`burstThreshold`).
+  burstCount: z.string().regex(/^\d+$/, 'is not a whole number'),
+  burstMinutes: z.string().regex(/^\d+$/, 'is not a whole number'),
+  eventBridgeEndpoint: httpUrl,
 } satisfies Record<SettingName, z.ZodType<unknown, string>>;
 
 export type SettingValue<K extends SettingName> = z.output<(typeof VALUES)[K]>;

@@ -83,6 +83,12 @@ const SAMPLES: { readonly [K in SettingName]: { good: [string, unknown]; bad: [s
       [' , ', 'names no pool'],
     ],
   },
+  burstCount: { good: ['3000', '3000'], bad: [['many', 'is not a whole number']] },
+  burstMinutes: { good: ['4', '4'], bad: [['4.5', 'is not a whole number']] },
+  eventBridgeEndpoint: {
+    good: ['http://127.0.0.1:4010', 'http://127.0.0.1:4010'],
+    bad: [['127.0.0.1:4010', 'is not a URL']],
+  },
 };
 
 describe('parseSetting: every flag and variable', () => {

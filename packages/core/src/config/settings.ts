@@ -26,6 +26,11 @@ export const SETTINGS = {
   cognitoEndpoint: { variable: 'REWIND_COGNITO_ENDPOINT' },
   /** The pools the scheduled functions keep, comma-separated. */
   poolIds: { variable: 'REWIND_POOL_IDS' },
+  /** Destructive calls by one caller that make a burst, and within how many minutes (capture's alarm). */
+  burstCount: { variable: 'REWIND_BURST_COUNT' },
+  burstMinutes: { variable: 'REWIND_BURST_MINUTES' },
+  /** EventBridge's endpoint for the capture function's burst alarm (a loopback server in tests). */
+  eventBridgeEndpoint: { variable: 'REWIND_EVENTBRIDGE_ENDPOINT' },
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;

@@ -17,6 +17,8 @@ export interface RecordCaptureContext {
   logger: Logger;
   counts: CaptureCounts;
   onForReconcile?: (poolId: string | undefined, reasons: string[]) => Promise<void>;
+  /** Told of each event captured (the burst watch keeps the destructive ones). */
+  onCaptured?: (event: CognitoEvent, outcome: CaptureOutcome) => void;
 }
 
 /**
@@ -43,6 +45,7 @@ export function recordCapture(ctx: RecordCaptureContext): (record: SQSRecord) =>
       throw error;
     }
     countOutcome(ctx.counts, outcome);
+    ctx.onCaptured?.(event, outcome);
     ctx.logger.info('event captured', {
       ...ids,
       poolId: outcome.poolId,

@@ -1,9 +1,19 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
-import type { ChangeLog, Clock, CognitoReader, EventTrail, SnapshotStore } from '@cognito-rewind/core';
+import type {
+  Burst,
+  BurstThreshold,
+  ChangeLog,
+  CheckpointStore,
+  Clock,
+  CognitoReader,
+  EventTrail,
+  SnapshotStore,
+} from '@cognito-rewind/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { defaultLogger, defaultMetrics, publishCounts } from '../commons/powertools.js';
+import { type BurstWatch, burstWatch } from './burstWatch.js';
 import { captureMetrics, noCounts } from './captureCounts.js';
 import { recordCapture } from './captureRecord.js';
 
@@ -26,6 +36,15 @@ export interface CaptureHandlerDeps {
   poolOfClient?: (clientId: string) => Promise<string | undefined>;
   /** Where every event received is kept once, failed calls included (the audit trail). */
   trail?: EventTrail;
+  /**
+   * The burst alarm: after each batch, destructive calls per pool and caller are counted over the
+   * trail and each new burst is announced once (claimed in `checkpoints`). Needs `trail`.
+   */
+  bursts?: {
+    checkpoints: CheckpointStore;
+    threshold: BurstThreshold;
+    announce: (burst: Burst) => Promise<void>;
+  };
 }
 
 export type CaptureHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
@@ -49,11 +68,13 @@ export function createCaptureHandler(deps: CaptureHandlerDeps): CaptureHandler {
   return async (event, context) => {
     logger.addContext(context);
     const counts = noCounts();
+    const watch: BurstWatch | undefined = burstWatch(deps, core.clock, logger);
     const capture = recordCapture({
       core,
       logger,
       counts,
       ...(deps.onForReconcile === undefined ? {} : { onForReconcile: deps.onForReconcile }),
+      ...(watch === undefined ? {} : { onCaptured: watch.captured }),
     });
     try {
       // A processor per invocation: it keeps the batch's state, and a local runner may hand one
@@ -65,6 +86,7 @@ export function createCaptureHandler(deps: CaptureHandlerDeps): CaptureHandler {
         throwOnFullBatchFailure: false,
         processInParallel: false,
       });
+      await watch?.afterBatch();
       logger.info('batch done', {
         messages: event.Records.length,
         failed: response.batchItemFailures.length,

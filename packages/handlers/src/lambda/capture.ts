@@ -1,4 +1,5 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { burstAlarmFromEnv, eventBridgeAnnouncer } from '../capture/burstAlarm.js';
 import { captureWiring } from '../capture/captureWiring.js';
 import { type CaptureHandler, createCaptureHandler } from '../capture/createCaptureHandler.js';
 import { envDeps } from './envDeps.js';
@@ -9,7 +10,13 @@ let capture: CaptureHandler | undefined;
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   if (capture === undefined) {
     const deps = envDeps();
-    capture = createCaptureHandler({ ...deps, ...captureWiring(deps) });
+    const alarm = burstAlarmFromEnv(process.env);
+    const announce = eventBridgeAnnouncer(alarm.client, alarm.threshold);
+    capture = createCaptureHandler({
+      ...deps,
+      ...captureWiring(deps),
+      bursts: { checkpoints: deps.checkpoints, threshold: alarm.threshold, announce },
+    });
   }
   return capture(event, context);
 };
