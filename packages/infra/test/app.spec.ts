@@ -41,15 +41,29 @@ const functionNamed = (template: Template, name: string): [string, Resource] => 
   return found[0] as [string, Resource];
 };
 
+/** The rules that deliver Cognito's events to capture (not the schedules, not the burst alarm's). */
+const captureRules = (template: Template) =>
+  of(template, 'AWS::Events::Rule').filter(([, rule]) =>
+    JSON.stringify((rule.Properties.EventPattern as { source?: unknown } | undefined)?.source ?? []).includes(
+      'aws.cognito-idp',
+    ),
+  );
+
+/** A function's declared actions, every service. */
+const declaredActions = (declared: (typeof FUNCTION_PERMISSIONS)[keyof typeof FUNCTION_PERMISSIONS]) => [
+  ...declared.cognito,
+  ...declared.dynamodb,
+  ...declared.s3,
+  ...('events' in declared ? declared.events : []),
+];
+
 describe('the functions stack', () => {
   const minimal = synth(MINIMAL);
   const full = synth(FULL);
 
   describe('capture', () => {
     it("delivers exactly the catalogue's event names, split into rules that fit the pattern quota, for the configured pools", () => {
-      const rules = of(minimal.app, 'AWS::Events::Rule').filter(
-        ([, rule]) => rule.Properties.EventPattern !== undefined,
-      );
+      const rules = captureRules(minimal.app);
       const names = rules.flatMap(
         ([, rule]) => (rule.Properties.EventPattern as { detail: { eventName: string[] } }).detail.eventName,
       );
@@ -98,9 +112,7 @@ describe('the functions stack', () => {
 
     it('archives the matched events for a replay, for the retention configured', () => {
       const archives = of(minimal.app, 'AWS::Events::Archive');
-      const rules = of(minimal.app, 'AWS::Events::Rule').filter(
-        ([, rule]) => rule.Properties.EventPattern !== undefined,
-      );
+      const rules = captureRules(minimal.app);
       expect(archives).toHaveLength(rules.length);
       for (const [, archive] of archives) expect(archive.Properties.RetentionDays).toBe(35);
       expect(archives.map(([, a]) => a.Properties.EventPattern).sort()).toEqual(
@@ -209,9 +221,7 @@ describe('the functions stack', () => {
           (s) => !actionsOf(s).some((a) => a.startsWith('logs:') || a.startsWith('sqs:')),
         );
         const actions = granted.flatMap(actionsOf);
-        expect(new Set(actions), `${name} (${id})`).toEqual(
-          new Set([...declared.cognito, ...declared.dynamodb, ...declared.s3]),
-        );
+        expect(new Set(actions), `${name} (${id})`).toEqual(new Set(declaredActions(declared)));
         for (const statement of granted.filter((s) =>
           actionsOf(s).some((a) => a.startsWith('cognito-idp:')),
         )) {
@@ -221,6 +231,14 @@ describe('the functions stack', () => {
           else expect(JSON.stringify(statement.Resource)).toContain(':userpool/eu-west-1_AAAAAAAAA');
         }
       }
+    });
+
+    it("lets capture put events on the account's default bus only (the burst alarm)", () => {
+      const statements = [...roleStatements(minimal.app).values()].flat();
+      const puts = statements.filter((s) => actionsOf(s).includes('events:PutEvents'));
+      expect(puts).toHaveLength(1);
+      expect(actionsOf(puts[0] as Statement)).toEqual(['events:PutEvents']);
+      expect(JSON.stringify(puts[0]?.Resource)).toMatch(/:event-bus\/default"/);
     });
 
     it('lets an operator assume the restore role only with MFA, its Cognito writes on the configured pools', () => {
@@ -298,6 +316,30 @@ describe('the functions stack', () => {
         Namespace: 'AWS/S3',
         MetricName: 'ReplicationLatency',
         Dimensions: Match.arrayWith([{ Name: 'RuleId', Value: 'backup-to-dr' }]),
+      });
+    });
+
+    it("routes capture's burst event to the alarm topic, with the restore dry run in the message", () => {
+      const [, rule] = of(minimal.app, 'AWS::Events::Rule').find(([, r]) =>
+        JSON.stringify(r.Properties.EventPattern ?? {}).includes('cognito-rewind'),
+      ) as [string, Resource];
+      expect(rule.Properties.EventPattern).toEqual({
+        source: ['cognito-rewind'],
+        'detail-type': ['Cognito Rewind burst'],
+      });
+      const [target] = rule.Properties.Targets as {
+        Arn: unknown;
+        InputTransformer: { InputTemplate: string };
+      }[];
+      const [topicId] = of(minimal.app, 'AWS::SNS::Topic').map(([id]) => id);
+      expect(target?.Arn).toEqual({ Ref: topicId });
+      expect(target?.InputTransformer.InputTemplate).toContain('<detail-restore-dryRun>');
+      minimal.app.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        PolicyDocument: Match.objectLike({
+          Statement: Match.arrayWith([
+            Match.objectLike({ Action: 'sns:Publish', Principal: { Service: 'events.amazonaws.com' } }),
+          ]),
+        }),
       });
     });
 

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
  *
  * Requests pass through unchanged, the Host header included: S3's signature covers it.
  */
-export type ProxiedService = 'cognito-idp' | 'dynamodb' | 's3';
+export type ProxiedService = 'cognito-idp' | 'dynamodb' | 's3' | 'events';
 
 export interface RecordedRequest {
   readonly method: string;
@@ -31,6 +31,7 @@ export interface RecordingProxy {
 const TARGET_PREFIXES: Record<Exclude<ProxiedService, 's3'>, string> = {
   'cognito-idp': 'AWSCognitoIdentityProviderService.',
   dynamodb: 'DynamoDB_20120810.',
+  events: 'AWSEvents.',
 };
 
 /** The action of a JSON-protocol call (`X-Amz-Target: DynamoDB_20120810.PutItem` → `dynamodb:PutItem`). */

@@ -8,6 +8,7 @@ describe('iamActionOf', () => {
       'cognito-idp:ListUsers',
     );
     expect(iamActionOf('dynamodb', call('DynamoDB_20120810.PutItem'))).toBe('dynamodb:PutItem');
+    expect(iamActionOf('events', call('AWSEvents.PutEvents'))).toBe('events:PutEvents');
     // Another service's target, or none, is flagged rather than guessed.
     expect(iamActionOf('dynamodb', call('AWSCognitoIdentityProviderService.ListUsers'))).toMatch(
       /^unrecognized:/,

@@ -2,11 +2,13 @@ import { COGNITO_READ_ACTIONS, COGNITO_WRITE_ACTIONS } from '@cognito-rewind/cor
 import { type RecordingProxy, startRecordingProxy } from '@cognito-rewind/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createArchiveHandler } from '../archive/createArchiveHandler.js';
+import { burstAlarmFromEnv, eventBridgeAnnouncer } from '../capture/burstAlarm.js';
 import { captureWiring } from '../capture/captureWiring.js';
 import { createCaptureHandler } from '../capture/createCaptureHandler.js';
 import { type HandlerDeps, handlerDepsFromEnv } from '../env/handlerDepsFromEnv.js';
 import { createReconcileHandler } from '../reconcile/createReconcileHandler.js';
 import { createSnapshotHandler } from '../snapshot/createSnapshotHandler.js';
+import { type EventBridgeServer, startEventBridgeServer } from '../testing/eventBridgeServer.testing.js';
 import { cognitoEvent, lambdaContext, messageOf, sqsEvent } from '../testing/lambdaEvents.testing.js';
 import { type LoopbackStack, startLoopbackStack } from '../testing/loopbackStack.testing.js';
 import { RecordingLogger, RecordingMetrics } from '../testing/powertools.testing.js';
@@ -56,7 +58,14 @@ const KNOWN_UNEXERCISED: Record<FunctionName, Record<string, string>> = {
 };
 
 let stack: LoopbackStack;
-let proxies: { cognito: RecordingProxy; dynamodb: RecordingProxy; s3: RecordingProxy };
+let proxies: {
+  cognito: RecordingProxy;
+  dynamodb: RecordingProxy;
+  s3: RecordingProxy;
+  events: RecordingProxy;
+};
+/** EventBridge has no emulator: a loopback server answers PutEvents (capture's burst alarm). */
+let eventBridge: EventBridgeServer;
 let poolId: string;
 const subs = new Map<string, string>();
 const opened: HandlerDeps[] = [];
@@ -64,13 +73,14 @@ const opened: HandlerDeps[] = [];
 const sent = new Map<FunctionName, Set<string>>();
 
 beforeAll(async () => {
-  stack = await startLoopbackStack();
-  const [cognito, dynamodb, s3] = await Promise.all([
+  [stack, eventBridge] = await Promise.all([startLoopbackStack(), startEventBridgeServer()]);
+  const [cognito, dynamodb, s3, events] = await Promise.all([
     startRecordingProxy('cognito-idp', stack.env.REWIND_COGNITO_ENDPOINT),
     startRecordingProxy('dynamodb', stack.env.REWIND_DYNAMODB_ENDPOINT),
     startRecordingProxy('s3', stack.env.REWIND_S3_ENDPOINT),
+    startRecordingProxy('events', eventBridge.endpoint),
   ]);
-  proxies = { cognito, dynamodb, s3 };
+  proxies = { cognito, dynamodb, s3, events };
   ({ poolId } = await stack.writer.createUserPool({ PoolName: 'permissions' }));
   for (const name of ['alice', 'bob', 'carol']) await newUser(name);
   await stack.writer.createGroup(poolId, { GroupName: 'admins' });
@@ -83,7 +93,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const deps of opened.splice(0)) deps.close();
   await Promise.all(Object.values(proxies ?? {}).map((proxy) => proxy.stop()));
-  await stack?.stop();
+  await Promise.all([stack?.stop(), eventBridge?.stop()]);
 });
 
 async function newUser(name: string): Promise<void> {
@@ -112,7 +122,12 @@ async function as<T>(fn: FunctionName, work: () => Promise<T>): Promise<T> {
   const result = await work();
   const actions = Object.values(proxies).flatMap((proxy) => proxy.actions());
   const declared = FUNCTION_PERMISSIONS[fn];
-  const allowed = new Set<string>([...declared.cognito, ...declared.dynamodb, ...declared.s3]);
+  const allowed = new Set<string>([
+    ...declared.cognito,
+    ...declared.dynamodb,
+    ...declared.s3,
+    ...('events' in declared ? declared.events : []),
+  ]);
   expect(
     actions.filter((action) => !allowed.has(action)),
     `${fn} sent actions its list does not hold`,
@@ -132,7 +147,20 @@ describe('each function sends only what its list holds', () => {
 
   it('capture: creates, attribute and group changes, a delete, pool and client events, a redelivery', async () => {
     const deps = container();
-    const capture = createCaptureHandler({ ...deps, ...captureWiring(deps), ...powertools() });
+    // The burst alarm as the capture Lambda wires it, with a threshold the workload's two
+    // destructive calls (a user and a group deleted, one caller) cross.
+    const alarm = burstAlarmFromEnv({
+      AWS_REGION: 'us-east-1',
+      REWIND_EVENTBRIDGE_ENDPOINT: proxies.events.endpoint,
+      REWIND_BURST_COUNT: '2',
+      REWIND_BURST_MINUTES: '5',
+    });
+    const bursts = {
+      checkpoints: deps.checkpoints,
+      threshold: alarm.threshold,
+      announce: eventBridgeAnnouncer(alarm.client, alarm.threshold),
+    };
+    const capture = createCaptureHandler({ ...deps, ...captureWiring(deps), ...powertools(), bursts });
     await newUser('dave');
     await stack.writer.updateUserAttributes(poolId, 'alice', { name: 'Alice Changed' });
     await stack.writer.addUserToGroup(poolId, 'bob', 'admins');
@@ -179,6 +207,7 @@ describe('each function sends only what its list holds', () => {
     // SQS delivers at least once: the same batch again finds every event stored.
     const again = await as('capture', () => capture(sqsEvent(...batch), lambdaContext()));
     expect(again.batchItemFailures).toEqual([]);
+    expect(eventBridge.events()).toHaveLength(1);
   });
 
   it('archive: the records appended since the last run, to a delta segment', async () => {
@@ -206,6 +235,12 @@ describe('each function sends only what its list holds', () => {
   });
 });
 
+/** A function's EventBridge actions (only capture has any). */
+const eventsOf = (fn: FunctionName): readonly string[] => {
+  const declared = FUNCTION_PERMISSIONS[fn];
+  return 'events' in declared ? declared.events : [];
+};
+
 describe('the declared lists', () => {
   const functions = Object.keys(FUNCTION_PERMISSIONS) as FunctionName[];
 
@@ -219,9 +254,11 @@ describe('the declared lists', () => {
     const writes = new Set<string>(COGNITO_WRITE_ACTIONS);
     for (const fn of functions) {
       const { cognito, dynamodb, s3, kms } = FUNCTION_PERMISSIONS[fn];
-      for (const action of [...cognito, ...dynamodb, ...s3, ...kms]) expect(action, fn).not.toContain('*');
+      const events = eventsOf(fn);
+      for (const action of [...cognito, ...dynamodb, ...s3, ...kms, ...events])
+        expect(action, fn).not.toContain('*');
       expect(cognito.filter((action) => writes.has(action) || !reads.has(action))).toEqual([]);
-      for (const [service, actions] of Object.entries({ cognito, dynamodb, s3, kms }))
+      for (const [service, actions] of Object.entries({ cognito, dynamodb, s3, kms, events }))
         expect(new Set(actions).size, `${fn} ${service}`).toBe(actions.length);
     }
   });
@@ -229,15 +266,18 @@ describe('the declared lists', () => {
   it('hold nothing the workload did not send, but what loopback servers cannot exercise', () => {
     for (const fn of functions) {
       const { cognito, dynamodb, s3 } = FUNCTION_PERMISSIONS[fn];
+      const events = eventsOf(fn);
       const exercised = sent.get(fn) ?? new Set<string>();
       const known = KNOWN_UNEXERCISED[fn];
-      const unexercised = [...cognito, ...dynamodb, ...s3].filter((action) => !exercised.has(action));
+      const unexercised = [...cognito, ...dynamodb, ...s3, ...events].filter(
+        (action) => !exercised.has(action),
+      );
       expect(
         unexercised.filter((action) => known[action] === undefined),
         `${fn}: unexercised`,
       ).toEqual([]);
       // Every excuse is for an action the list holds and the workload does not send.
-      const declared = new Set<string>([...cognito, ...dynamodb, ...s3]);
+      const declared = new Set<string>([...cognito, ...dynamodb, ...s3, ...events]);
       const stale = Object.keys(known).filter((action) => !declared.has(action) || exercised.has(action));
       expect(stale, `${fn}: stale excuses`).toEqual([]);
     }

@@ -52,6 +52,9 @@ export const FUNCTION_PERMISSIONS = {
       'dynamodb:DeleteItem',
       // The trail's entity index items, and dropping a losing writer's (dynamoEventTrail.ts).
       'dynamodb:BatchWriteItem',
+      // The burst alarm's read of a caller's recent calls: the trail's caller index names the entries,
+      // read by key (dynamoEventTrail.ts).
+      'dynamodb:BatchGetItem',
     ],
     s3: [
       // The recorded state (newest snapshot, listed and read, plus the records since): who a deleted
@@ -62,6 +65,8 @@ export const FUNCTION_PERMISSIONS = {
       's3:PutObject',
     ],
     kms: KMS_ACTIONS.write,
+    // The burst alarm: one event per burst on the default bus (burstAlarm.ts).
+    events: ['events:PutEvents'],
   },
   snapshot: {
     cognito: [

@@ -6,6 +6,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { defaultBundleDir, FUNCTION_NAMES, type FunctionName } from '../bundles.js';
 import type { RewindConfig } from '../config/rewindConfig.js';
+import { BurstAlarm } from './burstAlarm.js';
 import { CAPTURE_PACING, Capture } from './capture.js';
 import { type ServiceActions, storeStatements } from './grants.js';
 import { Monitoring } from './monitoring.js';
@@ -47,6 +48,7 @@ export class CognitoRewind extends Construct {
   readonly capture: Capture;
   readonly restoreRole: iam.Role;
   readonly monitoring: Monitoring;
+  readonly burstAlarm: BurstAlarm;
 
   constructor(scope: Construct, id: string, props: CognitoRewindProps) {
     super(scope, id);
@@ -106,5 +108,6 @@ export class CognitoRewind extends Construct {
       deadLetterQueue: this.capture.deadLetterQueue,
       ...(props.replication === undefined ? {} : { replication: props.replication }),
     });
+    this.burstAlarm = new BurstAlarm(this, 'BurstAlarm', { config, topic: this.monitoring.topic });
   }
 }

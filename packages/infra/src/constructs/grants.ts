@@ -9,7 +9,8 @@ import type { StoreRefs } from './storeRefs.js';
  * IAM actions by service, as the handlers (`FUNCTION_PERMISSIONS`) and core (`RESTORE_PERMISSIONS`)
  * declare them — lists their tests prove against what the code really sends. Here they only get
  * their resources: Cognito actions on the configured pools, DynamoDB on the table and its indexes,
- * S3 on the backup prefix (and `s3:ListBucket` on the bucket, limited to that prefix).
+ * S3 on the backup prefix (and `s3:ListBucket` on the bucket, limited to that prefix), EventBridge
+ * on the account's default bus.
  */
 export type ServiceActions = ServicePermissions;
 
@@ -68,6 +69,13 @@ export function storeStatements(
         // No s3:prefix condition: S3 checks ListBucket for a HEAD or GET of a missing key too (to
         // answer 404, not 403), and such a request carries no prefix. Every create-only put HEADs first.
         resources: [store.bucket.bucketArn],
+      }),
+    );
+  if (actions.events !== undefined && actions.events.length > 0)
+    statements.push(
+      new iam.PolicyStatement({
+        actions: sorted(actions.events),
+        resources: [scope.formatArn({ service: 'events', resource: 'event-bus', resourceName: 'default' })],
       }),
     );
   if (store.key !== undefined && actions.kms.length > 0) {

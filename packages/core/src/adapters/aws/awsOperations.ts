@@ -107,6 +107,8 @@ export interface ServicePermissions {
   readonly s3: readonly string[];
   /** On the store's KMS key, when it has one (`KMS_ACTIONS`). */
   readonly kms: readonly string[];
+  /** On the account's default event bus in the region (capture's burst alarm, PutEvents). */
+  readonly events?: readonly string[];
 }
 
 /**
