@@ -1,6 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Clock, InvalidInputError, systemClock } from '@cognito-rewind/core';
+import {
+  type BurstThreshold,
+  type Clock,
+  DEFAULT_BURST_THRESHOLD,
+  InvalidInputError,
+  systemClock,
+} from '@cognito-rewind/core';
 import { AwsCognitoReader, createCognitoClient } from '@cognito-rewind/core/adapters/aws';
 import { type CognitoLocal, startCognitoLocal } from '@cognito-rewind/emulators';
 import { type CloudTrailTap, startCloudTrailTap, type TapFaults } from '../cloudTrailTap.js';
@@ -8,6 +14,7 @@ import { errorText } from './errorText.js';
 import { listPools } from './listPools.js';
 import type { DeliveryOrder } from './localQueueOptions.js';
 import { runEvery } from './runEvery.js';
+import { localBurstAlarm } from './stackBursts.js';
 import { openCaptureQueue } from './stackCaptureQueue.js';
 import { watchDamage } from './stackDamage.js';
 import { isStackRunning, readStackFile, type StackInfo, writeStackFile } from './stackFile.js';
@@ -40,6 +47,8 @@ export interface LocalStackOptions extends Partial<ScheduleOptions> {
   readonly stackFile?: boolean;
   /** What the stack did, a line at a time (captures, snapshots, reconciles). */
   readonly onActivity?: (line: string) => void;
+  /** Capture's burst alarm threshold. @default DEFAULT_BURST_THRESHOLD (50 calls in 5 minutes) */
+  readonly burstThreshold?: BurstThreshold;
   /** What went wrong (a handler's warning or error, a dead letter, a failed job). */
   readonly onProblem?: (line: string) => void;
   /**
@@ -159,6 +168,10 @@ async function assemble(
     // Longer than the events are held: a reconcile never takes a change whose event is on its way.
     reconcileGraceMs: Math.max(60_000, (options.eventDelayMs ?? 0) + 30_000),
     onProblem: (p) => problem(`${p.handler}: ${p.message}${p.reason === undefined ? '' : `: ${p.reason}`}`),
+    bursts: {
+      threshold: options.burstThreshold ?? DEFAULT_BURST_THRESHOLD,
+      announce: localBurstAlarm(options.dir, options.burstThreshold ?? DEFAULT_BURST_THRESHOLD, activity),
+    },
   });
   const eventDelayMs = options.eventDelayMs ?? 0;
   const eventOrder = options.eventOrder ?? 'in-order';

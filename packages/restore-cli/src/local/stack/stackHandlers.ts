@@ -1,4 +1,4 @@
-import type { Clock, CognitoReader } from '@cognito-rewind/core';
+import type { Burst, BurstThreshold, Clock, CognitoReader } from '@cognito-rewind/core';
 import {
   type ArchiveHandler,
   type CaptureHandler,
@@ -28,6 +28,8 @@ export interface StackHandlerDeps {
    */
   reconcileGraceMs?: number;
   onProblem: (problem: HandlerProblem) => void;
+  /** Capture's burst alarm: announces each burst once (the deployed function puts an EventBridge event). */
+  bursts?: { threshold: BurstThreshold; announce: (burst: Burst) => Promise<void> };
 }
 
 /** The Lambda handlers of a deployment, made once, over the stack's store and Cognito. */
@@ -63,6 +65,7 @@ export function stackHandlers(deps: StackHandlerDeps): StackHandlers {
     snapshots: store.snapshots,
     clock,
     ...(store.trail === undefined ? {} : { trail: store.trail }),
+    ...(deps.bursts === undefined ? {} : { bursts: { ...deps.bursts, checkpoints: store.checkpoints } }),
     // What one event cannot tell (a deleted group's members) is asked of the next reconcile, and a
     // public call's client is found in the log, as in the deployed capture Lambda.
     ...captureWiring({ changeLog: store.changeLog, checkpoints: store.checkpoints, clock, pools }),
