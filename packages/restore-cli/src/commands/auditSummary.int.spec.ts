@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventTrail, TrailEntry, TrailQuery } from '@cognito-rewind/core';
 import { DirectoryEventTrail } from '@cognito-rewind/core/adapters/local';
+import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT, exec } from '../cli.js';
 import { RecordingIoHost } from '../io/ioHost.js';
-import { summarize } from './auditSummary.js';
+import { addAuditSummary, summarize } from './auditSummary.js';
 
 const POOL = 'us-east-1_Summary1';
 const MALLORY = 'arn:aws:sts::111122223333:assumed-role/ops/mallory';
@@ -120,6 +121,7 @@ describe('restore-cli audit summary', () => {
       [['--since', '2026-06-01T10:00'], /--since 2026-06-01T10:00 has no time zone/],
       [['--since', '2026-06-01', '--format', 'xml'], /--format "xml": use table or json/],
       [['--since', '2026-06-01', '--burst-count', 'many'], /--burst-count "many" is not a whole number/],
+      [[], /--since <time> is required/],
     ] as const) {
       const { code, err } = await run(...args);
       expect(code, args.join(' ')).toBe(EXIT.badInput);
@@ -149,5 +151,26 @@ describe('restore-cli audit summary', () => {
     for (const query of queries) expect(query).not.toHaveProperty('caller');
     for (const query of queries)
       expect(Object.keys(query).filter((k) => ['eventName', 'entity'].includes(k))).toEqual([]);
+  });
+
+  it('takes back the options an `audit` parent with the same flags was given', async () => {
+    const io = new RecordingIoHost();
+    const ctx = { io, clock: { now: () => new Date('2026-06-02T00:00:00Z') }, env: {}, cwd: dir };
+    const audit = new Command('audit')
+      .exitOverride()
+      .option('--store <dir>')
+      .option('--pool <id>')
+      .option('--since <time>')
+      .option('--format <format>', 'table, json…', 'table');
+    addAuditSummary(audit, ctx);
+    await audit.parseAsync(
+      ['summary', '--store', dir, '--pool', POOL, '--since', '2026-06-01T10:00Z', '--format', 'json'],
+      { from: 'user' },
+    );
+    expect(JSON.parse(io.output)).toMatchObject({
+      poolId: POOL,
+      since: '2026-06-01T10:00:00.000Z',
+      total: 8,
+    });
   });
 });

@@ -21,7 +21,8 @@ import { addStoreOptions, type StoreOptions } from '../store/storeOptions.js';
 export interface AuditSummaryOptions extends StoreOptions {
   /** Required unless the --deployment keeps one pool. */
   pool?: string;
-  since: string;
+  /** Required; checked by the command (an `audit` parent may have taken it, see `withParentOptions`). */
+  since?: string;
   until?: string;
   format?: string;
   burstCount?: string;
@@ -57,6 +58,7 @@ export async function auditSummaryCommand(
   if (!(FORMATS as readonly string[]).includes(format))
     throw new InvalidInputError(`--format ${JSON.stringify(format)}: use ${FORMATS.join(' or ')}`);
   const now = ctx.clock.now();
+  if (options.since === undefined) throw new InvalidInputError('--since <time> is required');
   const since = timeFlag('--since', options.since, now);
   const until = options.until === undefined ? now.toISOString() : timeFlag('--until', options.until, now);
   if (since > until) throw new InvalidInputError(`--since ${since} is after --until ${until}`);
@@ -221,13 +223,34 @@ export function addAuditSummary(audit: Command, ctx: CommandContext): Command {
         'user pool id, e.g. us-east-1_AbCdEf123 (required unless the --deployment keeps one pool)',
       ),
     )
-    .requiredOption('--since <time>', `start of the range: ${AT_HELP}`)
+    .option('--since <time>', `start of the range (required): ${AT_HELP}`)
     .option('--until <time>', 'end of the range (default: now), in the same forms as --since')
     .option('--format <format>', 'table or json', 'table')
     .option('--burst-count <n>', 'destructive calls by one caller that make a burst (default 50)')
     .option('--burst-minutes <m>', 'within how many minutes (default 5)')
-    .action(async (options) => {
-      const resolved = await applyLocal(options, ctx, { cognito: false });
+    .action(async (options, summary: Command) => {
+      const resolved = await applyLocal(withParentOptions(audit, summary, options), ctx, { cognito: false });
       await auditSummaryCommand(resolved.options, resolved.ctx);
     });
+}
+
+/**
+ * Commander gives an option the parent (`audit`) also declares to the parent, wherever it stands on
+ * the command line: `audit summary --pool X` sets `audit`'s `--pool`. Such a value, given on the
+ * command line or by the environment, is taken back unless `summary` was given its own.
+ */
+export function withParentOptions(
+  parent: Command,
+  command: Command,
+  options: Record<string, unknown>,
+): AuditSummaryOptions {
+  const given = (cmd: Command, key: string) => {
+    const source = cmd.getOptionValueSource(key);
+    return source === 'cli' || source === 'env';
+  };
+  const merged: Record<string, unknown> = { ...options };
+  const known = new Set(command.options.map((option) => option.attributeName()));
+  for (const [key, value] of Object.entries(parent.opts()))
+    if (known.has(key) && given(parent, key) && !given(command, key)) merged[key] = value;
+  return merged as unknown as AuditSummaryOptions;
 }
