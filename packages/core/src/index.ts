@@ -3,6 +3,27 @@
 
 // Async iterables
 export { readAllBytes, toArray } from './asyncIterables.js';
+// Audit: who changed what, when (the query model over the event trail and the change log)
+export {
+  type AuditPosition,
+  compareAuditPositions,
+  decodeAuditCursor,
+  encodeAuditCursor,
+} from './audit/auditCursor.js';
+export { type AuditPage, type AuditReads, auditPages } from './audit/auditPages.js';
+export {
+  AUDIT_LIMIT_MAX,
+  type AuditFilter,
+  type AuditIndex,
+  type AuditPlan,
+  checkAuditQuery,
+  entityOfFlags,
+  KNOWN_EVENT_NAMES,
+} from './audit/auditQuery.js';
+export { type AuditChange, type AuditRow, recordCaller, rowWords } from './audit/auditRow.js';
+export { changeWords } from './audit/changeWords.js';
+export { entityLife, type LifeStep } from './audit/entityLife.js';
+export { resolveUser } from './audit/resolveUser.js';
 // Backup: the full backup and the hourly compaction
 export {
   type CompactDeps,

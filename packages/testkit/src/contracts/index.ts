@@ -1,3 +1,5 @@
+export { type AuditStoreFixture, auditContract } from './audit.contract.js';
+export * from './audit.scenario.js';
 export { type BlobStoreFixture, blobStoreContract } from './blobStore.contract.js';
 export { type ChangeLogFixture, changeLogContract } from './changeLog.contract.js';
 export { type CheckpointStoreFixture, checkpointStoreContract } from './checkpointStore.contract.js';
