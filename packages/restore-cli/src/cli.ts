@@ -1,5 +1,6 @@
 import { type Clock, InvalidInputError, isRewindError, systemClock } from '@cognito-rewind/core';
 import { Command, CommanderError, Option } from 'commander';
+import { auditCommand, auditHistoryCommand, historyOptions } from './commands/audit.js';
 import { addAuditSummary } from './commands/auditSummary.js';
 import { backupCommand } from './commands/backup.js';
 import { demoCommand } from './commands/demo.js';
@@ -30,6 +31,9 @@ function buildProgram(ctx: CommandContext): Command {
   const program = new Command('restore-cli')
     .description('Point-in-time backup and recovery for Amazon Cognito user pools')
     .exitOverride()
+    // A subcommand's options are its own: `audit history --user x` and `audit summary --since t` take
+    // flags `audit` also has, and only flags before a subcommand's name belong to its parent.
+    .enablePositionalOptions()
     .configureOutput({ writeOut: (s) => ctx.io.out(s.trimEnd()), writeErr: (s) => ctx.io.err(s.trimEnd()) })
     .showSuggestionAfterError();
 
@@ -119,6 +123,47 @@ function buildProgram(ctx: CommandContext): Command {
       if (report.problems.length > 0) throw new RestoreFailed(EXIT.failed);
     });
 
+  const audit = addStoreOptions(program.command('audit'))
+    .description(
+      'who changed what, when: calls Cognito received (failed ones too) and changes no call explains',
+    )
+    .enablePositionalOptions()
+    .addOption(pool())
+    .option('--user <username or sub>', "only this user's changes")
+    .option('--group <name>', "only this group's changes (memberships are the users')")
+    .option('--entity <key>', 'only this entity: user:<name>, group:<name>, client:<id>, pool, …')
+    .option(
+      '--actor <ARN or part>',
+      'only calls by this caller: a full ARN exactly, anything else as a part of it',
+    )
+    .option('--access-key <id>', 'only calls signed with this access key')
+    .option('--event <EventName>', 'only this Cognito event, e.g. AdminDeleteUser (repeatable)', collect)
+    .option('--ip <address>', 'only calls from this source IP')
+    .option('--source <source>', 'only changes from cloudtrail, reconcile, restore or import')
+    .option('--failed', 'only calls Cognito refused')
+    .option('--since <time>', 'from this time (inclusive): a date or an ISO-8601 date-time with a zone')
+    .option('--until <time>', 'up to this time (inclusive)')
+    .option('--limit <n>', 'at most n rows, then print a --cursor to continue')
+    .option('--cursor <cursor>', 'continue after the last row of an earlier --limit run')
+    .option('--format <format>', 'table, json, ndjson or csv', 'table')
+    .action(async (options) => {
+      const resolved = await local(options, false);
+      await auditCommand(resolved.options, resolved.ctx);
+    });
+  addStoreOptions(audit.command('history'))
+    .description("one user's life: each change in the order the log learnt it, with the state after it")
+    .addOption(pool())
+    .option('--user <username or sub>', 'the user')
+    .option('--group <name>', 'a group instead')
+    .option('--entity <key>', 'any entity instead: client:<id>, pool, …')
+    .option('--format <format>', 'table, json, ndjson or csv', 'table')
+    .action(async (options) => {
+      // Flags given before `history` (`audit --pool p history --user u`) are `audit`'s: take them too.
+      const resolved = await local(historyOptions(audit.opts(), options), false);
+      await auditHistoryCommand(resolved.options, resolved.ctx);
+    });
+  addAuditSummary(audit, ctx);
+
   const store = program.command('store').description('set up where backups live');
   addStoreOptions(store.command('init'))
     .description('create the AWS store: the change log table with its indexes, and the bucket if missing')
@@ -176,9 +221,6 @@ function buildProgram(ctx: CommandContext): Command {
       "where the demo's stack keeps its data, apart from start's (default: .rewind/demo)",
     )
     .action(async (options) => void (await demoCommand(options, ctx)));
-
-  const audit = program.command('audit').description('who changed what, when: summaries of the event trail');
-  addAuditSummary(audit, ctx);
 
   refuseFlagsAsValues(program);
   return program;

@@ -1,6 +1,9 @@
 import { unescapePathComponent } from 'fast-json-patch';
-import type { ChangeRecord } from '../changes/changeRecord.js';
+import type { ChangeRecord, EntityChange } from '../changes/changeRecord.js';
+import { type Field, fieldParts, toFields } from '../changes/entityFields.js';
+import { parseEntityKey } from '../model/entityKey.js';
 import { deepEqual, type JsonObject, type JsonValue } from '../model/json.js';
+import { assertedFields } from './assertedFields.js';
 
 /**
  * A change in words, as an auditor reads it: `created`, `deleted`, `disabled`, `enabled`, `+admins`
@@ -65,21 +68,62 @@ function touchedFields(record: ChangeRecord): string[] {
   return fields.sort();
 }
 
-/**
- * The words for one record, given the entity just before it (`undefined`: no earlier record). Fields
- * the record marks unknown (changed to a value nobody observed) say so instead of guessing.
- */
-export function changeWords(record: ChangeRecord, before: JsonObject | null | undefined): string[] {
-  const after = record.after;
-  if (after === null) return before === null ? [] : ['deleted'];
-  if (before === null || before === undefined) return ['created'];
-  const unknown = record.change?.unknown ?? [];
+/** The words for one field the record asserts, against its value just before. */
+function assertedWord(field: Field, before: JsonValue | undefined, after: JsonValue | undefined): string[] {
+  const [member = '', key] = fieldParts(field);
+  if (key === undefined) return fieldWords(member, before, after);
+  if (member === 'groups') return [after === undefined ? `-${key}` : `+${key}`];
+  return [fromTo(member === 'attributes' ? key : `${member}.${key}`, before, after)];
+}
+
+/** Words from what the record itself changed (its `change`), against the entity just before it. */
+function wordsOfChange(record: ChangeRecord, change: EntityChange, before: JsonObject): string[] {
+  const { kind } = parseEntityKey(record.entity);
+  const had = toFields(kind, before);
+  if (change.whole !== undefined && change.whole !== null) {
+    const whole = toFields(kind, change.whole);
+    const removed = [...had.keys()].filter((field) => !whole.has(field));
+    return [...whole, ...removed.map((field) => [field, undefined] as const)]
+      .filter(([field, value]) => !deepEqual(had.get(field), value))
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .flatMap(([field, value]) => assertedWord(field, had.get(field), value));
+  }
+  return [...assertedFields(kind, change, had)]
+    .filter(([field, value]) => !deepEqual(had.get(field), value))
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .flatMap(([field, value]) => assertedWord(field, had.get(field), value));
+}
+
+/** Words from the after-images (records made before `change` existed). */
+function wordsOfImages(record: ChangeRecord, before: JsonObject, after: JsonObject): string[] {
   const words: string[] = [];
   for (const field of touchedFields(record)) {
     if (deepEqual(before[field], after[field])) continue;
-    words.push(...fieldWords(field, before[field], after[field]).filter((word) => word !== ''));
+    words.push(...fieldWords(field, before[field], after[field]));
   }
-  for (const path of unknown) words.push(`${path.slice(1).replace(/^attributes\//, '')}: ? (not observed)`);
+  return words;
+}
+
+/**
+ * The words for one record, given the entity just before it (the previous record's after-image;
+ * `undefined`: no earlier record). Fields the record marks unknown (changed to a value nobody
+ * observed) say so instead of guessing.
+ */
+export function changeWords(record: ChangeRecord, before: JsonObject | null | undefined): string[] {
+  const { change } = record;
+  const whole = change === undefined ? record.after : change.whole;
+  if (whole === null) return before === null ? [] : ['deleted'];
+  if (before === null || before === undefined) return ['created'];
+  const words =
+    change === undefined
+      ? wordsOfImages(record, before, record.after ?? {})
+      : wordsOfChange(record, change, before);
+  for (const path of change?.unknown ?? []) {
+    const [member = '', key] = fieldParts(path);
+    words.push(
+      `${key === undefined || member !== 'attributes' ? fieldParts(path).join('.') : key}: ? (not observed)`,
+    );
+  }
   const meaningful = words.filter((word) => ![...BOOKKEEPING].some((field) => word.startsWith(`${field}:`)));
   return meaningful.length > 0 ? meaningful : words;
 }

@@ -84,4 +84,35 @@ describe('changeWords', () => {
     const made = record(alice, after, { change: { unknown: ['/attributes/email'] } });
     expect(changeWords(made, alice)).toContain('email: ? (not observed)');
   });
+
+  it("takes a record's words from what it changed, not from an after-image another call moved too", () => {
+    // Disable and add-to-group captured out of order: the later-learnt record's after-image holds
+    // both, but it changed only the membership.
+    const both = { ...alice, enabled: false, groups: ['admins', 'ops'] };
+    const disable = record(alice, { ...alice, enabled: false }, { change: { set: { '/enabled': false } } });
+    const join = record({ ...alice, enabled: false }, both, { change: { set: { '/groups/admins': true } } });
+    expect(changeWords(disable, alice)).toEqual(['disabled']);
+    expect(changeWords(join, { ...alice, enabled: false })).toEqual(['+admins']);
+    const leave = record(alice, { ...alice, groups: [] }, { change: { unset: ['/groups/ops'] } });
+    expect(changeWords(leave, alice)).toEqual(['-ops']);
+  });
+
+  it('reads a re-read that sets a member whole: only what differs, removals included', () => {
+    const reread = record(alice, alice, {
+      change: {
+        set: {
+          '/attributes': { email: 'b@x', phone_number: '+15550100' },
+          '/enabled': true,
+          '/modifiedAt': '2024-06-02T00:00:00.000Z',
+        },
+      },
+    });
+    expect(changeWords(reread, alice)).toEqual([
+      'email: a@x → b@x',
+      'name: Alice → (none)',
+      'phone_number: (none) → +15550100',
+    ]);
+    const gone = record(alice, null, { change: { whole: null } });
+    expect(changeWords(gone, alice)).toEqual(['deleted']);
+  });
 });
