@@ -177,6 +177,22 @@ describe('restore-cli audit history', () => {
     expect(steps.at(-1)?.after).toMatchObject({ enabled: false, groups: ['admins'] });
   });
 
+  it('takes a sub for --user: a live user from the recorded state, a deleted one from the records', async () => {
+    const subOf = async (user: string) => {
+      const [first] = JSON.parse((await audit('--user', user, '--format', 'json')).out) as {
+        changes: { record: { after: { attributes: { sub: string } } } }[];
+      }[];
+      return first?.changes[0]?.record.after.attributes.sub as string;
+    };
+    const [aliceSub, bobSub] = [await subOf('alice'), await subOf('bob')];
+    expect(aliceSub).toMatch(/^[0-9a-f-]{36}$/);
+    const byName = await audit('--user', 'alice', '--format', 'ndjson');
+    expect((await audit('--user', aliceSub, '--format', 'ndjson')).out).toBe(byName.out);
+    const bob = await run(work, ['audit', 'history', '--local', '--pool', poolId, '--user', bobSub]);
+    expect(bob.code).toBe(0);
+    expect(bob.out).toContain('deleted');
+  });
+
   it("finds a deleted user by name, ending in 'deleted', and refuses an unknown one", async () => {
     const bob = await run(work, ['audit', 'history', '--local', '--pool', poolId, '--user', 'bob']);
     expect(bob.out).toContain('deleted');
