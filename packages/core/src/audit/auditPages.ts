@@ -1,6 +1,5 @@
 import type { ChangeRecord } from '../changes/changeRecord.js';
 import type { EntityKey } from '../model/entityKey.js';
-import type { JsonObject } from '../model/json.js';
 import type { ChangeLog, EventTrail } from '../ports.js';
 import type { TrailQuery } from '../trail/trailEntry.js';
 import { compareAuditPositions, encodeAuditCursor } from './auditCursor.js';
@@ -14,7 +13,7 @@ import {
   recordMatches,
   trailEntryMatches,
 } from './auditRow.js';
-import { changeWords } from './changeWords.js';
+import { HistoryWalker } from './historyWalker.js';
 
 /**
  * Runs an audit query: rows in one time order, a page at a time, so the first page prints while the
@@ -125,23 +124,27 @@ async function* logRows(
     if (wanted(record)) yield { from: 'log', record };
 }
 
-/** Merges two streams already in audit order into one. */
+/** Merges two streams already in audit order into one; stopping early closes both (their reads, their files). */
 async function* merge(
-  a: AsyncIterator<PendingRow>,
-  b: AsyncIterator<PendingRow>,
+  a: AsyncGenerator<PendingRow>,
+  b: AsyncGenerator<PendingRow>,
 ): AsyncGenerator<PendingRow> {
-  let [left, right] = await Promise.all([a.next(), b.next()]);
-  while (!left.done || !right.done) {
-    const takeLeft =
-      right.done ||
-      (!left.done && compareAuditPositions(positionOf(left.value), positionOf(right.value)) <= 0);
-    if (takeLeft && !left.done) {
-      yield left.value;
-      left = await a.next();
-    } else if (!right.done) {
-      yield right.value;
-      right = await b.next();
+  try {
+    let [left, right] = await Promise.all([a.next(), b.next()]);
+    while (!left.done || !right.done) {
+      const takeLeft =
+        right.done ||
+        (!left.done && compareAuditPositions(positionOf(left.value), positionOf(right.value)) <= 0);
+      if (takeLeft && !left.done) {
+        yield left.value;
+        left = await a.next();
+      } else if (!right.done) {
+        yield right.value;
+        right = await b.next();
+      }
     }
+  } finally {
+    await Promise.all([a.return(undefined), b.return(undefined)]);
   }
 }
 
@@ -162,45 +165,18 @@ function wantedIds(rows: readonly PendingRow[]): Map<EntityKey, Set<string>> {
   return wanted;
 }
 
-/** Walks one entity's history (a strongly consistent Query of its partition) for the wanted records. */
-async function findInHistory(
-  changeLog: ChangeLog,
-  poolId: string,
-  entity: EntityKey,
-  ids: ReadonlySet<string>,
-  found: Map<string, AuditChange>,
-): Promise<void> {
-  let before: JsonObject | null | undefined;
-  let left = ids.size;
-  for await (const record of changeLog.entityHistory(poolId, entity)) {
-    if (ids.has(record.id)) {
-      const words = changeWords(record, before);
-      found.set(record.id, {
-        id: record.id,
-        entity,
-        words,
-        record,
-        ...(before === undefined ? {} : { before }),
-      });
-      if (--left === 0) return;
-    }
-    before = record.after;
-  }
-}
-
-/** The change records a page's rows name, each in words: one history read per entity the page touches. */
+/** The change records a page's rows name, each in words. */
 async function changesOf(
-  changeLog: ChangeLog,
-  poolId: string,
+  walker: HistoryWalker,
   rows: readonly PendingRow[],
 ): Promise<Map<string, AuditChange>> {
   const found = new Map<string, AuditChange>();
-  for (const [entity, ids] of wantedIds(rows)) await findInHistory(changeLog, poolId, entity, ids, found);
+  for (const [entity, ids] of wantedIds(rows)) await walker.find(entity, ids, found);
   return found;
 }
 
-async function rowsOf(changeLog: ChangeLog, poolId: string, pending: readonly PendingRow[]) {
-  const found = await changesOf(changeLog, poolId, pending);
+async function rowsOf(walker: HistoryWalker, pending: readonly PendingRow[]) {
+  const found = await changesOf(walker, pending);
   return pending.map((row) => {
     const ids = row.from === 'log' ? [row.record.id] : row.entry.changeIds;
     const changes = ids.flatMap((id) => found.get(id) ?? []);
@@ -222,23 +198,28 @@ export async function* auditPages(
   const none = (async function* (): AsyncGenerator<PendingRow> {})();
   const fromTrail = reads.trail === undefined ? none : trailRows(reads.trail, poolId, plan, pageSize);
   const fromLog = logRows(reads.changeLog, poolId, plan, reads.trail === undefined);
+  const walker = new HistoryWalker(reads.changeLog, poolId);
   let batch: PendingRow[] = [];
   let lastYielded: PendingRow | undefined;
   let count = 0;
-  for await (const row of merge(fromTrail, fromLog)) {
-    if (plan.limit !== undefined && count === plan.limit) {
-      const last = batch.at(-1) ?? lastYielded;
-      const rows = await rowsOf(reads.changeLog, poolId, batch);
-      yield { rows, ...(last === undefined ? {} : { cursor: encodeAuditCursor(positionOf(last)) }) };
-      return;
+  try {
+    for await (const row of merge(fromTrail, fromLog)) {
+      if (plan.limit !== undefined && count === plan.limit) {
+        const last = batch.at(-1) ?? lastYielded;
+        const rows = await rowsOf(walker, batch);
+        yield { rows, ...(last === undefined ? {} : { cursor: encodeAuditCursor(positionOf(last)) }) };
+        return;
+      }
+      batch.push(row);
+      count++;
+      if (batch.length === pageSize) {
+        lastYielded = row;
+        yield { rows: await rowsOf(walker, batch) };
+        batch = [];
+      }
     }
-    batch.push(row);
-    count++;
-    if (batch.length === pageSize) {
-      lastYielded = row;
-      yield { rows: await rowsOf(reads.changeLog, poolId, batch) };
-      batch = [];
-    }
+    if (batch.length > 0) yield { rows: await rowsOf(walker, batch) };
+  } finally {
+    await walker.close();
   }
-  if (batch.length > 0) yield { rows: await rowsOf(reads.changeLog, poolId, batch) };
 }
