@@ -71,7 +71,8 @@ function capture(logger = new RecordingLogger()) {
 
 describe('the burst alarm', () => {
   it('puts one event for a burst over several batches and two concurrent invocations, none below the threshold', async () => {
-    const run = capture();
+    const logger = new RecordingLogger();
+    const run = capture(logger);
     // Alice: four disables, one short of the threshold.
     await run([ALICE, 0], [ALICE, 1], [ALICE, 2], [ALICE, 3]);
     await run([MALLORY, 0], [MALLORY, 1]);
@@ -97,6 +98,9 @@ describe('the burst alarm', () => {
     expect(detail.restore).toMatchObject({
       command: `restore-cli restore --pool ${poolId} --at ${new Date(Date.parse(window.start) - 1000).toISOString()}`,
     });
+    // The log line says a burst was announced, without the caller (capture logs no identity).
+    expect(logger.text()).toContain('burst of destructive calls: alarm sent');
+    expect(logger.text()).not.toContain('mallory');
     // The alarm names no user: those are in `audit summary`.
     expect(JSON.stringify(detail)).not.toMatch(/u[1-4]|user:/);
   }, 60_000);

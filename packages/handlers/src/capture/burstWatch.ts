@@ -40,10 +40,10 @@ export function burstWatch(
       if (entries.length === 0) return;
       try {
         const announced = await watchBursts({ trail, ...bursts }, entries);
+        // Not the caller: capture logs no identity (personal data); the event and the trail name it.
         for (const burst of announced)
           logger.warn('burst of destructive calls: alarm sent', {
             poolId: burst.poolId,
-            caller: burst.caller,
             start: burst.start,
             end: burst.end,
             total: burst.total,
